@@ -1,0 +1,22 @@
+namespace Dm.Core.Api;
+
+/// <summary>
+/// The OpenAPI "Task" schema. Named DmTask so it never collides with System.Threading.Tasks.Task.
+/// </summary>
+public sealed record DmTask
+{
+    public SortedDictionary<string, TaskBinLogFilterRule>? BinlogFilterRule { get; init; }
+    public required bool EnhanceOnlineSchemaChange { get; init; }
+    public List<string>? IgnoreCheckingItems { get; init; }
+    public string? MetaSchema { get; init; }
+    public required string Name { get; init; }
+    public required OnDuplicate OnDuplicate { get; init; }
+    public ShardMode? ShardMode { get; init; }
+    public required TaskSourceConfig SourceConfig { get; init; }
+    public List<SubTaskStatus>? StatusList { get; init; }
+    public bool? StrictOptimisticShardMode { get; init; }
+    public required List<TaskTableMigrateRule> TableMigrateRule { get; init; }
+    public required TaskTargetDataBase TargetConfig { get; init; }
+    public required TaskMode TaskMode { get; init; }
+    public string? Timezone { get; init; }
+}
