@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using Dm.Core.Api;
+using Dm.Core.ClusterState;
+using Dm.Core.ClusterState.Sqlite;
+using Dm.Master.Api;
+using Dm.Master.Cluster;
+using Dm.Master.Metrics;
+using Dm.Master.OpenApi;
+using Dm.Master.Sources;
+using Dm.Master.State;
+using Dm.Master.Tasks;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Dm.Master.Hosting;
+
+/// <summary>
+/// Composes and runs one dm-master: the cluster-state store in the data dir, the application services,
+/// and the HTTP surface (<c>/api/v1</c>, <c>/status</c>, <c>/metrics</c>) on <c>master-addr</c>.
+/// </summary>
+public sealed class MasterHost : IAsyncDisposable
+{
+    public const string Version = "v8.5.0-dmsharp";
+
+    private readonly WebApplication _app;
+    private readonly IClusterStore _store;
+
+    private MasterHost(WebApplication app, IClusterStore store)
+    {
+        _app = app;
+        _store = store;
+    }
+
+    public static async Task<MasterHost> StartAsync(MasterOptions options, CancellationToken ct = default)
+    {
+        var dataDir = Path.GetFullPath(options.EffectiveDataDir);
+        Directory.CreateDirectory(dataDir);
+        IClusterStore store;
+        try
+        {
+            store = await SqliteClusterStore.OpenAsync(dataDir, ct);
+        }
+        catch (DataDirLockedException e)
+        {
+            throw new MasterConfigException(e.Message);
+        }
+
+        try
+        {
+            var endpoint = ListenAddress.Parse(options.MasterAddr);
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffzzz ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+            builder.Logging.SetMinimumLevel(ParseLevel(options.LogLevel));
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.Listen(endpoint);
+                k.Limits.MaxRequestBodySize = ApiRequest.MaxBodyBytes;
+                k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            });
+
+            var app = builder.Build();
+            var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+            var metrics = new MetricsRegistry();
+            var gate = new MasterGate();
+            var secrets = await PasswordCipher.LoadAsync(options.SecretKeyPath, ct);
+            var state = new MasterState(store);
+            var cluster = new ClusterService(store, options, gate);
+            var sources = new SourceService(store, gate, secrets);
+            var tasks = new TaskService(store, gate, sources, secrets, loggerFactory.CreateLogger<TaskService>());
+            var templates = new TemplateService(store, gate, tasks);
+            string? document = null;
+            MasterServices? services = null;
+            services = new MasterServices(cluster, sources, tasks, new TaskUpstreamView(tasks, sources),
+                new TableStructureService(tasks, sources, state), new TaskConversion(sources), templates,
+                () => document ??= BuildDocument(ApiCatalog.All(services!)));
+
+            app.MapGet("/status", () => Results.Text($"Release Version: {Version}\nGit Commit Hash: -\nGo Version: -\nUTC Build Time: -\n"));
+            app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+            metrics.Observe("dm_master_start_time", "unix time when this master started", () => StartTime);
+            if (options.OpenApi) ApiRouter.Map(app, ApiCatalog.All(services), ApiJson.Options, metrics);
+
+            await cluster.InitialiseAsync(ct);
+            await app.StartAsync(ct);
+            app.Logger.LogInformation("dm-master {Name} listening on {Address}, data in {DataDir}", options.Name, endpoint, dataDir);
+            return new MasterHost(app, store);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static readonly double StartTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    private static string BuildDocument(IReadOnlyList<ApiOperation> operations)
+    {
+        var builder = new OpenApiDocumentBuilder(ApiJson.Options, ApiSchemaNames.Of);
+        JsonObject doc = builder.Build(operations, "DM OpenAPI Spec", "1.0.0");
+        return doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static LogLevel ParseLevel(string level) => level.ToLowerInvariant() switch
+    {
+        "debug" => LogLevel.Debug,
+        "warn" or "warning" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "fatal" => LogLevel.Critical,
+        _ => LogLevel.Information,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _store.DisposeAsync();
+    }
+}

@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace Dm.Master.OpenApi;
+
+/// <summary>The few response shapes DM's handlers produce.</summary>
+public static class ApiResults
+{
+    public static IResult Json<T>(T body, JsonSerializerOptions options, int status = StatusCodes.Status200OK) =>
+        Results.Json(body, options, contentType: "application/json; charset=utf-8", statusCode: status);
+
+    /// <summary>Status only, no body (DM's <c>c.Status(...)</c>).</summary>
+    public static IResult Status(int status) => Results.StatusCode(status);
+
+    public static IResult Error(int status, string message, int code, JsonSerializerOptions options) =>
+        Results.Json(new ErrorBody(message, code), options, contentType: "application/json; charset=utf-8", statusCode: status);
+
+    /// <summary>DM's <c>ErrorWithMessage</c>.</summary>
+    public sealed record ErrorBody(string ErrorMsg, int ErrorCode);
+}

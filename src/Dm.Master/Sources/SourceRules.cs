@@ -1,0 +1,38 @@
+using Dm.Core.Api;
+using Dm.Core.Errors;
+using Dm.Core.Upstream;
+
+namespace Dm.Master.Sources;
+
+/// <summary>What makes a source in a request acceptable before anything is contacted or stored.</summary>
+public static class SourceRules
+{
+    public const int MaxNameLength = 128;
+
+    public static void Validate(Source source)
+    {
+        Name("source_name", source.SourceName);
+        if (string.IsNullOrWhiteSpace(source.Host)) throw Invalid("host must not be empty");
+        if (source.Port is < 1 or > 65535) throw Invalid($"port must be within 1..65535, got {source.Port}");
+        if (string.IsNullOrEmpty(source.User)) throw Invalid("user must not be empty");
+        if (!string.IsNullOrEmpty(source.Flavor) && !ServerFlavor.IsKnown(source.Flavor))
+            throw DmErrors.ErrNotSupportedFlavor.New(source.Flavor);
+    }
+
+    /// <summary>Names become store keys and file names: non-empty, bounded, no control characters.</summary>
+    public static void Name(string field, string name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw Invalid($"{field} must not be empty");
+        if (name.Length > MaxNameLength) throw Invalid($"{field} must be at most {MaxNameLength} characters");
+        if (name.Any(char.IsControl)) throw Invalid($"{field} must not contain control characters");
+    }
+
+    public static DatabaseEndpoint Endpoint(Source source, string password) => new(source.Host, source.Port, source.User, password)
+    {
+        TlsCaPem = source.Security?.SslCaContent is { Length: > 0 } ca ? ca : null,
+        TlsCertPem = source.Security?.SslCertContent is { Length: > 0 } cert ? cert : null,
+        TlsKeyPem = source.Security?.SslKeyContent is { Length: > 0 } key ? key : null,
+    };
+
+    private static DmException Invalid(string message) => DmErrors.ErrOpenAPICommonError.Wrap(new ArgumentException(message));
+}

@@ -1,0 +1,285 @@
+using Dm.Core.Api;
+using Dm.Core.ClusterState;
+using Dm.Core.Errors;
+using Dm.Core.Upstream;
+using Dm.Master.Cluster;
+using Dm.Master.State;
+
+namespace Dm.Master.Sources;
+
+/// <summary>
+/// Upstream sources: create (learning flavor, server-id and case sensitivity from the upstream), read,
+/// update, delete, enable/disable, transfer and relay requests, and the upstream's schemas and tables.
+/// Every change is one store transaction taken under the master gate, so a failed request stores nothing.
+/// </summary>
+public sealed class SourceService(IClusterStore store, MasterGate gate, PasswordCipher secrets)
+{
+    public const string HiddenPassword = "******";
+    private readonly MasterState _state = new(store);
+
+    public async Task<Source> CreateAsync(CreateSourceRequest request, CancellationToken ct)
+    {
+        var source = request.Source;
+        SourceRules.Validate(source);
+        using var _ = await gate.EnterAsync(ct);
+        if (await _state.SourceAsync(source.SourceName, ct) != null)
+            throw DmErrors.ErrSchedulerSourceCfgExist.New(source.SourceName);
+        if (request.WorkerName is { } worker) await RequireFreeWorkerAsync(worker, ct);
+
+        var usedIds = (await _state.SourcesAsync(ct)).Select(s => s.ServerId).ToHashSet();
+        var stored = await InspectAsync(source, source.Password ?? "", usedIds, serverId: null, ct);
+        var ops = new List<TxnOp> { MasterState.Put(stored) };
+        if (source.RelayConfig?.EnableRelay == true)
+            ops.Add(TxnOp.Put(MasterKeys.RelayStage(source.SourceName), nameof(TaskStage.Running)));
+        var result = await store.TxnAsync([Compare.NotExists(MasterKeys.Source(source.SourceName))], ops, ct: ct);
+        if (!result.Succeeded) throw DmErrors.ErrSchedulerSourceCfgExist.New(source.SourceName);
+        return Present(stored, withStatus: false, [], null);
+    }
+
+    public async Task<GetSourceListResponse> ListAsync(bool withStatus, bool? enableRelay, CancellationToken ct)
+    {
+        var sources = await _state.SourcesAsync(ct);
+        var tasks = await _state.TasksAsync(ct);
+        var bounds = await _state.BoundsAsync(ct);
+        var data = new List<Source>();
+        foreach (var s in sources)
+        {
+            if (enableRelay is { } wanted && await _state.RelayEnabledAsync(s.Name, ct) != wanted) continue;
+            data.Add(Present(s, withStatus, TaskNames(tasks, s.Name), bounds.GetValueOrDefault(s.Name)));
+        }
+        return new GetSourceListResponse { Total = data.Count, Data = data };
+    }
+
+    public async Task<Source?> GetAsync(string name, bool withStatus, CancellationToken ct)
+    {
+        var stored = await _state.SourceAsync(name, ct);
+        if (stored == null) return null;
+        var tasks = await _state.TasksAsync(ct);
+        var bounds = await _state.BoundsAsync(ct);
+        return Present(stored, withStatus, TaskNames(tasks, name), bounds.GetValueOrDefault(name));
+    }
+
+    public async Task<Source> UpdateAsync(string name, UpdateSourceRequest request, CancellationToken ct)
+    {
+        var source = request.Source;
+        SourceRules.Validate(source);
+        if (source.SourceName != name)
+            throw DmErrors.ErrOpenAPICommonError.Wrap(new ArgumentException(
+                $"source_name \"{source.SourceName}\" in the body differs from \"{name}\" in the path"));
+        using var _ = await gate.EnterAsync(ct);
+        var old = await _state.SourceAsync(name, ct) ?? throw DmErrors.ErrSchedulerSourceCfgNotExist.New(name);
+        var running = (await _state.StagesAsync(ct)).Any(s => s.Source == name && s.Expect == TaskStage.Running);
+        if (running || await _state.RelayEnabledAsync(name, ct))
+            throw DmErrors.ErrSchedulerSourceCfgUpdate.New(name);
+
+        var password = source.Password ?? secrets.Reveal(old.Source.Password ?? "");
+        var usedIds = (await _state.SourcesAsync(ct)).Where(s => s.Name != name).Select(s => s.ServerId).ToHashSet();
+        var stored = await InspectAsync(source, password, usedIds, old.ServerId, ct);
+        await store.TxnAsync([Compare.Exists(MasterKeys.Source(name))], [MasterState.Put(stored)], ct: ct);
+        return Present(stored, withStatus: false, [], null);
+    }
+
+    public async Task DeleteAsync(string name, bool force, CancellationToken ct)
+    {
+        using var _ = await gate.EnterAsync(ct);
+        if (await _state.SourceAsync(name, ct) == null) throw DmErrors.ErrSchedulerSourceCfgNotExist.New(name);
+        var tasks = (await _state.TasksAsync(ct)).Where(t => t.SourceNames.Contains(name)).ToList();
+        if (tasks.Count > 0 && !force)
+            throw DmErrors.ErrSchedulerSourceOpTaskExist.New(name, tasks.Select(t => t.Name).ToList());
+        var relayWorkers = (await _state.RelayWorkersAsync(ct)).GetValueOrDefault(name) ?? [];
+        if (relayWorkers.Count > 0 && !force)
+            throw DmErrors.ErrSchedulerSourceOpRelayExist.New(name, relayWorkers);
+
+        var ops = new List<TxnOp>
+        {
+            TxnOp.Delete(MasterKeys.Source(name)),
+            TxnOp.Delete(MasterKeys.RelayStage(name)),
+            TxnOp.DeletePrefix(MasterKeys.SubtaskStagesOfSource(name)),
+        };
+        ops.AddRange(relayWorkers.Select(w => TxnOp.Delete(MasterKeys.RelayWorker(w))));
+        foreach (var task in tasks)
+        {
+            // The task loses this source; a task left with no source is removed with it.
+            ops.Add(TxnOp.Delete(MasterKeys.TaskCliArgs(task.Name, name)));
+            var remaining = task.Task.SourceConfig.SourceConf.Where(s => s.SourceName != name).ToList();
+            if (remaining.Count == 0)
+            {
+                ops.Add(TxnOp.Delete(MasterKeys.Task(task.Name)));
+                ops.Add(TxnOp.DeletePrefix(MasterKeys.TaskCliArgsOfTask(task.Name)));
+            }
+            else
+            {
+                ops.Add(MasterState.Put(task with
+                {
+                    Task = task.Task with { SourceConfig = task.Task.SourceConfig with { SourceConf = remaining } },
+                }));
+            }
+        }
+        await store.TxnAsync([Compare.Exists(MasterKeys.Source(name))], ops, ct: ct);
+    }
+
+    public async Task<GetSourceStatusResponse> StatusAsync(string name, CancellationToken ct)
+    {
+        var stored = await RequireAsync(name, ct);
+        var bounds = await _state.BoundsAsync(ct);
+        var data = new List<SourceStatus> { new() { SourceName = stored.Name, WorkerName = bounds.GetValueOrDefault(name) ?? "" } };
+        return new GetSourceStatusResponse { Total = data.Count, Data = data };
+    }
+
+    public async Task EnableAsync(string name, CancellationToken ct)
+    {
+        using var _ = await gate.EnterAsync(ct);
+        var stored = await RequireAsync(name, ct);
+        if (!(await _state.BoundsAsync(ct)).ContainsKey(name)) throw DmErrors.ErrWorkerNoStart.New();
+        if (stored.Source.Enable) return;
+        await store.TxnAsync([], [MasterState.Put(stored with { Source = stored.Source with { Enable = true } })], ct: ct);
+    }
+
+    /// <summary>Stops every subtask of the source, then marks it disabled. Idempotent.</summary>
+    public async Task DisableAsync(string name, CancellationToken ct)
+    {
+        using var _ = await gate.EnterAsync(ct);
+        var stored = await RequireAsync(name, ct);
+        var ops = (await _state.StagesAsync(ct))
+            .Where(s => s.Source == name && s.Expect != TaskStage.Stopped)
+            .Select(s => MasterState.Put(s with { Expect = TaskStage.Stopped }))
+            .ToList();
+        if (stored.Source.Enable) ops.Add(MasterState.Put(stored with { Source = stored.Source with { Enable = false } }));
+        if (ops.Count > 0) await store.TxnAsync([], ops, ct: ct);
+    }
+
+    public async Task TransferAsync(string name, WorkerNameRequest request, CancellationToken ct)
+    {
+        using var _ = await gate.EnterAsync(ct);
+        await RequireAsync(name, ct);
+        await RequireFreeWorkerAsync(request.WorkerName, ct);
+        // A free, registered worker exists: the scheduler moves the binding (worker issue).
+        throw DmErrors.ErrSchedulerWorkerNotFree.New(request.WorkerName);
+    }
+
+    public async Task EnableRelayAsync(string name, EnableRelayRequest request, CancellationToken ct)
+    {
+        using var _ = await gate.EnterAsync(ct);
+        var stored = await RequireAsync(name, ct);
+        var workers = await RelayWorkerListAsync(name, request.WorkerNameList, ct);
+        var relay = (stored.Source.RelayConfig ?? new RelayConfig()) with
+        {
+            EnableRelay = true,
+            RelayBinlogName = request.RelayBinlogName ?? stored.Source.RelayConfig?.RelayBinlogName,
+            RelayBinlogGtid = request.RelayBinlogGtid ?? stored.Source.RelayConfig?.RelayBinlogGtid,
+            RelayDir = request.RelayDir ?? stored.Source.RelayConfig?.RelayDir,
+        };
+        var ops = new List<TxnOp>
+        {
+            MasterState.Put(stored with { Source = stored.Source with { RelayConfig = relay } }),
+            TxnOp.Put(MasterKeys.RelayStage(name), nameof(TaskStage.Running)),
+        };
+        ops.AddRange(workers.Select(w => TxnOp.Put(MasterKeys.RelayWorker(w), name)));
+        await store.TxnAsync([], ops, ct: ct);
+    }
+
+    public async Task DisableRelayAsync(string name, DisableRelayRequest request, CancellationToken ct)
+    {
+        using var _ = await gate.EnterAsync(ct);
+        var stored = await RequireAsync(name, ct);
+        var workers = await RelayWorkerListAsync(name, request.WorkerNameList, ct);
+        var ops = new List<TxnOp>();
+        ops.AddRange(workers.Select(w => TxnOp.Delete(MasterKeys.RelayWorker(w))));
+        var remaining = ((await _state.RelayWorkersAsync(ct)).GetValueOrDefault(name) ?? []).Except(workers).ToList();
+        if (remaining.Count == 0)
+        {
+            ops.Add(TxnOp.Delete(MasterKeys.RelayStage(name)));
+            var relay = (stored.Source.RelayConfig ?? new RelayConfig()) with { EnableRelay = false };
+            ops.Add(MasterState.Put(stored with { Source = stored.Source with { RelayConfig = relay } }));
+        }
+        await store.TxnAsync([], ops, ct: ct);
+    }
+
+    public async Task PurgeRelayAsync(string name, PurgeRelayRequest request, CancellationToken ct)
+    {
+        await RequireAsync(name, ct);
+        if (string.IsNullOrWhiteSpace(request.RelayBinlogName))
+            throw DmErrors.ErrOpenAPICommonError.Wrap(new ArgumentException("relay_binlog_name must not be empty"));
+        var workers = (await _state.RelayWorkersAsync(ct)).GetValueOrDefault(name) ?? [];
+        if (workers.Count == 0)
+            throw DmErrors.ErrOpenAPICommonError.Wrap(new InvalidOperationException(
+                $"relay log of source {name} is not pulled by any worker, please `enable-relay` first"));
+        // Relay workers exist: the purge is sent to them over the worker query service (worker issue).
+        throw DmErrors.ErrMasterWorkerCliNotFound.New(name);
+    }
+
+    public async Task<List<string>> SchemasAsync(string name, CancellationToken ct)
+    {
+        var stored = await RequireAsync(name, ct);
+        await using var inspector = await UpstreamInspector.ConnectAsync(Endpoint(stored), ct);
+        return (await inspector.ListSchemasAsync(ct)).ToList();
+    }
+
+    public async Task<List<string>> TablesAsync(string name, string schema, CancellationToken ct)
+    {
+        var stored = await RequireAsync(name, ct);
+        await using var inspector = await UpstreamInspector.ConnectAsync(Endpoint(stored), ct);
+        return (await inspector.ListBaseTablesAsync(schema, ct)).ToList();
+    }
+
+    public async Task<StoredSource> RequireAsync(string name, CancellationToken ct) =>
+        await _state.SourceAsync(name, ct) ?? throw DmErrors.ErrSchedulerSourceCfgNotExist.New(name);
+
+    /// <summary>How to reach the source's upstream, with the stored password revealed.</summary>
+    public DatabaseEndpoint Endpoint(StoredSource stored) => SourceRules.Endpoint(stored.Source, secrets.Reveal(stored.Source.Password ?? ""));
+
+    private async Task<StoredSource> InspectAsync(Source source, string password, IReadOnlySet<uint> usedIds, uint? serverId,
+        CancellationToken ct)
+    {
+        await using var inspector = await UpstreamInspector.ConnectAsync(SourceRules.Endpoint(source, password), ct);
+        var info = await inspector.ReadServerInfoAsync(ct);
+        var flavor = string.IsNullOrEmpty(source.Flavor) ? info.Flavor : source.Flavor;
+        if (source.EnableGtid) UpstreamInspector.EnsureGtidUsable(info, inspector.Endpoint);
+        var id = serverId ?? await inspector.PickReplicationServerIdAsync(info, usedIds, ct);
+        return new StoredSource
+        {
+            Source = source with
+            {
+                Flavor = flavor,
+                Password = secrets.Protect(password),
+                StatusList = null,
+                TaskNameList = null,
+            },
+            ServerId = id,
+            CaseSensitive = info.CaseSensitive,
+        };
+    }
+
+    private async Task RequireFreeWorkerAsync(string worker, CancellationToken ct)
+    {
+        var view = (await WorkerDirectory.ReadAsync(store, ct)).FirstOrDefault(w => w.Name == worker)
+                   ?? throw DmErrors.ErrSchedulerWorkerNotExist.New(worker);
+        if (view.Stage != WorkerDirectory.Free) throw DmErrors.ErrSchedulerWorkerNotFree.New(worker);
+    }
+
+    /// <summary>The workers a relay request names, or the source's bound worker when it names none.</summary>
+    private async Task<List<string>> RelayWorkerListAsync(string source, List<string>? requested, CancellationToken ct)
+    {
+        var workers = await WorkerDirectory.ReadAsync(store, ct);
+        if (requested is { Count: > 0 })
+        {
+            foreach (var w in requested)
+                if (workers.All(v => v.Name != w)) throw DmErrors.ErrSchedulerWorkerNotExist.New(w);
+            return requested.Distinct(StringComparer.Ordinal).ToList();
+        }
+        var bound = (await _state.BoundsAsync(ct)).GetValueOrDefault(source) ?? throw DmErrors.ErrWorkerNoStart.New();
+        return [bound];
+    }
+
+    private static List<string> TaskNames(IEnumerable<StoredTask> tasks, string source) =>
+        tasks.Where(t => t.SourceNames.Contains(source)).Select(t => t.Name).ToList();
+
+    /// <summary>The API view: password hidden, status and task names only when asked for.</summary>
+    private static Source Present(StoredSource stored, bool withStatus, List<string> taskNames, string? boundWorker) =>
+        stored.Source with
+        {
+            Password = HiddenPassword,
+            StatusList = withStatus ? [new SourceStatus { SourceName = stored.Name, WorkerName = boundWorker ?? "" }] : null,
+            TaskNameList = withStatus ? taskNames : null,
+        };
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Dm.Core.Api;
+using Dm.Core.ClusterState;
+
+namespace Dm.Master.State;
+
+/// <summary>Typed reads of the master's records in the cluster store, and the ops that write them.</summary>
+public sealed class MasterState(IClusterStore store)
+{
+    public IClusterStore Store => store;
+
+    public async Task<StoredSource?> SourceAsync(string name, CancellationToken ct)
+    {
+        var kv = (await store.GetAsync(MasterKeys.Source(name), ct)).Kv;
+        return kv == null ? null : Decode<StoredSource>(kv);
+    }
+
+    public async Task<IReadOnlyList<StoredSource>> SourcesAsync(CancellationToken ct) =>
+        (await store.GetPrefixAsync(MasterKeys.SourcePrefix, ct)).Kvs.Select(Decode<StoredSource>)
+            .OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+
+    public async Task<StoredTask?> TaskAsync(string name, CancellationToken ct)
+    {
+        var kv = (await store.GetAsync(MasterKeys.Task(name), ct)).Kv;
+        return kv == null ? null : Decode<StoredTask>(kv);
+    }
+
+    public async Task<IReadOnlyList<StoredTask>> TasksAsync(CancellationToken ct) =>
+        (await store.GetPrefixAsync(MasterKeys.TaskPrefix, ct)).Kvs.Select(Decode<StoredTask>)
+            .OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+
+    public async Task<IReadOnlyList<SubtaskStage>> StagesAsync(CancellationToken ct) =>
+        (await store.GetPrefixAsync(MasterKeys.SubtaskStagePrefix, ct)).Kvs.Select(Decode<SubtaskStage>).ToList();
+
+    /// <summary>Source name → the worker it is bound to.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> BoundsAsync(CancellationToken ct) =>
+        (await store.GetPrefixAsync(MasterKeys.BoundWorkerPrefix, ct)).Kvs
+            .Select(Decode<Cluster.WorkerDirectory.SourceBound>)
+            .ToDictionary(b => b.Source, b => b.Worker, StringComparer.Ordinal);
+
+    /// <summary>Source name → workers assigned to pull its relay log.</summary>
+    public async Task<IReadOnlyDictionary<string, List<string>>> RelayWorkersAsync(CancellationToken ct) =>
+        (await store.GetPrefixAsync(MasterKeys.RelayWorkerPrefix, ct)).Kvs
+            .GroupBy(kv => kv.ValueString, kv => MasterKeys.LastName(kv.Key))
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+    public async Task<bool> RelayEnabledAsync(string source, CancellationToken ct) =>
+        (await store.GetAsync(MasterKeys.RelayStage(source), ct)).Kv?.ValueString == nameof(TaskStage.Running);
+
+    public static TxnOp Put(StoredSource source) => TxnOp.Put(MasterKeys.Source(source.Name), Encode(source));
+    public static TxnOp Put(StoredTask task) => TxnOp.Put(MasterKeys.Task(task.Name), Encode(task));
+    public static TxnOp Put(SubtaskStage stage) => TxnOp.Put(MasterKeys.SubtaskStage(stage.Source, stage.Task), Encode(stage));
+
+    public static byte[] Encode<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, ApiJson.Options);
+
+    public static T Decode<T>(KeyValue kv) => JsonSerializer.Deserialize<T>(kv.Value, ApiJson.Options)
+        ?? throw new InvalidDataException($"cluster store key {kv.Key} holds null");
+}

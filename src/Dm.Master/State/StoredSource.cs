@@ -1,0 +1,33 @@
+using Dm.Core.Api;
+
+namespace Dm.Master.State;
+
+/// <summary>
+/// A source as the master stores it: the API's view (password protected by <see cref="PasswordCipher"/>)
+/// plus what creation learned from the upstream.
+/// </summary>
+public sealed record StoredSource
+{
+    public required Source Source { get; init; }
+    public required uint ServerId { get; init; }
+    public required bool CaseSensitive { get; init; }
+    public string RelayDir { get; init; } = "relay-dir";
+
+    public string Name => Source.SourceName;
+}
+
+/// <summary>A task as the master stores it: the API's task (target password protected).</summary>
+public sealed record StoredTask
+{
+    public required DmTask Task { get; init; }
+
+    public string Name => Task.Name;
+
+    public IReadOnlyList<string> SourceNames => Task.SourceConfig.SourceConf.Select(s => s.SourceName).ToList();
+}
+
+/// <summary>The stage a subtask should be in, as the master wants it (the worker converges on it).</summary>
+public sealed record SubtaskStage(string Source, string Task, TaskStage Expect);
+
+/// <summary>One-shot arguments of a task start, honoured only when no checkpoint exists.</summary>
+public sealed record TaskCliArgs(string? StartTime, string? SafeModeDuration, string? WaitTimeOnStop);

@@ -1,0 +1,58 @@
+using Dm.Core.Api;
+using Dm.Core.Errors;
+using Dm.Master.Sources;
+
+namespace Dm.Master.Tasks;
+
+/// <summary>Checks of an API task that need no database: names, references between its parts, enums' combinations.</summary>
+public static class TaskRules
+{
+    public const string DefaultMetaSchema = "dm_meta";
+
+    /// <summary>Fills DM's defaults (meta schema) and validates; returns the adjusted task.</summary>
+    public static DmTask Adjust(DmTask task)
+    {
+        SourceRules.Name("name", task.Name);
+        var sources = task.SourceConfig.SourceConf;
+        if (sources.Count == 0) throw Invalid("source_config.source_conf must name at least one source");
+        foreach (var s in sources) SourceRules.Name("source_config.source_conf.source_name", s.SourceName);
+        var duplicate = sources.GroupBy(s => s.SourceName).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate != null) throw Invalid($"source {duplicate.Key} appears twice in source_config.source_conf");
+        if (string.IsNullOrWhiteSpace(task.TargetConfig.Host)) throw Invalid("target_config.host must not be empty");
+        if (task.TargetConfig.Port is < 1 or > 65535) throw Invalid($"target_config.port must be within 1..65535, got {task.TargetConfig.Port}");
+        if (string.IsNullOrEmpty(task.TargetConfig.User)) throw Invalid("target_config.user must not be empty");
+        if (task.StrictOptimisticShardMode == true && task.ShardMode != ShardMode.Optimistic)
+            throw DmErrors.ErrConfigStrictOptimisticShardMode.New();
+        if (task.Timezone is { Length: > 0 } tz && !Dm.Core.Config.TimezoneName.IsValid(tz))
+            throw DmErrors.ErrConfigInvalidTimezone.New(tz);
+
+        var sourceNames = sources.Select(s => s.SourceName).ToHashSet(StringComparer.Ordinal);
+        var filters = task.BinlogFilterRule ?? new SortedDictionary<string, TaskBinLogFilterRule>();
+        foreach (var rule in task.TableMigrateRule)
+        {
+            if (!sourceNames.Contains(rule.Source.SourceName))
+                throw Invalid($"table_migrate_rule names source {rule.Source.SourceName}, which is not in source_config.source_conf");
+            if (string.IsNullOrEmpty(rule.Source.Schema)) throw Invalid("table_migrate_rule.source.schema must not be empty");
+            foreach (var name in rule.BinlogFilterRule ?? [])
+                if (!filters.ContainsKey(name)) throw Invalid($"table_migrate_rule uses binlog_filter_rule {name}, which is not defined");
+        }
+
+        var full = task.SourceConfig.FullMigrateConf;
+        if (full != null)
+        {
+            if (full.ExportThreads is <= 0) throw Invalid("source_config.full_migrate_conf.export_threads must be positive");
+            if (full.ImportThreads is <= 0) throw Invalid("source_config.full_migrate_conf.import_threads must be positive");
+            if (full.ImportMode == ImportMode.ImportInto && sources.Count > 1)
+                throw Invalid("import-into mode does not support sharding");
+        }
+        var incr = task.SourceConfig.IncrMigrateConf;
+        if (incr != null)
+        {
+            if (incr.ReplThreads is <= 0) throw Invalid("source_config.incr_migrate_conf.repl_threads must be positive");
+            if (incr.ReplBatch is <= 0) throw Invalid("source_config.incr_migrate_conf.repl_batch must be positive");
+        }
+        return task with { MetaSchema = string.IsNullOrEmpty(task.MetaSchema) ? DefaultMetaSchema : task.MetaSchema };
+    }
+
+    public static DmException Invalid(string message) => DmErrors.ErrOpenAPICommonError.Wrap(new ArgumentException(message));
+}

@@ -1,0 +1,232 @@
+using Dm.Core.Api;
+using Dm.Core.ClusterState;
+using Dm.Core.Errors;
+using Dm.Core.Upstream;
+using Dm.Master.Sources;
+using Dm.Master.State;
+
+namespace Dm.Master.Tasks;
+
+/// <summary>
+/// Tasks: create/update with validation and pre-check, stages (start/stop recorded as the expected
+/// stage per source), status, deletion with the downstream meta tables, and what a task sees of its
+/// upstreams (migrate targets, schemas and tables through its rules).
+/// </summary>
+public sealed class TaskService(IClusterStore store, MasterGate gate, SourceService sources, PasswordCipher secrets,
+    ILogger<TaskService> logger)
+{
+    private readonly MasterState _state = new(store);
+
+    public async Task<OperateTaskResponse> CreateAsync(CreateTaskRequest request, CancellationToken ct)
+    {
+        var task = TaskRules.Adjust(request.Task);
+        using var _ = await gate.EnterAsync(ct);
+        if (await _state.TaskAsync(task.Name, ct) != null)
+            throw DmErrors.ErrSchedulerSubTaskExist.New(task.Name, task.SourceConfig.SourceConf.Select(s => s.SourceName).ToList());
+        var checkResult = await CheckAsync(task, ct);
+        var stored = new StoredTask { Task = Protect(task) };
+        var ops = new List<TxnOp> { MasterState.Put(stored) };
+        ops.AddRange(stored.SourceNames.Select(s => MasterState.Put(new SubtaskStage(s, task.Name, TaskStage.Stopped))));
+        var result = await store.TxnAsync([Compare.NotExists(MasterKeys.Task(task.Name))], ops, ct: ct);
+        if (!result.Succeeded) throw DmErrors.ErrSchedulerSubTaskExist.New(task.Name, stored.SourceNames);
+        return new OperateTaskResponse { Task = Present(task), CheckResult = checkResult };
+    }
+
+    public async Task<GetTaskListResponse> ListAsync(bool withStatus, string? stage, IReadOnlyList<string>? sourceNames, CancellationToken ct)
+    {
+        var tasks = await _state.TasksAsync(ct);
+        var stages = await _state.StagesAsync(ct);
+        var data = new List<DmTask>();
+        foreach (var stored in tasks)
+        {
+            var status = await StatusListAsync(stored, null, stages, ct);
+            if (stage != null && !status.All(s => s.Stage.ToString() == stage)) continue;
+            if (sourceNames != null && !stored.SourceNames.Order(StringComparer.Ordinal)
+                    .SequenceEqual(sourceNames.Distinct().Order(StringComparer.Ordinal))) continue;
+            data.Add(Present(stored.Task) with { StatusList = withStatus ? status : null });
+        }
+        return new GetTaskListResponse { Total = data.Count, Data = data };
+    }
+
+    public async Task<DmTask> GetAsync(string name, bool withStatus, CancellationToken ct)
+    {
+        var stored = await RequireAsync(name, ct);
+        var status = withStatus ? await StatusListAsync(stored, null, await _state.StagesAsync(ct), ct) : null;
+        return Present(stored.Task) with { StatusList = status };
+    }
+
+    public async Task<OperateTaskResponse> UpdateAsync(string name, UpdateTaskRequest request, CancellationToken ct)
+    {
+        var task = TaskRules.Adjust(request.Task);
+        if (task.Name != name) throw TaskRules.Invalid($"task name \"{task.Name}\" in the body differs from \"{name}\" in the path");
+        using var _ = await gate.EnterAsync(ct);
+        var old = await RequireAsync(name, ct);
+        var stages = (await _state.StagesAsync(ct)).Where(s => s.Task == name).ToList();
+        var running = stages.FirstOrDefault(s => s.Expect == TaskStage.Running);
+        if (running != null) throw DmErrors.ErrSchedulerSubTaskCfgUpdate.New(name, running.Source);
+        var changed = ImmutableFieldChanged(old.Task, task);
+        if (changed != null)
+            throw DmErrors.ErrSchedulerSubTaskCfgUpdate.Wrap(new ArgumentException($"fields that should not be changed: {changed}"),
+                name, string.Join(",", old.SourceNames));
+        var checkResult = await CheckAsync(task, ct);
+
+        var stored = new StoredTask { Task = Protect(task) };
+        var ops = new List<TxnOp> { MasterState.Put(stored) };
+        foreach (var removed in old.SourceNames.Except(stored.SourceNames))
+        {
+            ops.Add(TxnOp.Delete(MasterKeys.SubtaskStage(removed, name)));
+            ops.Add(TxnOp.Delete(MasterKeys.TaskCliArgs(name, removed)));
+        }
+        foreach (var added in stored.SourceNames.Except(old.SourceNames))
+            ops.Add(MasterState.Put(new SubtaskStage(added, name, TaskStage.Stopped)));
+        await store.TxnAsync([Compare.Exists(MasterKeys.Task(name))], ops, ct: ct);
+        return new OperateTaskResponse { Task = Present(task), CheckResult = checkResult };
+    }
+
+    public async Task DeleteAsync(string name, bool force, bool keepMeta, CancellationToken ct)
+    {
+        using var _ = await gate.EnterAsync(ct);
+        var stored = await RequireAsync(name, ct);
+        var stages = (await _state.StagesAsync(ct)).Where(s => s.Task == name).ToList();
+        if (!force && stages.Any(s => s.Expect is not (TaskStage.Paused or TaskStage.Stopped)))
+            throw TaskRules.Invalid($"task {name} have running subtasks, please stop them or delete task with force.");
+        var ops = new List<TxnOp>
+        {
+            TxnOp.Delete(MasterKeys.Task(name)),
+            TxnOp.DeletePrefix(MasterKeys.TaskCliArgsOfTask(name)),
+        };
+        ops.AddRange(stored.SourceNames.Select(s => TxnOp.Delete(MasterKeys.SubtaskStage(s, name))));
+        await store.TxnAsync([], ops, ct: ct);
+        if (!keepMeta) await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? TaskRules.DefaultMetaSchema,
+            name, logger, ct);
+    }
+
+    public async Task<GetTaskStatusResponse> StatusAsync(string name, IReadOnlyList<string>? sourceNames, CancellationToken ct)
+    {
+        var stored = await RequireAsync(name, ct);
+        var data = await StatusListAsync(stored, sourceNames, await _state.StagesAsync(ct), ct);
+        return new GetTaskStatusResponse { Total = data.Count, Data = data };
+    }
+
+    public async Task StartAsync(string name, StartTaskRequest request, CancellationToken ct)
+    {
+        using var _ = await gate.EnterAsync(ct);
+        var stored = await RequireAsync(name, ct);
+        var targets = SelectSources(stored, request.SourceNameList);
+        TimeSpan? safeMode = null;
+        if (request.SafeModeTimeDuration is { Length: > 0 } d)
+            safeMode = Dm.Core.Config.GoDuration.TryParse(d, out var parsed) && parsed >= TimeSpan.Zero
+                ? parsed
+                : throw TaskRules.Invalid($"safe_mode_time_duration \"{d}\" is not a duration such as 10s or 1m30s");
+        if (request.StartTime is { Length: > 0 } st && !StartTimeText.IsValid(st))
+            throw TaskRules.Invalid($"start_time \"{st}\" must look like 2006-01-02 15:04:05, 2006-01-02T15:04:05 or with a UTC offset");
+
+        foreach (var source in targets)
+        {
+            var conf = stored.Task.SourceConfig.SourceConf.First(s => s.SourceName == source);
+            if (stored.Task.TaskMode == TaskMode.Incremental && string.IsNullOrEmpty(request.StartTime)
+                && string.IsNullOrEmpty(conf.BinlogName) && string.IsNullOrEmpty(conf.BinlogGtid))
+                throw DmErrors.ErrConfigMetadataNotSet.New(source, "incremental");
+            var src = await sources.RequireAsync(source, ct);
+            if (!src.Source.Enable)
+                throw DmErrors.ErrMasterStartTask.New(name, $"source {source} is disabled");
+        }
+        if (request.RemoveMeta == true)
+            await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? TaskRules.DefaultMetaSchema, name, logger, ct);
+
+        var ops = new List<TxnOp>();
+        foreach (var source in targets)
+        {
+            ops.Add(TxnOp.Put(MasterKeys.TaskCliArgs(name, source), MasterState.Encode(
+                new TaskCliArgs(request.StartTime, safeMode.HasValue ? request.SafeModeTimeDuration : null, null))));
+            ops.Add(MasterState.Put(new SubtaskStage(source, name, TaskStage.Running)));
+        }
+        await store.TxnAsync([Compare.Exists(MasterKeys.Task(name))], ops, ct: ct);
+    }
+
+    public async Task StopAsync(string name, StopTaskRequest request, CancellationToken ct)
+    {
+        using var _ = await gate.EnterAsync(ct);
+        var stored = await RequireAsync(name, ct);
+        var targets = SelectSources(stored, request.SourceNameList);
+        if (request.TimeoutDuration is { Length: > 0 } d && !Dm.Core.Config.GoDuration.TryParse(d, out _))
+            throw TaskRules.Invalid($"timeout_duration \"{d}\" is not a duration such as 15s");
+        var ops = new List<TxnOp>();
+        foreach (var source in targets)
+        {
+            ops.Add(TxnOp.Put(MasterKeys.TaskCliArgs(name, source), MasterState.Encode(new TaskCliArgs(null, null, request.TimeoutDuration))));
+            ops.Add(MasterState.Put(new SubtaskStage(source, name, TaskStage.Stopped)));
+        }
+        await store.TxnAsync([Compare.Exists(MasterKeys.Task(name))], ops, ct: ct);
+    }
+
+    public async Task<StoredTask> RequireAsync(string name, CancellationToken ct) =>
+        await _state.TaskAsync(name, ct) ?? throw DmErrors.ErrSchedulerTaskNotExist.New(name);
+
+    /// <summary>Checks that the task's sources exist and it can reach its target; the pre-check result text.</summary>
+    public async Task<string> CheckAsync(DmTask task, CancellationToken ct)
+    {
+        foreach (var conf in task.SourceConfig.SourceConf) await sources.RequireAsync(conf.SourceName, ct);
+        var target = TargetEndpoint(task);
+        await using (await DatabaseConnector.OpenAsync(target, ct)) { }
+        return "pre-check is passed. ";
+    }
+
+    /// <summary>How to reach the task's target database (password revealed).</summary>
+    public DatabaseEndpoint TargetEndpoint(DmTask task)
+    {
+        var t = task.TargetConfig;
+        return new DatabaseEndpoint(t.Host, t.Port, t.User, secrets.Reveal(t.Password))
+        {
+            TlsCaPem = t.Security?.SslCaContent is { Length: > 0 } ca ? ca : null,
+            TlsCertPem = t.Security?.SslCertContent is { Length: > 0 } cert ? cert : null,
+            TlsKeyPem = t.Security?.SslKeyContent is { Length: > 0 } key ? key : null,
+        };
+    }
+
+    private DmTask Protect(DmTask task) =>
+        task with { StatusList = null, TargetConfig = task.TargetConfig with { Password = secrets.Protect(task.TargetConfig.Password) } };
+
+    public static DmTask Present(DmTask task) =>
+        task with { TargetConfig = task.TargetConfig with { Password = SourceService.HiddenPassword } };
+
+    private async Task<List<SubTaskStatus>> StatusListAsync(StoredTask stored, IReadOnlyList<string>? only,
+        IReadOnlyList<SubtaskStage> stages, CancellationToken ct)
+    {
+        var bounds = await _state.BoundsAsync(ct);
+        var list = new List<SubTaskStatus>();
+        foreach (var source in stored.SourceNames)
+        {
+            if (only != null && !only.Contains(source)) continue;
+            // No worker runs the subtask yet, so it is Stopped whatever stage is expected.
+            list.Add(new SubTaskStatus
+            {
+                Name = stored.Name,
+                SourceName = source,
+                WorkerName = bounds.GetValueOrDefault(source) ?? "",
+                Stage = TaskStage.Stopped,
+                Unit = "InvalidUnit",
+            });
+        }
+        return list;
+    }
+
+    private static List<string> SelectSources(StoredTask stored, IReadOnlyList<string>? requested)
+    {
+        if (requested is not { Count: > 0 }) return stored.SourceNames.ToList();
+        foreach (var s in requested)
+            if (!stored.SourceNames.Contains(s)) throw DmErrors.ErrSchedulerSourceCfgNotExist.New(s);
+        return requested.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>DM refuses to change these once a task exists: its workers have acted on them.</summary>
+    private static string? ImmutableFieldChanged(DmTask old, DmTask updated)
+    {
+        if ((old.Timezone ?? "") != (updated.Timezone ?? "")) return "timezone";
+        if ((old.SourceConfig.IncrMigrateConf?.SafeMode ?? false) != (updated.SourceConfig.IncrMigrateConf?.SafeMode ?? false))
+            return "incr_migrate_conf.safe_mode";
+        if (old.TargetConfig.Session?.ForeignKeyChecks != updated.TargetConfig.Session?.ForeignKeyChecks)
+            return "target_config.session.foreign_key_checks";
+        return null;
+    }
+}
