@@ -154,8 +154,17 @@ public sealed class SqliteClusterStore : IClusterStore
     public async Task RevokeLeaseAsync(long leaseId, CancellationToken ct = default)
     {
         // Out of the clock first, so no keepalive succeeds on a lease being revoked.
-        _leases.Remove(leaseId);
-        await WriteAsync<object?>(w => { w.RevokeLease(leaseId); return null; }, ct).ConfigureAwait(false);
+        bool wasLive = _leases.Remove(leaseId);
+        try
+        {
+            await WriteAsync<object?>(w => { w.RevokeLease(leaseId); return null; }, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (wasLive && ex is not LeaseNotFoundException)
+        {
+            // The revoke did not commit: let the expiry loop finish the job instead of leaving the lease immortal.
+            _leases.Start(leaseId, 0);
+            throw;
+        }
     }
 
     public Task<LeaseInfo?> GetLeaseAsync(long leaseId, CancellationToken ct = default)
