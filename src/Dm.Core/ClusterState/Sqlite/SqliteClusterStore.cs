@@ -113,7 +113,8 @@ public sealed class SqliteClusterStore : IClusterStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             var changed = _changed.Current;
             var page = await _reader.ReadHistoryAsync(range, cursorRevision, cursorSub, WatchPageSize, ct).ConfigureAwait(false);
-            if (cursorRevision < page.CompactRevision)
+            // Also fail when compaction removed the rest of a revision we were in the middle of.
+            if (cursorRevision < page.CompactRevision || (cursorRevision == page.CompactRevision && cursorSub != long.MaxValue))
                 throw new CompactedRevisionException(afterRevision + 1, page.CompactRevision);
             foreach (var (e, sub) in page.Events)
             {
