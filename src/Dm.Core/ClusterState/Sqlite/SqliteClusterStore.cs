@@ -123,9 +123,8 @@ public sealed class SqliteClusterStore : IClusterStore
             }
             if (page.Events.Count == WatchPageSize)
                 continue;
-            // Everything up to the snapshot's revision has been seen; skip it next time.
-            if (page.Revision > cursorRevision)
-                (cursorRevision, cursorSub) = (page.Revision, long.MaxValue);
+            // A partial page means everything up to the snapshot's revision has been seen.
+            (cursorRevision, cursorSub) = (Math.Max(page.Revision, cursorRevision), long.MaxValue);
             await changed.WaitAsync(ct).ConfigureAwait(false);
         }
     }
