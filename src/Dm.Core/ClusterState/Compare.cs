@@ -22,7 +22,7 @@ public sealed record Compare(string Key, CompareTarget Target, CompareOp Op, lon
     public static Compare NotExists(string key) => CreateRevision(key, CompareOp.Equal, 0);
 
     /// <summary>Evaluates the guard against the key's current state (null = missing).</summary>
-    public bool IsSatisfiedBy(KeyValue? kv)
+    internal bool IsSatisfiedBy(KeyValue? kv)
     {
         if (kv is null && Target == CompareTarget.Value)
             return false;

@@ -92,8 +92,9 @@ public sealed class LeaseKeeper : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested)
+            return;
         _stop.Cancel();
         await _loop.ConfigureAwait(false);
-        _stop.Dispose();
     }
 }

@@ -251,6 +251,19 @@ public abstract class ClusterStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Watch_replays_a_long_history_without_gaps_or_repeats()
+    {
+        long r0 = await Store.GetRevisionAsync();
+        const int Txns = 100, PutsPerTxn = 7;
+        for (int t = 0; t < Txns; t++)
+            await Store.TxnAsync([], [.. Enumerable.Range(0, PutsPerTxn).Select(i => TxnOp.Put($"{P}{i}", t.ToString()))]);
+        var events = await CollectAsync(Store, P, r0, Txns * PutsPerTxn);
+        Assert.Equal(
+            Enumerable.Range(0, Txns).SelectMany(t => Enumerable.Range(0, PutsPerTxn).Select(i => (r0 + 1 + t, $"{P}{i}", t.ToString()))),
+            events.Select(e => (e.Revision, e.Kv.Key, e.Kv.ValueString)));
+    }
+
+    [Fact]
     public async Task Watch_delivers_only_keys_under_its_prefix()
     {
         long r0 = await Store.GetRevisionAsync();

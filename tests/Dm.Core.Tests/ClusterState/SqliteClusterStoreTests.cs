@@ -89,6 +89,26 @@ public sealed class SqliteClusterStoreTests(ITestOutputHelper output) : IDisposa
     }
 
     [Fact]
+    public async Task The_data_dir_lock_is_visible_to_other_processes()
+    {
+        string lockFile = Path.Combine(_dir.Path, "cluster-state.lock");
+        await using (SqliteClusterStore.Open(_dir.Path))
+            Assert.Equal(42, await RunFlockAsync(lockFile)); // another process cannot take it
+        Assert.Equal(0, await RunFlockAsync(lockFile)); // released on dispose
+    }
+
+    // util-linux flock(1): exits 42 when the file is locked by someone else.
+    private static async Task<int> RunFlockAsync(string lockFile)
+    {
+        using var flock = Process.Start(new ProcessStartInfo("flock", ["--nonblock", "--conflict-exit-code", "42", lockFile, "true"])
+        {
+            UseShellExecute = false,
+        })!;
+        await flock.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        return flock.ExitCode;
+    }
+
+    [Fact]
     public async Task A_disposed_store_refuses_calls_and_ends_its_watches()
     {
         var store = SqliteClusterStore.Open(_dir.Path);
@@ -134,10 +154,12 @@ public sealed class SqliteClusterStoreTests(ITestOutputHelper output) : IDisposa
     {
         const int Writers = 32, PutsEach = 100;
         long before;
-        var stopwatch = Stopwatch.StartNew();
         await using (var store = SqliteClusterStore.Open(_dir.Path))
         {
+            for (int i = 0; i < 20; i++)
+                await store.PutAsync("/warmup", "v");
             before = await store.GetRevisionAsync();
+            var stopwatch = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
             {
                 for (int i = 0; i < PutsEach; i++)

@@ -113,7 +113,8 @@ public sealed class SqliteClusterStore : IClusterStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             var changed = _changed.Current;
             var page = await _reader.ReadHistoryAsync(range, cursorRevision, cursorSub, WatchPageSize, ct).ConfigureAwait(false);
-            if (cursorRevision < page.CompactRevision)
+            // Also fail when compaction removed the rest of a revision we were in the middle of.
+            if (cursorRevision < page.CompactRevision || (cursorRevision == page.CompactRevision && cursorSub != long.MaxValue))
                 throw new CompactedRevisionException(afterRevision + 1, page.CompactRevision);
             foreach (var (e, sub) in page.Events)
             {
@@ -122,9 +123,8 @@ public sealed class SqliteClusterStore : IClusterStore
             }
             if (page.Events.Count == WatchPageSize)
                 continue;
-            // Everything up to the snapshot's revision has been seen; skip it next time.
-            if (page.Revision > cursorRevision)
-                (cursorRevision, cursorSub) = (page.Revision, long.MaxValue);
+            // A partial page means everything up to the snapshot's revision has been seen.
+            (cursorRevision, cursorSub) = (Math.Max(page.Revision, cursorRevision), long.MaxValue);
             await changed.WaitAsync(ct).ConfigureAwait(false);
         }
     }
@@ -154,8 +154,17 @@ public sealed class SqliteClusterStore : IClusterStore
     public async Task RevokeLeaseAsync(long leaseId, CancellationToken ct = default)
     {
         // Out of the clock first, so no keepalive succeeds on a lease being revoked.
-        _leases.Remove(leaseId);
-        await WriteAsync<object?>(w => { w.RevokeLease(leaseId); return null; }, ct).ConfigureAwait(false);
+        bool wasLive = _leases.Remove(leaseId);
+        try
+        {
+            await WriteAsync<object?>(w => { w.RevokeLease(leaseId); return null; }, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (wasLive && ex is not LeaseNotFoundException)
+        {
+            // The revoke did not commit: let the expiry loop finish the job instead of leaving the lease immortal.
+            _leases.Start(leaseId, 0);
+            throw;
+        }
     }
 
     public Task<LeaseInfo?> GetLeaseAsync(long leaseId, CancellationToken ct = default)

@@ -51,7 +51,18 @@ internal sealed class SqliteKvWriter : IDisposable
         _selectMeta = SqliteSchema.Prepare(c, "SELECT value FROM meta WHERE name = @name", ("@name", SqliteType.Text));
         _setMeta = SqliteSchema.Prepare(c, "UPDATE meta SET value = @value WHERE name = @name", ("@name", SqliteType.Text), ("@value", SqliteType.Integer));
         _compactHistory = SqliteSchema.Prepare(c, "DELETE FROM history WHERE rev <= @rev", ("@rev", SqliteType.Integer));
-        LoadMeta();
+        try
+        {
+            long schemaVersion = GetMeta("schema_version");
+            if (schemaVersion != 1)
+                throw new InvalidDataException($"'{dbPath}' has cluster-state schema version {schemaVersion}; this build reads version 1");
+            LoadMeta();
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The revision of the last applied write (committed once the batch commits).</summary>
