@@ -1,3 +1,4 @@
+using Dm.Master.Hosting;
 using Dm.Master.OpenApi;
 
 namespace Dm.Master.Api;

@@ -25,7 +25,8 @@ public static class TemplateOperations
             Responses = [Ok(typeof(GetTaskListResponse)), Failed()],
         },
         new("POST", "/api/v1/tasks/templates/import", "DMAPIImportTaskTemplate", Tag, "import task config template",
-            async r => r.Accepted(await templates.ImportAsync(await r.Body<TaskTemplateRequest>(required: false), r.Aborted)))
+            async r => r.Accepted(await templates.ImportAsync(
+                await r.Body(required: false, whenEmpty: () => new TaskTemplateRequest { Overwrite = false }), r.Aborted)))
         {
             RequestBody = typeof(TaskTemplateRequest),
             Responses = [new ApiResponse(202, typeof(TaskTemplateResponse), "success"), Failed()],

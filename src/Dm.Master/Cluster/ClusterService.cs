@@ -59,7 +59,7 @@ public sealed class ClusterService(IClusterStore store, MasterOptions options, M
 
     public async Task OfflineMasterAsync(string name, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var key = MasterKeys.MasterMember(name);
         if ((await store.GetAsync(key, ct)).Kv == null)
             throw DmErrors.ErrMasterMasterNameNotExist.New(name);
@@ -85,7 +85,7 @@ public sealed class ClusterService(IClusterStore store, MasterOptions options, M
     /// <summary>Removes an offline worker's registration, binding history and relay assignment.</summary>
     public async Task OfflineWorkerAsync(string name, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var workers = await WorkerDirectory.ReadAsync(store, ct);
         var worker = workers.FirstOrDefault(w => w.Name == name) ?? throw DmErrors.ErrSchedulerWorkerNotExist.New(name);
         if (worker.Stage != WorkerDirectory.Offline) throw DmErrors.ErrSchedulerWorkerOnline.New(name);

@@ -30,8 +30,8 @@ public static class MasterCommandLine
         ["log-file"] = (o, v) => o with { LogFile = v },
         ["openapi"] = (o, v) => o with { OpenApi = ParseBool("openapi", v) },
         ["secret-key-path"] = (o, v) => o with { SecretKeyPath = v },
-        ["rpc-timeout"] = (o, v) => o with { RpcTimeout = GoDuration.Parse("rpc-timeout", v) },
-        ["keepalive-ttl"] = (o, v) => o with { KeepAliveTtl = GoDuration.Parse("keepalive-ttl", v) },
+        ["rpc-timeout"] = (o, v) => o with { RpcTimeout = ParseDuration("rpc-timeout", v) },
+        ["keepalive-ttl"] = (o, v) => o with { KeepAliveTtl = ParseDuration("keepalive-ttl", v) },
     };
 
     /// <summary>Keys DM's master.toml may hold that DM# accepts and does not use (yet).</summary>
@@ -115,6 +115,9 @@ public static class MasterCommandLine
         }
         return options;
     }
+
+    private static TimeSpan ParseDuration(string name, string value) =>
+        Dm.Core.Config.GoDuration.TryParse(value, out var d) ? d : throw new MasterConfigException($"invalid duration \"{value}\" for {name}");
 
     private static bool ParseBool(string name, string value) => value.ToLowerInvariant() switch
     {

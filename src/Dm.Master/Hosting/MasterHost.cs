@@ -37,9 +37,9 @@ public sealed class MasterHost : IAsyncDisposable
         IClusterStore store;
         try
         {
-            store = await SqliteClusterStore.OpenAsync(dataDir, ct);
+            store = SqliteClusterStore.Open(dataDir);
         }
-        catch (DataDirLockedException e)
+        catch (DataDirInUseException e)
         {
             throw new MasterConfigException(e.Message);
         }
@@ -104,7 +104,7 @@ public sealed class MasterHost : IAsyncDisposable
     private static string BuildDocument(IReadOnlyList<ApiOperation> operations)
     {
         var builder = new OpenApiDocumentBuilder(ApiJson.Options, ApiSchemaNames.Of);
-        JsonObject doc = builder.Build(operations, "DM OpenAPI Spec", "1.0.0");
+        JsonObject doc = builder.Build(operations, "DM OpenAPI Spec", "1.0.0", ApiSchemaNames.All());
         return doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 

@@ -59,9 +59,11 @@ public sealed class ApiRequest(HttpContext http, JsonSerializerOptions json)
     /// Reads the JSON body as <typeparamref name="T"/>. An empty body means "all defaults" (as DM's
     /// binding does) unless <paramref name="required"/>; required fields of T must still be present.
     /// </summary>
-    public async Task<T> Body<T>(bool required) where T : class
+    public async Task<T> Body<T>(bool required, Func<T>? whenEmpty = null) where T : class
     {
         var request = Http.Request;
+        if (request.ContentType is { Length: > 0 } type && !IsJson(type) && request.ContentLength is not 0)
+            throw new ApiInputException($"request body must be application/json, got {Clip(type)}", StatusCodes.Status415UnsupportedMediaType);
         if (request.ContentLength > MaxBodyBytes) throw TooLarge();
         var sizeFeature = Http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = MaxBodyBytes;
@@ -85,6 +87,7 @@ public sealed class ApiRequest(HttpContext http, JsonSerializerOptions json)
         if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
         {
             if (required) throw new ApiInputException("request body is required");
+            if (whenEmpty != null) return whenEmpty();
             bytes = "{}"u8.ToArray();
         }
         try
@@ -111,6 +114,13 @@ public sealed class ApiRequest(HttpContext http, JsonSerializerOptions json)
         if (!Http.Request.Query.TryGetValue(name, out var values)) return null;
         if (values.Count > 1) throw new ApiInputException($"query parameter '{name}' is given {values.Count} times");
         return values[0];
+    }
+
+    private static bool IsJson(string contentType)
+    {
+        var media = contentType.Split(';')[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+               || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
     private static ApiInputException TooLarge() =>

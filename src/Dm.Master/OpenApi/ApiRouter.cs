@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dm.Core.Errors;
+using Dm.Core.Upstream;
 using Dm.Master.Metrics;
 
 namespace Dm.Master.OpenApi;
@@ -52,6 +53,14 @@ public static class ApiRouter
         {
             logger.LogInformation("{Operation} failed: {Error}", op.OperationId, e.Message);
             return ApiResults.Error(StatusCodes.Status400BadRequest, e.ToErrorMessage(), e.Code, json);
+        }
+        catch (UpstreamException e)
+        {
+            // A database the master talked to refused or failed: DM's code for it, the server's words.
+            var error = DmErrors.ByCode(e.Code) ?? DmErrors.ErrDBDriverError;
+            var dm = new DmException(error, e.Message, e.InnerException);
+            logger.LogInformation("{Operation} failed: {Error}", op.OperationId, dm.Message);
+            return ApiResults.Error(StatusCodes.Status400BadRequest, dm.ToErrorMessage(), dm.Code, json);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

@@ -14,8 +14,10 @@ public sealed class OpenApiDocumentBuilder(JsonSerializerOptions json, Func<Type
     private readonly Dictionary<Type, JsonNode> _components = new();
     private readonly Queue<Type> _pending = new();
 
-    public JsonObject Build(IEnumerable<ApiOperation> operations, string title, string version)
+    /// <param name="extraComponents">named schemas to publish even when no operation uses them.</param>
+    public JsonObject Build(IEnumerable<ApiOperation> operations, string title, string version, IEnumerable<Type>? extraComponents = null)
     {
+        foreach (var type in extraComponents ?? []) if (IsComponent(type)) Enqueue(type);
         var paths = new JsonObject();
         foreach (var op in operations.OrderBy(o => o.Path, StringComparer.Ordinal))
         {

@@ -21,7 +21,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
     {
         var source = request.Source;
         SourceRules.Validate(source);
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         if (await _state.SourceAsync(source.SourceName, ct) != null)
             throw DmErrors.ErrSchedulerSourceCfgExist.New(source.SourceName);
         if (request.WorkerName is { } worker) await RequireFreeWorkerAsync(worker, ct);
@@ -66,7 +66,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         if (source.SourceName != name)
             throw DmErrors.ErrOpenAPICommonError.Wrap(new ArgumentException(
                 $"source_name \"{source.SourceName}\" in the body differs from \"{name}\" in the path"));
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var old = await _state.SourceAsync(name, ct) ?? throw DmErrors.ErrSchedulerSourceCfgNotExist.New(name);
         var running = (await _state.StagesAsync(ct)).Any(s => s.Source == name && s.Expect == TaskStage.Running);
         if (running || await _state.RelayEnabledAsync(name, ct))
@@ -81,7 +81,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
 
     public async Task DeleteAsync(string name, bool force, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         if (await _state.SourceAsync(name, ct) == null) throw DmErrors.ErrSchedulerSourceCfgNotExist.New(name);
         var tasks = (await _state.TasksAsync(ct)).Where(t => t.SourceNames.Contains(name)).ToList();
         if (tasks.Count > 0 && !force)
@@ -100,7 +100,6 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         foreach (var task in tasks)
         {
             // The task loses this source; a task left with no source is removed with it.
-            ops.Add(TxnOp.Delete(MasterKeys.TaskCliArgs(task.Name, name)));
             var remaining = task.Task.SourceConfig.SourceConf.Where(s => s.SourceName != name).ToList();
             if (remaining.Count == 0)
             {
@@ -109,6 +108,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
             }
             else
             {
+                ops.Add(TxnOp.Delete(MasterKeys.TaskCliArgs(task.Name, name)));
                 ops.Add(MasterState.Put(task with
                 {
                     Task = task.Task with { SourceConfig = task.Task.SourceConfig with { SourceConf = remaining } },
@@ -128,7 +128,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
 
     public async Task EnableAsync(string name, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
         if (!(await _state.BoundsAsync(ct)).ContainsKey(name)) throw DmErrors.ErrWorkerNoStart.New();
         if (stored.Source.Enable) return;
@@ -138,7 +138,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
     /// <summary>Stops every subtask of the source, then marks it disabled. Idempotent.</summary>
     public async Task DisableAsync(string name, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
         var ops = (await _state.StagesAsync(ct))
             .Where(s => s.Source == name && s.Expect != TaskStage.Stopped)
@@ -150,7 +150,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
 
     public async Task TransferAsync(string name, WorkerNameRequest request, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         await RequireAsync(name, ct);
         await RequireFreeWorkerAsync(request.WorkerName, ct);
         // A free, registered worker exists: the scheduler moves the binding (worker issue).
@@ -159,7 +159,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
 
     public async Task EnableRelayAsync(string name, EnableRelayRequest request, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
         var workers = await RelayWorkerListAsync(name, request.WorkerNameList, ct);
         var relay = (stored.Source.RelayConfig ?? new RelayConfig()) with
@@ -180,7 +180,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
 
     public async Task DisableRelayAsync(string name, DisableRelayRequest request, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
         var workers = await RelayWorkerListAsync(name, request.WorkerNameList, ct);
         var ops = new List<TxnOp>();

@@ -20,7 +20,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
     public async Task<OperateTaskResponse> CreateAsync(CreateTaskRequest request, CancellationToken ct)
     {
         var task = TaskRules.Adjust(request.Task);
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         if (await _state.TaskAsync(task.Name, ct) != null)
             throw DmErrors.ErrSchedulerSubTaskExist.New(task.Name, task.SourceConfig.SourceConf.Select(s => s.SourceName).ToList());
         var checkResult = await CheckAsync(task, ct);
@@ -59,7 +59,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
     {
         var task = TaskRules.Adjust(request.Task);
         if (task.Name != name) throw TaskRules.Invalid($"task name \"{task.Name}\" in the body differs from \"{name}\" in the path");
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var old = await RequireAsync(name, ct);
         var stages = (await _state.StagesAsync(ct)).Where(s => s.Task == name).ToList();
         var running = stages.FirstOrDefault(s => s.Expect == TaskStage.Running);
@@ -85,7 +85,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
 
     public async Task DeleteAsync(string name, bool force, bool keepMeta, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
         var stages = (await _state.StagesAsync(ct)).Where(s => s.Task == name).ToList();
         if (!force && stages.Any(s => s.Expect is not (TaskStage.Paused or TaskStage.Stopped)))
@@ -110,7 +110,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
 
     public async Task StartAsync(string name, StartTaskRequest request, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
         var targets = SelectSources(stored, request.SourceNameList);
         TimeSpan? safeMode = null;
@@ -146,10 +146,10 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
 
     public async Task StopAsync(string name, StopTaskRequest request, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
         var targets = SelectSources(stored, request.SourceNameList);
-        if (request.TimeoutDuration is { Length: > 0 } d && !Dm.Core.Config.GoDuration.TryParse(d, out _))
+        if (request.TimeoutDuration is { Length: > 0 } d && !Dm.Core.Config.GoDuration.TryParse(d, out TimeSpan _))
             throw TaskRules.Invalid($"timeout_duration \"{d}\" is not a duration such as 15s");
         var ops = new List<TxnOp>();
         foreach (var source in targets)

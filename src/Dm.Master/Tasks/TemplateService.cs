@@ -13,7 +13,7 @@ public sealed class TemplateService(IClusterStore store, MasterGate gate, TaskSe
     public async Task<DmTask> CreateAsync(DmTask task, CancellationToken ct)
     {
         task = TaskRules.Adjust(task);
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         await tasks.CheckAsync(task, ct);
         var result = await store.TxnAsync([Compare.NotExists(MasterKeys.Template(task.Name))],
             [TxnOp.Put(MasterKeys.Template(task.Name), MasterState.Encode(task with { StatusList = null }))], ct: ct);
@@ -39,7 +39,7 @@ public sealed class TemplateService(IClusterStore store, MasterGate gate, TaskSe
     {
         task = TaskRules.Adjust(task);
         if (task.Name != name) throw TaskRules.Invalid($"task name \"{task.Name}\" in the body differs from \"{name}\" in the path");
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var old = (await store.GetAsync(MasterKeys.Template(name), ct)).Kv ?? throw DmErrors.ErrOpenAPITaskConfigNotExist.New(name);
         // An unchanged hidden password keeps the stored one, so a GET-edit-PUT round trip loses nothing.
         if (task.TargetConfig.Password == Sources.SourceService.HiddenPassword)
@@ -52,7 +52,7 @@ public sealed class TemplateService(IClusterStore store, MasterGate gate, TaskSe
 
     public async Task DeleteAsync(string name, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var result = await store.TxnAsync([Compare.Exists(MasterKeys.Template(name))], [TxnOp.Delete(MasterKeys.Template(name))], ct: ct);
         if (!result.Succeeded) throw DmErrors.ErrOpenAPITaskConfigNotExist.New(name);
     }
@@ -60,7 +60,7 @@ public sealed class TemplateService(IClusterStore store, MasterGate gate, TaskSe
     /// <summary>Saves every existing task as a template; with overwrite, replaces templates of the same name.</summary>
     public async Task<TaskTemplateResponse> ImportAsync(TaskTemplateRequest request, CancellationToken ct)
     {
-        using var _ = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct);
         var success = new List<string>();
         var failed = new List<TaskTemplateFailure>();
         foreach (var stored in await _state.TasksAsync(ct))

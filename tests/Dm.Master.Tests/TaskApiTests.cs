@@ -1,0 +1,245 @@
+using System.Text.Json.Nodes;
+
+namespace Dm.Master.Tests;
+
+[Collection(MasterCollection.Name)]
+public sealed class TaskApiTests(MasterEnvironment env)
+{
+    private ApiClient Api => env.Api;
+
+    private async Task Source(string name, bool enable = true, bool second = false)
+    {
+        var server = second ? env.Upstream2 : env.Upstream1;
+        var response = await Api.Post("/api/v1/sources", new { source = MasterEnvironment.SourceBody(name, server, enable) });
+        Assert.True(response.Code == 201, response.ToString());
+    }
+
+    private async Task<ApiResponse> Create(JsonObject task) => await Api.Post("/api/v1/tasks", new JsonObject { ["task"] = task }.ToJsonString());
+
+    [Fact]
+    public async Task CreateStoresTheTaskStoppedWithPasswordHidden()
+    {
+        await Source("t-src-a");
+        await Source("t-src-b", second: true);
+        var response = await Create(TaskBodies.Full("task-create", env, "t-src-a", "t-src-b"));
+        Assert.True(response.Code == 201, response.ToString());
+        Assert.Equal("pre-check is passed. ", response.Json!["check_result"]!.GetValue<string>());
+        Assert.Equal("******", response.Json["task"]!["target_config"]!["password"]!.GetValue<string>());
+        Assert.DoesNotContain(env.Target.Password, response.Body);
+
+        var get = await Api.Get("/api/v1/tasks/task-create?with_status=true");
+        Assert.Equal(200, get.Code);
+        Assert.Equal("full", get.Json!["task_mode"]!.GetValue<string>());
+        var status = get.Json["status_list"]!.AsArray();
+        Assert.Equal(2, status.Count);
+        Assert.All(status, s => Assert.Equal("Stopped", s!["stage"]!.GetValue<string>()));
+
+        var duplicate = await Create(TaskBodies.Full("task-create", env, "t-src-a"));
+        Assert.Equal(46014, duplicate.ErrorCode);
+    }
+
+    [Fact]
+    public async Task CreateDefaultsMetaSchemaToDmMeta()
+    {
+        await Source("t-src-meta");
+        var task = TaskBodies.Full("task-meta", env, "t-src-meta");
+        task.Remove("meta_schema");
+        Assert.Equal(201, (await Create(task)).Code);
+        Assert.Equal("dm_meta", (await Api.Get("/api/v1/tasks/task-meta")).Json!["meta_schema"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task InvalidTasksAreRefusedAndNotStored()
+    {
+        await Source("t-src-bad");
+        var missingSource = await Create(TaskBodies.Full("task-bad-1", env, "no-such-source"));
+        Assert.Equal(46008, missingSource.ErrorCode);
+
+        var badEnum = TaskBodies.Full("task-bad-2", env, "t-src-bad");
+        badEnum["task_mode"] = "sideways";
+        var r = await Create(badEnum);
+        Assert.Equal(400, r.Code);
+        Assert.Contains("task_mode", r.ErrorMessage);
+
+        var unknownFilter = TaskBodies.Full("task-bad-3", env, "t-src-bad");
+        unknownFilter.Remove("binlog_filter_rule");
+        r = await Create(unknownFilter);
+        Assert.Equal(400, r.Code);
+        Assert.Contains("no-drop", r.ErrorMessage);
+
+        var badTarget = TaskBodies.Full("task-bad-4", env, "t-src-bad");
+        badTarget["target_config"]!["port"] = 1;
+        r = await Create(badTarget);
+        Assert.Equal(400, r.Code);
+        Assert.Equal(10001, r.ErrorCode);
+
+        var missingRequired = TaskBodies.Full("task-bad-5", env, "t-src-bad");
+        missingRequired.Remove("on_duplicate");
+        r = await Create(missingRequired);
+        Assert.Equal(400, r.Code);
+        Assert.Contains("on_duplicate", r.ErrorMessage);
+
+        var badSession = TaskBodies.Full("task-bad-6", env, "t-src-bad");
+        badSession["target_config"]!["session"] = new JsonObject { ["sql_mode"] = "" };
+        Assert.Equal(400, (await Create(badSession)).Code);
+
+        for (var i = 1; i <= 6; i++) Assert.Equal(46018, (await Api.Get($"/api/v1/tasks/task-bad-{i}")).ErrorCode);
+    }
+
+    [Fact]
+    public async Task ListFiltersByStageAndSources()
+    {
+        await Source("t-src-l1");
+        await Source("t-src-l2", second: true);
+        Assert.Equal(201, (await Create(TaskBodies.Full("task-list-1", env, "t-src-l1"))).Code);
+        Assert.Equal(201, (await Create(TaskBodies.Full("task-list-2", env, "t-src-l1", "t-src-l2"))).Code);
+
+        var all = await Api.Get("/api/v1/tasks");
+        var names = all.Json!["data"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("task-list-1", names);
+        Assert.Contains("task-list-2", names);
+        Assert.Null(all.Json["data"]![0]!["status_list"]);
+
+        var bySources = await Api.Get("/api/v1/tasks?source_name_list=t-src-l1&source_name_list=t-src-l2");
+        Assert.Equal(["task-list-2"], bySources.Json!["data"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).ToList());
+
+        var stopped = await Api.Get("/api/v1/tasks?stage=Stopped&with_status=true");
+        Assert.Contains(stopped.Json!["data"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "task-list-1");
+        Assert.NotNull(stopped.Json["data"]![0]!["status_list"]);
+        Assert.Equal(400, (await Api.Get("/api/v1/tasks?stage=Sleeping")).Code);
+        Assert.Equal(400, (await Api.Get("/api/v1/tasks?with_status=yes")).Code);
+    }
+
+    [Fact]
+    public async Task StartStopAndTheirChecks()
+    {
+        await Source("t-src-run");
+        await Source("t-src-off", enable: false);
+        Assert.Equal(201, (await Create(TaskBodies.Full("task-run", env, "t-src-run"))).Code);
+
+        Assert.Equal(200, (await Api.Post("/api/v1/tasks/task-run/start")).Code);
+        Assert.Equal(200, (await Api.Post("/api/v1/tasks/task-run/start", new { remove_meta = false, start_time = "2026-01-02 15:04:05", safe_mode_time_duration = "10s" })).Code);
+        Assert.Equal(400, (await Api.Post("/api/v1/tasks/task-run/start", new { start_time = "yesterday" })).Code);
+        Assert.Equal(400, (await Api.Post("/api/v1/tasks/task-run/start", new { safe_mode_time_duration = "ten seconds" })).Code);
+        Assert.Equal(46008, (await Api.Post("/api/v1/tasks/task-run/start", new { source_name_list = new[] { "other" } })).ErrorCode);
+        Assert.Equal(46018, (await Api.Post("/api/v1/tasks/no-such-task/start")).ErrorCode);
+
+        // Expected Running, but no worker runs it yet: status says Stopped.
+        var status = await Api.Get("/api/v1/tasks/task-run/status");
+        Assert.Equal(200, status.Code);
+        Assert.Equal("Stopped", status.Json!["data"]![0]!["stage"]!.GetValue<string>());
+        Assert.Equal("t-src-run", status.Json["data"]![0]!["source_name"]!.GetValue<string>());
+        Assert.Equal(0, (await Api.Get("/api/v1/tasks/task-run/status?source_name_list=other")).Json!["total"]!.GetValue<int>());
+        Assert.Equal(46018, (await Api.Get("/api/v1/tasks/no-such-task/status")).ErrorCode);
+
+        Assert.Equal(200, (await Api.Post("/api/v1/tasks/task-run/stop", new { timeout_duration = "15s" })).Code);
+        Assert.Equal(400, (await Api.Post("/api/v1/tasks/task-run/stop", new { timeout_duration = "soon" })).Code);
+
+        Assert.Equal(201, (await Create(TaskBodies.Full("task-off", env, "t-src-off"))).Code);
+        Assert.Equal(38058, (await Api.Post("/api/v1/tasks/task-off/start")).ErrorCode);
+
+        Assert.Equal(201, (await Create(TaskBodies.Task("task-incr", "incremental", env, "t-src-run"))).Code);
+        Assert.Equal(20022, (await Api.Post("/api/v1/tasks/task-incr/start")).ErrorCode);
+        Assert.Equal(200, (await Api.Post("/api/v1/tasks/task-incr/start", new { start_time = "2026-01-02T15:04:05" })).Code);
+    }
+
+    [Fact]
+    public async Task UpdateOnlyWhileNotRunningAndNotImmutableFields()
+    {
+        await Source("t-src-upd");
+        Assert.Equal(201, (await Create(TaskBodies.Full("task-upd", env, "t-src-upd"))).Code);
+        var changed = TaskBodies.Full("task-upd", env, "t-src-upd");
+        changed["on_duplicate"] = "ignore";
+        var update = await Api.Put("/api/v1/tasks/task-upd", new JsonObject { ["task"] = changed }.ToJsonString());
+        Assert.True(update.Code == 200, update.ToString());
+        Assert.Equal("ignore", (await Api.Get("/api/v1/tasks/task-upd")).Json!["on_duplicate"]!.GetValue<string>());
+
+        var timezone = TaskBodies.Full("task-upd", env, "t-src-upd");
+        timezone["timezone"] = "Asia/Shanghai";
+        var refused = await Api.Put("/api/v1/tasks/task-upd", new JsonObject { ["task"] = timezone }.ToJsonString());
+        Assert.Equal(46035, refused.ErrorCode);
+
+        Assert.Equal(200, (await Api.Post("/api/v1/tasks/task-upd/start")).Code);
+        var running = await Api.Put("/api/v1/tasks/task-upd", new JsonObject { ["task"] = changed.DeepClone() }.ToJsonString());
+        Assert.Equal(46035, running.ErrorCode);
+
+        var missing = TaskBodies.Full("no-such-task", env, "t-src-upd");
+        Assert.Equal(46018, (await Api.Put("/api/v1/tasks/no-such-task", new JsonObject { ["task"] = missing }.ToJsonString())).ErrorCode);
+    }
+
+    [Fact]
+    public async Task DeleteNeedsForceWhileRunningAndDropsMetaUnlessKept()
+    {
+        await Source("t-src-delete");
+        Assert.Equal(201, (await Create(TaskBodies.Full("task-delete", env, "t-src-delete"))).Code);
+        Assert.Equal(201, (await Create(TaskBodies.Full("task-keep", env, "t-src-delete"))).Code);
+        await env.Target.ExecuteAsync("""
+            CREATE DATABASE IF NOT EXISTS dm_meta;
+            CREATE TABLE IF NOT EXISTS dm_meta.`task-delete_syncer_checkpoint` (id INT);
+            CREATE TABLE IF NOT EXISTS dm_meta.`task-keep_syncer_checkpoint` (id INT);
+            """);
+
+        Assert.Equal(200, (await Api.Post("/api/v1/tasks/task-delete/start")).Code);
+        var refused = await Api.Delete("/api/v1/tasks/task-delete");
+        Assert.Equal(400, refused.Code);
+        Assert.Contains("running subtasks", refused.ErrorMessage);
+
+        Assert.Equal(204, (await Api.Delete("/api/v1/tasks/task-delete?force=true")).Code);
+        Assert.Equal(46018, (await Api.Get("/api/v1/tasks/task-delete")).ErrorCode);
+        Assert.Equal(0L, Convert.ToInt64(await env.Target.ScalarAsync(
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='dm_meta' AND TABLE_NAME='task-delete_syncer_checkpoint'")));
+
+        Assert.Equal(204, (await Api.Delete("/api/v1/tasks/task-keep?keep_meta=true")).Code);
+        Assert.Equal(1L, Convert.ToInt64(await env.Target.ScalarAsync(
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='dm_meta' AND TABLE_NAME='task-keep_syncer_checkpoint'")));
+        Assert.Equal(46018, (await Api.Delete("/api/v1/tasks/task-keep")).ErrorCode);
+    }
+
+    [Fact]
+    public async Task MigrateTargetsSchemasAndTablesFollowTheTaskRules()
+    {
+        await Source("t-src-rules");
+        Assert.Equal(201, (await Create(TaskBodies.Full("task-rules", env, "t-src-rules"))).Code);
+
+        var targets = await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/migrate_targets");
+        Assert.Equal(200, targets.Code);
+        var rows = targets.Json!["data"]!.AsArray()
+            .Select(t => $"{t!["source_schema"]}.{t["source_table"]}->{t["target_schema"]}.{t["target_table"]}").Order().ToList();
+        Assert.Equal(
+        [
+            "logs.events_2024->logs.events", "logs.events_2025->logs.events",
+            "shop.customers->shop_all.customers", "shop.orders->shop_all.orders",
+        ], rows);
+        Assert.Equal(rows.Count, targets.Json["total"]!.GetValue<int>());
+
+        var filtered = await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/migrate_targets?schema_pattern=shop&table_pattern=ord*");
+        Assert.Equal(1, filtered.Json!["total"]!.GetValue<int>());
+
+        var schemas = await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/schemas");
+        Assert.Equal(["logs", "shop"], schemas.Json!.AsArray().Select(s => s!.GetValue<string>()).Order().ToList());
+        var tables = await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/schemas/logs");
+        Assert.Equal(["events_2024", "events_2025"], tables.Json!.AsArray().Select(s => s!.GetValue<string>()).Order().ToList());
+        var outside = await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/schemas/db-with-dash");
+        Assert.Empty(outside.Json!.AsArray());
+
+        Assert.Equal(46018, (await Api.Get("/api/v1/tasks/nope/sources/t-src-rules/migrate_targets")).ErrorCode);
+        Assert.Equal(46008, (await Api.Get("/api/v1/tasks/task-rules/sources/nope/schemas")).ErrorCode);
+    }
+
+    [Fact]
+    public async Task TableStructureNeedsABoundWorkerAndAValidBody()
+    {
+        await Source("t-src-struct");
+        Assert.Equal(201, (await Create(TaskBodies.Full("task-struct", env, "t-src-struct"))).Code);
+        const string path = "/api/v1/tasks/task-struct/sources/t-src-struct/schemas/shop/orders";
+        Assert.Equal(40070, (await Api.Get(path)).ErrorCode);
+        Assert.Equal(40070, (await Api.Delete(path)).ErrorCode);
+        Assert.Equal(40070, (await Api.Put(path, new { sql_content = "CREATE TABLE orders (id INT PRIMARY KEY)" })).ErrorCode);
+        Assert.Equal(400, (await Api.Put(path, new { schema_source = "sql" })).Code);
+        Assert.Equal(400, (await Api.Put(path, new { schema_source = "upstream", sql_content = "CREATE TABLE t (id INT)" })).Code);
+        Assert.Equal(400, (await Api.Put(path, new { schema_source = "elsewhere" })).Code);
+        Assert.Equal(400, (await Api.Put(path)).Code);
+        Assert.Equal(46018, (await Api.Get("/api/v1/tasks/nope/sources/t-src-struct/schemas/shop/orders")).ErrorCode);
+        Assert.Equal(46008, (await Api.Get("/api/v1/tasks/task-struct/sources/nope/schemas/shop/orders")).ErrorCode);
+    }
+}
