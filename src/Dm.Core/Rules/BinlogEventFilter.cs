@@ -113,7 +113,7 @@ public sealed class BinlogEventFilter
         var events = new List<string>();
         foreach (var e in rule.Events)
         {
-            var lowered = e.ToLowerInvariant();
+            var lowered = BinlogEventTypes.Normalize(e);
             if (!BinlogEventTypes.IsValidRuleEvent(lowered))
                 throw new ArgumentException($"event type {e} not valid");
             events.Add(lowered);

@@ -40,6 +40,19 @@ public static class BinlogEventTypes
 
     private static readonly HashSet<string> Groups = [All, AllDdl, AllDml, None, NoneDdl, NoneDml, IncompatibleDdlChanges];
 
+    /// <summary>Lower-cases a rule's event name and maps the schema aliases to their database names, as DM does.</summary>
+    public static string Normalize(string name)
+    {
+        var lowered = name.ToLowerInvariant();
+        return lowered switch
+        {
+            "create schema" => "create database",
+            "drop schema" => "drop database",
+            "alter schema" => "alter database",
+            _ => lowered,
+        };
+    }
+
     /// <summary>True for a name allowed in a rule's <c>events</c> (lower-cased).</summary>
     public static bool IsValidRuleEvent(string name) =>
         Groups.Contains(name) || Dml.Contains(name) || Ddl.Contains(name) || IncompatibleDdl.Contains(name);
