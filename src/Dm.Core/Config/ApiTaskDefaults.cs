@@ -1,0 +1,18 @@
+using Dm.Core.Api;
+using Dm.Core.Errors;
+
+namespace Dm.Core.Config;
+
+/// <summary>DM's openapi Task.Adjust: defaults the meta schema and checks the timezone.</summary>
+public static class ApiTaskDefaults
+{
+    /// <summary>The spec says "dm-meta" but DM's code uses "dm_meta"; we follow the code.</summary>
+    public const string MetaSchema = "dm_meta";
+
+    public static DmTask Adjust(DmTask task)
+    {
+        if (task.Timezone is { Length: > 0 } tz && !TimezoneName.IsValid(tz))
+            throw DmErrors.ErrConfigInvalidTimezone.New(tz);
+        return task.MetaSchema is null ? task with { MetaSchema = MetaSchema } : task;
+    }
+}
