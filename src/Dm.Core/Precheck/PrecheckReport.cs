@@ -43,6 +43,9 @@ public sealed class PrecheckReport
         Summary.Passed = Summary.Failed == 0;
     }
 
+    /// <summary>Most connections the run held at once (bounded by <see cref="PrecheckRequest.MaxConnections"/>).</summary>
+    public int PeakConnections { get; init; }
+
     public bool Passed => Summary.Passed;
     public bool HasWarnings => Summary.Warning > 0;
 

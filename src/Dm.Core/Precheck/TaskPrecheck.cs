@@ -49,7 +49,7 @@ public static class TaskPrecheck
         var plan = Plan(request, items, sources, target, budget);
         var results = await Task.WhenAll(plan.Select(p => p.Run(ct)));
         for (var i = 0; i < results.Length; i++) results[i].Id = i;
-        return new PrecheckReport(results, request.ErrorLimit, request.WarnLimit);
+        return new PrecheckReport(results, request.ErrorLimit, request.WarnLimit) { PeakConnections = budget.Peak };
     }
 
     private static List<PrecheckItem> Plan(PrecheckRequest request, IReadOnlySet<string> items, List<SourceSnapshot> sources,

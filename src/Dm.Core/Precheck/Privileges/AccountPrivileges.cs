@@ -18,8 +18,11 @@ public sealed class AccountPrivileges
     public AccountPrivileges(IEnumerable<string> grants, bool caseSensitiveNames = true)
     {
         _names = caseSensitiveNames ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        foreach (var line in grants) Add(GrantParser.Parse(line));
+        foreach (var line in grants.Where(IsGrantLine)) Add(GrantParser.Parse(line));
     }
+
+    /// <summary>MariaDB lists "SET DEFAULT ROLE r FOR u" among the grants: it grants nothing.</summary>
+    private static bool IsGrantLine(string line) => !line.TrimStart().StartsWith("SET DEFAULT ROLE", StringComparison.OrdinalIgnoreCase);
 
     private void Add(GrantStatement grant)
     {
@@ -76,7 +79,7 @@ public sealed class AccountPrivileges
 
     /// <summary>The role grants among the lines (GRANT role TO user), to be expanded by the caller.</summary>
     public static IEnumerable<(string Name, string? Host)> RolesIn(IEnumerable<string> grants) =>
-        grants.Select(GrantParser.Parse).Where(g => g.IsGrant && g.IsRoleGrant).SelectMany(g => g.Roles);
+        grants.Where(IsGrantLine).Select(GrantParser.Parse).Where(g => g.IsGrant && g.IsRoleGrant).SelectMany(g => g.Roles);
 }
 
 /// <summary>MySQL's LIKE-style database names in grants: % and _ are wildcards, \ escapes them.</summary>
