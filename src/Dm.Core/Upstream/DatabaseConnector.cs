@@ -1,0 +1,90 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using MySqlConnector;
+
+namespace Dm.Core.Upstream;
+
+/// <summary>
+/// Opens short-lived control-plane connections with MySqlConnector: no pooling (each caller owns and closes its
+/// connection, so a changed password or a restarted server is never hidden behind a stale pooled session),
+/// a 5 s connect timeout and a 30 s read timeout as DM's checker uses.
+/// </summary>
+public static class DatabaseConnector
+{
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
+
+    public static string ConnectionString(DatabaseEndpoint endpoint) => new MySqlConnectionStringBuilder
+    {
+        Server = endpoint.Host,
+        Port = (uint)endpoint.Port,
+        UserID = endpoint.User,
+        Password = endpoint.Password,
+        Pooling = false,
+        ConnectionTimeout = (uint)ConnectTimeout.TotalSeconds,
+        DefaultCommandTimeout = (uint)CommandTimeout.TotalSeconds,
+        SslMode = endpoint.UsesTls ? MySqlSslMode.Required : MySqlSslMode.None,
+        // MySQL 8 caching_sha2_password over plain TCP needs the server's RSA key to send the password.
+        AllowPublicKeyRetrieval = true,
+        CharacterSet = "utf8mb4",
+    }.ConnectionString;
+
+    /// <summary>Opens a connection or throws <see cref="UpstreamException"/> (10001) naming the instance.</summary>
+    public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var connection = new MySqlConnection(ConnectionString(endpoint));
+        if (endpoint.UsesTls) ConfigureTls(connection, endpoint);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch (Exception e) when (e is MySqlException or InvalidOperationException or System.Security.Authentication.AuthenticationException
+                                      or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            await connection.DisposeAsync();
+            throw new UpstreamException(UpstreamErrorCodes.DatabaseDriverError,
+                $"database driver error: cannot connect to {endpoint}: {e.Message}", e) { ConnectFailed = true };
+        }
+    }
+
+    private static void ConfigureTls(MySqlConnection connection, DatabaseEndpoint endpoint)
+    {
+        if (endpoint.TlsCertPem != null)
+        {
+            if (endpoint.TlsKeyPem == null)
+                throw new UpstreamException(UpstreamErrorCodes.DatabaseDriverError, $"TLS client certificate for {endpoint.Address} given without its key");
+            var pem = X509Certificate2.CreateFromPem(endpoint.TlsCertPem, endpoint.TlsKeyPem);
+            // SslStream on Linux wants a certificate whose key is not ephemeral.
+            var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            connection.ProvideClientCertificatesCallback = collection =>
+            {
+                collection.Add(certificate);
+                return ValueTask.CompletedTask;
+            };
+        }
+        if (endpoint.TlsCaPem != null)
+        {
+            var ca = new X509Certificate2Collection();
+            ca.ImportFromPem(endpoint.TlsCaPem);
+            connection.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                certificate != null && ChainsTo(new X509Certificate2(certificate), ca, errors);
+        }
+        else
+        {
+            // No CA given: encrypt but do not verify, as DM does with only a client cert (or tls skip-verify).
+            connection.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        }
+    }
+
+    /// <summary>Like VerifyCA: the chain must end at the given CA; the host name is not compared.</summary>
+    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection ca, SslPolicyErrors errors)
+    {
+        if ((errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+}

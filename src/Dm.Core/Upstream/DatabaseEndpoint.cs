@@ -1,0 +1,26 @@
+namespace Dm.Core.Upstream;
+
+/// <summary>
+/// Where and how to reach one MySQL-compatible server (an upstream source or the downstream target).
+/// TLS material is given as PEM contents, not paths, so a config stored in the cluster state is self-contained.
+/// </summary>
+public sealed record DatabaseEndpoint(string Host, int Port, string User, string Password)
+{
+    /// <summary>PEM of the CA that signed the server certificate; when set the server certificate is verified against it.</summary>
+    public string? TlsCaPem { get; init; }
+
+    /// <summary>PEM of the client certificate (needs <see cref="TlsKeyPem"/>).</summary>
+    public string? TlsCertPem { get; init; }
+
+    /// <summary>PEM of the client private key.</summary>
+    public string? TlsKeyPem { get; init; }
+
+    /// <summary>True when any TLS material is given: the connection then requires TLS.</summary>
+    public bool UsesTls => TlsCaPem != null || TlsCertPem != null || TlsKeyPem != null;
+
+    /// <summary>"host:port", as DM shows an instance in messages.</summary>
+    public string Address => $"{Host}:{Port}";
+
+    /// <summary>Never prints the password.</summary>
+    public override string ToString() => $"{User}:******@{Host}:{Port}";
+}

@@ -1,0 +1,78 @@
+using Dm.Core.Upstream;
+using Dm.TestKit;
+
+namespace Dm.Core.Tests.Upstream;
+
+/// <summary>
+/// The servers the Upstream and Precheck tests share, started together once:
+/// Source (binlog ROW, server-id 1, TLS with a test CA), Statement (binlog STATEMENT, row image MINIMAL,
+/// binlog-ignore-db=pc_ignored, server-id 2) and Target (no binlog, server-id 3).
+/// </summary>
+public sealed class UpstreamServers : IAsyncLifetime
+{
+    public const string IgnoredDb = "pc_ignored";
+
+    public MariaDbServer Source { get; private set; } = null!;
+    public MariaDbServer Statement { get; private set; } = null!;
+    public MariaDbServer Target { get; private set; } = null!;
+    public TestCertificates Certificates { get; } = TestCertificates.Create();
+    private string _certDirectory = "";
+
+    public async Task InitializeAsync()
+    {
+        _certDirectory = Path.Combine(Path.GetTempPath(), "dm-testkit", $"certs-{Guid.NewGuid():N}"[..20]);
+        Directory.CreateDirectory(_certDirectory);
+        var ca = Path.Combine(_certDirectory, "ca.pem");
+        var cert = Path.Combine(_certDirectory, "server.pem");
+        var key = Path.Combine(_certDirectory, "server-key.pem");
+        await File.WriteAllTextAsync(ca, Certificates.CaPem);
+        await File.WriteAllTextAsync(cert, Certificates.ServerCertPem);
+        await File.WriteAllTextAsync(key, Certificates.ServerKeyPem);
+
+        var source = MariaDbServer.StartAsync(new MariaDbOptions
+        {
+            ServerId = 1,
+            ExtraArguments = [$"ssl-ca={ca}", $"ssl-cert={cert}", $"ssl-key={key}"],
+        });
+        var statement = MariaDbServer.StartAsync(new MariaDbOptions
+        {
+            ServerId = 2,
+            BinlogFormat = "STATEMENT",
+            ExtraArguments = ["binlog-row-image=MINIMAL", $"binlog-ignore-db={IgnoredDb}"],
+        });
+        var target = MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 3, LogBin = false });
+        try
+        {
+            await Task.WhenAll(source, statement, target);
+        }
+        finally
+        {
+            if (source.IsCompletedSuccessfully) Source = source.Result;
+            if (statement.IsCompletedSuccessfully) Statement = statement.Result;
+            if (target.IsCompletedSuccessfully) Target = target.Result;
+        }
+    }
+
+    public static DatabaseEndpoint Root(MariaDbServer server) => new(server.Host, server.Port, server.User, server.Password);
+
+    public static DatabaseEndpoint As(MariaDbServer server, string user, string password) => new(server.Host, server.Port, user, password);
+
+    /// <summary>Runs statements as root, one by one.</summary>
+    public static async Task ExecAsync(MariaDbServer server, params string[] statements)
+    {
+        foreach (var sql in statements) await server.ExecuteAsync(sql);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in new[] { Source, Statement, Target })
+            if (server != null) await server.DisposeAsync();
+        try { Directory.Delete(_certDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class UpstreamServersCollection : ICollectionFixture<UpstreamServers>
+{
+    public const string Name = "upstream-servers";
+}
