@@ -71,7 +71,7 @@ public sealed class TaskApiTests(MasterEnvironment env)
         badTarget["target_config"]!["port"] = 1;
         r = await Create(badTarget);
         Assert.Equal(400, r.Code);
-        Assert.Equal(10001, r.ErrorCode);
+        Assert.Equal(26002, r.ErrorCode); // the pre-check cannot open the target
 
         var missingRequired = TaskBodies.Full("task-bad-5", env, "t-src-bad");
         missingRequired.Remove("on_duplicate");
@@ -241,5 +241,37 @@ public sealed class TaskApiTests(MasterEnvironment env)
         Assert.Equal(400, (await Api.Put(path)).Code);
         Assert.Equal(46018, (await Api.Get("/api/v1/tasks/nope/sources/t-src-struct/schemas/shop/orders")).ErrorCode);
         Assert.Equal(46008, (await Api.Get("/api/v1/tasks/task-struct/sources/nope/schemas/shop/orders")).ErrorCode);
+    }
+
+    [Fact]
+    public async Task ConvertersTurnTaskJsonIntoDmYamlAndBack()
+    {
+        await Source("t-src-conv");
+        var toYaml = await Api.Post("/api/v1/tasks/converters", new JsonObject { ["task"] = TaskBodies.Full("task-conv", env, "t-src-conv") }.ToJsonString());
+        Assert.True(toYaml.Code == 200, toYaml.ToString());
+        var yaml = toYaml.Json!["task_config_file"]!.GetValue<string>();
+        Assert.Contains("name: task-conv", yaml);
+        Assert.Contains("task-mode: full", yaml);
+        Assert.Contains("mysql-instances:", yaml);
+        Assert.Contains("source-id: t-src-conv", yaml);
+        Assert.Contains("target-schema: shop_all", yaml);
+        Assert.Equal("******", toYaml.Json["task"]!["target_config"]!["password"]!.GetValue<string>());
+
+        var back = await Api.Post("/api/v1/tasks/converters", new { task_config_file = yaml });
+        Assert.True(back.Code == 200, back.ToString());
+        var task = back.Json!["task"]!;
+        Assert.Equal("task-conv", task["name"]!.GetValue<string>());
+        Assert.Equal("full", task["task_mode"]!.GetValue<string>());
+        Assert.Equal("t-src-conv", task["source_config"]!["source_conf"]![0]!["source_name"]!.GetValue<string>());
+        var rules = task["table_migrate_rule"]!.AsArray();
+        Assert.Contains(rules, r => r!["target"]?["schema"]?.GetValue<string>() == "shop_all");
+
+        Assert.Equal(400, (await Api.Post("/api/v1/tasks/converters", new { })).Code);
+        Assert.Equal(400, (await Api.Post("/api/v1/tasks/converters")).Code);
+        var badYaml = await Api.Post("/api/v1/tasks/converters", new { task_config_file = "name: x\ntask-mode: all\nno-such-key: 1\n" });
+        Assert.Equal(400, badYaml.Code);
+        Assert.Contains("no-such-key", badYaml.ErrorMessage);
+        var unknownSource = await Api.Post("/api/v1/tasks/converters", new JsonObject { ["task"] = TaskBodies.Full("task-conv-2", env, "nope") }.ToJsonString());
+        Assert.Equal(46008, unknownSource.ErrorCode);
     }
 }

@@ -67,6 +67,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         Directory.CreateDirectory(baseDir);
         CopyDirectory(template, Path.Combine(baseDir, "data"));
         Directory.CreateDirectory(Path.Combine(baseDir, "binlog"));
+        Directory.CreateDirectory(Path.Combine(baseDir, "tmp"));
         var server = new MariaDbServer(options, FreePort.Next(), baseDir);
         try
         {
@@ -145,6 +146,8 @@ public sealed class MariaDbServer : IAsyncDisposable
             $"--port={Port}",
             "--bind-address=127.0.0.1",
             $"--socket={SocketPath}",
+            // Its own temp dir: nothing that cleans the machine's /tmp can pull files from under a running server.
+            $"--tmpdir={Path.Combine(BaseDirectory, "tmp")}",
             $"--pid-file={Path.Combine(BaseDirectory, "mysqld.pid")}",
             $"--log-error={ErrorLogPath}",
             $"--init-file={initFile}",

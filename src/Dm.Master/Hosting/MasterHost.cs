@@ -72,12 +72,13 @@ public sealed class MasterHost : IAsyncDisposable
             var state = new MasterState(store);
             var cluster = new ClusterService(store, options, gate);
             var sources = new SourceService(store, gate, secrets);
-            var tasks = new TaskService(store, gate, sources, secrets, loggerFactory.CreateLogger<TaskService>());
+            var compiler = new TaskCompiler(sources, secrets);
+            var tasks = new TaskService(store, gate, sources, secrets, compiler, loggerFactory.CreateLogger<TaskService>());
             var templates = new TemplateService(store, gate, tasks);
             string? document = null;
             MasterServices? services = null;
-            services = new MasterServices(cluster, sources, tasks, new TaskUpstreamView(tasks, sources),
-                new TableStructureService(tasks, sources, state), new TaskConversion(sources), templates,
+            services = new MasterServices(cluster, sources, tasks, new TaskUpstreamView(tasks, compiler),
+                new TableStructureService(tasks, sources, state), new TaskConversion(compiler), templates,
                 () => document ??= BuildDocument(ApiCatalog.All(services!)));
 
             app.MapGet("/status", () => Results.Text($"Release Version: {Version}\nGit Commit Hash: -\nGo Version: -\nUTC Build Time: -\n"));

@@ -62,6 +62,13 @@ public static class ApiRouter
             logger.LogInformation("{Operation} failed: {Error}", op.OperationId, dm.Message);
             return ApiResults.Error(StatusCodes.Status400BadRequest, dm.ToErrorMessage(), dm.Code, json);
         }
+        catch (MySqlConnector.MySqlException e)
+        {
+            // A database error that no service translated is still the database's answer, not an internal fault.
+            var dm = DmErrors.ErrDBDriverError.Wrap(e);
+            logger.LogWarning("{Operation} failed on a database: {Error}", op.OperationId, dm.Message);
+            return ApiResults.Error(StatusCodes.Status400BadRequest, dm.ToErrorMessage(), dm.Code, json);
+        }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             return ApiResults.Status(499);

@@ -1,4 +1,5 @@
 using Dm.Core.Api;
+using Dm.Core.Config;
 using Dm.Core.Errors;
 using Dm.Master.Sources;
 
@@ -7,9 +8,10 @@ namespace Dm.Master.Tasks;
 /// <summary>Checks of an API task that need no database: names, references between its parts, enums' combinations.</summary>
 public static class TaskRules
 {
-    public const string DefaultMetaSchema = "dm_meta";
-
-    /// <summary>Fills DM's defaults (meta schema) and validates; returns the adjusted task.</summary>
+    /// <summary>
+    /// Checks what DM's task config validation does not see (references between the task's own parts)
+    /// and applies DM's API defaults (meta schema, timezone check); returns the adjusted task.
+    /// </summary>
     public static DmTask Adjust(DmTask task)
     {
         SourceRules.Name("name", task.Name);
@@ -21,10 +23,6 @@ public static class TaskRules
         if (string.IsNullOrWhiteSpace(task.TargetConfig.Host)) throw Invalid("target_config.host must not be empty");
         if (task.TargetConfig.Port is < 1 or > 65535) throw Invalid($"target_config.port must be within 1..65535, got {task.TargetConfig.Port}");
         if (string.IsNullOrEmpty(task.TargetConfig.User)) throw Invalid("target_config.user must not be empty");
-        if (task.StrictOptimisticShardMode == true && task.ShardMode != ShardMode.Optimistic)
-            throw DmErrors.ErrConfigStrictOptimisticShardMode.New();
-        if (task.Timezone is { Length: > 0 } tz && !Dm.Core.Config.TimezoneName.IsValid(tz))
-            throw DmErrors.ErrConfigInvalidTimezone.New(tz);
 
         var sourceNames = sources.Select(s => s.SourceName).ToHashSet(StringComparer.Ordinal);
         var filters = task.BinlogFilterRule ?? new SortedDictionary<string, TaskBinLogFilterRule>();
@@ -51,7 +49,7 @@ public static class TaskRules
             if (incr.ReplThreads is <= 0) throw Invalid("source_config.incr_migrate_conf.repl_threads must be positive");
             if (incr.ReplBatch is <= 0) throw Invalid("source_config.incr_migrate_conf.repl_batch must be positive");
         }
-        return task with { MetaSchema = string.IsNullOrEmpty(task.MetaSchema) ? DefaultMetaSchema : task.MetaSchema };
+        return ApiTaskDefaults.Adjust(string.IsNullOrEmpty(task.MetaSchema) ? task with { MetaSchema = null } : task);
     }
 
     public static DmException Invalid(string message) => DmErrors.ErrOpenAPICommonError.Wrap(new ArgumentException(message));

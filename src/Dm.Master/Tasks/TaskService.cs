@@ -1,6 +1,8 @@
 using Dm.Core.Api;
 using Dm.Core.ClusterState;
+using Dm.Core.Config;
 using Dm.Core.Errors;
+using Dm.Core.Precheck;
 using Dm.Core.Upstream;
 using Dm.Master.Sources;
 using Dm.Master.State;
@@ -13,7 +15,7 @@ namespace Dm.Master.Tasks;
 /// upstreams (migrate targets, schemas and tables through its rules).
 /// </summary>
 public sealed class TaskService(IClusterStore store, MasterGate gate, SourceService sources, PasswordCipher secrets,
-    ILogger<TaskService> logger)
+    TaskCompiler compiler, ILogger<TaskService> logger)
 {
     private readonly MasterState _state = new(store);
 
@@ -97,7 +99,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         };
         ops.AddRange(stored.SourceNames.Select(s => TxnOp.Delete(MasterKeys.SubtaskStage(s, name))));
         await store.TxnAsync([], ops, ct: ct);
-        if (!keepMeta) await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? TaskRules.DefaultMetaSchema,
+        if (!keepMeta) await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? ApiTaskDefaults.MetaSchema,
             name, logger, ct);
     }
 
@@ -132,7 +134,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
                 throw DmErrors.ErrMasterStartTask.New(name, $"source {source} is disabled");
         }
         if (request.RemoveMeta == true)
-            await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? TaskRules.DefaultMetaSchema, name, logger, ct);
+            await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? ApiTaskDefaults.MetaSchema, name, logger, ct);
 
         var ops = new List<TxnOp>();
         foreach (var source in targets)
@@ -163,13 +165,15 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
     public async Task<StoredTask> RequireAsync(string name, CancellationToken ct) =>
         await _state.TaskAsync(name, ct) ?? throw DmErrors.ErrSchedulerTaskNotExist.New(name);
 
-    /// <summary>Checks that the task's sources exist and it can reach its target; the pre-check result text.</summary>
+    /// <summary>
+    /// Validates the task as DM's task config (sources must exist), then runs DM's pre-check against its
+    /// upstreams and target; returns the check_result text, or throws 26005 with the failures.
+    /// </summary>
     public async Task<string> CheckAsync(DmTask task, CancellationToken ct)
     {
-        foreach (var conf in task.SourceConfig.SourceConf) await sources.RequireAsync(conf.SourceName, ct);
-        var target = TargetEndpoint(task);
-        await using (await DatabaseConnector.OpenAsync(target, ct)) { }
-        return "pre-check is passed. ";
+        await compiler.ToTaskConfigAsync(task, ct);
+        var subTasks = await compiler.SubTasksAsync(task, ct);
+        return await TaskPrecheck.CheckAsync(compiler.PrecheckRequest(task, subTasks, TargetEndpoint(task)), ct);
     }
 
     /// <summary>How to reach the task's target database (password revealed).</summary>

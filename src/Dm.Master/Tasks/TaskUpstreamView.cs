@@ -1,63 +1,71 @@
 using Dm.Core.Api;
+using Dm.Core.Config;
 using Dm.Core.Errors;
+using Dm.Core.Rules;
 using Dm.Core.Upstream;
-using Dm.Master.Sources;
-using Dm.Master.State;
 
 namespace Dm.Master.Tasks;
 
-/// <summary>What a task sees of one of its upstreams: schemas, tables and their migrate targets through its rules.</summary>
-public sealed class TaskUpstreamView(TaskService tasks, SourceService sources)
+/// <summary>
+/// What a task sees of one of its upstreams: schemas, tables and their migrate targets, through the
+/// block-allow list and routes of its subtask for that source (DM's rule engines, not a copy of them).
+/// </summary>
+public sealed class TaskUpstreamView(TaskService tasks, TaskCompiler compiler)
 {
     public async Task<GetTaskMigrateTargetsResponse> MigrateTargetsAsync(string task, string source, string? schemaPattern,
         string? tablePattern, CancellationToken ct)
     {
-        var (mapping, inspector) = await OpenAsync(task, source, ct);
+        var (subTask, inspector) = await OpenAsync(task, source, ct);
         await using var _ = inspector;
-        var schemaFilter = string.IsNullOrEmpty(schemaPattern) ? null : TaskTableMapping.Wildcard(schemaPattern, System.Text.RegularExpressions.RegexOptions.None);
-        var tableFilter = string.IsNullOrEmpty(tablePattern) ? null : TaskTableMapping.Wildcard(tablePattern, System.Text.RegularExpressions.RegexOptions.None);
+        var wanted = new WildcardTrie<object>();
+        wanted.Insert(string.IsNullOrEmpty(schemaPattern) ? "*" : schemaPattern, string.IsNullOrEmpty(tablePattern) ? "*" : tablePattern,
+            wanted, appendToExisting: false);
+        var router = new TableRouter(subTask.RouteRules, subTask.CaseSensitive);
         var data = new List<TaskMigrateTarget>();
-        foreach (var schema in await inspector.ListSchemasAsync(ct))
+        foreach (var (schema, table) in await AllowedTablesAsync(subTask, inspector, ct))
         {
-            if (!mapping.AllowsSchema(schema) || schemaFilter?.IsMatch(schema) == false) continue;
-            foreach (var table in await inspector.ListBaseTablesAsync(schema, ct))
-            {
-                if (!mapping.AllowsTable(schema, table) || tableFilter?.IsMatch(table) == false) continue;
-                var (targetSchema, targetTable) = mapping.Target(schema, table);
-                data.Add(new TaskMigrateTarget { SourceSchema = schema, SourceTable = table, TargetSchema = targetSchema, TargetTable = targetTable });
-            }
+            if (wanted.Match(schema, table).Count == 0) continue;
+            var (targetSchema, targetTable) = router.Route(schema, table);
+            data.Add(new TaskMigrateTarget { SourceSchema = schema, SourceTable = table, TargetSchema = targetSchema, TargetTable = targetTable });
         }
         return new GetTaskMigrateTargetsResponse { Total = data.Count, Data = data };
     }
 
     public async Task<List<string>> SchemasAsync(string task, string source, CancellationToken ct)
     {
-        var (mapping, inspector) = await OpenAsync(task, source, ct);
+        var (subTask, inspector) = await OpenAsync(task, source, ct);
         await using var _ = inspector;
-        var result = new List<string>();
-        foreach (var schema in await inspector.ListSchemasAsync(ct))
-        {
-            if (!mapping.AllowsSchema(schema)) continue;
-            var tables = await inspector.ListBaseTablesAsync(schema, ct);
-            if (tables.Any(t => mapping.AllowsTable(schema, t))) result.Add(schema);
-        }
-        return result;
+        return (await AllowedTablesAsync(subTask, inspector, ct)).Select(t => t.Schema).Distinct().ToList();
     }
 
     public async Task<List<string>> TablesAsync(string task, string source, string schema, CancellationToken ct)
     {
-        var (mapping, inspector) = await OpenAsync(task, source, ct);
+        var (subTask, inspector) = await OpenAsync(task, source, ct);
         await using var _ = inspector;
-        if (!mapping.AllowsSchema(schema)) return [];
-        return (await inspector.ListBaseTablesAsync(schema, ct)).Where(t => mapping.AllowsTable(schema, t)).ToList();
+        return (await AllowedTablesAsync(subTask, inspector, ct, onlySchema: schema)).Select(t => t.Table).ToList();
     }
 
-    private async Task<(TaskTableMapping, UpstreamInspector)> OpenAsync(string task, string source, CancellationToken ct)
+    private static async Task<List<(string Schema, string Table)>> AllowedTablesAsync(SubTaskConfig subTask, UpstreamInspector inspector,
+        CancellationToken ct, string? onlySchema = null)
     {
-        StoredTask stored = await tasks.RequireAsync(task, ct);
+        var filter = new BlockAllowListFilter(subTask.BlockAllowList, subTask.CaseSensitive);
+        var result = new List<(string, string)>();
+        var schemas = onlySchema != null ? [onlySchema] : await inspector.ListSchemasAsync(ct);
+        foreach (var schema in schemas)
+        {
+            if (TaskCompiler.SystemSchemas.Contains(schema) || !filter.Match(schema, "")) continue;
+            if (onlySchema != null && !(await inspector.ListSchemasAsync(ct)).Contains(schema)) continue;
+            foreach (var table in await inspector.ListBaseTablesAsync(schema, ct))
+                if (filter.Match(schema, table)) result.Add((schema, table));
+        }
+        return result;
+    }
+
+    private async Task<(SubTaskConfig, UpstreamInspector)> OpenAsync(string task, string source, CancellationToken ct)
+    {
+        var stored = await tasks.RequireAsync(task, ct);
         if (!stored.SourceNames.Contains(source)) throw DmErrors.ErrSchedulerSourceCfgNotExist.New(source);
-        var src = await sources.RequireAsync(source, ct);
-        var mapping = new TaskTableMapping(stored.Task, source, src.CaseSensitive);
-        return (mapping, await UpstreamInspector.ConnectAsync(sources.Endpoint(src), ct));
+        var subTask = (await compiler.SubTasksAsync(stored.Task, ct)).Single(s => s.SourceId == source);
+        return (subTask, await UpstreamInspector.ConnectAsync(TaskCompiler.Endpoint(subTask.From), ct));
     }
 }

@@ -1,0 +1,88 @@
+using Dm.Core.Api;
+using Dm.Core.Config;
+using Dm.Core.Precheck;
+using Dm.Core.Rules;
+using Dm.Core.Upstream;
+using Dm.Master.Sources;
+using Dm.Master.State;
+
+namespace Dm.Master.Tasks;
+
+/// <summary>
+/// Turns an API task into DM's configs against the stored sources: per-source subtask configs (with
+/// their block-allow list and routes), the task.yaml model, and the pre-check request. Passwords are
+/// revealed here only, on their way to a database connection or a worker.
+/// </summary>
+public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
+{
+    public SourceService Sources => sources;
+
+    /// <summary>The source configs a task names; a missing source is DM's 46008.</summary>
+    public async Task<Dictionary<string, SourceConfig>> SourceConfigsAsync(DmTask task, CancellationToken ct)
+    {
+        var configs = new Dictionary<string, SourceConfig>(StringComparer.Ordinal);
+        foreach (var conf in task.SourceConfig.SourceConf)
+            configs[conf.SourceName] = ToSourceConfig(await sources.RequireAsync(conf.SourceName, ct));
+        return configs;
+    }
+
+    public SourceConfig ToSourceConfig(StoredSource stored)
+    {
+        var cfg = SourceConverter.ToSourceConfig(stored.Source with { Password = secrets.Reveal(stored.Source.Password ?? "") });
+        cfg.ServerId = stored.ServerId;
+        cfg.CaseSensitive = stored.CaseSensitive;
+        return cfg;
+    }
+
+    public async Task<List<SubTaskConfig>> SubTasksAsync(DmTask task, CancellationToken ct) =>
+        TaskConverter.ToSubTasks(Reveal(task), await SourceConfigsAsync(task, ct));
+
+    /// <summary>DM's task.yaml model of the task, validated (DM's config error codes on failure).</summary>
+    public async Task<TaskConfig> ToTaskConfigAsync(DmTask task, CancellationToken ct) =>
+        TaskConverter.ToTaskConfig(Reveal(task), await SourceConfigsAsync(task, ct));
+
+    /// <summary>The pre-check of the task: its sources with their rules, and its target.</summary>
+    public PrecheckRequest PrecheckRequest(DmTask task, IReadOnlyList<SubTaskConfig> subTasks, DatabaseEndpoint target) => new()
+    {
+        TaskName = task.Name,
+        Mode = subTasks[0].Mode,
+        Sources = subTasks.Select(s =>
+        {
+            var filter = new BlockAllowListFilter(s.BlockAllowList, s.CaseSensitive);
+            var router = new TableRouter(s.RouteRules, s.CaseSensitive);
+            return new PrecheckSource(s.SourceId, Endpoint(s.From))
+            {
+                SchemaFilter = schema => !SystemSchemas.Contains(schema) && filter.Match(schema, ""),
+                TableFilter = (schema, table) => !SystemSchemas.Contains(schema) && filter.Match(schema, table),
+                Router = t =>
+                {
+                    var (schema, table) = router.Route(t.Schema, t.Table);
+                    return new TableRef(schema, table);
+                },
+            };
+        }).ToList(),
+        Target = target,
+        IgnoreCheckingItems = task.IgnoreCheckingItems ?? [],
+        ShardMode = subTasks[0].ShardMode,
+        Consistency = task.SourceConfig.FullMigrateConf?.Consistency ?? "auto",
+        DumpThreads = task.SourceConfig.FullMigrateConf?.ExportThreads ?? 4,
+        LoaderPoolSize = task.SourceConfig.FullMigrateConf?.ImportThreads ?? 16,
+        MetaSchema = task.MetaSchema ?? ApiTaskDefaults.MetaSchema,
+    };
+
+    public static DatabaseEndpoint Endpoint(DbConfig db) => new(db.Host, db.Port, db.User, db.Password)
+    {
+        TlsCaPem = db.Security?.SslCaBytes is { Length: > 0 } ca ? ca : null,
+        TlsCertPem = db.Security?.SslCertBytes is { Length: > 0 } cert ? cert : null,
+        TlsKeyPem = db.Security?.SslKeyBytes is { Length: > 0 } key ? key : null,
+    };
+
+    /// <summary>Schemas of the server itself, never migrated.</summary>
+    public static readonly HashSet<string> SystemSchemas = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "mysql", "information_schema", "performance_schema", "sys",
+    };
+
+    private DmTask Reveal(DmTask task) =>
+        task with { TargetConfig = task.TargetConfig with { Password = secrets.Reveal(task.TargetConfig.Password) } };
+}
