@@ -41,10 +41,15 @@ internal static class SnapshotReader
                             tables.Add(new TableMapping(from, source.Router(from)));
                         }
                 }
+                var collations = (await SqlRows.ReadAsync(connection,
+                        "SELECT COLLATION_NAME, CHARACTER_SET_NAME FROM information_schema.COLLATIONS WHERE CHARACTER_SET_NAME IS NOT NULL",
+                        r => (Name: r.GetString(0), Charset: r.GetString(1)), cancellationToken))
+                    .DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+                    .ToDictionary(c => c.Name, c => c.Charset, StringComparer.OrdinalIgnoreCase);
                 return new SourceSnapshot
                 {
                     Source = source, Info = info, Grants = grants, GrantsError = grantsError,
-                    Binlog = binlog, BinlogError = binlogError, Tables = tables,
+                    Binlog = binlog, BinlogError = binlogError, Tables = tables, Collations = collations,
                 };
             }, cancellationToken);
         }

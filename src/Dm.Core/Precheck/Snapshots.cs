@@ -16,6 +16,9 @@ internal sealed class SourceSnapshot
     public string? BinlogError { get; init; }
     public required IReadOnlyList<TableMapping> Tables { get; init; }
 
+    /// <summary>Collation name → character set, to tell a table's charset from its collation.</summary>
+    public required IReadOnlyDictionary<string, string> Collations { get; init; }
+
     public string Extra => $"address of db instance - {Source.Endpoint.Address}";
 }
 
