@@ -62,10 +62,15 @@ public static class TaskPrecheck
         }
 
         Add(CheckingItems.TargetPrivilege, () => PrivilegeChecks.Target(target));
+        if (request.HasDump) Add(CheckingItems.ConnNumber, () => ConnNumberCheck.Loader(target, sources.Count, request.LoaderPoolSize));
         foreach (var s in sources)
         {
             Add(CheckingItems.Version, () => ServerSettingChecks.Version(s));
-            if (request.HasDump) Add(CheckingItems.DumpPrivilege, () => PrivilegeChecks.Dump(s, request.Consistency));
+            if (request.HasDump)
+            {
+                Add(CheckingItems.DumpPrivilege, () => PrivilegeChecks.Dump(s, request.Consistency));
+                Add(CheckingItems.ConnNumber, () => ConnNumberCheck.Dumper(s, request.DumpThreads));
+            }
             if (request.HasSync)
             {
                 Add(CheckingItems.ServerId, () => ServerSettingChecks.ServerId(s));
@@ -74,7 +79,10 @@ public static class TaskPrecheck
                 Add(CheckingItems.BinlogRowImage, () => ServerSettingChecks.BinlogRowImage(s));
                 Add(CheckingItems.ReplicationPrivilege, () => PrivilegeChecks.Replication(s));
                 Add(CheckingItems.BinlogDb, () => ServerSettingChecks.BinlogDb(s));
+                if (request.OnlineDdl) Add(CheckingItems.OnlineDdl, () => OnlineDdlCheck.Run(s, request.ShadowTableRules));
             }
+            if (!request.HasDump && request.HasSync && s.Source.Meta is { } meta && !s.Source.EnableRelay && items.Contains(CheckingItems.MetaPosition))
+                plan.Add(new PrecheckItem(CheckingItems.MetaPosition, ct => MetaPositionCheck.RunAsync(s, meta, budget, ct)));
         }
         if (items.Contains(CheckingItems.TableSchema))
             plan.Add(new PrecheckItem(CheckingItems.TableSchema, ct => TableSchemaCheck.RunAsync(sources, target, budget, ct)));
