@@ -88,7 +88,7 @@ public static class TaskPrecheck
             plan.Add(new PrecheckItem(CheckingItems.TableSchema, ct => TableSchemaCheck.RunAsync(sources, target, budget, ct)));
 
         // Shard structure is compared only before the first dump: once checkpoints exist the tables may have diverged.
-        if (items.Contains(CheckingItems.ShardTableSchema) && request.ShardMode is "pessimistic" or "optimistic" && request.HasDump && !target.HasCheckpoints)
+        if (items.Contains(CheckingItems.ShardTableSchema) && request.ShardMode is ("pessimistic" or "optimistic") && request.HasDump && !target.HasCheckpoints)
         {
             var groups = sources
                 .SelectMany(s => s.Tables.Select(t => (Snapshot: s, Table: t.Source, t.Target)))

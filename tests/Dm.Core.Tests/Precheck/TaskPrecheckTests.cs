@@ -292,6 +292,8 @@ public sealed class TaskPrecheckTests(UpstreamServers servers) : IAsyncLifetime
         var report = await TaskPrecheck.RunAsync(request, Ct);
         Assert.Equal("pre-check is passed. ", report.CheckResultMessage());
         Assert.InRange(report.PeakConnections, 1, 2);
+        var single = await TaskPrecheck.RunAsync(request with { MaxConnections = 1 }, Ct);
+        Assert.Equal((true, 1), (single.Passed, single.PeakConnections));
         var wide = await TaskPrecheck.RunAsync(request with { MaxConnections = 16 }, Ct);
         Assert.True(wide.PeakConnections > 2, $"peak {wide.PeakConnections}");
     }
