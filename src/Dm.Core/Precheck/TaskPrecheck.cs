@@ -22,7 +22,9 @@ public static class TaskPrecheck
     public static async Task<PrecheckReport> RunAsync(PrecheckRequest request, CancellationToken cancellationToken)
     {
         if (request.Mode is not ("all" or "full" or "incremental" or "dump" or "load"))
-            throw new ArgumentException($"unknown task mode {request.Mode}", nameof(request));
+            throw new UpstreamException(UpstreamErrorCodes.InvalidTaskMode,
+                "please specify right task-mode, support `full`, `incremental`, `all`, `dump`, `load`, " +
+                "Workaround: Please check the `task-mode` config in task configuration file.");
         var items = CheckingItems.ToRun(request.IgnoreCheckingItems);
         if (items.Count == 0 || request.Sources.Count == 0) return new PrecheckReport([], request.ErrorLimit, request.WarnLimit);
 

@@ -123,6 +123,13 @@ public sealed class TaskPrecheckTests(UpstreamServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnknownTaskModeIsConfigError20020()
+    {
+        var e = await Assert.ThrowsAsync<UpstreamException>(() => TaskPrecheck.CheckAsync(Request("everything", Source("pc_ok")), Ct));
+        Assert.Equal(20020, e.Code);
+    }
+
+    [Fact]
     public async Task UnknownIgnoredItemIsConfigError20001()
     {
         var e = await Assert.ThrowsAsync<UpstreamException>(() =>
