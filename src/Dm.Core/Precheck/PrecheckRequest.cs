@@ -19,7 +19,19 @@ public sealed record PrecheckSource(string SourceId, DatabaseEndpoint Endpoint)
 
     /// <summary>Routes a source table to its target table; default: same name.</summary>
     public Func<TableRef, TableRef> Router { get; init; } = t => t;
+
+    /// <summary>The task's start point for this source (incremental mode); null when not given.</summary>
+    public BinlogMeta? Meta { get; init; }
+
+    /// <summary>The source config's enable-gtid: the meta is then checked as a GTID set.</summary>
+    public bool EnableGtid { get; init; }
+
+    /// <summary>With relay on, the worker reads its own relay log: the meta position is not checked upstream.</summary>
+    public bool EnableRelay { get; init; }
 }
+
+/// <summary>A task's <c>meta</c>: binlog-name / binlog-pos / binlog-gtid.</summary>
+public sealed record BinlogMeta(string BinlogName, ulong BinlogPos, string BinlogGtid = "");
 
 /// <summary>Everything the precheck needs from a task config.</summary>
 public sealed record PrecheckRequest
@@ -39,8 +51,17 @@ public sealed record PrecheckRequest
     /// <summary>The dumper's consistency: auto, flush, lock, snapshot, none.</summary>
     public string Consistency { get; init; } = "auto";
 
+    /// <summary>mydumpers.threads: the dumper needs this many connections plus two on each source.</summary>
     public int DumpThreads { get; init; } = 4;
+
+    /// <summary>loaders.pool-size: the loader needs this many connections plus one on the target, per source.</summary>
     public int LoaderPoolSize { get; init; } = 16;
+
+    /// <summary>The task's online-ddl switch: a migrated table must not be mid-way through gh-ost / pt-osc.</summary>
+    public bool OnlineDdl { get; init; }
+
+    /// <summary>Regexes naming online-DDL shadow tables; group 1 is the real table (DM's default covers gh-ost and pt-osc).</summary>
+    public IReadOnlyList<string> ShadowTableRules { get; init; } = [@"^_(.+)_(?:new|gho)$"];
 
     /// <summary>The task's meta-schema on the target (checkpoint tables tell a fresh task from a resumed one).</summary>
     public string MetaSchema { get; init; } = "dm_meta";

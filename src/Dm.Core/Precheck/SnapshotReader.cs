@@ -31,20 +31,28 @@ internal static class SnapshotReader
                 catch (UpstreamException e) { binlogError = e.Message; }
 
                 var tables = new List<TableMapping>();
+                var schemaTables = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
                 foreach (var schema in await inspector.ListSchemasAsync(cancellationToken))
                 {
                     if (SystemSchemas.Contains(schema) || !source.SchemaFilter(schema)) continue;
-                    foreach (var table in await inspector.ListBaseTablesAsync(schema, cancellationToken))
+                    var all = await inspector.ListBaseTablesAsync(schema, cancellationToken);
+                    schemaTables[schema] = all;
+                    foreach (var table in all)
                         if (source.TableFilter(schema, table))
                         {
                             var from = new TableRef(schema, table);
                             tables.Add(new TableMapping(from, source.Router(from)));
                         }
                 }
+                var collations = (await SqlRows.ReadAsync(connection,
+                        "SELECT COLLATION_NAME, CHARACTER_SET_NAME FROM information_schema.COLLATIONS WHERE CHARACTER_SET_NAME IS NOT NULL",
+                        r => (Name: r.GetString(0), Charset: r.GetString(1)), cancellationToken))
+                    .DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+                    .ToDictionary(c => c.Name, c => c.Charset, StringComparer.OrdinalIgnoreCase);
                 return new SourceSnapshot
                 {
                     Source = source, Info = info, Grants = grants, GrantsError = grantsError,
-                    Binlog = binlog, BinlogError = binlogError, Tables = tables,
+                    Binlog = binlog, BinlogError = binlogError, Tables = tables, SchemaTables = schemaTables, Collations = collations,
                 };
             }, cancellationToken);
         }
@@ -72,7 +80,8 @@ internal static class SnapshotReader
                 var engines = (await SqlRows.ReadAsync(connection,
                     "SELECT ENGINE FROM information_schema.ENGINES WHERE SUPPORT IN ('YES', 'DEFAULT')", r => r.GetString(0), cancellationToken))
                     .ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var lowerCase = (await SqlRows.ReadAsync(connection, "SELECT @@lower_case_table_names", r => Convert.ToInt32(r.GetValue(0)), cancellationToken))[0];
+                var (lowerCase, maxConnections) = (await SqlRows.ReadAsync(connection, "SELECT @@lower_case_table_names, @@max_connections",
+                    r => (Convert.ToInt32(r.GetValue(0)), Convert.ToInt32(r.GetValue(1))), cancellationToken))[0];
                 var checkpoints = await SqlRows.ReadAsync(connection,
                     "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @schema AND TABLE_NAME IN (@loader, @lightning, @syncer)",
                     r => Convert.ToInt64(r.GetValue(0)), cancellationToken,
@@ -83,7 +92,7 @@ internal static class SnapshotReader
                 return new TargetSnapshot
                 {
                     Endpoint = request.Target, Version = version, Grants = grants, GrantsError = grantsError,
-                    Charsets = charsets, Engines = engines, HasCheckpoints = checkpoints[0] > 0, CaseSensitive = lowerCase == 0,
+                    Charsets = charsets, Engines = engines, HasCheckpoints = checkpoints[0] > 0, CaseSensitive = lowerCase == 0, MaxConnections = maxConnections,
                 };
             }, cancellationToken);
         }

@@ -16,6 +16,12 @@ internal sealed class SourceSnapshot
     public string? BinlogError { get; init; }
     public required IReadOnlyList<TableMapping> Tables { get; init; }
 
+    /// <summary>Every base table of each schema the schema filter let through, migrated or not (online-DDL shadow tables live here).</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> SchemaTables { get; init; }
+
+    /// <summary>Collation name → character set, to tell a table's charset from its collation.</summary>
+    public required IReadOnlyDictionary<string, string> Collations { get; init; }
+
     public string Extra => $"address of db instance - {Source.Endpoint.Address}";
 }
 
@@ -31,6 +37,7 @@ internal sealed class TargetSnapshot
     /// <summary>True when the task's checkpoint tables exist: not a fresh task.</summary>
     public required bool HasCheckpoints { get; init; }
     public required bool CaseSensitive { get; init; }
+    public required int MaxConnections { get; init; }
 
     public bool IsTiDb => Version.Contains("tidb", StringComparison.OrdinalIgnoreCase);
     public string Extra => $"address of db instance - {Endpoint.Address}";

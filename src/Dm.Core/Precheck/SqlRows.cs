@@ -21,7 +21,7 @@ internal static class SqlRows
         catch (MySqlException e)
         {
             throw new UpstreamException(UpstreamErrorCodes.DatabaseDriverError,
-                $"database driver error: {sql} on {connection.DataSource}:{connection.ServerVersion}: {e.Message}", e);
+                $"database driver error: {sql} on {connection.DataSource}: {e.Message}", e);
         }
     }
 

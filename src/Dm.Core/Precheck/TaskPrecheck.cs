@@ -22,7 +22,9 @@ public static class TaskPrecheck
     public static async Task<PrecheckReport> RunAsync(PrecheckRequest request, CancellationToken cancellationToken)
     {
         if (request.Mode is not ("all" or "full" or "incremental" or "dump" or "load"))
-            throw new ArgumentException($"unknown task mode {request.Mode}", nameof(request));
+            throw new UpstreamException(UpstreamErrorCodes.InvalidTaskMode,
+                "please specify right task-mode, support `full`, `incremental`, `all`, `dump`, `load`, " +
+                "Workaround: Please check the `task-mode` config in task configuration file.");
         var items = CheckingItems.ToRun(request.IgnoreCheckingItems);
         if (items.Count == 0 || request.Sources.Count == 0) return new PrecheckReport([], request.ErrorLimit, request.WarnLimit);
 
@@ -62,10 +64,15 @@ public static class TaskPrecheck
         }
 
         Add(CheckingItems.TargetPrivilege, () => PrivilegeChecks.Target(target));
+        if (request.HasDump) Add(CheckingItems.ConnNumber, () => ConnNumberCheck.Loader(target, sources.Count, request.LoaderPoolSize));
         foreach (var s in sources)
         {
             Add(CheckingItems.Version, () => ServerSettingChecks.Version(s));
-            if (request.HasDump) Add(CheckingItems.DumpPrivilege, () => PrivilegeChecks.Dump(s, request.Consistency));
+            if (request.HasDump)
+            {
+                Add(CheckingItems.DumpPrivilege, () => PrivilegeChecks.Dump(s, request.Consistency));
+                Add(CheckingItems.ConnNumber, () => ConnNumberCheck.Dumper(s, request.DumpThreads));
+            }
             if (request.HasSync)
             {
                 Add(CheckingItems.ServerId, () => ServerSettingChecks.ServerId(s));
@@ -74,13 +81,16 @@ public static class TaskPrecheck
                 Add(CheckingItems.BinlogRowImage, () => ServerSettingChecks.BinlogRowImage(s));
                 Add(CheckingItems.ReplicationPrivilege, () => PrivilegeChecks.Replication(s));
                 Add(CheckingItems.BinlogDb, () => ServerSettingChecks.BinlogDb(s));
+                if (request.OnlineDdl) Add(CheckingItems.OnlineDdl, () => OnlineDdlCheck.Run(s, request.ShadowTableRules));
             }
+            if (!request.HasDump && request.HasSync && s.Source.Meta is { } meta && !s.Source.EnableRelay && items.Contains(CheckingItems.MetaPosition))
+                plan.Add(new PrecheckItem(CheckingItems.MetaPosition, ct => MetaPositionCheck.RunAsync(s, meta, budget, ct)));
         }
         if (items.Contains(CheckingItems.TableSchema))
             plan.Add(new PrecheckItem(CheckingItems.TableSchema, ct => TableSchemaCheck.RunAsync(sources, target, budget, ct)));
 
         // Shard structure is compared only before the first dump: once checkpoints exist the tables may have diverged.
-        if (items.Contains(CheckingItems.ShardTableSchema) && request.ShardMode is "pessimistic" or "optimistic" && request.HasDump && !target.HasCheckpoints)
+        if (items.Contains(CheckingItems.ShardTableSchema) && request.ShardMode is ("pessimistic" or "optimistic") && request.HasDump && !target.HasCheckpoints)
         {
             var groups = sources
                 .SelectMany(s => s.Tables.Select(t => (Snapshot: s, Table: t.Source, t.Target)))

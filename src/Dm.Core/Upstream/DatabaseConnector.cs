@@ -14,7 +14,8 @@ public static class DatabaseConnector
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
 
-    public static string ConnectionString(DatabaseEndpoint endpoint) => new MySqlConnectionStringBuilder
+    // Holds the password: never logged, never handed out.
+    private static string ConnectionString(DatabaseEndpoint endpoint) => new MySqlConnectionStringBuilder
     {
         Server = endpoint.Host,
         Port = (uint)endpoint.Port,

@@ -32,6 +32,9 @@ public static class UpstreamErrorCodes
     /// <summary>ErrConfigCheckItemNotSupport: unknown ignore-checking-items entry.</summary>
     public const int CheckItemNotSupported = 20001;
 
+    /// <summary>ErrConfigInvalidTaskMode.</summary>
+    public const int InvalidTaskMode = 20020;
+
     /// <summary>ErrTaskCheckSameTableName: targets differ only by letter case.</summary>
     public const int TaskCheckSameTableName = 26001;
 

@@ -45,7 +45,7 @@ public sealed class TaskPrecheckTests(UpstreamServers servers) : IAsyncLifetime
     {
         var report = await TaskPrecheck.RunAsync(Request("all", Source("pc_ok")), Ct);
         Assert.Equal(
-            ["binlog_db", "binlog_enable", "binlog_format", "binlog_row_image", "dump_privilege", "replication_privilege",
+            ["binlog_db", "binlog_enable", "binlog_format", "binlog_row_image", "conn_number", "conn_number", "dump_privilege", "replication_privilege",
              "server_id", "table_schema", "target_privilege", "version"],
             report.Results.Select(r => r.Item).Order(StringComparer.Ordinal));
         Assert.All(report.Results, r => Assert.Equal(CheckState.Success, r.State));
@@ -81,8 +81,8 @@ public sealed class TaskPrecheckTests(UpstreamServers servers) : IAsyncLifetime
         Assert.StartsWith("please set primary/unique key", error.GetProperty("instruction").GetString());
         var summary = detail.GetProperty("summary");
         Assert.True(summary.GetProperty("passed").GetBoolean());
-        Assert.Equal(10, summary.GetProperty("total").GetInt32());
-        Assert.Equal(9, summary.GetProperty("successful").GetInt32());
+        Assert.Equal(12, summary.GetProperty("total").GetInt32());
+        Assert.Equal(11, summary.GetProperty("successful").GetInt32());
         Assert.Equal(1, summary.GetProperty("warning").GetInt32());
     }
 
@@ -101,13 +101,13 @@ public sealed class TaskPrecheckTests(UpstreamServers servers) : IAsyncLifetime
         var errors = ShortErrors(Detail(e.Message)).ToList();
         Assert.Contains("binlog_format is STATEMENT, and should be ROW", errors);
         Assert.Contains("binlog_row_image is MINIMAL, and should be FULL", errors);
-        Assert.Contains($"db [{UpstreamServers.IgnoredDb}] is in binlog_ignore_db[{UpstreamServers.IgnoredDb}]", errors);
+        Assert.Contains($"these dbs [{UpstreamServers.IgnoredDb}] are in binlog_ignore_db[{UpstreamServers.IgnoredDb}]", errors);
         Assert.Equal(2, Detail(e.Message).GetProperty("summary").GetProperty("failed").GetInt32());
 
         var ignoring = request with { IgnoreCheckingItems = ["binlog_format", "binlog_row_image"] };
         var message = await TaskPrecheck.CheckAsync(ignoring, Ct);
         Assert.StartsWith("fail to check synchronization configuration with type: no errors but some warnings", message);
-        Assert.StartsWith($"db [{UpstreamServers.IgnoredDb}] is in binlog_ignore_db", Assert.Single(ShortErrors(Detail(message))));
+        Assert.StartsWith($"these dbs [{UpstreamServers.IgnoredDb}] are in binlog_ignore_db", Assert.Single(ShortErrors(Detail(message))));
         Assert.Equal("", await TaskPrecheck.CheckAsync(request with { IgnoreCheckingItems = ["all"] }, Ct));
     }
 
@@ -120,6 +120,13 @@ public sealed class TaskPrecheckTests(UpstreamServers servers) : IAsyncLifetime
         // Without --log-bin the server reports its default binlog_format (MIXED), which fails too, as in DM.
         Assert.Equal(["binlog_db", "binlog_enable", "binlog_format"], failed);
         Assert.Equal("log_bin is OFF, and should be ON", report.Results.Single(r => r.Item == "binlog_enable").Errors!.Single().ShortError);
+    }
+
+    [Fact]
+    public async Task UnknownTaskModeIsConfigError20020()
+    {
+        var e = await Assert.ThrowsAsync<UpstreamException>(() => TaskPrecheck.CheckAsync(Request("everything", Source("pc_ok")), Ct));
+        Assert.Equal(20020, e.Code);
     }
 
     [Fact]
@@ -292,8 +299,99 @@ public sealed class TaskPrecheckTests(UpstreamServers servers) : IAsyncLifetime
         var report = await TaskPrecheck.RunAsync(request, Ct);
         Assert.Equal("pre-check is passed. ", report.CheckResultMessage());
         Assert.InRange(report.PeakConnections, 1, 2);
+        var single = await TaskPrecheck.RunAsync(request with { MaxConnections = 1 }, Ct);
+        Assert.Equal((true, 1), (single.Passed, single.PeakConnections));
         var wide = await TaskPrecheck.RunAsync(request with { MaxConnections = 16 }, Ct);
         Assert.True(wide.PeakConnections > 2, $"peak {wide.PeakConnections}");
+    }
+
+    [Fact]
+    public async Task ConnectionNeedsBeyondMaxConnectionsFail()
+    {
+        var report = await TaskPrecheck.RunAsync(Request("full", Source("pc_ok"), Source("pc_ok", id: "mysql-02")) with
+            { DumpThreads = 499, LoaderPoolSize = 249 }, Ct);
+        var conn = report.Results.Where(r => r.Item == "conn_number").ToList();
+        Assert.Equal(3, conn.Count);
+        Assert.Equal(CheckState.Success, conn.Single(r => r.Name == "loader_conn_amount_checker").State); // 2 × (249 + 1) = 500 fits
+        Assert.All(conn.Where(r => r.Name == "dumper_conn_amount_checker"), r =>
+            Assert.Equal("upstream's max_connections: 500 is less than the amount dumper needs: 501", r.Errors!.Single().ShortError));
+
+        var loader = (await TaskPrecheck.RunAsync(Request("all", Source("pc_ok"), Source("pc_ok", id: "mysql-02")) with { LoaderPoolSize = 250 }, Ct))
+            .Results.Single(r => r.Name == "loader_conn_amount_checker");
+        Assert.Equal("downstream's max_connections: 500 is less than the amount loader needs: 502", loader.Errors!.Single().ShortError);
+        Assert.Equal("set larger max_connections or reduce the pool size of dm", loader.Instruction);
+    }
+
+    [Fact]
+    public async Task HalfDoneOnlineDdlOfAMigratedTableFails()
+    {
+        await UpstreamServers.ExecAsync(servers.Source, "CREATE DATABASE IF NOT EXISTS pc_ghost",
+            "CREATE TABLE IF NOT EXISTS pc_ghost.orders (id INT PRIMARY KEY)",
+            "CREATE TABLE IF NOT EXISTS pc_ghost.`_orders_gho` (id INT PRIMARY KEY)",
+            "CREATE TABLE IF NOT EXISTS pc_ghost.items (id INT PRIMARY KEY)");
+        var migrateAll = new PrecheckSource("mysql-01", UpstreamServers.Root(servers.Source))
+        {
+            SchemaFilter = s => s == "pc_ghost",
+            TableFilter = (s, t) => s == "pc_ghost" && !t.StartsWith('_'),
+        };
+        var report = await TaskPrecheck.RunAsync(Request("incremental", migrateAll) with { OnlineDdl = true }, Ct);
+        var ddl = report.Results.Single(r => r.Item == "online_ddl");
+        Assert.Equal(CheckState.Fail, ddl.State);
+        Assert.Equal("your ddl is in pt/ghost online-ddl", ddl.Errors!.Single().ShortError);
+
+        var onlyItems = migrateAll with { TableFilter = (s, t) => s == "pc_ghost" && t == "items" };
+        var other = await TaskPrecheck.RunAsync(Request("incremental", onlyItems) with { OnlineDdl = true }, Ct);
+        Assert.Equal(CheckState.Success, other.Results.Single(r => r.Item == "online_ddl").State);
+        Assert.DoesNotContain((await TaskPrecheck.RunAsync(Request("incremental", migrateAll), Ct)).Results, r => r.Item == "online_ddl");
+    }
+
+    [Fact]
+    public async Task MetaPositionMustStillBeInTheUpstreamBinlog()
+    {
+        BinlogPosition now;
+        await using (var inspector = await UpstreamInspector.ConnectAsync(UpstreamServers.Root(servers.Source), Ct))
+            now = await inspector.ReadBinlogPositionAsync(await inspector.ReadServerInfoAsync(Ct), Ct);
+        async Task<CheckResult> Check(BinlogMeta meta, bool gtid) =>
+            (await TaskPrecheck.RunAsync(Request("incremental", Source("pc_ok") with { Meta = meta, EnableGtid = gtid }), Ct))
+            .Results.Single(r => r.Item == "meta_position");
+
+        Assert.Equal(CheckState.Success, (await Check(new BinlogMeta(now.File, now.Position), false)).State);
+        Assert.Equal(CheckState.Success, (await Check(new BinlogMeta(now.File, 4), false)).State);
+        Assert.StartsWith("binlog mysql-bin.999999 is not in the upstream's binary logs",
+            (await Check(new BinlogMeta("mysql-bin.999999", 4), false)).Errors!.Single().ShortError);
+        Assert.StartsWith($"binlog position {now.Position + 1000000} is outside {now.File}",
+            (await Check(new BinlogMeta(now.File, now.Position + 1000000), false)).Errors!.Single().ShortError);
+
+        Assert.Equal(CheckState.Success, (await Check(new BinlogMeta("", 0, now.GtidSet), true)).State);
+        Assert.Equal(CheckState.Success, (await Check(new BinlogMeta("", 0, "0-1-1"), true)).State);
+        Assert.StartsWith("GTID 0-1-999999999 is ahead of the upstream's gtid_binlog_pos",
+            (await Check(new BinlogMeta("", 0, "0-1-999999999"), true)).Errors!.Single().ShortError);
+        Assert.StartsWith("GTID domain 7 of 7-1-5 is not in the upstream's gtid_binlog_pos",
+            (await Check(new BinlogMeta("", 0, "7-1-5"), true)).Errors!.Single().ShortError);
+        Assert.Equal("GTID set banana for MariaDB not valid", (await Check(new BinlogMeta("", 0, "banana"), true)).Errors!.Single().ShortError);
+
+        // Purging the binlogs that held the old transactions makes an old GTID unusable.
+        await UpstreamServers.ExecAsync(servers.Source, "INSERT INTO pc_ok.t1 VALUES (" + (Environment.TickCount & 0xffff) + ", 'x') ON DUPLICATE KEY UPDATE v = 'y'",
+            "FLUSH BINARY LOGS");
+        BinlogPosition fresh;
+        await using (var inspector = await UpstreamInspector.ConnectAsync(UpstreamServers.Root(servers.Source), Ct))
+            fresh = await inspector.ReadBinlogPositionAsync(await inspector.ReadServerInfoAsync(Ct), Ct);
+        // PURGE keeps a file InnoDB's binlog checkpoint still needs; retry until the old files are gone.
+        for (var i = 0; i < 100 && !Equals(await servers.Source.ScalarAsync("SHOW BINARY LOGS"), fresh.File); i++)
+        {
+            await UpstreamServers.ExecAsync(servers.Source, $"PURGE BINARY LOGS TO '{fresh.File}'");
+            await Task.Delay(100, Ct);
+        }
+        Assert.Equal(fresh.File, await servers.Source.ScalarAsync("SHOW BINARY LOGS"));
+        Assert.Contains("purged", (await Check(new BinlogMeta("", 0, "0-1-1"), true)).Errors!.Single().ShortError);
+        Assert.Equal(CheckState.Success, (await Check(new BinlogMeta("", 0, fresh.GtidSet), true)).State);
+        Assert.StartsWith($"binlog {now.File} is not in the upstream's binary logs", (await Check(new BinlogMeta(now.File, 4), false)).Errors!.Single().ShortError);
+
+        // Not checked with relay on, nor in modes that dump first.
+        var relay = await TaskPrecheck.RunAsync(Request("incremental", Source("pc_ok") with { Meta = new BinlogMeta("nope", 4), EnableRelay = true }), Ct);
+        Assert.DoesNotContain(relay.Results, r => r.Item == "meta_position");
+        var all = await TaskPrecheck.RunAsync(Request("all", Source("pc_ok") with { Meta = new BinlogMeta("nope", 4) }), Ct);
+        Assert.DoesNotContain(all.Results, r => r.Item == "meta_position");
     }
 
     [Fact]

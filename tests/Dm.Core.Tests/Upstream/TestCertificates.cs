@@ -9,6 +9,8 @@ public sealed class TestCertificates
     public required string CaPem { get; init; }
     public required string ServerCertPem { get; init; }
     public required string ServerKeyPem { get; init; }
+    public required string ClientCertPem { get; init; }
+    public required string ClientKeyPem { get; init; }
 
     public static TestCertificates Create(string commonName = "dm-test-ca")
     {
@@ -23,11 +25,17 @@ public sealed class TestCertificates
         serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         var serial = RandomNumberGenerator.GetBytes(8);
         using var server = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), serial);
+        using var clientKey = RSA.Create(2048);
+        var clientRequest = new CertificateRequest("CN=dm-client", clientKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        clientRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        using var client = clientRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), RandomNumberGenerator.GetBytes(8));
         return new TestCertificates
         {
             CaPem = ca.ExportCertificatePem(),
             ServerCertPem = server.ExportCertificatePem(),
             ServerKeyPem = serverKey.ExportPkcs8PrivateKeyPem(),
+            ClientCertPem = client.ExportCertificatePem(),
+            ClientKeyPem = clientKey.ExportPkcs8PrivateKeyPem(),
         };
     }
 }

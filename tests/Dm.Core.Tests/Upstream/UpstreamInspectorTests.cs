@@ -161,4 +161,23 @@ public sealed class UpstreamInspectorTests(UpstreamServers servers)
         var plain = UpstreamServers.Root(servers.Target) with { TlsCaPem = servers.Certificates.CaPem };
         await Assert.ThrowsAsync<UpstreamException>(() => DatabaseConnector.OpenAsync(plain, Ct));
     }
+
+    [Fact]
+    public async Task ClientCertificateSatisfiesAnAccountThatRequiresX509()
+    {
+        await UpstreamServers.ExecAsync(servers.Source,
+            "CREATE USER IF NOT EXISTS 'insp_x509'@'%' IDENTIFIED BY 'x509-pass' REQUIRE X509");
+        var plain = UpstreamServers.As(servers.Source, "insp_x509", "x509-pass");
+        await Assert.ThrowsAsync<UpstreamException>(() => DatabaseConnector.OpenAsync(plain with { TlsCaPem = servers.Certificates.CaPem }, Ct));
+        var withCert = plain with
+        {
+            TlsCaPem = servers.Certificates.CaPem,
+            TlsCertPem = servers.Certificates.ClientCertPem,
+            TlsKeyPem = servers.Certificates.ClientKeyPem,
+        };
+        await using var inspector = await UpstreamInspector.ConnectAsync(withCert, Ct);
+        Assert.Equal(ServerFlavor.MariaDb, (await inspector.ReadServerInfoAsync(Ct)).Flavor);
+        var e = await Assert.ThrowsAsync<UpstreamException>(() => DatabaseConnector.OpenAsync(withCert with { TlsKeyPem = null }, Ct));
+        Assert.Contains("without its key", e.Message);
+    }
 }

@@ -32,15 +32,15 @@ public sealed class UpstreamServers : IAsyncLifetime
         var source = MariaDbServer.StartAsync(new MariaDbOptions
         {
             ServerId = 1,
-            ExtraArguments = [$"ssl-ca={ca}", $"ssl-cert={cert}", $"ssl-key={key}"],
+            ExtraArguments = [$"ssl-ca={ca}", $"ssl-cert={cert}", $"ssl-key={key}", TmpDir("source")],
         });
         var statement = MariaDbServer.StartAsync(new MariaDbOptions
         {
             ServerId = 2,
             BinlogFormat = "STATEMENT",
-            ExtraArguments = ["binlog-row-image=MINIMAL", $"binlog-ignore-db={IgnoredDb}"],
+            ExtraArguments = ["binlog-row-image=MINIMAL", $"binlog-ignore-db={IgnoredDb}", TmpDir("statement")],
         });
-        var target = MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 3, LogBin = false });
+        var target = MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 3, LogBin = false, ExtraArguments = [TmpDir("target")] });
         try
         {
             await Task.WhenAll(source, statement, target);
@@ -51,6 +51,17 @@ public sealed class UpstreamServers : IAsyncLifetime
             if (statement.IsCompletedSuccessfully) Statement = statement.Result;
             if (target.IsCompletedSuccessfully) Target = target.Result;
         }
+    }
+
+    /// <summary>
+    /// A private tmpdir per server: many servers share this machine's /tmp, and internal temporary tables
+    /// deleted from under a server there have failed queries ("Error on delete of '/tmp/#sql-temptable-…'").
+    /// </summary>
+    private string TmpDir(string name)
+    {
+        var dir = Path.Combine(_certDirectory, "tmp-" + name);
+        Directory.CreateDirectory(dir);
+        return $"tmpdir={dir}";
     }
 
     public static DatabaseEndpoint Root(MariaDbServer server) => new(server.Host, server.Port, server.User, server.Password);

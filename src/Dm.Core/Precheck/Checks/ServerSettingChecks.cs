@@ -95,16 +95,16 @@ internal static class ServerSettingChecks
             var missing = schemas.Where(db => !doDbs.Contains(db, comparer)).Order(StringComparer.Ordinal).ToList();
             if (missing.Count > 0)
             {
-                r.Extra = $"these dbs [{string.Join(",", missing)}] are not in binlog_do_db[{s.Binlog.BinlogDoDb}]";
-                r.Add(CheckError.Warning(r.Extra));
+                r.Add(CheckError.Warning($"these dbs [{string.Join(",", missing)}] are not in binlog_do_db[{s.Binlog.BinlogDoDb}]"));
+                r.Instruction = "Ensure that the do_dbs contains the dbs you want to migrate";
             }
             return r;
         }
-        var ignored = Split(s.Binlog.BinlogIgnoreDb).FirstOrDefault(schemas.Contains);
-        if (ignored != null)
+        var ignored = Split(s.Binlog.BinlogIgnoreDb).Where(schemas.Contains).ToList();
+        if (ignored.Count > 0)
         {
-            r.Extra = $"db [{ignored}] is in binlog_ignore_db[{s.Binlog.BinlogIgnoreDb}]";
-            r.Add(CheckError.Warning(r.Extra));
+            r.Add(CheckError.Warning($"these dbs [{string.Join(",", ignored)}] are in binlog_ignore_db[{s.Binlog.BinlogIgnoreDb}]"));
+            r.Instruction = "Ensure that the ignore_dbs does not contain the dbs you want to migrate";
         }
         return r;
     }
