@@ -228,25 +228,23 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
     /// <summary>How to reach the source's upstream, with the stored password revealed.</summary>
     public DatabaseEndpoint Endpoint(StoredSource stored) => SourceRules.Endpoint(stored.Source, secrets.Reveal(stored.Source.Password ?? ""));
 
+    /// <summary>Learns flavor, server-id and case sensitivity from the upstream (DM's source adjust) and builds the record.</summary>
     private async Task<StoredSource> InspectAsync(Source source, string password, IReadOnlySet<uint> usedIds, uint? serverId,
         CancellationToken ct)
     {
-        await using var inspector = await UpstreamInspector.ConnectAsync(SourceRules.Endpoint(source, password), ct);
-        var info = await inspector.ReadServerInfoAsync(ct);
-        var flavor = string.IsNullOrEmpty(source.Flavor) ? info.Flavor : source.Flavor;
-        if (source.EnableGtid) UpstreamInspector.EnsureGtidUsable(info, inspector.Endpoint);
-        var id = serverId ?? await inspector.PickReplicationServerIdAsync(info, usedIds, ct);
+        var adjusted = await SourceProbe.AdjustAsync(SourceRules.Endpoint(source, password), source.Flavor ?? "", serverId ?? 0,
+            source.EnableGtid, usedIds, ct);
         return new StoredSource
         {
             Source = source with
             {
-                Flavor = flavor,
+                Flavor = adjusted.Flavor,
                 Password = secrets.Protect(password),
                 StatusList = null,
                 TaskNameList = null,
             },
-            ServerId = id,
-            CaseSensitive = info.CaseSensitive,
+            ServerId = adjusted.ServerId,
+            CaseSensitive = adjusted.CaseSensitive,
         };
     }
 
