@@ -11,13 +11,11 @@ namespace Dm.Core.Config.Yaml;
 /// </summary>
 public sealed class YamlMap
 {
-    private readonly YamlMappingNode _node;
     private readonly Dictionary<string, (YamlScalarNode Key, YamlNode Value)> _entries = new(StringComparer.Ordinal);
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
 
     private YamlMap(YamlMappingNode node, string path, long? line = null)
     {
-        _node = node;
         Path = path;
         Line = (int)(line ?? node.Start.Line);
         foreach (var (key, value) in node.Children)
