@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Dm.Core.Rules;
 
 /// <summary>
@@ -8,7 +10,11 @@ namespace Dm.Core.Rules;
 /// </summary>
 public sealed class WildcardTrie<T> where T : class
 {
+    // Results per (schema, table); names repeat endlessly in a binlog stream. Bounded by clearing.
+    private const int MaxCachedNames = 16384;
+
     private readonly Node _root = new();
+    private readonly ConcurrentDictionary<(string, string), List<T>> _cache = new();
 
     /// <summary>Adds a rule at schema level (table pattern empty) or table level.</summary>
     /// <param name="appendToExisting">false rejects a second rule on the same patterns, like DM's Insert mode.</param>
@@ -28,10 +34,25 @@ public sealed class WildcardTrie<T> where T : class
         if (!appendToExisting && target.Rules.Count > 0)
             throw new ArgumentException($"pattern {schemaPattern}.{tablePattern} already exists");
         target.Rules.Add(rule);
+        _cache.Clear();
     }
 
-    /// <summary>All rules whose patterns match; an empty table name matches only "*"-style table patterns.</summary>
-    public List<T> Match(string schema, string table)
+    /// <summary>
+    /// All rules whose patterns match; an empty table name matches only "*"-style table patterns.
+    /// Safe for concurrent readers once all rules are inserted; do not modify the returned list.
+    /// </summary>
+    public IReadOnlyList<T> Match(string schema, string table)
+    {
+        if (_cache.TryGetValue((schema, table), out var cached))
+            return cached;
+        var rules = MatchUncached(schema, table);
+        if (_cache.Count >= MaxCachedNames)
+            _cache.Clear();
+        _cache[(schema, table)] = rules;
+        return rules;
+    }
+
+    private List<T> MatchUncached(string schema, string table)
     {
         var schemaResult = new Result();
         MatchNode(_root, schema, schemaResult);
