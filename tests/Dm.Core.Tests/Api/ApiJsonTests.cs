@@ -136,3 +136,22 @@ public class ApiJsonTests
         Assert.True(json.IndexOf("a-rule", StringComparison.Ordinal) < json.IndexOf("z-rule", StringComparison.Ordinal));
     }
 }
+
+public class ErrorBodiesTests
+{
+    [Fact]
+    public void Dm_errors_keep_code_and_terror_string()
+    {
+        var body = ErrorBodies.From(Dm.Core.Errors.DmErrors.ErrSchedulerTaskNotExist.New("t1"));
+        Assert.Equal(46018, body.ErrorCode);
+        Assert.StartsWith("[code=46018:class=scheduler:scope=internal:level=medium], Message: task with name t1 not exist", body.ErrorMsg);
+        Assert.Equal(0, ErrorBodies.From(new InvalidOperationException("x")).ErrorCode);
+    }
+
+    [Fact]
+    public void Passwords_are_masked()
+    {
+        var source = new Source { SourceName = "s", Host = "h", Port = 1, User = "u", Password = "pw", Enable = true, EnableGtid = false };
+        Assert.Equal("******", PasswordMask.Hide(source).Password);
+    }
+}
