@@ -155,3 +155,28 @@ public class ErrorBodiesTests
         Assert.Equal("******", PasswordMask.Hide(source).Password);
     }
 }
+
+public class ApiJsonEnumTests
+{
+    [Fact]
+    public void Unknown_value_of_an_optional_enum_names_field_and_choices()
+    {
+        var json = """
+            {"name": "t", "task_mode": "all", "shard_mode": "sometimes", "on_duplicate": "replace", "enhance_online_schema_change": true,
+             "target_config": {"host": "h", "port": 1, "user": "u", "password": ""}, "table_migrate_rule": [],
+             "source_config": {"source_conf": []}}
+            """;
+        var ex = Assert.Throws<ApiJsonException>(() => ApiJson.Deserialize<DmTask>(json));
+        Assert.Equal("$.shard_mode", ex.FieldPath);
+        Assert.Contains("\"pessimistic\", \"optimistic\"", ex.Message);
+    }
+
+    [Fact]
+    public void Query_stage_parses_with_dm_spelling()
+    {
+        Assert.True(ApiEnumNames.TryParse<TaskStage>("Paused", out var stage));
+        Assert.Equal(TaskStage.Paused, stage);
+        Assert.False(ApiEnumNames.TryParse<TaskStage>("paused", out _));
+        Assert.Equal("import-into", ApiEnumNames.Of(ImportMode.ImportInto));
+    }
+}
