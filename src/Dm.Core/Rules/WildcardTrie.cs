@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Dm.Core.Rules;
 
 /// <summary>
@@ -10,11 +8,8 @@ namespace Dm.Core.Rules;
 /// </summary>
 public sealed class WildcardTrie<T> where T : class
 {
-    // Results per (schema, table); names repeat endlessly in a binlog stream. Bounded by clearing.
-    private const int MaxCachedNames = 16384;
-
     private readonly Node _root = new();
-    private readonly ConcurrentDictionary<(string, string), List<T>> _cache = new();
+    private readonly NameCache<List<T>> _cache = new();
 
     /// <summary>Adds a rule at schema level (table pattern empty) or table level.</summary>
     /// <param name="appendToExisting">false rejects a second rule on the same patterns, like DM's Insert mode.</param>
@@ -43,13 +38,7 @@ public sealed class WildcardTrie<T> where T : class
     /// </summary>
     public IReadOnlyList<T> Match(string schema, string table)
     {
-        if (_cache.TryGetValue((schema, table), out var cached))
-            return cached;
-        var rules = MatchUncached(schema, table);
-        if (_cache.Count >= MaxCachedNames)
-            _cache.Clear();
-        _cache[(schema, table)] = rules;
-        return rules;
+        return _cache.GetOrAdd(schema, table, MatchUncached);
     }
 
     private List<T> MatchUncached(string schema, string table)
