@@ -27,8 +27,10 @@ public sealed partial class ApiJsonException : Exception
         {
             var names = MissingName().Matches(missing.Groups[1].Value).Select(m => m.Groups[1].Value).ToList();
             var fields = names.Select(n => Join(path, n)).ToList();
-            return new ApiJsonException(fields.Count > 0 ? fields[0] : path,
-                $"missing required field(s) {string.Join(", ", fields.Select(Display))}", ex);
+            var problem = fields.Count > 1
+                ? $"required fields are missing: {string.Join(", ", fields.Select(Display))}"
+                : "required field is missing";
+            return new ApiJsonException(fields.Count > 0 ? fields[0] : path, problem, ex);
         }
 
         if (ex.Message.Contains("could not be converted to", StringComparison.Ordinal))

@@ -23,7 +23,7 @@ public sealed class LoaderConfig
     public int RangeConcurrency { get; set; }
     public string CompressKvPairs { get; set; } = "";
     public string PdAddr { get; set; } = "";
-    /// <summary>TLS for the import target (physical / import-into); not part of DM's YAML keys.</summary>
+    /// <summary>TLS for the import target (physical / import-into); written only when set.</summary>
     public SecurityConfig? Security { get; set; }
 
     public LoaderConfig Clone()
@@ -50,11 +50,18 @@ public sealed class LoaderConfig
         l.RangeConcurrency = map.Int("range-concurrency") ?? l.RangeConcurrency;
         l.CompressKvPairs = map.String("compress-kv-pairs") ?? l.CompressKvPairs;
         l.PdAddr = map.String("pd-addr") ?? l.PdAddr;
+        l.Security = map.Map("security") is { } security ? SecurityConfig.Read(security) : null;
         map.RejectUnknownKeys();
         return l;
     }
 
-    internal YamlMapWriter Write() => new YamlMapWriter()
+    internal YamlMapWriter Write()
+    {
+        var w = Write(new YamlMapWriter());
+        return Security is null ? w : w.Map("security", Security.Write());
+    }
+
+    private YamlMapWriter Write(YamlMapWriter w) => w
         .Int("pool-size", PoolSize).String("dir", Dir).String("sorting-dir-physical", SortingDirPhysical)
         .String("import-mode", ImportMode).String("on-duplicate", OnDuplicate)
         .String("on-duplicate-logical", OnDuplicateLogical).String("on-duplicate-physical", OnDuplicatePhysical)

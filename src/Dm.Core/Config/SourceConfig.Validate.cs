@@ -9,8 +9,7 @@ public sealed partial class SourceConfig
 {
     /// <summary>
     /// 40005 empty source-id, 40006 too long, 40007 bad relay-binlog-name, 11010 unknown flavor,
-    /// 20037 bad filters, 20043 backoff-max &lt; backoff-min. The relay GTID set is checked by the
-    /// binlog layer (GTID syntax depends on the flavor), not here.
+    /// 11009 malformed relay-binlog-gtid (syntax for the flavor), 20037 bad filters, 20043 backoff-max &lt; backoff-min.
     /// </summary>
     public void Validate()
     {
@@ -22,6 +21,8 @@ public sealed partial class SourceConfig
             throw DmErrors.ErrWorkerRelayBinlogName.New(RelayBinlogName);
         if (Flavor.Length > 0 && Flavor is not ("mysql" or "mariadb"))
             throw DmErrors.ErrNotSupportedFlavor.New(Flavor);
+        if (!GtidSetSyntax.IsValid(Flavor, RelayBinlogGtid))
+            throw DmErrors.ErrParseGTID.New($"relay-binlog-gtid {RelayBinlogGtid}");
         try
         {
             _ = new BinlogEventFilter(Filters, CaseSensitive);

@@ -6,7 +6,7 @@ namespace Dm.Core.Config;
 public static class SourceConverter
 {
     /// <summary>What GET responses show instead of a password.</summary>
-    public const string ObfuscatedPassword = "******";
+    public const string ObfuscatedPassword = PasswordMask.Obfuscated;
 
     /// <summary>A source config with DM's defaults, overlaid with what the API body gives.</summary>
     public static SourceConfig ToSourceConfig(Source source)

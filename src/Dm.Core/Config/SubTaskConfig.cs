@@ -8,7 +8,7 @@ namespace Dm.Core.Config;
 /// The resolved config of one task on one source — what a worker runs. Built by
 /// <see cref="TaskConfig.ToSubTasks"/> or <see cref="TaskConverter.ToSubTasks"/>.
 /// </summary>
-public sealed class SubTaskConfig
+public sealed partial class SubTaskConfig
 {
     public const string DefaultShadowTableRule = "^_(.+)_(?:new|gho)$";
     public const string DefaultTrashTableRule = "^_(.+)_(?:ghc|del|old)$";
@@ -84,12 +84,18 @@ public sealed class SubTaskConfig
         CompileRules();
     }
 
+    public BlockAllowListFilter CreateBlockAllowListFilter() => new(BlockAllowList, CaseSensitive);
+
+    public TableRouter CreateTableRouter() => new(RouteRules, CaseSensitive);
+
+    public BinlogEventFilter CreateBinlogEventFilter() => new(FilterRules, CaseSensitive);
+
     /// <summary>Builds the rule engines once to reject bad patterns early, with DM's codes.</summary>
     public void CompileRules()
     {
         try
         {
-            _ = new BlockAllowListFilter(BlockAllowList, CaseSensitive);
+            _ = CreateBlockAllowListFilter();
         }
         catch (ArgumentException ex)
         {
@@ -97,7 +103,7 @@ public sealed class SubTaskConfig
         }
         try
         {
-            _ = new TableRouter(RouteRules, CaseSensitive);
+            _ = CreateTableRouter();
         }
         catch (ArgumentException ex)
         {
@@ -105,7 +111,7 @@ public sealed class SubTaskConfig
         }
         try
         {
-            _ = new BinlogEventFilter(FilterRules, CaseSensitive);
+            _ = CreateBinlogEventFilter();
         }
         catch (ArgumentException ex)
         {

@@ -74,9 +74,10 @@ public static partial class TaskConverter
     {
         var one = subTasks[0];
         var filterRules = new SortedDictionary<string, TaskBinLogFilterRule>(StringComparer.Ordinal);
-        var filterNames = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var filtersBySource = new Dictionary<string, List<(string Name, BinlogEventRule Rule)>>(StringComparer.Ordinal);
         foreach (var st in subTasks)
         {
+            var list = filtersBySource[st.SourceId] = [];
             for (var i = 0; i < st.FilterRules.Count; i++)
             {
                 var name = $"{st.SourceId}-filter-rule-{i}";
@@ -86,22 +87,16 @@ public static partial class TaskConverter
                     IgnoreEvent = rule.Events.Count > 0 ? [.. rule.Events] : null,
                     IgnoreSql = rule.SqlPattern.Count > 0 ? [.. rule.SqlPattern] : null,
                 };
-                (filterNames.TryGetValue(st.SourceId, out var list) ? list : filterNames[st.SourceId] = []).Add(name);
+                list.Add((name, rule));
             }
         }
 
-        var migrateRules = new List<TaskTableMigrateRule>();
+        var keys = new List<(string Source, string Schema, string Table, string TargetSchema, string TargetTable)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         void Add(string source, string schema, string table, string targetSchema, string targetTable)
         {
-            if (!seen.Add($"{source}-{schema}-{table}"))
-                return;
-            migrateRules.Add(new TaskTableMigrateRule
-            {
-                Source = new TaskTableMigrateRuleSource { SourceName = source, Schema = schema, Table = table },
-                Target = targetSchema.Length > 0 ? new TaskTableMigrateRuleTarget { Schema = targetSchema, Table = targetTable.Length > 0 ? targetTable : null } : null,
-                BinlogFilterRule = filterNames.TryGetValue(source, out var names) ? [.. names] : null,
-            });
+            if (seen.Add($"{source}-{schema}-{table}"))
+                keys.Add((source, schema, table, targetSchema, targetTable));
         }
         foreach (var st in subTasks)
         {
@@ -114,6 +109,23 @@ public static partial class TaskConverter
                 Add(st.SourceId, db, "", "", "");
             foreach (var t in st.BlockAllowList?.DoTables ?? [])
                 Add(st.SourceId, t.DbName, t.TblName, "", "");
+        }
+        var migrateRules = keys.Select(k => new TaskTableMigrateRule
+        {
+            Source = new TaskTableMigrateRuleSource { SourceName = k.Source, Schema = k.Schema, Table = k.Table },
+            Target = k.TargetSchema.Length > 0 ? new TaskTableMigrateRuleTarget { Schema = k.TargetSchema, Table = k.TargetTable.Length > 0 ? k.TargetTable : null } : null,
+            BinlogFilterRule = FilterNamesFor(k.Source, k.Schema, k.Table),
+        }).ToList();
+
+        // A filter goes on the migrate rule with its exact patterns (how the API created it); a filter
+        // without such a rule goes on every rule of its source, as DM does with all of them.
+        List<string>? FilterNamesFor(string source, string schema, string table)
+        {
+            var names = filtersBySource.GetValueOrDefault(source, [])
+                .Where(f => f.Rule.SchemaPattern == schema && f.Rule.TablePattern == table
+                    || !keys.Any(k => k.Source == source && k.Schema == f.Rule.SchemaPattern && k.Table == f.Rule.TablePattern))
+                .Select(f => f.Name).ToList();
+            return names.Count > 0 ? names : null;
         }
 
         var loader = one.Loader;

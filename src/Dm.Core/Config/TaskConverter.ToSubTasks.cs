@@ -111,7 +111,7 @@ public static partial class TaskConverter
         if (full.DataDir is { } dir)
             l.Dir = dir;
         if (full.DiskQuota is { } quota)
-            l.DiskQuotaPhysical = ByteSize.TryParse(quota, out var bytes) ? bytes : throw DmErrors.ErrOpenAPICommonError.New($"invalid disk_quota \"{quota}\"");
+            l.DiskQuotaPhysical = ByteSize.TryParse(quota, out var bytes) ? bytes : throw DmErrors.ErrOpenAPICommonError.WithMessage($"invalid disk_quota \"{quota}\"");
         if (full.ImportMode is { } importMode)
             l.ImportMode = ApiEnumNames.Of(importMode);
         if (full.OnDuplicateLogical is { } logical)
@@ -123,7 +123,7 @@ public static partial class TaskConverter
         if (full.Security is { } s)
         {
             if (s.SslCaContent.Length == 0 || s.SslCertContent.Length == 0 || s.SslKeyContent.Length == 0)
-                throw DmErrors.ErrOpenAPICommonError.New("Invalid security config, full migrate conf's security fields should not be \"\"");
+                throw DmErrors.ErrOpenAPICommonError.WithMessage("Invalid security config, full migrate conf's security fields should not be \"\"");
             l.Security = new SecurityConfig { SslCaBytes = s.SslCaContent, SslCertBytes = s.SslCertContent, SslKeyBytes = s.SslKeyContent, CertAllowedCn = s.CertAllowedCn is null ? [] : [.. s.CertAllowedCn] };
         }
         if (full.RangeConcurrency is { } range)
@@ -152,7 +152,7 @@ public static partial class TaskConverter
             foreach (var name in rule.BinlogFilterRule ?? [])
             {
                 if (!filterTemplates.TryGetValue(name, out var template))
-                    throw DmErrors.ErrOpenAPICommonError.New($"filter rule name {name} not found.");
+                    throw DmErrors.ErrOpenAPICommonError.WithMessage($"filter rule name {name} not found.");
                 st.FilterRules.Add(template with
                 {
                     SchemaPattern = rule.Source.Schema,

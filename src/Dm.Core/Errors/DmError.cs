@@ -13,6 +13,9 @@ public sealed record DmError(int Code, string Name, string Class, string Scope, 
 
     public DmException Wrap(Exception cause, params object?[] args) => new(this, FormatMessage(args), cause);
 
+    /// <summary>This code with a message of the caller's own instead of the catalogue's (DM's Generatef).</summary>
+    public DmException WithMessage(string message, Exception? cause = null) => new(this, message, cause);
+
     /// <summary>DM's base tag, e.g. <c>[code=46008:class=scheduler:scope=internal:level=medium]</c>.</summary>
     public string Tag => $"[code={Code}:class={Class}:scope={Scope}:level={Level}]";
 }

@@ -29,7 +29,9 @@ public sealed class BinlogEventFilter
             var compiled = Compile(rule);
             var schema = caseSensitive ? rule.SchemaPattern : rule.SchemaPattern.ToLowerInvariant();
             var table = caseSensitive ? rule.TablePattern : rule.TablePattern.ToLowerInvariant();
-            _trie.Insert(schema, table, compiled, appendToExisting: false);
+            // DM silently drops a second rule on the same patterns (which the OpenAPI produces when a table
+            // rule names two binlog filters); we keep all of them and try them in order.
+            _trie.Insert(schema, table, compiled, appendToExisting: true);
         }
     }
 

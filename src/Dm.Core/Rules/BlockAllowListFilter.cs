@@ -16,6 +16,7 @@ public sealed class BlockAllowListFilter
     private readonly bool _caseSensitive;
     private readonly WildcardTrie<Entry> _trie = new();
     private readonly Dictionary<string, Regex> _regexes = new(StringComparer.Ordinal);
+    private readonly NameCache<bool> _results = new();
 
     /// <param name="rules">null or empty lets everything through.</param>
     public BlockAllowListFilter(BlockAllowListRules? rules, bool caseSensitive)
@@ -39,12 +40,15 @@ public sealed class BlockAllowListFilter
     {
         if (_rules is null)
             return true;
-        if (!_caseSensitive)
+        return _results.GetOrAdd(schema, table, (s, t) =>
         {
-            schema = schema.ToLowerInvariant();
-            table = table.ToLowerInvariant();
-        }
-        return SchemaPasses(schema) && TablePasses(schema, table);
+            if (!_caseSensitive)
+            {
+                s = s.ToLowerInvariant();
+                t = t.ToLowerInvariant();
+            }
+            return SchemaPasses(s) && TablePasses(s, t);
+        });
     }
 
     /// <summary>The tables that pass, in input order.</summary>

@@ -13,6 +13,7 @@ public sealed class TableRouter
 {
     private readonly WildcardTrie<Compiled> _trie = new();
     private readonly bool _caseSensitive;
+    private readonly NameCache<Compiled?> _selected = new();
 
     public TableRouter(IEnumerable<RouteRule> rules, bool caseSensitive)
     {
@@ -67,7 +68,10 @@ public sealed class TableRouter
         }
     }
 
-    private Compiled? Select(string schema, string table)
+    // Ambiguity errors are not cached: they are thrown again on every call.
+    private Compiled? Select(string schema, string table) => _selected.GetOrAdd(schema, table, SelectUncached);
+
+    private Compiled? SelectUncached(string schema, string table)
     {
         var s = _caseSensitive ? schema : schema.ToLowerInvariant();
         var t = _caseSensitive ? table : table.ToLowerInvariant();

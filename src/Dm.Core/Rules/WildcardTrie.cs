@@ -9,6 +9,7 @@ namespace Dm.Core.Rules;
 public sealed class WildcardTrie<T> where T : class
 {
     private readonly Node _root = new();
+    private readonly NameCache<List<T>> _cache = new();
 
     /// <summary>Adds a rule at schema level (table pattern empty) or table level.</summary>
     /// <param name="appendToExisting">false rejects a second rule on the same patterns, like DM's Insert mode.</param>
@@ -28,10 +29,19 @@ public sealed class WildcardTrie<T> where T : class
         if (!appendToExisting && target.Rules.Count > 0)
             throw new ArgumentException($"pattern {schemaPattern}.{tablePattern} already exists");
         target.Rules.Add(rule);
+        _cache.Clear();
     }
 
-    /// <summary>All rules whose patterns match; an empty table name matches only "*"-style table patterns.</summary>
-    public List<T> Match(string schema, string table)
+    /// <summary>
+    /// All rules whose patterns match; an empty table name matches only "*"-style table patterns.
+    /// Safe for concurrent readers once all rules are inserted; do not modify the returned list.
+    /// </summary>
+    public IReadOnlyList<T> Match(string schema, string table)
+    {
+        return _cache.GetOrAdd(schema, table, MatchUncached);
+    }
+
+    private List<T> MatchUncached(string schema, string table)
     {
         var schemaResult = new Result();
         MatchNode(_root, schema, schemaResult);

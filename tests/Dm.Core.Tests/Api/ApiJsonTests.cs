@@ -136,3 +136,47 @@ public class ApiJsonTests
         Assert.True(json.IndexOf("a-rule", StringComparison.Ordinal) < json.IndexOf("z-rule", StringComparison.Ordinal));
     }
 }
+
+public class ErrorBodiesTests
+{
+    [Fact]
+    public void Dm_errors_keep_code_and_terror_string()
+    {
+        var body = ErrorBodies.From(Dm.Core.Errors.DmErrors.ErrSchedulerTaskNotExist.New("t1"));
+        Assert.Equal(46018, body.ErrorCode);
+        Assert.StartsWith("[code=46018:class=scheduler:scope=internal:level=medium], Message: task with name t1 not exist", body.ErrorMsg);
+        Assert.Equal(0, ErrorBodies.From(new InvalidOperationException("x")).ErrorCode);
+    }
+
+    [Fact]
+    public void Passwords_are_masked()
+    {
+        var source = new Source { SourceName = "s", Host = "h", Port = 1, User = "u", Password = "pw", Enable = true, EnableGtid = false };
+        Assert.Equal("******", PasswordMask.Hide(source).Password);
+    }
+}
+
+public class ApiJsonEnumTests
+{
+    [Fact]
+    public void Unknown_value_of_an_optional_enum_names_field_and_choices()
+    {
+        var json = """
+            {"name": "t", "task_mode": "all", "shard_mode": "sometimes", "on_duplicate": "replace", "enhance_online_schema_change": true,
+             "target_config": {"host": "h", "port": 1, "user": "u", "password": ""}, "table_migrate_rule": [],
+             "source_config": {"source_conf": []}}
+            """;
+        var ex = Assert.Throws<ApiJsonException>(() => ApiJson.Deserialize<DmTask>(json));
+        Assert.Equal("$.shard_mode", ex.FieldPath);
+        Assert.Contains("\"pessimistic\", \"optimistic\"", ex.Message);
+    }
+
+    [Fact]
+    public void Query_stage_parses_with_dm_spelling()
+    {
+        Assert.True(ApiEnumNames.TryParse<TaskStage>("Paused", out var stage));
+        Assert.Equal(TaskStage.Paused, stage);
+        Assert.False(ApiEnumNames.TryParse<TaskStage>("paused", out _));
+        Assert.Equal("import-into", ApiEnumNames.Of(ImportMode.ImportInto));
+    }
+}

@@ -64,6 +64,8 @@ public class SourceConfigTests
     [InlineData("source-id: a-source-id-that-is-longer-than-32-chars\n", 40006)]
     [InlineData("source-id: a\nrelay-binlog-name: nodot\n", 40007)]
     [InlineData("source-id: a\nflavor: oracle\n", 11010)]
+    [InlineData("source-id: a\nflavor: mysql\nrelay-binlog-gtid: 0-1-100\n", 11009)]
+    [InlineData("source-id: a\nflavor: mariadb\nrelay-binlog-gtid: \"e9a1fc22-ec08-11e9-b2ac-0242ac110003:1-7849\"\n", 11009)]
     [InlineData("source-id: a\nchecker:\n  backoff-max: 1ms\n", 20043)]
     [InlineData("source-id: a\nfilters:\n  - schema-pattern: a\n    events: [\"explode\"]\n    action: Ignore\n", 20037)]
     [InlineData("source-id: a\nfilters:\n  - schema-pattern: a\n    events: [\"all\"]\n    action: Maybe\n", 20037)]
@@ -72,6 +74,16 @@ public class SourceConfigTests
         var c = SourceConfig.FromYaml(yaml);
         Assert.Equal(code, Assert.Throws<DmException>(c.Validate).Code);
     }
+
+    [Theory]
+    [InlineData("mysql", "e9a1fc22-ec08-11e9-b2ac-0242ac110003:1-7849", true)]
+    [InlineData("mysql", "e9a1fc22-ec08-11e9-b2ac-0242ac110003:1-5:7-9,e9a1fc22-ec08-11e9-b2ac-0242ac110004:3", true)]
+    [InlineData("mariadb", "0-1-100,1-2-3", true)]
+    [InlineData("", "0-1-100", true)]
+    [InlineData("", "", true)]
+    [InlineData("mysql", "e9a1fc22:1-2", false)]
+    [InlineData("", "garbage", false)]
+    public void Gtid_set_syntax(string flavor, string set, bool valid) => Assert.Equal(valid, GtidSetSyntax.IsValid(flavor, set));
 
     [Fact]
     public void Go_durations_parse_and_format()

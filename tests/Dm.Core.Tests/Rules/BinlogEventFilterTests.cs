@@ -75,6 +75,15 @@ public class BinlogEventFilterTests
     }
 
     [Fact]
+    public void Several_rules_on_the_same_patterns_are_all_tried_in_order()
+    {
+        var filter = new BinlogEventFilter([Rule("a", "t", "Ignore", ["drop table"]), Rule("a", "t", "Ignore", [], "^DROP\\s+PROCEDURE")], false);
+        Assert.Equal(FilterAction.Ignore, filter.Filter("a", "t", "drop table", ""));
+        Assert.Equal(FilterAction.Ignore, filter.Filter("a", "t", "", "DROP PROCEDURE p"));
+        Assert.Equal(FilterAction.Do, filter.Filter("a", "t", "insert", ""));
+    }
+
+    [Fact]
     public void Error_action_and_incompatible_ddl_group()
     {
         var filter = new BinlogEventFilter([Rule("shop", "*", "Error", ["incompatible ddl changes"])], false);
@@ -104,7 +113,6 @@ public class BinlogEventFilterTests
         Assert.ThrowsAny<ArgumentException>(() => new BinlogEventFilter([Rule("a", "", "Ignore", ["explode"])], false));
         Assert.ThrowsAny<ArgumentException>(() => new BinlogEventFilter([Rule("a", "", "", ["all"])], false));
         Assert.ThrowsAny<ArgumentException>(() => new BinlogEventFilter([Rule("a*b", "", "Ignore", ["all"])], false));
-        Assert.ThrowsAny<ArgumentException>(() => new BinlogEventFilter([Rule("a", "", "Ignore", ["all"]), Rule("a", "", "Do", ["all"])], false));
         Assert.ThrowsAny<ArgumentException>(() => new BinlogEventFilter([Rule("a", "", "Ignore", [], "([")], false));
         var filter = new BinlogEventFilter([], false);
         Assert.ThrowsAny<ArgumentException>(() => filter.Filter("a", "b", "explode", ""));

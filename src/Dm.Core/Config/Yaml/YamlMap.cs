@@ -11,20 +11,44 @@ namespace Dm.Core.Config.Yaml;
 /// </summary>
 public sealed class YamlMap
 {
-    private readonly YamlMappingNode _node;
     private readonly Dictionary<string, (YamlScalarNode Key, YamlNode Value)> _entries = new(StringComparer.Ordinal);
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
 
     private YamlMap(YamlMappingNode node, string path, long? line = null)
     {
-        _node = node;
         Path = path;
         Line = (int)(line ?? node.Start.Line);
+        AddEntries(node, path);
+    }
+
+    // Explicit keys win over merged ones ("<<: *anchor" or "<<: [*a, *b]", earlier sources first), as in yaml.v2.
+    // An anchor is defined before any alias to it, so merges cannot recurse forever.
+    private void AddEntries(YamlMappingNode node, string path)
+    {
+        var merges = new List<YamlNode>();
         foreach (var (key, value) in node.Children)
         {
             if (key is not YamlScalarNode scalar)
                 throw Error(key, $"{Describe(path)}: mapping keys must be scalars");
-            _entries[scalar.Value ?? ""] = (scalar, value);
+            if (scalar.Value == "<<" && YamlScalars.IsPlain(scalar))
+                merges.Add(value);
+            else
+                _entries[scalar.Value ?? ""] = (scalar, value);
+        }
+        foreach (var merge in merges)
+        {
+            var sources = merge switch
+            {
+                YamlMappingNode m => new List<YamlMappingNode> { m },
+                YamlSequenceNode seq when seq.Children.All(c => c is YamlMappingNode) => seq.Children.Cast<YamlMappingNode>().ToList(),
+                _ => throw Error(merge, $"{Describe(path)}: a merge key (<<) needs a mapping or a list of mappings"),
+            };
+            foreach (var source in sources)
+            {
+                var merged = new YamlMap(source, path, null);
+                foreach (var (name, entry) in merged._entries)
+                    _entries.TryAdd(name, entry);
+            }
         }
     }
 
