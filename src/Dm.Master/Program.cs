@@ -1,3 +1,4 @@
+using Dm.Core.CommandLine;
 using Dm.Master.Hosting;
 
 // dm-master: DM's OpenAPI over the cluster-state store. Exit status 2 for bad flags or config, as DM.
@@ -6,7 +7,7 @@ try
 {
     options = MasterCommandLine.Parse(args);
 }
-catch (MasterConfigException e)
+catch (ProcessConfigException e)
 {
     Console.Error.WriteLine($"dm-master: {e.Message}");
     return 2;
@@ -18,7 +19,7 @@ try
     await host.WaitForShutdownAsync();
     return 0;
 }
-catch (MasterConfigException e)
+catch (ProcessConfigException e)
 {
     Console.Error.WriteLine($"dm-master: {e.Message}");
     return 2;

@@ -1,3 +1,4 @@
+using Dm.Core.CommandLine;
 using System.Text.Json.Nodes;
 using Dm.Core.Api;
 using Dm.Core.ClusterState;
@@ -9,6 +10,8 @@ using Dm.Master.OpenApi;
 using Dm.Master.Sources;
 using Dm.Master.State;
 using Dm.Master.Tasks;
+using Dm.Master.Workers;
+using Grpc.AspNetCore.Web;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Dm.Master.Hosting;
@@ -41,7 +44,7 @@ public sealed class MasterHost : IAsyncDisposable
         }
         catch (DataDirInUseException e)
         {
-            throw new MasterConfigException(e.Message);
+            throw new ProcessConfigException(e.Message);
         }
 
         try
@@ -64,27 +67,46 @@ public sealed class MasterHost : IAsyncDisposable
                 k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             });
 
-            var app = builder.Build();
-            var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
             var metrics = new MetricsRegistry();
-            var gate = new MasterGate();
-            var secrets = await PasswordCipher.LoadAsync(options.SecretKeyPath, ct);
-            var state = new MasterState(store);
-            var cluster = new ClusterService(store, options, gate);
-            var sources = new SourceService(store, gate, secrets);
-            var compiler = new TaskCompiler(sources, secrets);
-            var tasks = new TaskService(store, gate, sources, secrets, compiler, loggerFactory.CreateLogger<TaskService>());
-            var templates = new TemplateService(store, gate, tasks);
+            var services = builder.Services;
+            services.AddSingleton(options);
+            services.AddSingleton<IClusterStore>(store);
+            services.AddSingleton(metrics);
+            services.AddSingleton(new MasterGate());
+            services.AddSingleton(await PasswordCipher.LoadAsync(options.SecretKeyPath, ct));
+            services.AddSingleton<MasterState>();
+            services.AddSingleton<ClusterService>();
+            services.AddSingleton<SourceService>();
+            services.AddSingleton<TaskCompiler>();
+            services.AddSingleton<TaskService>();
+            services.AddSingleton<TemplateService>();
+            services.AddSingleton<TaskUpstreamView>();
+            services.AddSingleton<TableStructureService>();
+            services.AddSingleton<TaskConversion>();
+            services.AddSingleton<WorkerLeases>();
+            services.AddSingleton<WorkerStatusBoard>();
+            services.AddSingleton<DesiredStateReader>();
+            services.AddSingleton<SourceScheduler>();
+            services.AddHostedService(sp => sp.GetRequiredService<SourceScheduler>());
+            services.AddGrpc();
+
+            var app = builder.Build();
+            var provider = app.Services;
+            var cluster = provider.GetRequiredService<ClusterService>();
             string? document = null;
-            MasterServices? services = null;
-            services = new MasterServices(cluster, sources, tasks, new TaskUpstreamView(tasks, compiler),
-                new TableStructureService(tasks, sources, state), new TaskConversion(compiler), templates,
-                () => document ??= BuildDocument(ApiCatalog.All(services!)));
+            MasterServices? api = null;
+            api = new MasterServices(cluster, provider.GetRequiredService<SourceService>(), provider.GetRequiredService<TaskService>(),
+                provider.GetRequiredService<TaskUpstreamView>(), provider.GetRequiredService<TableStructureService>(),
+                provider.GetRequiredService<TaskConversion>(), provider.GetRequiredService<TemplateService>(),
+                () => document ??= BuildDocument(ApiCatalog.All(api!)));
+            // Workers reach the master over gRPC-Web: HTTP/1.1 on this same port, beside the OpenAPI.
+            app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+            app.MapGrpcService<WorkerHubService>();
 
             app.MapGet("/status", () => Results.Text($"Release Version: {Version}\nGit Commit Hash: -\nGo Version: -\nUTC Build Time: -\n"));
             app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
             metrics.Observe("dm_master_start_time", "unix time when this master started", () => StartTime);
-            if (options.OpenApi) ApiRouter.Map(app, ApiCatalog.All(services), ApiJson.Options, metrics);
+            if (options.OpenApi) ApiRouter.Map(app, ApiCatalog.All(api), ApiJson.Options, metrics);
 
             await cluster.InitialiseAsync(ct);
             await app.StartAsync(ct);

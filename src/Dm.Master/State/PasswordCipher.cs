@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Dm.Master.Hosting;
+using Dm.Core.CommandLine;
 
 namespace Dm.Master.State;
 
@@ -25,10 +25,10 @@ public sealed class PasswordCipher
         try { text = (await File.ReadAllTextAsync(secretKeyPath, ct)).Trim(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new MasterConfigException($"cannot read secret-key-path {secretKeyPath}: {e.Message}");
+            throw new ProcessConfigException($"cannot read secret-key-path {secretKeyPath}: {e.Message}");
         }
         if (text.Length != 64 || !text.All(Uri.IsHexDigit))
-            throw new MasterConfigException($"secret-key-path {secretKeyPath} must hold a 256-bit key as 64 hex digits");
+            throw new ProcessConfigException($"secret-key-path {secretKeyPath} must hold a 256-bit key as 64 hex digits");
         return new PasswordCipher(Convert.FromHexString(text));
     }
 

@@ -15,7 +15,7 @@ namespace Dm.Master.Tasks;
 /// upstreams (migrate targets, schemas and tables through its rules).
 /// </summary>
 public sealed class TaskService(IClusterStore store, MasterGate gate, SourceService sources, PasswordCipher secrets,
-    TaskCompiler compiler, ILogger<TaskService> logger)
+    TaskCompiler compiler, Workers.WorkerStatusBoard statuses, ILogger<TaskService> logger)
 {
     private readonly MasterState _state = new(store);
 
@@ -202,12 +202,14 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         foreach (var source in stored.SourceNames)
         {
             if (only != null && !only.Contains(source)) continue;
-            // No worker runs the subtask yet, so it is Stopped whatever stage is expected.
-            list.Add(new SubTaskStatus
+            // What the bound worker last reported; a subtask no worker runs is Stopped whatever stage is expected.
+            var worker = bounds.GetValueOrDefault(source);
+            var reported = worker == null ? null : statuses.Find(worker, stored.Name, source);
+            list.Add(reported ?? new SubTaskStatus
             {
                 Name = stored.Name,
                 SourceName = source,
-                WorkerName = bounds.GetValueOrDefault(source) ?? "",
+                WorkerName = worker ?? "",
                 Stage = TaskStage.Stopped,
                 Unit = "InvalidUnit",
             });

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Dm.Master.Hosting;
+namespace Dm.Core.CommandLine;
 
 /// <summary>Parses DM's listen addresses: <c>host:port</c>, <c>:port</c>, <c>[::1]:port</c>, optionally with <c>http://</c>.</summary>
 public static class ListenAddress
@@ -12,14 +12,14 @@ public static class ListenAddress
         text = text.TrimEnd('/');
         var colon = text.LastIndexOf(':');
         if (colon < 0 || !int.TryParse(text[(colon + 1)..], out var port) || port is < 0 or > 65535)
-            throw new MasterConfigException($"invalid address \"{address}\": expected host:port");
+            throw new ProcessConfigException($"invalid address \"{address}\": expected host:port");
         var host = text[..colon].Trim('[', ']');
         if (host is "" or "0.0.0.0") return new IPEndPoint(IPAddress.Any, port);
         if (host == "::") return new IPEndPoint(IPAddress.IPv6Any, port);
         if (host == "localhost") return new IPEndPoint(IPAddress.Loopback, port);
         if (IPAddress.TryParse(host, out var ip)) return new IPEndPoint(ip, port);
         var resolved = Dns.GetHostAddresses(host).FirstOrDefault()
-                       ?? throw new MasterConfigException($"cannot resolve host \"{host}\" of address \"{address}\"");
+                       ?? throw new ProcessConfigException($"cannot resolve host \"{host}\" of address \"{address}\"");
         return new IPEndPoint(resolved, port);
     }
 }

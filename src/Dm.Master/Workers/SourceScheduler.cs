@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Dm.Core.ClusterState;
+using Dm.Master.Cluster;
+using Dm.Master.State;
+
+namespace Dm.Master.Workers;
+
+/// <summary>
+/// Binds sources to workers with DM's rules: at most one source per worker and one bound worker per
+/// source; a source whose worker went offline is unbound and bound again to a free worker, preferring
+/// the worker it was last bound to. Reconciles whenever workers, sources or bindings change.
+/// </summary>
+public sealed class SourceScheduler(IClusterStore store, MasterGate gate, ILogger<SourceScheduler> logger) : BackgroundService
+{
+    private static readonly string[] Watched = [MasterKeys.WorkerKeepAlivePrefix, MasterKeys.SourcePrefix, MasterKeys.BoundWorkerPrefix];
+    private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>Asks for a reconcile soon (after a change the watches would also see).</summary>
+    public void Poke()
+    {
+        if (_wake.CurrentCount == 0) _wake.Release();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var revision = await store.GetRevisionAsync(stoppingToken);
+        foreach (var prefix in Watched) _ = WatchAsync(prefix, revision, stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReconcileAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "scheduling failed; retrying");
+            }
+            // A periodic pass as well, so nothing waits on a missed signal.
+            await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
+        }
+    }
+
+    private async Task WatchAsync(string prefix, long afterRevision, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var _ in store.WatchAsync(prefix, afterRevision, ct)) Poke();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("watch of {Prefix} ended: {Error}; the periodic pass keeps scheduling", prefix, e.Message);
+        }
+    }
+
+    public async Task ReconcileAsync(CancellationToken ct)
+    {
+        using var entered = await gate.EnterAsync(ct);
+        var state = new MasterState(store);
+        var sources = (await state.SourcesAsync(ct)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var workers = await WorkerDirectory.ReadAsync(store, ct);
+        var online = workers.Where(w => w.Stage != WorkerDirectory.Offline).Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
+        var bounds = (await store.GetPrefixAsync(MasterKeys.BoundWorkerPrefix, ct)).Kvs
+            .Select(kv => JsonSerializer.Deserialize<WorkerDirectory.SourceBound>(kv.Value, StateJson.Options)!).ToList();
+
+        // Unbind what no longer holds: the worker went offline or the source was removed.
+        var ops = new List<TxnOp>();
+        foreach (var b in bounds.Where(b => !online.Contains(b.Worker) || !sources.Contains(b.Source)))
+        {
+            ops.Add(TxnOp.Delete(MasterKeys.BoundWorker(b.Worker)));
+            if (sources.Contains(b.Source)) ops.Add(TxnOp.Put(LastBoundKey(b.Worker), b.Source));
+            logger.LogInformation("unbinding source {Source} from worker {Worker} ({Reason})", b.Source, b.Worker,
+                online.Contains(b.Worker) ? "source removed" : "worker offline");
+        }
+        var kept = bounds.Where(b => online.Contains(b.Worker) && sources.Contains(b.Source)).ToList();
+
+        // Bind every unbound source to a free online worker, the one it was last bound to first.
+        // A worker unbound in this pass waits for the next one (one transaction writes each key once).
+        var busy = bounds.Select(b => b.Worker).ToHashSet(StringComparer.Ordinal);
+        var bound = kept.Select(b => b.Source).ToHashSet(StringComparer.Ordinal);
+        var lastBound = (await store.GetPrefixAsync(LastBoundPrefix, ct)).Kvs
+            .ToDictionary(kv => MasterKeys.LastName(kv.Key), kv => kv.ValueString, StringComparer.Ordinal);
+        foreach (var source in sources.Order(StringComparer.Ordinal).Where(s => !bound.Contains(s)))
+        {
+            var free = online.Where(w => !busy.Contains(w)).Order(StringComparer.Ordinal).ToList();
+            if (free.Count == 0) break;
+            var worker = free.FirstOrDefault(w => lastBound.GetValueOrDefault(w) == source) ?? free[0];
+            busy.Add(worker);
+            ops.Add(TxnOp.Put(MasterKeys.BoundWorker(worker),
+                JsonSerializer.Serialize(new WorkerDirectory.SourceBound(source, worker), StateJson.Options)));
+            logger.LogInformation("binding source {Source} to worker {Worker}", source, worker);
+        }
+        if (ops.Count > 0) await store.TxnAsync([], ops, ct: ct);
+    }
+
+    private const string LastBoundPrefix = "/dm-master/last-bound-worker/";
+    private static string LastBoundKey(string worker) => LastBoundPrefix + MasterKeys.Hex(worker);
+}

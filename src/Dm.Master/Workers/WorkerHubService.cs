@@ -1,0 +1,92 @@
+using Dm.Core.Api;
+using Dm.Core.ClusterState;
+using Dm.Core.Contracts;
+using Dm.Master.State;
+using Grpc.Core;
+
+namespace Dm.Master.Workers;
+
+/// <summary>
+/// The master's end of the worker channel: registration, heartbeats (which keep the worker's lease and
+/// carry its subtask status) and the stream of desired state the worker converges on.
+/// </summary>
+public sealed class WorkerHubService(
+    IClusterStore store,
+    WorkerLeases leases,
+    SourceScheduler scheduler,
+    DesiredStateReader desired,
+    WorkerStatusBoard statuses,
+    Hosting.MasterOptions options,
+    ILogger<WorkerHubService> logger) : WorkerHub.WorkerHubBase
+{
+    public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrWhiteSpace(request.Address))
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "worker name and address are required"));
+        var ttl = request.KeepaliveTtlSeconds > 0 ? request.KeepaliveTtlSeconds : (long)options.KeepAliveTtl.TotalSeconds;
+        try
+        {
+            await leases.RegisterAsync(request.Name, request.Address, ttl, context.CancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RpcException(new Status(StatusCode.AlreadyExists, e.Message));
+        }
+        scheduler.Poke();
+        return new RegisterResponse { MasterName = options.Name };
+    }
+
+    public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
+    {
+        var known = await leases.HeartbeatAsync(request.Name, context.CancellationToken);
+        if (known)
+        {
+            var list = new List<SubTaskStatus>();
+            foreach (var json in request.SubtaskStatusJson)
+            {
+                try { list.Add(ApiJson.Deserialize<SubTaskStatus>(json)); }
+                catch (ApiJsonException e) { logger.LogWarning("worker {Worker} sent a status I cannot read: {Error}", request.Name, e.Message); }
+            }
+            statuses.Report(request.Name, list);
+        }
+        return new HeartbeatResponse { Known = known };
+    }
+
+    public override async Task Watch(WatchRequest request, IServerStreamWriter<DesiredState> responseStream, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var changed = new SemaphoreSlim(0);
+        var revision = await store.GetRevisionAsync(ct);
+        foreach (var prefix in new[] { MasterKeys.BoundWorkerPrefix, MasterKeys.SourcePrefix, MasterKeys.TaskPrefix, MasterKeys.SubtaskStagePrefix, MasterKeys.RelayStagePrefix })
+            _ = Signal(prefix, revision, changed, ct);
+
+        DesiredState? sent = null;
+        while (!ct.IsCancellationRequested)
+        {
+            var state = await desired.ReadAsync(request.Name, ct);
+            if (sent == null || !DesiredStateReader.SameWork(sent, state))
+            {
+                await responseStream.WriteAsync(state, ct);
+                sent = state;
+            }
+            try { await changed.WaitAsync(TimeSpan.FromSeconds(5), ct); }
+            catch (OperationCanceledException) { break; }
+            while (changed.CurrentCount > 0) await changed.WaitAsync(ct);
+        }
+    }
+
+    private async Task Signal(string prefix, long afterRevision, SemaphoreSlim changed, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var _ in store.WatchAsync(prefix, afterRevision, ct)) changed.Release();
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("watch of {Prefix} for a worker ended: {Error}", prefix, e.Message);
+        }
+    }
+}

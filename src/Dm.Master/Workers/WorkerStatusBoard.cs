@@ -1,0 +1,18 @@
+using System.Collections.Concurrent;
+using Dm.Core.Api;
+
+namespace Dm.Master.Workers;
+
+/// <summary>The latest subtask status each worker reported with its heartbeat (kept in memory: it is live state, not config).</summary>
+public sealed class WorkerStatusBoard
+{
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<SubTaskStatus> Subtasks)> _reports = new(StringComparer.Ordinal);
+
+    public void Report(string worker, IReadOnlyList<SubTaskStatus> subtasks) => _reports[worker] = (DateTimeOffset.UtcNow, subtasks);
+
+    /// <summary>The status of a subtask as its worker last reported it, if that worker reported it.</summary>
+    public SubTaskStatus? Find(string worker, string task, string source) =>
+        _reports.TryGetValue(worker, out var report)
+            ? report.Subtasks.FirstOrDefault(s => s.Name == task && s.SourceName == source)
+            : null;
+}

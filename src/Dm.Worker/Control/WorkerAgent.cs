@@ -1,0 +1,90 @@
+using Dm.Core.Contracts;
+using Dm.Worker.Hosting;
+using Grpc.Core;
+
+namespace Dm.Worker.Control;
+
+/// <summary>
+/// Keeps this worker known to the master: registers, heartbeats every third of the keepalive TTL, and
+/// follows the stream of desired state (the bound source and its subtasks). On any failure it moves to
+/// the next master and registers again; the master meanwhile may have declared it offline.
+/// </summary>
+public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ILogger<WorkerAgent> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var masters = new MasterChannel(options.Masters);
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunSessionAsync(masters, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is RpcException or HttpRequestException or IOException or SessionEndedException)
+            {
+                logger.LogWarning("lost master {Master}: {Error}; trying the next one", masters.CurrentMaster, e.Message);
+                masters.Next();
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                continue;
+            }
+            backoff = TimeSpan.FromMilliseconds(200);
+        }
+    }
+
+    /// <summary>One registration: heartbeats and the watch run together until either fails.</summary>
+    private async Task RunSessionAsync(MasterChannel masters, CancellationToken stoppingToken)
+    {
+        var client = masters.Client;
+        await client.RegisterAsync(new RegisterRequest
+        {
+            Name = options.Name,
+            Address = options.EffectiveAdvertiseAddr,
+            KeepaliveTtlSeconds = (long)Math.Max(1, options.KeepAliveTtl.TotalSeconds),
+        }, cancellationToken: stoppingToken);
+        logger.LogInformation("registered with master {Master}", masters.CurrentMaster);
+
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var heartbeats = HeartbeatAsync(client, session.Token);
+        var watch = WatchAsync(client, session.Token);
+        var first = await Task.WhenAny(heartbeats, watch);
+        await session.CancelAsync();
+        try { await Task.WhenAll(heartbeats, watch); }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && !stoppingToken.IsCancellationRequested) { }
+        await first; // surfaces the failure that ended the session
+        throw new SessionEndedException("the session with the master ended");
+    }
+
+    private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, CancellationToken ct)
+    {
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(200).Ticks, options.KeepAliveTtl.Ticks / 3));
+        while (!ct.IsCancellationRequested)
+        {
+            var request = new HeartbeatRequest { Name = options.Name };
+            request.SubtaskStatusJson.AddRange(board.StatusJson());
+            var response = await client.HeartbeatAsync(request, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
+            if (!response.Known) throw new SessionEndedException("the master no longer knows this worker");
+            await Task.Delay(period, ct);
+        }
+    }
+
+    private async Task WatchAsync(WorkerHub.WorkerHubClient client, CancellationToken ct)
+    {
+        using var call = client.Watch(new WatchRequest { Name = options.Name }, cancellationToken: ct);
+        await foreach (var state in call.ResponseStream.ReadAllAsync(ct))
+        {
+            board.Apply(state);
+            logger.LogInformation("desired state at revision {Revision}: source {Source}, {Count} subtasks",
+                state.Revision, state.BoundSource == "" ? "(none)" : state.BoundSource, state.Subtasks.Count);
+        }
+        throw new SessionEndedException("the master ended the watch");
+    }
+
+    private sealed class SessionEndedException(string message) : Exception(message);
+}

@@ -1,0 +1,36 @@
+using Dm.Core.CommandLine;
+using Dm.Worker.Control;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Dm.Worker.Hosting;
+
+/// <summary>Composes one dm-worker: the agent that talks to the masters, and /status on worker-addr.</summary>
+public static class WorkerHost
+{
+    public static async Task<WebApplication> StartAsync(WorkerOptions options, CancellationToken ct = default)
+    {
+        var endpoint = ListenAddress.Parse(options.WorkerAddr);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffzzz ";
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<AssignmentBoard>();
+        builder.Services.AddHostedService<WorkerAgent>();
+
+        var app = builder.Build();
+        var board = app.Services.GetRequiredService<AssignmentBoard>();
+        app.MapGet("/status", () => Results.Text(
+            $"Release Version: v8.5.0-dmsharp\nWorker: {options.Name}\nBound source: {(board.Current.BoundSource is { Length: > 0 } s ? s : "(none)")}\n"));
+        await app.StartAsync(ct);
+        app.Logger.LogInformation("dm-worker {Name} listening on {Address}, joining {Masters}", options.Name, endpoint, options.Join);
+        return app;
+    }
+}

@@ -1,0 +1,22 @@
+namespace Dm.Worker.Hosting;
+
+/// <summary>dm-worker settings with DM's names, from flags or a TOML file (flags win).</summary>
+public sealed record WorkerOptions
+{
+    public string Name { get; init; } = "dm-worker-" + Environment.MachineName;
+    public string WorkerAddr { get; init; } = "127.0.0.1:8262";
+    public string? AdvertiseAddr { get; init; }
+    /// <summary>Comma-separated master addresses; any of them, the leader answers.</summary>
+    public string Join { get; init; } = "127.0.0.1:8261";
+    /// <summary>How long the master waits for a heartbeat before it takes this worker offline.</summary>
+    public TimeSpan KeepAliveTtl { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan RelayKeepAliveTtl { get; init; } = TimeSpan.FromSeconds(1800);
+    public string RelayDir { get; init; } = "relay_log";
+    public string LogLevel { get; init; } = "info";
+    public string? LogFile { get; init; }
+    public string? ConfigFile { get; init; }
+
+    public string EffectiveAdvertiseAddr => AdvertiseAddr ?? WorkerAddr;
+
+    public IReadOnlyList<string> Masters => Join.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,105 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dm.TestKit;
+
+namespace Dm.IntegrationTests;
+
+/// <summary>
+/// Real dm-master and dm-worker processes: workers register and stay online by heartbeat, sources are
+/// bound to free workers, and a killed worker's source moves to another worker within its keepalive TTL.
+/// </summary>
+public sealed class SchedulingTests : IAsyncLifetime
+{
+    private MariaDbServer _upstream = null!;
+    private DmMasterProcess _master = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream = await MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 31 });
+        _master = await DmMasterProcess.StartAsync("sched-master");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _master.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SourceIsBoundAndMovesToAnotherWorkerWhenItsWorkerDies()
+    {
+        await using var worker1 = await DmWorkerProcess.StartAsync("worker-1", [_master]);
+        await WaitForAsync(async () => (await Workers())["worker-1"] == "free", "worker-1 free");
+
+        var create = await _master.Http.PostAsJsonAsync("/api/v1/sources", new
+        {
+            source = new { source_name = "mysql-01", host = _upstream.Host, port = _upstream.Port, user = _upstream.User,
+                password = _upstream.Password, enable_gtid = false, enable = true },
+        });
+        Assert.Equal(201, (int)create.StatusCode);
+        await WaitForAsync(async () => (await Workers())["worker-1"] == "bound:mysql-01", "mysql-01 bound to worker-1");
+
+        await using var worker2 = await DmWorkerProcess.StartAsync("worker-2", [_master]);
+        await WaitForAsync(async () => (await Workers()).GetValueOrDefault("worker-2") == "free", "worker-2 free");
+        var status = await _master.Http.GetFromJsonAsync<JsonObject>("/api/v1/sources/mysql-01/status");
+        Assert.Equal("worker-1", status!["data"]![0]!["worker_name"]!.GetValue<string>());
+
+        // An online worker cannot be taken offline by the API.
+        var refused = await _master.Http.DeleteAsync("/api/v1/cluster/workers/worker-1");
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Equal(46005, (await refused.Content.ReadFromJsonAsync<JsonObject>())!["error_code"]!.GetValue<int>());
+
+        var killedAt = DateTime.UtcNow;
+        worker1.Kill();
+        await WaitForAsync(async () => (await Workers())["worker-2"] == "bound:mysql-01", "mysql-01 rebound to worker-2",
+            TimeSpan.FromSeconds(3 + 10));
+        var moved = DateTime.UtcNow - killedAt;
+        Assert.True(moved < TimeSpan.FromSeconds(3 + 10), $"rebinding took {moved}");
+        Assert.Equal("offline", (await Workers())["worker-1"]);
+
+        // An offline worker can be removed; then it is gone from the list.
+        Assert.Equal(204, (int)(await _master.Http.DeleteAsync("/api/v1/cluster/workers/worker-1")).StatusCode);
+        Assert.False((await Workers()).ContainsKey("worker-1"));
+    }
+
+    [Fact]
+    public async Task DeletingASourceFreesItsWorker()
+    {
+        await using var worker = await DmWorkerProcess.StartAsync("worker-3", [_master]);
+        var create = await _master.Http.PostAsJsonAsync("/api/v1/sources", new
+        {
+            source = new { source_name = "mysql-02", host = _upstream.Host, port = _upstream.Port, user = _upstream.User,
+                password = _upstream.Password, enable_gtid = false, enable = true },
+        });
+        Assert.Equal(201, (int)create.StatusCode);
+        await WaitForAsync(async () => (await Workers())["worker-3"] == "bound:mysql-02", "mysql-02 bound");
+        Assert.Equal(204, (int)(await _master.Http.DeleteAsync("/api/v1/sources/mysql-02")).StatusCode);
+        await WaitForAsync(async () => (await Workers())["worker-3"] == "free", "worker-3 free again");
+    }
+
+    /// <summary>Worker name → "free" | "offline" | "bound:&lt;source&gt;" from the cluster API.</summary>
+    private async Task<Dictionary<string, string>> Workers()
+    {
+        var list = await _master.Http.GetFromJsonAsync<JsonObject>("/api/v1/cluster/workers");
+        return list!["data"]!.AsArray().ToDictionary(
+            w => w!["name"]!.GetValue<string>(),
+            w => w!["bound_stage"]!.GetValue<string>() is "bound" ? "bound:" + w["bound_source_name"]!.GetValue<string>() : w["bound_stage"]!.GetValue<string>());
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (KeyNotFoundException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"timed out waiting for {what}");
+    }
+}
