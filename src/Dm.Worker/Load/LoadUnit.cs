@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using Dm.Core.Config;
+using Dm.Core.Errors;
+using Dm.Worker.Checkpoints;
+using Dm.Worker.Dump;
+using Dm.Worker.Units;
+
+namespace Dm.Worker.Load;
+
+/// <summary>
+/// DM's Load unit (logical import). File mode: creates the routed schemas and tables, then <c>pool_size</c>
+/// writers apply the dump dir's chunk files, each in one transaction with its checkpoint row, skipping chunks
+/// already checkpointed; removes the dump dir afterwards unless <c>clean-dump-file</c> is false.
+/// Streaming mode: finishes the shared <see cref="StreamingCopy"/> (normally already done by Dump; after a
+/// restart it re-exports only the chunks that are not checkpointed).
+/// </summary>
+public sealed class LoadUnit : IUnit
+{
+    private readonly FullCopyContext _context;
+    private readonly StreamingCopy? _streaming;
+    private readonly LoadProgress _progress = new();
+
+    public LoadUnit(FullCopyContext context, StreamingCopy? streaming = null)
+    {
+        _context = context;
+        _streaming = streaming;
+    }
+
+    public string Name => "Load";
+
+    /// <summary>The dump positions the loaded data corresponds to (where Sync starts); null before.</summary>
+    public DumpMetadata? Metadata { get; private set; }
+
+    internal static string OnDuplicateMode(LoaderConfig loader) =>
+        loader.OnDuplicateLogical.Length > 0 ? loader.OnDuplicateLogical : loader.OnDuplicate;
+
+    public Task InitAsync(CancellationToken cancellationToken)
+    {
+        _ = OnDuplicate.Verb(OnDuplicateMode(_context.Config.Loader));
+        if (_context.Config.Loader.ImportMode is not ("logical" or "sql" or "loader" or ""))
+            throw DmErrors.ErrConfigInvalidLoadMode.New(_context.Config.Loader.ImportMode + " (only logical import is implemented)");
+        return Task.CompletedTask;
+    }
+
+    public object Status() => _streaming?.LoadProgress.ToStatus() ?? _progress.ToStatus();
+
+    public Task<UnitResult> ProcessAsync(CancellationToken cancellationToken) =>
+        UnitRunner.RunAsync(async ct =>
+        {
+            if (_streaming is not null)
+            {
+                await _streaming.RunAsync(ct);
+                Metadata = _streaming.Metadata;
+            }
+            else
+            {
+                Metadata = await LoadFilesAsync(ct);
+            }
+        }, DmErrors.ErrLoadLightningRuntime, cancellationToken);
+
+    private async Task<DumpMetadata> LoadFilesAsync(CancellationToken cancellationToken)
+    {
+        var dir = new DumpDirectory(_context.DumpDirectory);
+        if (!Directory.Exists(dir.Path) || !dir.IsComplete)
+            throw DmErrors.ErrLoadUnitDumpDirNotFound.New(dir.Path);
+        var metadata = dir.ReadMetadata();
+        var manifest = dir.ReadManifest() ?? throw DmErrors.ErrLoadUnitDumpDirNotFound.New(dir.Combine(DumpFileNames.Manifest));
+        _progress.MetaBinlog = metadata.BinlogText;
+        _progress.MetaBinlogGtid = metadata.Position.GtidSet;
+
+        var verb = OnDuplicate.Verb(OnDuplicateMode(_context.Config.Loader));
+        var checkpoint = new LoaderCheckpointTable(_context.Config.MetaSchema, _context.TaskName, _context.SourceId);
+        await using (var target = await DataConnections.OpenAsync(_context.Target, cancellationToken))
+        {
+            await checkpoint.EnsureAsync(target, cancellationToken);
+            var finished = await checkpoint.ReadFinishedAsync(target, cancellationToken);
+            await TargetSchemaCreator.CreateAsync(target, manifest.Plan, cancellationToken);
+            var all = manifest.Plan.AllChunks().ToList();
+            long total = 0;
+            foreach (var (_, chunk) in all)
+                total += finished.TryGetValue(chunk.Id, out var size) ? size : new FileInfo(dir.Combine(chunk.Id)).Length;
+            _progress.Start(total, finished.Values.Sum());
+            var pending = new ConcurrentQueue<(TablePlan, ChunkPlan)>(all.Where(c => !finished.ContainsKey(c.Chunk.Id)));
+            await ParallelWorkers.RunAsync(Math.Max(1, _context.Config.Loader.PoolSize), async (_, ct) =>
+            {
+                if (pending.IsEmpty) return;
+                await using var connection = await DataConnections.OpenAsync(_context.Target, ct);
+                await DataConnections.ExecuteAsync(connection, "SET SESSION foreign_key_checks = 0", ct);
+                var writer = new ChunkWriter(connection, checkpoint, verb, _progress);
+                while (pending.TryDequeue(out var item))
+                {
+                    var path = dir.Combine(item.Item2.Id);
+                    if (!File.Exists(path))
+                        throw DmErrors.ErrLoadUnitNoTableFile.New(path);
+                    await writer.WriteAsync(item.Item1, item.Item2, DumpFileReader.ReadStatementBodiesAsync(path, ct), ct);
+                }
+            }, cancellationToken);
+        }
+        _progress.Finish();
+        if (_context.Config.CleanDumpFile)
+            Directory.Delete(dir.Path, recursive: true);
+        return metadata;
+    }
+}

@@ -1,0 +1,55 @@
+using Dm.Core.Upstream;
+using MySqlConnector;
+
+namespace Dm.Worker.Units;
+
+/// <summary>
+/// Connections that move data (dump readers, load writers): unlimited command time (a chunk may be large),
+/// UTC session time zone on both ends so TIMESTAMP values copy unchanged, and user variables allowed so data
+/// text is never mistaken for parameters.
+/// </summary>
+internal static class DataConnections
+{
+    public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var builder = new MySqlConnectionStringBuilder(DatabaseConnector.ConnectionString(endpoint))
+        {
+            DefaultCommandTimeout = 0,
+            AllowUserVariables = true,
+            AllowZeroDateTime = true,
+            ConvertZeroDateTime = false,
+            UseAffectedRows = false,
+        };
+        var connection = new MySqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (MySqlException e)
+        {
+            await connection.DisposeAsync();
+            throw new UpstreamException(UpstreamErrorCodes.DatabaseDriverError,
+                $"database driver error: cannot connect to {endpoint}: {e.Message}", e) { ConnectFailed = true };
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'", cancellationToken);
+        return connection;
+    }
+
+    public static async Task<int> ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken, MySqlTransaction? transaction = null)
+    {
+        await using var command = new MySqlCommand(sql, connection, transaction);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (MySqlException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DataStatementException(sql, e);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using Dm.Core.Config;
+using Dm.Core.Upstream;
+
+namespace Dm.Worker.Units;
+
+/// <summary>
+/// What the Dump and Load units of one subtask share: the resolved subtask config (after
+/// <see cref="SubTaskConfig.Adjust"/>), the source and target endpoints with clear-text passwords, and whether
+/// Load consumes Dump's chunks directly (streaming) instead of through files.
+/// </summary>
+public sealed record FullCopyContext(SubTaskConfig Config, DatabaseEndpoint Source, DatabaseEndpoint Target)
+{
+    /// <summary>Default true: Dump and Load in one worker stream chunks without a copy on disk.</summary>
+    public bool Streaming { get; init; } = true;
+
+    /// <summary>Rows per chunk when the table has an integer key and <c>rows</c> is 0 (DM would not split).</summary>
+    public long DefaultChunkRows { get; init; } = 100_000;
+
+    public string TaskName => Config.Name;
+    public string SourceId => Config.SourceId;
+    public string DumpDirectory => Config.Loader.Dir;
+}

@@ -1,0 +1,148 @@
+using System.Threading.Channels;
+using Dm.Worker.Checkpoints;
+using Dm.Worker.Dump;
+using Dm.Worker.Load;
+using MySqlConnector;
+
+namespace Dm.Worker.Units;
+
+/// <summary>
+/// Dump and Load in one pass, no files: <c>threads</c> exporters read chunks inside one snapshot and hand each
+/// chunk's statements through a small bounded channel to one of <c>pool_size</c> writers, which applies the whole
+/// chunk and its checkpoint row in one target transaction. The plan and snapshot position are stored in the
+/// target (<see cref="StreamDumpStateTable"/>), so a restart (pause, crash, another worker) skips finished
+/// chunks and exports only the rest. Shared by the Dump and Load units of one subtask; running it again after it
+/// finished returns at once.
+/// </summary>
+public sealed class StreamingCopy(FullCopyContext context)
+{
+    private const int StatementsInFlight = 4;
+
+    public DumpProgress DumpProgress { get; } = new();
+    public LoadProgress LoadProgress { get; } = new();
+    public DumpMetadata? Metadata { get; private set; }
+
+    private sealed record Transfer(TablePlan Table, ChunkPlan Chunk, Channel<string> Statements);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = DumpSettings.From(context);
+        var verb = OnDuplicate.Verb(LoadUnit.OnDuplicateMode(context.Config.Loader));
+        var checkpoint = new LoaderCheckpointTable(context.Config.MetaSchema, context.TaskName, context.SourceId);
+        var state = new StreamDumpStateTable(context.Config.MetaSchema, context.TaskName, context.SourceId);
+        await using var target = await DataConnections.OpenAsync(context.Target, cancellationToken);
+        await checkpoint.EnsureAsync(target, cancellationToken);
+        await state.EnsureAsync(target, cancellationToken);
+        var stored = await state.ReadAsync(target, cancellationToken);
+        var finished = await checkpoint.ReadFinishedAsync(target, cancellationToken);
+        if (stored is { } done && done.Plan.AllChunks().All(c => finished.ContainsKey(c.Chunk.Id)))
+        {
+            Metadata = done.Metadata;
+            ShowMeta(done.Metadata);
+            LoadProgress.Start(finished.Values.Sum(), finished.Values.Sum());
+            LoadProgress.Finish();
+            DumpProgress.Start(done.Plan.Tables.Count, done.Plan.Tables.Sum(t => t.EstimatedRows), done.Plan.Tables.Count);
+            DumpProgress.Finish();
+            return;
+        }
+
+        IReadOnlyList<(string, string)> lockList = [];
+        if (settings.Consistency == ConsistencyMode.Lock)
+        {
+            await using var control = await DataConnections.OpenAsync(context.Source, cancellationToken);
+            lockList = await TableLister.ListAsync(control, settings.Filter, cancellationToken);
+        }
+        await using var snapshot = await SnapshotSession.OpenAsync(context.Source, settings.Threads, settings.Consistency, lockList, cancellationToken);
+        DumpPlan plan;
+        DumpMetadata metadata;
+        if (stored is { } previous && (finished.Count == 0 || DumpSettings.MayMixSnapshots(context, previous.Metadata.Position, snapshot.Position)))
+        {
+            plan = previous.Plan;
+            var mixed = finished.Count > 0 && previous.Metadata.Position != snapshot.Position;
+            metadata = finished.Count == 0 ? new DumpMetadata(snapshot.Position, null)
+                : mixed ? previous.Metadata with { SafeModeExit = snapshot.Position } : previous.Metadata;
+        }
+        else
+        {
+            if (stored is not null)
+                throw Dm.Core.Errors.DmErrors.ErrLoadTaskCheckPointNotMatch.New();
+            var tables = await TableLister.ListAsync(snapshot.Connections[0], settings.Filter, cancellationToken);
+            plan = await new TablePlanner(snapshot.Connections[0], settings.Router, settings.ChunkRows).PlanAsync(tables, cancellationToken);
+            metadata = new DumpMetadata(snapshot.Position, null);
+        }
+        await state.WriteAsync(target, plan, metadata, cancellationToken);
+        ShowMeta(metadata);
+        await TargetSchemaCreator.CreateAsync(target, plan, cancellationToken);
+
+        var queue = new ChunkQueue(plan, finished.Keys.ToHashSet());
+        var finishedBytes = finished.Values.Sum();
+        DumpProgress.Start(plan.Tables.Count, plan.Tables.Sum(t => t.EstimatedRows), queue.CompletedTables);
+        LoadProgress.Start(finishedBytes + EstimateBytes(plan, finished), finishedBytes);
+        var exporter = new ChunkExporter(settings.StatementSize, settings.Where, DumpProgress);
+        var transfers = Channel.CreateBounded<Transfer>(new BoundedChannelOptions(1) { SingleWriter = false, SingleReader = false });
+        var writers = Math.Max(1, context.Config.Loader.PoolSize);
+
+        var exporters = snapshot.Connections.Count;
+        await ParallelWorkers.RunAsync(2, async (group, ct) =>
+        {
+            if (group == 1)
+            {
+                await ParallelWorkers.RunAsync(writers, (_, wct) => WriteLoopAsync(transfers.Reader, checkpoint, verb, wct), ct);
+                return;
+            }
+            try
+            {
+                await ParallelWorkers.RunAsync(exporters, (i, ect) => ExportLoopAsync(snapshot.Connections[i], queue, exporter, transfers, ect), ct);
+                transfers.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                transfers.Writer.TryComplete(e);
+                throw;
+            }
+        }, cancellationToken);
+        Metadata = metadata;
+        DumpProgress.Finish();
+        LoadProgress.Finish();
+    }
+
+    private async Task ExportLoopAsync(MySqlConnection source, ChunkQueue queue, ChunkExporter exporter, Channel<Transfer> transfers, CancellationToken ct)
+    {
+        while (queue.TryTake(out var item))
+        {
+            var statements = Channel.CreateBounded<string>(new BoundedChannelOptions(StatementsInFlight) { SingleWriter = true, SingleReader = true });
+            await transfers.Writer.WriteAsync(new Transfer(item.Table, item.Chunk, statements), ct);
+            try
+            {
+                await foreach (var body in exporter.ExportAsync(source, item.Table, item.Chunk, ct))
+                    await statements.Writer.WriteAsync(body, ct);
+                statements.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                statements.Writer.TryComplete(e);
+                throw;
+            }
+            if (queue.Complete(item.Table)) DumpProgress.TableCompleted();
+        }
+    }
+
+    private async Task WriteLoopAsync(ChannelReader<Transfer> transfers, LoaderCheckpointTable checkpoint, string verb, CancellationToken ct)
+    {
+        await using var target = await DataConnections.OpenAsync(context.Target, ct);
+        await DataConnections.ExecuteAsync(target, "SET SESSION foreign_key_checks = 0", ct);
+        var writer = new ChunkWriter(target, checkpoint, verb, LoadProgress);
+        await foreach (var transfer in transfers.ReadAllAsync(ct))
+            await writer.WriteAsync(transfer.Table, transfer.Chunk, transfer.Statements.Reader.ReadAllAsync(ct), ct);
+    }
+
+    private void ShowMeta(DumpMetadata metadata)
+    {
+        LoadProgress.MetaBinlog = metadata.BinlogText;
+        LoadProgress.MetaBinlogGtid = metadata.Position.GtidSet;
+    }
+
+    /// <summary>Text size of the unfinished part, from the tables' average row length (the exact size is known only after export).</summary>
+    private static long EstimateBytes(DumpPlan plan, Dictionary<string, long> finished) =>
+        plan.Tables.Sum(t => t.Chunks.Count == 0 ? 0 : t.EstimatedRows * 100 * t.Chunks.Count(c => !finished.ContainsKey(c.Id)) / t.Chunks.Count);
+}

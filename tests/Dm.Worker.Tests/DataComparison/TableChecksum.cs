@@ -1,0 +1,34 @@
+using System.Globalization;
+using MySqlConnector;
+
+namespace Dm.Worker.Tests.DataComparison;
+
+/// <summary>
+/// Row count plus two order-independent checksums over every column's exact bytes (HEX of the binary value,
+/// a marker for NULL). A sum — not an XOR — so duplicated rows change it.
+/// </summary>
+public sealed record TableChecksum(long Rows, decimal CrcSum, decimal Md5Sum)
+{
+    public static async Task<TableChecksum> ComputeAsync(MySqlConnection connection, string schema, string table)
+    {
+        var columns = new List<string>();
+        await using (var command = new MySqlCommand(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=@s AND TABLE_NAME=@t ORDER BY ORDINAL_POSITION", connection))
+        {
+            command.Parameters.AddWithValue("@s", schema);
+            command.Parameters.AddWithValue("@t", table);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) columns.Add(reader.GetString(0));
+        }
+        if (columns.Count == 0)
+            throw new InvalidOperationException($"table {schema}.{table} does not exist");
+        var row = "CONCAT_WS(',', " + string.Join(", ", columns.Select(c => $"IFNULL(HEX(CAST({Q(c)} AS BINARY)), '~')")) + ")";
+        var sql = $"SELECT COUNT(*), IFNULL(SUM(CRC32({row})), 0), IFNULL(SUM(CAST(CONV(SUBSTR(MD5({row}), 1, 12), 16, 10) AS UNSIGNED)), 0) FROM {Q(schema)}.{Q(table)}";
+        await using var sum = new MySqlCommand(sql, connection);
+        await using var r = await sum.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return new TableChecksum(r.GetInt64(0), Convert.ToDecimal(r.GetValue(1), CultureInfo.InvariantCulture), Convert.ToDecimal(r.GetValue(2), CultureInfo.InvariantCulture));
+    }
+
+    private static string Q(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
+}

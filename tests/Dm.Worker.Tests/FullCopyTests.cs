@@ -1,0 +1,67 @@
+using Dm.Core.Api;
+using Dm.Worker.Dump;
+using Dm.Worker.Units;
+
+namespace Dm.Worker.Tests;
+
+[Collection(FullCopyCollection.Name)]
+public sealed class FullCopyTests(SourceAndTargetFixture fx)
+{
+    [Fact]
+    public async Task Streaming_copy_matches_source_rows_and_structure()
+    {
+        await fx.ResetTargetAsync();
+        var (dump, load) = FullCopyUnits.Create(fx.Context("stream_task", streaming: true));
+        await UnitDriver.RunToEndAsync(dump);
+        await UnitDriver.RunToEndAsync(load);
+        await fx.AssertMigratedAsync();
+
+        var dumpStatus = (DumpStatus)dump.Status();
+        Assert.Equal(8, dumpStatus.TotalTables);
+        Assert.Equal(8, dumpStatus.CompletedTables);
+        Assert.Equal("100.00 %", dumpStatus.Progress);
+        Assert.True(dumpStatus.FinishedRows >= SourceCorpus.BigRows);
+        var loadStatus = (LoadStatus)load.Status();
+        Assert.Equal("100.00 %", loadStatus.Progress);
+        Assert.Equal(loadStatus.TotalBytes, loadStatus.FinishedBytes);
+        Assert.Matches(@"^\(.+-bin\.\d+, \d+\)$", loadStatus.MetaBinlog);
+        Assert.Matches(@"^\d+-11-\d+$", loadStatus.MetaBinlogGtid);
+        Assert.NotNull(load.Metadata);
+    }
+
+    [Fact]
+    public async Task File_mode_dump_writes_schema_data_and_metadata_then_load_matches_and_cleans_up()
+    {
+        await fx.ResetTargetAsync();
+        var context = fx.Context("file_task", streaming: false);
+        var (dump, load) = FullCopyUnits.Create(context);
+        await UnitDriver.RunToEndAsync(dump);
+
+        var dir = context.DumpDirectory;
+        var metadata = DumpMetadata.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "metadata")));
+        Assert.Equal(dump.Metadata!.Position, metadata.Position);
+        Assert.Contains("CREATE TABLE IF NOT EXISTS `renamed`", await File.ReadAllTextAsync(Path.Combine(dir, "route_src.orig_1-schema.sql")));
+        Assert.True(File.Exists(Path.Combine(dir, "route_dst-schema-create.sql")));
+        Assert.True(File.Exists(Path.Combine(dir, "we%60ird%2Ddb.ta%20ble.000000.sql")));
+        Assert.True(Directory.GetFiles(dir, "big_db.big.*.sql").Length >= 10, "the 300k-row table is split into key ranges");
+        Assert.False(File.Exists(Path.Combine(dir, "skip_db.t.000000.sql")));
+
+        await UnitDriver.RunToEndAsync(load);
+        await fx.AssertMigratedAsync();
+        Assert.False(Directory.Exists(dir), "clean-dump-file removes the dump dir");
+        Assert.Equal("100.00 %", ((LoadStatus)load.Status()).Progress);
+    }
+
+    [Fact]
+    public async Task Keeps_dump_files_when_clean_dump_file_is_false_and_ignore_mode_loads()
+    {
+        await fx.ResetTargetAsync();
+        var context = fx.Context("keep_task", streaming: false, adjust: c => { c.CleanDumpFile = false; c.Loader.OnDuplicateLogical = "ignore"; });
+        var (dump, load) = FullCopyUnits.Create(context);
+        await UnitDriver.RunToEndAsync(dump);
+        await UnitDriver.RunToEndAsync(load);
+        await fx.AssertMigratedAsync();
+        Assert.True(File.Exists(Path.Combine(context.DumpDirectory, "metadata")));
+        Directory.Delete(context.DumpDirectory, recursive: true);
+    }
+}
