@@ -72,7 +72,8 @@ public sealed class DmWorkerProcess : IAsyncDisposable
 
     private async Task StartProcessAsync(CancellationToken cancellationToken)
     {
-        _process = ChildProcess.Start($"dm-worker:{Port}", "dotnet", _arguments, LogPath);
+        // Its working directory holds what the worker writes (dump files), like a real deployment's.
+        _process = ChildProcess.Start($"dm-worker:{Port}", "dotnet", _arguments, LogPath, workingDirectory: BaseDirectory);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)

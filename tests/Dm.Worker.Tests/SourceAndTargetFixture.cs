@@ -75,7 +75,7 @@ public sealed class SourceAndTargetFixture : IAsyncLifetime
     {
         await using var source = await Source.OpenAsync();
         await using var target = await Target.OpenAsync();
-        await DataComparison.MigrationComparer.AssertSameAsync(source, target, SourceCorpus.ExpectedTables());
+        await Dm.TestKit.DataComparison.MigrationComparer.AssertSameAsync(source, target, SourceCorpus.ExpectedTables());
         foreach (var (schema, table) in SourceCorpus.NotMigrated())
         {
             await using var command = new MySqlCommand("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=@s AND TABLE_NAME=@t", target);

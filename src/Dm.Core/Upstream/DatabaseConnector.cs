@@ -15,8 +15,10 @@ public static class DatabaseConnector
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
 
     // Holds the password: never logged, never handed out.
-    private static string ConnectionString(DatabaseEndpoint endpoint) => new MySqlConnectionStringBuilder
+    private static string ConnectionString(DatabaseEndpoint endpoint, Action<MySqlConnectionStringBuilder>? tune)
     {
+        var builder = new MySqlConnectionStringBuilder
+        {
         Server = endpoint.Host,
         Port = (uint)endpoint.Port,
         UserID = endpoint.User,
@@ -28,12 +30,17 @@ public static class DatabaseConnector
         // MySQL 8 caching_sha2_password over plain TCP needs the server's RSA key to send the password.
         AllowPublicKeyRetrieval = true,
         CharacterSet = "utf8mb4",
-    }.ConnectionString;
+        };
+        tune?.Invoke(builder);
+        return builder.ConnectionString;
+    }
 
     /// <summary>Opens a connection or throws <see cref="UpstreamException"/> (10001) naming the instance.</summary>
-    public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken)
+    /// <param name="tune">adjusts the connection settings (timeouts, zero dates, ...) for a particular use.</param>
+    public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken,
+        Action<MySqlConnectionStringBuilder>? tune = null)
     {
-        var connection = new MySqlConnection(ConnectionString(endpoint));
+        var connection = new MySqlConnection(ConnectionString(endpoint, tune));
         if (endpoint.UsesTls) ConfigureTls(connection, endpoint);
         try
         {

@@ -70,12 +70,7 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
         MetaSchema = task.MetaSchema ?? ApiTaskDefaults.MetaSchema,
     };
 
-    public static DatabaseEndpoint Endpoint(DbConfig db) => new(db.Host, db.Port, db.User, db.Password)
-    {
-        TlsCaPem = db.Security?.SslCaBytes is { Length: > 0 } ca ? ca : null,
-        TlsCertPem = db.Security?.SslCertBytes is { Length: > 0 } cert ? cert : null,
-        TlsKeyPem = db.Security?.SslKeyBytes is { Length: > 0 } key ? key : null,
-    };
+    public static DatabaseEndpoint Endpoint(DbConfig db) => DbConfigEndpoint.From(db);
 
     /// <summary>Schemas of the server itself, never migrated.</summary>
     public static readonly HashSet<string> SystemSchemas = new(StringComparer.OrdinalIgnoreCase)

@@ -21,6 +21,10 @@ public sealed class AssignmentBoard
         Changed?.Invoke(state);
     }
 
-    /// <summary>The status of each running subtask as OpenAPI SubTaskStatus JSON (none while no unit runs subtasks).</summary>
-    public IEnumerable<string> StatusJson() => [];
+    /// <summary>Where the status of the subtasks comes from (the supervisor that runs them).</summary>
+    public Func<IEnumerable<Dm.Core.Api.SubTaskStatus>>? StatusSource { get; set; }
+
+    /// <summary>The status of each subtask as OpenAPI SubTaskStatus JSON, for the heartbeat.</summary>
+    public IEnumerable<string> StatusJson() =>
+        (StatusSource?.Invoke() ?? []).Select(s => Dm.Core.Api.ApiJson.Serialize(s)).ToList();
 }

@@ -23,6 +23,8 @@ public static class WorkerHost
         builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<AssignmentBoard>();
+        builder.Services.AddSingleton<Subtasks.SubtaskSupervisor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
         builder.Services.AddHostedService<WorkerAgent>();
 
         var app = builder.Build();

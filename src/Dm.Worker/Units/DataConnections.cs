@@ -12,30 +12,14 @@ internal static class DataConnections
 {
     public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var builder = new MySqlConnectionStringBuilder(DatabaseConnector.ConnectionString(endpoint))
+        var connection = await DatabaseConnector.OpenAsync(endpoint, cancellationToken, builder =>
         {
-            DefaultCommandTimeout = 0,
-            AllowUserVariables = true,
-            AllowZeroDateTime = true,
-            ConvertZeroDateTime = false,
-            UseAffectedRows = false,
-        };
-        var connection = new MySqlConnection(builder.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-        }
-        catch (MySqlException e)
-        {
-            await connection.DisposeAsync();
-            throw new UpstreamException(UpstreamErrorCodes.DatabaseDriverError,
-                $"database driver error: cannot connect to {endpoint}: {e.Message}", e) { ConnectFailed = true };
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+            builder.DefaultCommandTimeout = 0;
+            builder.AllowUserVariables = true;
+            builder.AllowZeroDateTime = true;
+            builder.ConvertZeroDateTime = false;
+            builder.UseAffectedRows = false;
+        });
         await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'", cancellationToken);
         return connection;
     }

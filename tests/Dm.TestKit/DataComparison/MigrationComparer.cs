@@ -1,6 +1,8 @@
 using MySqlConnector;
 
-namespace Dm.Worker.Tests.DataComparison;
+using Xunit;
+
+namespace Dm.TestKit.DataComparison;
 
 /// <summary>Compares migrated tables: same rows (checksum of every column) and same SHOW CREATE TABLE, modulo the routed name.</summary>
 public static class MigrationComparer

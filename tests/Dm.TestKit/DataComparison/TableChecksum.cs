@@ -1,7 +1,9 @@
 using System.Globalization;
 using MySqlConnector;
 
-namespace Dm.Worker.Tests.DataComparison;
+using Xunit;
+
+namespace Dm.TestKit.DataComparison;
 
 /// <summary>
 /// Row count plus two order-independent checksums over every column's exact bytes (HEX of the binary value,

@@ -1,0 +1,170 @@
+using Dm.Core.Api;
+using Dm.Core.Config;
+using Dm.Core.Errors;
+using Dm.Worker.Units;
+
+namespace Dm.Worker.Subtasks;
+
+/// <summary>
+/// One subtask (a task on this worker's source): runs its units in order by task mode, pauses when the
+/// master expects Paused/Stopped, resumes from the units' checkpoints, auto-resumes resumable errors with
+/// DM's backoff (1 s doubling to 5 min), and reports DM's SubTaskStatus.
+/// </summary>
+public sealed class SubtaskRunner : IAsyncDisposable
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
+    private readonly SubTaskConfig _config;
+    private readonly string _worker;
+    private readonly IReadOnlyList<IUnit> _units;
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private CancellationTokenSource? _run;
+    private Task _loop = Task.CompletedTask;
+    private int _current;
+    private TaskStage _stage = TaskStage.Paused;
+    private string? _error;
+    private readonly HashSet<int> _initialised = [];
+
+    public SubtaskRunner(SubTaskConfig config, string worker, IReadOnlyList<IUnit> units, ILogger logger)
+    {
+        _config = config;
+        _worker = worker;
+        _units = units;
+        _logger = logger;
+    }
+
+    public string TaskName => _config.Name;
+
+    /// <summary>Converges on the stage the master expects: Running runs (or resumes); anything else pauses.</summary>
+    public void Expect(TaskStage expected)
+    {
+        lock (_gate)
+        {
+            if (expected == TaskStage.Running)
+            {
+                if (_run != null || _stage == TaskStage.Finished) return;
+                _run = new CancellationTokenSource();
+                _stage = TaskStage.Running;
+                _error = null;
+                var token = _run.Token;
+                _loop = System.Threading.Tasks.Task.Run(() => RunAsync(token));
+            }
+            else
+            {
+                _run?.Cancel();
+            }
+        }
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        var backoff = FirstBackoff;
+        try
+        {
+            if (_units.Count == 0)
+            {
+                Fail(DmErrors.ErrWorkerNoAvailUnits.New(_config.Name, _config.Mode));
+                return;
+            }
+            while (!ct.IsCancellationRequested && _current < _units.Count)
+            {
+                var unit = _units[_current];
+                UnitResult result;
+                try
+                {
+                    if (!_initialised.Contains(_current))
+                    {
+                        await unit.InitAsync(ct);
+                        _initialised.Add(_current);
+                    }
+                    result = await unit.ProcessAsync(ct);
+                }
+                catch (DmException e)
+                {
+                    result = UnitResult.Failed(e, resumable: false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    result = UnitResult.Paused;
+                }
+
+                switch (result.Outcome)
+                {
+                    case UnitOutcome.Finished:
+                        _logger.LogInformation("subtask {Task}: unit {Unit} finished", _config.Name, unit.Name);
+                        _current++;
+                        backoff = FirstBackoff;
+                        continue;
+                    case UnitOutcome.Paused:
+                        return;
+                    default:
+                        Fail(result.Error!);
+                        if (!result.Resumable) return;
+                        _logger.LogWarning("subtask {Task}: resumable error, resuming in {Backoff}: {Error}", _config.Name, backoff, result.Error!.Message);
+                        await System.Threading.Tasks.Task.Delay(backoff, ct);
+                        backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                        lock (_gate) { _stage = TaskStage.Running; _error = null; }
+                        continue;
+                }
+            }
+            if (_current >= _units.Count)
+            {
+                lock (_gate) _stage = TaskStage.Finished;
+                _logger.LogInformation("subtask {Task} finished", _config.Name);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (_stage == TaskStage.Running) _stage = TaskStage.Paused;
+                _run?.Dispose();
+                _run = null;
+            }
+        }
+    }
+
+    private void Fail(DmException error)
+    {
+        _logger.LogWarning("subtask {Task} paused on error: {Error}", _config.Name, error.Message);
+        lock (_gate)
+        {
+            _stage = TaskStage.Paused;
+            _error = error.ToErrorMessage();
+        }
+    }
+
+    public SubTaskStatus Status()
+    {
+        lock (_gate)
+        {
+            var unit = _units.Count == 0 ? null : _units[Math.Min(_current, _units.Count - 1)];
+            var unitStatus = unit?.Status();
+            return new SubTaskStatus
+            {
+                Name = _config.Name,
+                SourceName = _config.SourceId,
+                WorkerName = _worker,
+                Stage = _stage,
+                Unit = unit?.Name ?? "InvalidUnit",
+                DumpStatus = unitStatus as DumpStatus,
+                LoadStatus = unitStatus as LoadStatus,
+                ErrorMsg = _error,
+            };
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate) _run?.Cancel();
+        try { await _loop; }
+        catch (OperationCanceledException) { }
+        foreach (var unit in _units)
+            if (unit is IAsyncDisposable d) await d.DisposeAsync();
+    }
+}

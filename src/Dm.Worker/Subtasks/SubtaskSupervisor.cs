@@ -1,0 +1,125 @@
+using Dm.Core.Api;
+using Dm.Core.Config;
+using Dm.Core.Contracts;
+using Dm.Worker.Control;
+using Dm.Worker.Hosting;
+using Dm.Worker.Units;
+
+namespace Dm.Worker.Subtasks;
+
+/// <summary>
+/// Keeps the subtasks this worker runs equal to its desired state: a runner per assigned task of the bound
+/// source, told the expected stage; runners of tasks no longer assigned (or of a source no longer bound) are
+/// stopped and dropped. Their status goes up with the heartbeats.
+/// </summary>
+public sealed class SubtaskSupervisor : IHostedService
+{
+    private readonly AssignmentBoard _board;
+    private readonly WorkerOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, (string TaskJson, SubtaskRunner Runner)> _runners = new(StringComparer.Ordinal);
+    private string _source = "";
+
+    public SubtaskSupervisor(AssignmentBoard board, WorkerOptions options, ILoggerFactory loggers)
+    {
+        _board = board;
+        _options = options;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<SubtaskSupervisor>();
+        board.StatusSource = Statuses;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _board.Changed += state => _ = ApplyAsync(state);
+        return ApplyAsync(_board.Current);
+    }
+
+    private async Task ApplyAsync(DesiredState state)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (state.BoundSource != _source)
+            {
+                await StopAllAsync();
+                _source = state.BoundSource;
+            }
+            if (_source == "") return;
+            var source = SourceConfig.FromYaml(state.SourceConfigYaml);
+            var assigned = state.Subtasks.ToDictionary(s => s.Task, StringComparer.Ordinal);
+            foreach (var name in _runners.Keys.Where(n => !assigned.ContainsKey(n)).ToList())
+            {
+                await _runners[name].Runner.DisposeAsync();
+                _runners.Remove(name);
+            }
+            foreach (var assignment in assigned.Values)
+            {
+                if (_runners.TryGetValue(assignment.Task, out var existing) && existing.TaskJson != assignment.TaskJson)
+                {
+                    await existing.Runner.DisposeAsync();
+                    _runners.Remove(assignment.Task);
+                }
+                if (!_runners.TryGetValue(assignment.Task, out var entry))
+                {
+                    entry = (assignment.TaskJson, CreateRunner(assignment, source));
+                    _runners[assignment.Task] = entry;
+                }
+                entry.Runner.Expect(Enum.Parse<TaskStage>(assignment.ExpectedStage));
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "cannot apply the desired state at revision {Revision}", state.Revision);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private SubtaskRunner CreateRunner(SubtaskAssignment assignment, SourceConfig source)
+    {
+        var task = ApiJson.Deserialize<DmTask>(assignment.TaskJson);
+        var config = TaskConverter.ToSubTasks(task, new Dictionary<string, SourceConfig> { [source.SourceId] = source })
+            .Single(s => s.SourceId == source.SourceId);
+        var units = new List<IUnit>();
+        if (TaskConfig.HasDump(config.Mode) || TaskConfig.HasLoad(config.Mode))
+        {
+            var context = new FullCopyContext(config, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
+            {
+                // Streaming needs both units here; a load-only task reads the files a dump left.
+                Streaming = TaskConfig.HasDump(config.Mode) && TaskConfig.HasLoad(config.Mode),
+            };
+            var (dump, load) = FullCopyUnits.Create(context);
+            if (TaskConfig.HasDump(config.Mode)) units.Add(dump);
+            if (TaskConfig.HasLoad(config.Mode)) units.Add(load);
+        }
+        if (TaskConfig.HasSync(config.Mode)) units.Add(new UnavailableSyncUnit(config.Name, config.Mode));
+        _logger.LogInformation("subtask {Task} on source {Source}: units {Units}", config.Name, config.SourceId,
+            string.Join(" → ", units.Select(u => u.Name)));
+        return new SubtaskRunner(config, _options.Name, units, _loggers.CreateLogger<SubtaskRunner>());
+    }
+
+    private IEnumerable<SubTaskStatus> Statuses()
+    {
+        _gate.Wait();
+        try { return _runners.Values.Select(r => r.Runner.Status()).ToList(); }
+        finally { _gate.Release(); }
+    }
+
+    private async Task StopAllAsync()
+    {
+        foreach (var (_, runner) in _runners.Values) await runner.DisposeAsync();
+        _runners.Clear();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try { await StopAllAsync(); }
+        finally { _gate.Release(); }
+    }
+}
