@@ -1,0 +1,62 @@
+using Dm.Sql.Ast;
+
+namespace Dm.Sql.Tracking;
+
+/// <summary>Resolves a normalised table definition into <see cref="TableInfo"/>: effective charsets, nullability, keys.</summary>
+internal static class TableInfoBuilder
+{
+    public static TableInfo Build(string schema, string name, CreateTableStatement definition, string? databaseCharset, string? databaseCollation)
+    {
+        string? tableCharset = null, tableCollation = null;
+        foreach (var option in definition.Options)
+        {
+            if (option.Name == "CHARACTER SET" && option.Value != "DEFAULT") tableCharset = option.Value;
+            else if (option.Name == "COLLATE" && option.Value != "DEFAULT") tableCollation = option.Value;
+        }
+        tableCharset ??= CharsetOfCollation(tableCollation) ?? databaseCharset ?? "utf8mb4";
+        if (tableCollation == null && databaseCollation != null && CharsetOfCollation(databaseCollation) == tableCharset)
+            tableCollation = databaseCollation;
+
+        var columns = new List<ColumnInfo>();
+        var indexes = new List<IndexInfo>();
+        foreach (var element in definition.Elements)
+        {
+            switch (element)
+            {
+                case ColumnDefinition c:
+                    columns.Add(Column(c, columns.Count, tableCharset, tableCollation));
+                    break;
+                case IndexDefinition i:
+                    indexes.Add(new IndexInfo(i.Kind == IndexKind.Primary ? "PRIMARY" : i.Name ?? "", i.Kind, i.Parts.Select(p => p.Column).ToList()));
+                    break;
+            }
+        }
+        return new TableInfo(schema, name, definition, columns, indexes, tableCharset, tableCollation);
+    }
+
+    private static ColumnInfo Column(ColumnDefinition c, int ordinal, string tableCharset, string? tableCollation)
+    {
+        string? charset = null, collation = null;
+        if (ColumnTypeText.HasCharset(c.Type))
+        {
+            collation = c.Collation ?? c.Type.Collation;
+            charset = c.Type.Charset ?? CharsetOfCollation(collation) ?? tableCharset;
+            if (c.Type.Name == "JSON" && c.Type.Charset == null) collation ??= "utf8mb4_bin";
+            if (collation == null && c.Type.Binary) collation = charset + "_bin";
+            if (collation == null && charset == tableCharset) collation = tableCollation;
+        }
+        var generated = c.Generated != null;
+        var nullable = c.Nullable ?? !(c.Type.Name == "SERIAL");
+        return new ColumnInfo(c.Name, ordinal, c.Type, ColumnTypeText.Render(c.Type), charset, collation, nullable,
+            c.Default?.Text, generated, generated && c.Generated!.Storage == GeneratedStorage.Stored, c.AutoIncrement || c.Type.Name == "SERIAL");
+    }
+
+    /// <summary>The charset a collation belongs to: the text before its first '_' (binary for binary).</summary>
+    public static string? CharsetOfCollation(string? collation)
+    {
+        if (collation == null || collation == "DEFAULT") return null;
+        if (collation.Equals("binary", StringComparison.OrdinalIgnoreCase)) return "binary";
+        var underscore = collation.IndexOf('_', StringComparison.Ordinal);
+        return underscore > 0 ? collation[..underscore].ToLowerInvariant() : null;
+    }
+}
