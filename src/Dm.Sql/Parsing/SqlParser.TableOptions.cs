@@ -22,6 +22,8 @@ public sealed partial class SqlParser
     private bool IsTableOptionStart(int offset)
     {
         var token = PeekAt(offset);
+        // engine-defined options as SHOW CREATE TABLE prints them: `PAGE_COMPRESSED`='1'
+        if (token.Kind == TokenKind.QuotedIdentifier) return PeekAt(offset + 1).IsSymbol("=");
         if (token.Kind != TokenKind.Word) return false;
         switch (token.Canonical)
         {
@@ -90,7 +92,7 @@ public sealed partial class SqlParser
         }
         if (Accept("STORAGE")) return new TableOption("STORAGE", Word(), false);
 
-        var optionName = Word();
+        var optionName = Cur.Kind == TokenKind.QuotedIdentifier ? AnyName().ToUpperInvariant() : Word();
         if (optionName == "TABLESPACE" && !IsSym("="))
         {
             var space = AnyName();

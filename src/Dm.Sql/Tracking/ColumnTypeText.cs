@@ -31,9 +31,17 @@ public static class ColumnTypeText
         _ => type.Name.ToLowerInvariant(),
     };
 
-    public static string Render(DataType type)
+    /// <summary>COLUMN_TYPE text; <paramref name="charset"/> (the column's effective one) decides what TEXT(n) becomes.</summary>
+    public static string Render(DataType type, string? charset = null)
     {
         var name = CanonicalName(type);
+        if (type.Length != null && name is "text" or "blob")
+        {
+            // TEXT(n)/BLOB(n) pick the smallest type holding n characters
+            var bytes = (long)type.Length.Value * (name == "text" ? MaxBytesPerChar(charset) : 1);
+            var prefix = bytes <= 255 ? "tiny" : bytes <= 65535 ? "" : bytes <= 16777215 ? "medium" : "long";
+            return prefix + name;
+        }
         var unsigned = type.Unsigned || type.Zerofill || type.Name == "SERIAL";
         var sb = new StringBuilder(name);
         if (type.Values != null)
@@ -42,14 +50,14 @@ public static class ColumnTypeText
             for (var i = 0; i < type.Values.Count; i++)
             {
                 if (i > 0) sb.Append(',');
-                sb.Append('\'').Append(type.Values[i].Replace("'", "''", StringComparison.Ordinal)).Append('\'');
+                sb.Append('\'').Append(type.Values[i].Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)).Append('\'');
             }
             sb.Append(')');
         }
         else
         {
             var (length, scale) = Widths(type, name, unsigned);
-            if (name == "float" && type.Name == "FLOAT" && type.Scale == null) length = null; // FLOAT(p) is a precision, not a width
+            if (type.Name == "FLOAT" && type.Scale == null) length = null; // FLOAT(p) is a precision, not a width
             if (length != null)
             {
                 sb.Append('(').Append(length.Value.ToString(CultureInfo.InvariantCulture));
@@ -69,7 +77,7 @@ public static class ColumnTypeText
     {
         if (type.Name is "BOOL" or "BOOLEAN") return (1, null);
         if (type.Name == "SERIAL") return (20, null);
-        if (type.Length != null) return (type.Length, type.Scale);
+        if (type.Length != null) return (type.Length, name == "decimal" ? type.Scale ?? 0 : type.Scale);
         return name switch
         {
             "tinyint" => (unsigned ? 3 : 4, null),
@@ -83,6 +91,19 @@ public static class ColumnTypeText
             _ => (null, null),
         };
     }
+
+    /// <summary>Longest encoding of one character in a charset (mbmaxlen).</summary>
+    public static int MaxBytesPerChar(string? charset) => charset?.ToLowerInvariant() switch
+    {
+        null or "utf8mb4" or "utf16" or "utf16le" or "utf32" or "gb18030" => 4,
+        "utf8" or "utf8mb3" or "ujis" or "eucjpms" => 3,
+        "ucs2" or "big5" or "gbk" or "gb2312" or "sjis" or "cp932" or "euckr" => 2,
+        _ => 1,
+    };
+
+    /// <summary>National character types use utf8mb3.</summary>
+    public static bool IsNational(DataType type) =>
+        type.Name.StartsWith("NATIONAL", StringComparison.Ordinal) || type.Name.StartsWith("NCHAR", StringComparison.Ordinal) || type.Name == "NVARCHAR";
 
     /// <summary>Types that carry a character set.</summary>
     public static bool HasCharset(DataType type)

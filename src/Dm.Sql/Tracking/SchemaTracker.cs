@@ -104,6 +104,9 @@ public sealed class SchemaTracker
                 foreach (var pair in s.Pairs) Rename(pair.From, pair.To, currentSchema, s.IfExists);
                 break;
             case CreateIndexStatement s:
+                if (s.OrReplace)
+                    AlterTable(new AlterTableStatement(s.Table, false, false, false,
+                        SqlList.Of<AlterSpec>(new DropIndexSpec(s.Index.Name ?? "", true)), null), currentSchema);
                 AlterTable(new AlterTableStatement(s.Table, false, false, false,
                     SqlList.Of<AlterSpec>(new AddConstraintSpec(s.Index with { IfNotExists = s.IfNotExists })), null), currentSchema);
                 break;
@@ -176,15 +179,39 @@ public sealed class SchemaTracker
         }
         var editor = new TableEditor(tracked.Definition);
         TableName? renameTo = null;
-        foreach (var spec in s.Specs)
+        // the server removes dropped columns and keys before it adds new ones
+        foreach (var spec in s.Specs.Where(IsDrop)) editor.Apply(spec);
+        foreach (var spec in s.Specs.Where(x => !IsDrop(x)))
         {
-            if (spec is RenameTableSpec rename) renameTo = rename.NewName;
-            else editor.Apply(spec);
+            switch (spec)
+            {
+                case RenameTableSpec rename:
+                    renameTo = rename.NewName;
+                    break;
+                case ConvertPartitionToTableSpec convert:
+                {
+                    var (newSchema, newName) = Qualify(convert.Table, schema);
+                    StoreTable(Database(newSchema), newName, tracked.Definition with { Partitioning = null });
+                    break;
+                }
+                case ConvertTableToPartitionSpec convert:
+                {
+                    var (oldSchema, oldName) = Qualify(convert.Table, schema);
+                    RemoveTable(oldSchema, oldName);
+                    break;
+                }
+                default:
+                    editor.Apply(spec);
+                    break;
+            }
         }
         if (s.Partitioning != null) editor.SetPartitioning(s.Partitioning);
         database.Tables[name] = new TrackedTable(editor.Build(name));
         if (renameTo != null) Rename(new TableName(schema, name), renameTo, schema, false);
     }
+
+    private static bool IsDrop(AlterSpec spec) =>
+        spec is DropColumnSpec or DropIndexSpec or DropPrimaryKeySpec or DropForeignKeySpec or DropConstraintSpec;
 
     private void Rename(TableName from, TableName to, string? currentSchema, bool ifExists)
     {

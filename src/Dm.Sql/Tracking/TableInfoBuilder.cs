@@ -19,12 +19,15 @@ internal static class TableInfoBuilder
 
         var columns = new List<ColumnInfo>();
         var indexes = new List<IndexInfo>();
+        // application-time period columns are NOT NULL
+        var periodColumns = definition.Elements.OfType<PeriodDefinition>().SelectMany(p => new[] { p.StartColumn, p.EndColumn })
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var element in definition.Elements)
         {
             switch (element)
             {
                 case ColumnDefinition c:
-                    columns.Add(Column(c, columns.Count, tableCharset, tableCollation));
+                    columns.Add(Column(c, columns.Count, tableCharset, tableCollation, periodColumns.Contains(c.Name)));
                     break;
                 case IndexDefinition i:
                     indexes.Add(new IndexInfo(i.Kind == IndexKind.Primary ? "PRIMARY" : i.Name ?? "", i.Kind, i.Parts.Select(p => p.Column).ToList()));
@@ -34,20 +37,22 @@ internal static class TableInfoBuilder
         return new TableInfo(schema, name, definition, columns, indexes, tableCharset, tableCollation);
     }
 
-    private static ColumnInfo Column(ColumnDefinition c, int ordinal, string tableCharset, string? tableCollation)
+    private static ColumnInfo Column(ColumnDefinition c, int ordinal, string tableCharset, string? tableCollation, bool inPeriod)
     {
         string? charset = null, collation = null;
         if (ColumnTypeText.HasCharset(c.Type))
         {
             collation = c.Collation ?? c.Type.Collation;
-            charset = c.Type.Charset ?? CharsetOfCollation(collation) ?? tableCharset;
+            charset = c.Type.Charset ?? CharsetOfCollation(collation) ?? (ColumnTypeText.IsNational(c.Type) ? "utf8mb3" : tableCharset);
             if (c.Type.Name == "JSON" && c.Type.Charset == null) collation ??= "utf8mb4_bin";
             if (collation == null && c.Type.Binary) collation = charset + "_bin";
             if (collation == null && charset == tableCharset) collation = tableCollation;
         }
         var generated = c.Generated != null;
-        var nullable = c.Nullable ?? !(c.Type.Name == "SERIAL");
-        return new ColumnInfo(c.Name, ordinal, c.Type, ColumnTypeText.Render(c.Type), charset, collation, nullable,
+        // AUTO_INCREMENT, SERIAL and period columns cannot hold NULL whatever the definition says
+        var nullable = (c.Nullable ?? true) && !c.AutoIncrement && c.Type.Name != "SERIAL" && !inPeriod;
+        var rendered = ColumnTypeText.Render(c.Type, charset ?? (c.Type.Charset == null ? tableCharset : c.Type.Charset));
+        return new ColumnInfo(c.Name, ordinal, c.Type, rendered, charset, collation, nullable,
             c.Default?.Text, generated, generated && c.Generated!.Storage == GeneratedStorage.Stored, c.AutoIncrement || c.Type.Name == "SERIAL");
     }
 
