@@ -35,7 +35,7 @@ public sealed record ColumnDefinition(
     bool WithoutSystemVersioning = false,
     string? EngineAttribute = null) : TableElement;
 
-public enum IndexKind { Index, Unique, Primary, Fulltext, Spatial }
+public enum IndexKind { Index, Unique, Primary, Fulltext, Spatial, Vector }
 
 /// <summary>One key part: a column with optional prefix length, or (expr); ASC/DESC when given.</summary>
 public sealed record KeyPart(string? Column, int? Length, SqlExpression? Expression, bool? Descending);

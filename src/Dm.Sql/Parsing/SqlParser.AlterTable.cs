@@ -179,7 +179,7 @@ public sealed partial class SqlParser
             return new SimpleSpec("ADD SYSTEM VERSIONING", null);
         }
         if (Is("CONSTRAINT") || Is("PRIMARY") || Is("UNIQUE") || Is("FOREIGN") || Is("CHECK") || Is("INDEX") || Is("KEY")
-            || Is("FULLTEXT") || Is("SPATIAL") || (Is("PERIOD") && IsAt(1, "FOR")))
+            || Is("FULLTEXT") || Is("SPATIAL") || IsVectorIndexStart() || (Is("PERIOD") && IsAt(1, "FOR")))
             return new AddConstraintSpec(TableElementDefinition(inAlter: true));
         Accept("COLUMN");
         var ifNotExistsColumn = AcceptIfNotExists();

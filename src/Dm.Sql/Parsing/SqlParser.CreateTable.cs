@@ -98,7 +98,8 @@ public sealed partial class SqlParser
             if (IsIdentifier(Cur) && !Is("PRIMARY") && !Is("UNIQUE") && !Is("FOREIGN") && !Is("CHECK")) symbol = Identifier();
             return ConstraintBody(symbol, true, false, inAlter);
         }
-        if (Is("PRIMARY") || Is("UNIQUE") || Is("FOREIGN") || Is("CHECK") || Is("INDEX") || Is("KEY") || Is("FULLTEXT") || Is("SPATIAL"))
+        if (Is("PRIMARY") || Is("UNIQUE") || Is("FOREIGN") || Is("CHECK") || Is("INDEX") || Is("KEY") || Is("FULLTEXT") || Is("SPATIAL")
+            || IsVectorIndexStart())
             return ConstraintBody(null, false, false, inAlter);
         if (Is("PERIOD") && IsAt(1, "FOR"))
         {
@@ -154,9 +155,17 @@ public sealed partial class SqlParser
                 if (!Accept("INDEX")) Accept("KEY");
                 return IndexTail(IndexKind.Spatial, null, false, ifNotExists, allowName: true);
             }
+            if (IsVectorIndexStart())
+            {
+                _i += 2;
+                return IndexTail(IndexKind.Vector, null, false, ifNotExists, allowName: true);
+            }
         }
         throw Unexpected("PRIMARY KEY, UNIQUE, FOREIGN KEY or CHECK");
     }
+
+    /// <summary>MariaDB 11.7 VECTOR INDEX|KEY (VECTOR alone is a column named vector).</summary>
+    private bool IsVectorIndexStart() => Is("VECTOR") && (IsAt(1, "INDEX") || IsAt(1, "KEY"));
 
     private bool? Enforcement()
     {

@@ -34,34 +34,19 @@ public sealed partial class SqlParser
         return PassThroughStatementFrom(first, kind);
     }
 
-    /// <summary>Consumes to the next top-level ';' and keeps the original text.</summary>
+    /// <summary>Consumes to the next top-level ';' and keeps the original text (comments included).</summary>
     private Statement PassThroughStatementFrom(Token first, PassThroughKind kind)
     {
-        var depth = 0;
-        var last = first;
-        while (Cur.Kind != TokenKind.End)
-        {
-            if (Cur.Kind == TokenKind.Symbol)
-            {
-                if (IsSym("(")) depth++;
-                else if (IsSym(")")) depth--;
-                else if (depth <= 0 && IsSym(";")) break;
-            }
-            last = Cur;
-            Advance();
-        }
-        return new PassThroughStatement(kind, _s[first.Start..last.End]);
+        return PassThroughUpTo(first, kind, StatementEnd(_t, _s, _statementStart));
     }
 
-    /// <summary>Routines, triggers and events have bodies with ';' inside: they run to the end of the text.</summary>
-    private Statement PassThroughToEnd(Token first, PassThroughKind kind)
+    /// <summary>Routines, triggers and events have bodies with ';' inside: BEGIN ... END blocks are kept whole.</summary>
+    private Statement PassThroughToEnd(Token first, PassThroughKind kind) => PassThroughStatementFrom(first, kind);
+
+    private Statement PassThroughUpTo(Token first, PassThroughKind kind, int end)
     {
-        var last = first;
-        while (Cur.Kind != TokenKind.End)
-        {
-            last = Cur;
-            Advance();
-        }
-        return new PassThroughStatement(kind, _s[first.Start..last.End].TrimEnd(';', ' ', '\n', '\r', '\t'));
+        _i = end;
+        var stop = _t[end].Kind == TokenKind.End ? _s.Length : _t[end].Start;
+        return new PassThroughStatement(kind, _s[first.Start..stop].TrimEnd());
     }
 }

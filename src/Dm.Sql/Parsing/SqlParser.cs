@@ -14,6 +14,7 @@ public sealed partial class SqlParser
     private readonly List<Token> _t;
     private readonly LexerOptions _options;
     private int _i;
+    private int _statementStart;
 
     private SqlParser(string source, LexerOptions options)
     {
@@ -42,24 +43,66 @@ public sealed partial class SqlParser
         });
     }
 
-    /// <summary>Splits a text into statement texts at top-level ';' (comments and quotes respected).</summary>
+    /// <summary>
+    /// Splits a text into statement texts at top-level ';' (comments and quotes respected; the bodies
+    /// of routines, triggers and events stay whole).
+    /// </summary>
     public static IReadOnlyList<string> SplitStatements(string sql, LexerOptions? options = null)
     {
         var tokens = Guarded(() => Lexer.Tokenize(sql, options ?? LexerOptions.Default));
         var result = new List<string>();
-        var start = -1;
-        for (var i = 0; i < tokens.Count; i++)
+        var i = 0;
+        while (tokens[i].Kind != TokenKind.End)
         {
-            var token = tokens[i];
-            if (token.Kind == TokenKind.End || token.IsSymbol(";"))
+            if (tokens[i].IsSymbol(";"))
             {
-                if (start >= 0) result.Add(sql[start..tokens[i - 1].End]);
-                start = -1;
+                i++;
                 continue;
             }
-            if (start < 0) start = token.Start;
+            var start = tokens[i].Start;
+            var end = StatementEnd(tokens, sql, i);
+            var stop = tokens[end].Kind == TokenKind.End ? sql.Length : tokens[end].Start;
+            result.Add(sql[start..stop].TrimEnd());
+            i = end;
         }
         return result;
+    }
+
+    /// <summary>Index of the ';' or End token that ends the statement starting at <paramref name="start"/>.</summary>
+    private static int StatementEnd(List<Token> tokens, string sql, int start)
+    {
+        var compound = IsCompoundStart(tokens, sql, start);
+        var depth = 0;
+        for (var k = start; ; k++)
+        {
+            var token = tokens[k];
+            if (token.Kind == TokenKind.End) return k;
+            if (token.Kind == TokenKind.Symbol && depth <= 0 && token.IsSymbol(";")) return k;
+            if (!compound || token.Kind != TokenKind.Word) continue;
+            if (token.IsWord("BEGIN", sql) || token.IsWord("CASE", sql) && !(k > 0 && tokens[k - 1].IsWord("END", sql))) depth++;
+            else if (token.IsWord("END", sql))
+            {
+                var next = tokens[k + 1];
+                if (!(next.IsWord("IF", sql) || next.IsWord("LOOP", sql) || next.IsWord("WHILE", sql) || next.IsWord("REPEAT", sql))) depth--;
+            }
+        }
+    }
+
+    /// <summary>CREATE ... TRIGGER/PROCEDURE/FUNCTION/EVENT/PACKAGE or BEGIN NOT ATOMIC: bodies may hold ';'.</summary>
+    private static bool IsCompoundStart(List<Token> tokens, string sql, int start)
+    {
+        var first = tokens[start];
+        if (first.IsWord("BEGIN", sql)) return tokens[start + 1].IsWord("NOT", sql);
+        if (!first.IsWord("CREATE", sql)) return false;
+        for (var k = start + 1; k < tokens.Count && k < start + 12; k++)
+        {
+            var token = tokens[k];
+            if (token.Kind == TokenKind.End || token.IsSymbol(";") || token.IsSymbol("(")) return false;
+            if (token.IsWord("TRIGGER", sql) || token.IsWord("PROCEDURE", sql) || token.IsWord("FUNCTION", sql) ||
+                token.IsWord("EVENT", sql) || token.IsWord("PACKAGE", sql)) return true;
+            if (token.IsWord("TABLE", sql) || token.IsWord("VIEW", sql) || token.IsWord("INDEX", sql) || token.IsWord("DATABASE", sql)) return false;
+        }
+        return false;
     }
 
     private static SqlParser Create(string sql, LexerOptions? options)
@@ -116,6 +159,7 @@ public sealed partial class SqlParser
 
     private Statement ParseStatement()
     {
+        _statementStart = _i;
         var first = Cur;
         if (first.Kind == TokenKind.Word)
         {

@@ -137,6 +137,7 @@ public sealed partial class SqlPrinter
             IndexKind.Unique => "UNIQUE KEY",
             IndexKind.Fulltext => "FULLTEXT KEY",
             IndexKind.Spatial => "SPATIAL KEY",
+            IndexKind.Vector => "VECTOR KEY",
             _ => "KEY",
         });
         if (i.IfNotExists) W(" IF NOT EXISTS");
