@@ -103,7 +103,8 @@ public sealed partial class SqlParser
             {
                 case "NOT":
                     if (IsAt(1, "NULL")) { _i += 2; column = column with { Nullable = false }; continue; }
-                    return column;
+                    Advance();
+                    throw Unexpected("NULL");
                 case "NULL":
                     Advance();
                     column = column with { Nullable = true };

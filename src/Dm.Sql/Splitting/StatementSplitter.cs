@@ -58,7 +58,7 @@ public static class StatementSplitter
         if (total <= 1 && s.Specs.Count - settings.Count <= 1) return [s];
 
         var result = new List<Statement>(total);
-        foreach (var piece in pieces) result.Add(s with { Specs = settings.Append(piece).ToSqlList(), Partitioning = null });
+        foreach (var piece in pieces) result.Add(s with { Specs = settings.Prepend(piece).ToSqlList(), Partitioning = null });
         if (s.Partitioning != null) result.Add(s with { Specs = settings.ToSqlList() });
         var table = s.Table;
         foreach (var rename in renames)
