@@ -41,8 +41,9 @@ public static class ServerSchema
         while (await reader.ReadAsync())
         {
             var extra = reader.GetString(6);
-            // system-versioning row_start/row_end are implicit: SHOW CREATE TABLE does not list them
-            if (extra.Contains("ROW START", StringComparison.OrdinalIgnoreCase) || extra.Contains("ROW END", StringComparison.OrdinalIgnoreCase)) continue;
+            // implicit system-versioning row_start/row_end: SHOW CREATE TABLE does not list them
+            if ((extra.Contains("ROW START", StringComparison.OrdinalIgnoreCase) || extra.Contains("ROW END", StringComparison.OrdinalIgnoreCase))
+                && reader.GetString(0) is "row_start" or "row_end") continue;
             result.Add(new ServerColumn(reader.GetString(0), result.Count, reader.GetString(2), reader.GetString(3) == "YES",
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5) == "ALWAYS"));
         }

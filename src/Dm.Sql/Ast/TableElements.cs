@@ -3,7 +3,8 @@ namespace Dm.Sql.Ast;
 /// <summary>One item inside CREATE TABLE ( ... ): a column, an index/key, a foreign key, a check, a period.</summary>
 public abstract record TableElement;
 
-public enum GeneratedStorage { Virtual, Stored }
+/// <summary>VIRTUAL / STORED (PERSISTENT) expression columns, or MariaDB's system-versioning AS ROW START / ROW END.</summary>
+public enum GeneratedStorage { Virtual, Stored, RowStart, RowEnd }
 
 public enum ColumnKey { None, Primary, Unique }
 

@@ -9,7 +9,7 @@ namespace Dm.Sql.Dml;
 /// Builds DML for a tracked table from row images (one value per column, in column order, as the
 /// binlog gives them). Rows are identified by the primary key, else the first unique key whose
 /// columns are all NOT NULL, else by every column (then UPDATE/DELETE touch at most one row with
-/// LIMIT 1). Generated columns are never written. Values travel as parameters; identifiers are quoted
+/// LIMIT 1). Generated and system-versioning period columns are never written. Values travel as parameters; identifiers are quoted
 /// by <see cref="Quoting"/>.
 /// </summary>
 public static class DmlBuilder
@@ -159,10 +159,10 @@ public static class DmlBuilder
             return handle.Columns.Select(c => table.Column(c!)!).ToList();
         }
         byAllColumns = true;
-        return table.Columns.Where(c => !c.IsGenerated).ToList();
+        return table.Columns.Where(c => c.IsWritable).ToList();
     }
 
-    private static List<ColumnInfo> WritableColumns(TableInfo table) => table.Columns.Where(c => !c.IsGenerated).ToList();
+    private static List<ColumnInfo> WritableColumns(TableInfo table) => table.Columns.Where(c => c.IsWritable).ToList();
 
     private static IReadOnlyList<object?> CheckRow(TableInfo table, IReadOnlyList<object?> row)
     {

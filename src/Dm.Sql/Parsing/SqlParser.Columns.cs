@@ -222,6 +222,12 @@ public sealed partial class SqlParser
 
     private GeneratedColumn GeneratedTail(bool always)
     {
+        if (Is("ROW") && (IsAt(1, "START") || IsAt(1, "END")))
+        {
+            Advance();
+            var start = Word() == "START";
+            return new GeneratedColumn(new SqlExpression(start ? "ROW START" : "ROW END"), start ? GeneratedStorage.RowStart : GeneratedStorage.RowEnd, always);
+        }
         var expression = ParenthesizedExpression();
         var storage = GeneratedStorage.Virtual;
         if (Accept("STORED") || Accept("PERSISTENT")) storage = GeneratedStorage.Stored;

@@ -52,7 +52,9 @@ public sealed partial class SqlPrinter
             case CheckConstraint c: Check(c); break;
             case PeriodDefinition p:
                 W("PERIOD FOR ");
-                Id(p.Name);
+                // SYSTEM_TIME is a keyword here; quoted it would name an application-time period
+                if (p.Name.Equals("SYSTEM_TIME", StringComparison.OrdinalIgnoreCase)) W("SYSTEM_TIME");
+                else Id(p.Name);
                 W(" (");
                 Id(p.StartColumn);
                 W(", ");
@@ -68,7 +70,9 @@ public sealed partial class SqlPrinter
         Id(c.Name);
         W(" ");
         Type(c.Type);
-        if (c.Generated != null)
+        if (c.Generated is { Storage: GeneratedStorage.RowStart or GeneratedStorage.RowEnd })
+            W(c.Generated.Storage == GeneratedStorage.RowStart ? " GENERATED ALWAYS AS ROW START" : " GENERATED ALWAYS AS ROW END");
+        else if (c.Generated != null)
         {
             W(c.Generated.AlwaysKeyword ? " GENERATED ALWAYS AS (" : " AS (");
             W(c.Generated.Expression.Text);

@@ -15,8 +15,12 @@ public sealed record ColumnInfo(
     string? Default,
     bool IsGenerated,
     bool IsStoredGenerated,
-    bool AutoIncrement)
+    bool AutoIncrement,
+    bool IsSystemTime = false)
 {
+    /// <summary>Whether DML may write the column: not for generated or system-versioning period columns.</summary>
+    public bool IsWritable => !IsGenerated && !IsSystemTime;
+
     public bool Unsigned => Type.Unsigned || Type.Zerofill || Type.Name == "SERIAL";
 }
 

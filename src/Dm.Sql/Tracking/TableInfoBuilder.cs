@@ -22,6 +22,9 @@ internal static class TableInfoBuilder
         // application-time period columns are NOT NULL
         var periodColumns = definition.Elements.OfType<PeriodDefinition>().SelectMany(p => new[] { p.StartColumn, p.EndColumn })
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var rowEnd = definition.Options.Any(o => o.Name == "WITH SYSTEM VERSIONING")
+            ? definition.Elements.OfType<ColumnDefinition>().FirstOrDefault(c => c.Generated?.Storage == GeneratedStorage.RowEnd)?.Name
+            : null;
         foreach (var element in definition.Elements)
         {
             switch (element)
@@ -30,7 +33,11 @@ internal static class TableInfoBuilder
                     columns.Add(Column(c, columns.Count, tableCharset, tableCollation, periodColumns.Contains(c.Name)));
                     break;
                 case IndexDefinition i:
-                    indexes.Add(new IndexInfo(i.Kind == IndexKind.Primary ? "PRIMARY" : i.Name ?? "", i.Kind, i.Parts.Select(p => p.Column).ToList()));
+                    var parts = i.Parts.Select(p => p.Column).ToList();
+                    // system-versioned tables: the server extends every unique key with the row-end column
+                    if (rowEnd != null && i.Kind is IndexKind.Primary or IndexKind.Unique && !parts.Any(p => string.Equals(p, rowEnd, StringComparison.OrdinalIgnoreCase)))
+                        parts.Add(rowEnd);
+                    indexes.Add(new IndexInfo(i.Kind == IndexKind.Primary ? "PRIMARY" : i.Name ?? "", i.Kind, parts));
                     break;
             }
         }
@@ -48,12 +55,13 @@ internal static class TableInfoBuilder
             if (collation == null && c.Type.Binary) collation = charset + "_bin";
             if (collation == null && charset == tableCharset) collation = tableCollation;
         }
+        var systemTime = c.Generated is { Storage: GeneratedStorage.RowStart or GeneratedStorage.RowEnd };
         var generated = c.Generated != null;
         // AUTO_INCREMENT, SERIAL and period columns cannot hold NULL whatever the definition says
         var nullable = (c.Nullable ?? true) && !c.AutoIncrement && c.Type.Name != "SERIAL" && !inPeriod;
         var rendered = ColumnTypeText.Render(c.Type, charset ?? (c.Type.Charset == null ? tableCharset : c.Type.Charset));
         return new ColumnInfo(c.Name, ordinal, c.Type, rendered, charset, collation, nullable,
-            c.Default?.Text, generated, generated && c.Generated!.Storage == GeneratedStorage.Stored, c.AutoIncrement || c.Type.Name == "SERIAL");
+            c.Default?.Text, generated, generated && c.Generated!.Storage == GeneratedStorage.Stored, c.AutoIncrement || c.Type.Name == "SERIAL", systemTime);
     }
 
     /// <summary>The charset a collation belongs to: the text before its first '_' (binary for binary).</summary>
