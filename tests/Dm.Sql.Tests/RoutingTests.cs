@@ -124,3 +124,30 @@ public sealed class RoutingTests
             StatementTables.Targets(SqlParser.Parse("RENAME TABLE a TO b, x.c TO d")));
     }
 }
+
+/// <summary>Tables named inside view queries and CREATE TABLE ... SELECT are routed too.</summary>
+public sealed class QueryRoutingTests
+{
+    private static readonly NameMapper Rules = new(
+        t => new TableName("dst", t.Name.StartsWith("t_", StringComparison.Ordinal) ? "t" : t.Name),
+        s => s);
+
+    [Theory]
+    [InlineData("CREATE VIEW v AS SELECT a FROM t_1 WHERE b IN (SELECT b FROM src.t_2 x) ORDER BY a",
+        "CREATE VIEW `dst`.`v` AS SELECT a FROM `dst`.`t` WHERE b IN (SELECT b FROM `dst`.`t` x) ORDER BY a")]
+    [InlineData("CREATE VIEW v AS SELECT * FROM a, b AS bb JOIN `c` ON bb.id = c.id LEFT JOIN d USING (id)",
+        "CREATE VIEW `dst`.`v` AS SELECT * FROM `dst`.`a`, `dst`.`b` AS bb JOIN `dst`.`c` ON bb.id = c.id LEFT JOIN `dst`.`d` USING (id)")]
+    [InlineData("CREATE VIEW v AS WITH cte AS (SELECT id FROM t_1) SELECT * FROM cte JOIN t_2 ON cte.id = t_2.id",
+        "CREATE VIEW `dst`.`v` AS WITH cte AS (SELECT id FROM `dst`.`t`) SELECT * FROM cte JOIN `dst`.`t` ON cte.id = t_2.id")]
+    [InlineData("CREATE VIEW v AS SELECT 1 FROM DUAL", "CREATE VIEW `dst`.`v` AS SELECT 1 FROM DUAL")]
+    [InlineData("CREATE VIEW v AS SELECT (SELECT max(x) FROM m) AS mx, y FROM (SELECT y FROM n) AS dt",
+        "CREATE VIEW `dst`.`v` AS SELECT (SELECT max(x) FROM `dst`.`m`) AS mx, y FROM (SELECT y FROM `dst`.`n`) AS dt")]
+    [InlineData("CREATE TABLE c AS SELECT * FROM t_1 UNION SELECT * FROM t_2",
+        "CREATE TABLE `dst`.`c` AS SELECT * FROM `dst`.`t` UNION SELECT * FROM `dst`.`t`")]
+    public void QueryTablesAreRenamed(string sql, string expected)
+    {
+        var statement = SqlParser.Parse(sql);
+        Assert.Equal(expected, SqlPrinter.Print(statement, Rules));
+        Assert.Equal(statement, SqlParser.Parse(SqlPrinter.Print(statement)));
+    }
+}

@@ -10,7 +10,7 @@ public sealed record CreateTableStatement(
     PartitionOptions? Partitioning,
     TableName? Like,
     string? DuplicateHandling,
-    SqlExpression? Select) : Statement;
+    SqlQuery? Select) : Statement;
 
 public sealed record DropTableStatement(bool Temporary, bool IfExists, SqlList<TableName> Tables, string? Behavior) : Statement;
 

@@ -10,7 +10,7 @@ public sealed record CreateViewStatement(
     string? Definer,
     string? SqlSecurity,
     SqlList<string> Columns,
-    SqlExpression Query,
+    SqlQuery Query,
     string? CheckOption) : Statement;
 
 public sealed record DropViewStatement(bool IfExists, SqlList<TableName> Views, string? Behavior) : Statement;

@@ -30,8 +30,12 @@ public static class StatementTables
         var result = new List<TableName>();
         switch (statement)
         {
+            case CreateViewStatement s:
+                result.AddRange(s.Query.Tables.Select(t => t.Name));
+                break;
             case CreateTableStatement s:
                 if (s.Like != null) result.Add(s.Like);
+                if (s.Select != null) result.AddRange(s.Select.Tables.Select(t => t.Name));
                 foreach (var element in s.Elements) AddElementReferences(element, result);
                 foreach (var option in s.Options)
                     if (option.Tables != null) result.AddRange(option.Tables);

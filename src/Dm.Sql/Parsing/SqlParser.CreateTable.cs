@@ -37,7 +37,7 @@ public sealed partial class SqlParser
         string? duplicate = null;
         if (Is("IGNORE") || Is("REPLACE")) duplicate = Word();
         Accept("AS");
-        SqlExpression? select = null;
+        SqlQuery? select = null;
         if (IsQueryStartAt(0)) select = QueryText();
         else if (duplicate != null) throw Unexpected("SELECT");
         if (elements.Count == 0 && select == null) throw Unexpected("'(' or LIKE or SELECT");
@@ -58,33 +58,6 @@ public sealed partial class SqlParser
         if (token.IsWord("SELECT", _s) || token.IsWord("WITH", _s) || token.IsWord("VALUES", _s) || token.IsWord("TABLE", _s)) return true;
         // ( SELECT ...
         return token.IsSymbol("(") && (PeekAt(offset + 1).IsWord("SELECT", _s) || PeekAt(offset + 1).IsWord("WITH", _s));
-    }
-
-    /// <summary>The rest of the statement as a query (CREATE TABLE ... SELECT, CREATE VIEW ... AS).</summary>
-    private SqlExpression QueryText(Func<bool>? stop = null)
-    {
-        var start = _i;
-        var depth = 0;
-        while (true)
-        {
-            var token = Cur;
-            if (token.Kind == TokenKind.End) break;
-            if (token.Kind == TokenKind.Symbol)
-            {
-                if ((object?)token.Canonical == "(") depth++;
-                else if ((object?)token.Canonical == ")")
-                {
-                    if (depth == 0) throw Unexpected("end of query");
-                    depth--;
-                }
-                else if (depth == 0 && (object?)token.Canonical == ";") break;
-            }
-            else if (depth == 0 && stop != null && stop()) break;
-            Advance();
-        }
-        if (depth != 0) throw Unexpected("')'");
-        if (_i == start) throw Unexpected("a query");
-        return TextOf(start, _i);
     }
 
     /// <summary>One element of CREATE TABLE ( ... ) or the object of ALTER TABLE ADD.</summary>

@@ -71,5 +71,5 @@ public sealed partial class SqlParser
         return new SequenceStatement(SequenceAction.Drop, false, temporary, ifExists, false, names.ToSqlList(), null);
     }
 
-    private SqlExpression? SequenceOptions() => IsStatementEnd() ? null : QueryText();
+    private SqlExpression? SequenceOptions() => IsStatementEnd() ? null : RestOfStatement();
 }

@@ -38,7 +38,7 @@ public sealed partial class SqlPrinter
         if (s.Select != null)
         {
             W(" AS ");
-            W(s.Select.Text);
+            Query(s.Select);
         }
     }
 

@@ -157,6 +157,24 @@ public sealed partial class SqlPrinter
         }
     }
 
+    /// <summary>A query's text with its table references passed through the rename hook.</summary>
+    private void Query(SqlQuery query)
+    {
+        if (ReferenceEquals(_names, NameMapper.Identity) || query.Tables.Count == 0)
+        {
+            W(query.Text);
+            return;
+        }
+        var at = 0;
+        foreach (var reference in query.Tables)
+        {
+            _sb.Append(query.Text, at, reference.Start - at);
+            Table(reference.Name);
+            at = reference.Start + reference.Length;
+        }
+        _sb.Append(query.Text, at, query.Text.Length - at);
+    }
+
     // ---- databases ----
 
     private void CreateDatabase(CreateDatabaseStatement s)
@@ -265,7 +283,7 @@ public sealed partial class SqlPrinter
             W(")");
         }
         W(" AS ");
-        W(s.Query.Text);
+        Query(s.Query);
         if (s.CheckOption != null)
         {
             W(" WITH ");
