@@ -87,7 +87,7 @@ public sealed class CorpusServerTests(MariaDbFixture fixture)
                 }
                 var columns = await ServerSchema.ColumnsAsync(connection, schema, table);
                 var indexes = await ServerSchema.IndexColumnsAsync(connection, schema, table);
-                foreach (var problem in ServerSchema.Compare(showTracker.GetTable(schema, table), columns, indexes))
+                foreach (var problem in ServerSchema.Compare(showTracker.GetTable(schema, table), columns, indexes, compareDefaults: true))
                     failures.Add($"SHOW CREATE tracker vs server, {schema}.{table}: {problem}\n  {showCreate}");
                 foreach (var problem in ServerSchema.Compare(ddlTracker.GetTable(schema, table), columns, indexes))
                     failures.Add($"DDL tracker vs server, {schema}.{table}: {problem}\n  tracked: {Tracked(ddlTracker, schema, table)}\n  server:  {showCreate}");

@@ -6,7 +6,7 @@ namespace Dm.Sql.Tests;
 /// <summary>Reads what the server says about a table (information_schema) and compares a tracked table with it.</summary>
 public static class ServerSchema
 {
-    public sealed record ServerColumn(string Name, int Ordinal, string ColumnType, bool Nullable, string? Charset, bool Generated);
+    public sealed record ServerColumn(string Name, int Ordinal, string ColumnType, bool Nullable, string? Charset, bool Generated, string? Default = null);
 
     public sealed record ServerIndexColumn(string Index, bool Unique, int Seq, string Column);
 
@@ -33,7 +33,7 @@ public static class ServerSchema
     {
         var result = new List<ServerColumn>();
         await using var command = new MySqlCommand(
-            "SELECT COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, IS_GENERATED, EXTRA " +
+            "SELECT COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, IS_GENERATED, EXTRA, COLUMN_DEFAULT " +
             "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @s AND TABLE_NAME = @t ORDER BY ORDINAL_POSITION", connection);
         command.Parameters.AddWithValue("@s", schema);
         command.Parameters.AddWithValue("@t", table);
@@ -45,7 +45,7 @@ public static class ServerSchema
             if ((extra.Contains("ROW START", StringComparison.OrdinalIgnoreCase) || extra.Contains("ROW END", StringComparison.OrdinalIgnoreCase))
                 && reader.GetString(0) is "row_start" or "row_end") continue;
             result.Add(new ServerColumn(reader.GetString(0), result.Count, reader.GetString(2), reader.GetString(3) == "YES",
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5) == "ALWAYS"));
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5) == "ALWAYS", reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
         return result;
     }
@@ -65,7 +65,8 @@ public static class ServerSchema
     }
 
     /// <summary>Differences between the tracker's view of a table and the server's, one line each (empty when equal).</summary>
-    public static List<string> Compare(TableInfo? tracked, List<ServerColumn> columns, List<ServerIndexColumn> indexes, bool compareCharsets = true)
+    /// <param name="compareDefaults">Defaults compare as text, which only matches when the tracker read the server's own SHOW CREATE TABLE.</param>
+    public static List<string> Compare(TableInfo? tracked, List<ServerColumn> columns, List<ServerIndexColumn> indexes, bool compareCharsets = true, bool compareDefaults = false)
     {
         var problems = new List<string>();
         if (tracked == null)
@@ -74,8 +75,14 @@ public static class ServerSchema
             return problems;
         }
         var trackedColumns = tracked.Columns.Select(c =>
-            new ServerColumn(c.Name, c.Ordinal, c.ColumnType, c.Nullable, compareCharsets ? NormalizeCharset(c.Charset) : null, c.IsGenerated)).ToList();
-        var serverColumns = columns.Select(c => c with { Charset = compareCharsets ? NormalizeCharset(c.Charset) : null }).ToList();
+            new ServerColumn(c.Name, c.Ordinal, c.ColumnType, c.Nullable, compareCharsets ? NormalizeCharset(c.Charset) : null, c.IsGenerated,
+                compareDefaults && !IsBinary(c.ColumnType) ? c.Default : null)).ToList();
+        var serverColumns = columns.Select(c => c with
+        {
+            Charset = compareCharsets ? NormalizeCharset(c.Charset) : null,
+            // binary defaults are raw bytes in SHOW CREATE TABLE but transcoded in information_schema
+            Default = compareDefaults && !c.Generated && !IsBinary(c.ColumnType) ? c.Default : null,
+        }).ToList();
         if (!trackedColumns.SequenceEqual(serverColumns))
             problems.Add("columns differ:\n    tracker: " + string.Join(", ", trackedColumns) + "\n    server:  " + string.Join(", ", serverColumns));
 
@@ -87,6 +94,8 @@ public static class ServerSchema
             problems.Add("indexes differ:\n    tracker: " + string.Join(", ", trackedIndexes) + "\n    server:  " + string.Join(", ", serverIndexes));
         return problems;
     }
+
+    private static bool IsBinary(string columnType) => columnType.Contains("binary", StringComparison.Ordinal) || columnType.Contains("blob", StringComparison.Ordinal);
 
     private static string? NormalizeCharset(string? charset) => charset is "utf8" ? "utf8mb3" : charset;
 

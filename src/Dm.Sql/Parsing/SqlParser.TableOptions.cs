@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dm.Sql.Ast;
 using Dm.Sql.Lexing;
 
@@ -273,6 +272,4 @@ public sealed partial class SqlParser
         ExpectSym(")");
         return values.ToSqlList();
     }
-
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

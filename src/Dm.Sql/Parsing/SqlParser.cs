@@ -307,14 +307,6 @@ public sealed partial class SqlParser
         return value;
     }
 
-    private long Long()
-    {
-        var token = Cur;
-        if (token.Kind != TokenKind.Number || !long.TryParse(token.Span(_s), out var value)) throw Unexpected("an integer");
-        Advance();
-        return value;
-    }
-
     private string StringLiteral()
     {
         var token = Cur;
