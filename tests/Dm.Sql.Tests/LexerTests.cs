@@ -66,4 +66,14 @@ public sealed class LexerTests
         Assert.Equal("`db`.`t`", Quoting.Table("db", "t"));
         Assert.Equal(@"'it''s \\ \0 \n'", Quoting.StringLiteral("it's \\ \0 \n"));
     }
+
+    [Fact]
+    public void ParsesEncodedBytesInTheGivenCharset()
+    {
+        var latin1 = System.Text.Encoding.Latin1;
+        var statement = (CreateTableStatement)Assert.Single(SqlParser.ParseAll(latin1.GetBytes("CREATE TABLE t (a INT COMMENT 'caf\u00e9')"), latin1));
+        Assert.Equal("caf\u00e9", ((ColumnDefinition)statement.Elements[0]).Comment);
+        var utf8 = (CreateTableStatement)Assert.Single(SqlParser.ParseAll("CREATE TABLE `\u00fc` (a INT)"u8));
+        Assert.Equal("\u00fc", utf8.Table.Name);
+    }
 }

@@ -49,7 +49,8 @@ public sealed record IndexOptions(
     string? Visibility = null,
     string? Parser = null,
     string? EngineAttribute = null,
-    bool Clustering = false)
+    bool Clustering = false,
+    SqlList<TableOption>? Extra = null)
 {
     public static readonly IndexOptions None = new();
 }

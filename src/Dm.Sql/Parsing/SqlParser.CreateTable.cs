@@ -219,6 +219,14 @@ public sealed partial class SqlParser
                 _i += 2;
                 options = options with { Clustering = Word() == "YES" };
             }
+            else if (Cur.Kind == TokenKind.Word && PeekAt(1).IsSymbol("=") && !Keywords.IsReserved(Cur.Canonical))
+            {
+                // engine/index-type options such as MariaDB's vector index M=8 DISTANCE=cosine
+                var name = Word();
+                Advance();
+                var extra = new List<TableOption>(options.Extra ?? SqlList<TableOption>.Empty) { OptionValue(name) };
+                options = options with { Extra = extra.ToSqlList() };
+            }
             else return options;
         }
     }

@@ -30,6 +30,10 @@ public sealed partial class SqlParser
         return parser.Guard(parser.ParseStatements);
     }
 
+    /// <summary>Parses the statements of encoded text, e.g. a binlog query event's bytes in the event's charset (UTF-8 when null).</summary>
+    public static IReadOnlyList<Statement> ParseAll(ReadOnlySpan<byte> text, System.Text.Encoding? encoding = null, LexerOptions? options = null) =>
+        ParseAll((encoding ?? System.Text.Encoding.UTF8).GetString(text), options);
+
     /// <summary>Parses exactly one statement (a trailing ';' is allowed).</summary>
     public static Statement Parse(string sql, LexerOptions? options = null)
     {

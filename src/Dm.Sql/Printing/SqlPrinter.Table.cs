@@ -184,6 +184,14 @@ public sealed partial class SqlPrinter
         if (o.Visibility != null) { W(" "); W(o.Visibility); }
         if (o.EngineAttribute != null) { W(" ENGINE_ATTRIBUTE "); Str(o.EngineAttribute); }
         if (o.Clustering) W(" CLUSTERING=YES");
+        if (o.Extra != null)
+        {
+            foreach (var option in o.Extra)
+            {
+                W(" ");
+                Option(option);
+            }
+        }
     }
 
     private void ForeignKey(ForeignKeyDefinition f)
