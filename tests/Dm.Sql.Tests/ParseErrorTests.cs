@@ -98,6 +98,8 @@ public sealed class ParseErrorTests
         var parts = SqlParser.SplitStatements("CREATE TABLE a (x INT); CREATE PROCEDURE p() BEGIN SELECT 1; IF 1 THEN SELECT 2; END IF; END; DROP TABLE a");
         Assert.Equal(3, parts.Count);
         Assert.EndsWith("END IF; END", parts[1]);
+        var wrapped = SqlParser.ParseAll("/*!40101 SET NAMES utf8 */; /* c */ COMMIT");
+        Assert.Equal(["/*!40101 SET NAMES utf8 */", "/* c */ COMMIT"], wrapped.Select(s => ((PassThroughStatement)s).Text).ToArray());
         var statements = SqlParser.ParseAll("BEGIN; INSERT INTO t VALUES (1); COMMIT");
         Assert.Equal([PassThroughKind.Transaction, PassThroughKind.Dml, PassThroughKind.Transaction],
             statements.Select(s => ((PassThroughStatement)s).Kind).ToArray());

@@ -46,7 +46,6 @@ public sealed partial class SqlParser
     private Statement PassThroughUpTo(Token first, PassThroughKind kind, int end)
     {
         _i = end;
-        var stop = _t[end].Kind == TokenKind.End ? _s.Length : _t[end].Start;
-        return new PassThroughStatement(kind, _s[first.Start..stop].TrimEnd());
+        return new PassThroughStatement(kind, StatementText(_t, _s, _statementStart, end));
     }
 }

@@ -63,13 +63,22 @@ public sealed partial class SqlParser
                 i++;
                 continue;
             }
-            var start = tokens[i].Start;
             var end = StatementEnd(tokens, sql, i);
-            var stop = tokens[end].Kind == TokenKind.End ? sql.Length : tokens[end].Start;
-            result.Add(sql[start..stop].TrimEnd());
+            result.Add(StatementText(tokens, sql, i, end));
             i = end;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The source text of tokens [start, end): from just after the previous ';' (so an enclosing
+    /// executable comment such as <c>/*!40101 SET NAMES utf8 */</c> stays whole) to the terminator, trimmed.
+    /// </summary>
+    private static string StatementText(List<Token> tokens, string sql, int start, int end)
+    {
+        var from = start > 0 ? tokens[start - 1].End : 0;
+        var stop = tokens[end].Kind == TokenKind.End ? sql.Length : tokens[end].Start;
+        return sql[from..stop].Trim();
     }
 
     /// <summary>Index of the ';' or End token that ends the statement starting at <paramref name="start"/>.</summary>
