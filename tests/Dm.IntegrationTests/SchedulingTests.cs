@@ -77,6 +77,34 @@ public sealed class SchedulingTests : IAsyncLifetime
         await WaitForAsync(async () => (await Workers())["worker-3"] == "free", "worker-3 free again");
     }
 
+    [Fact]
+    public async Task TransferMovesTheSourceToAFreeWorker()
+    {
+        await using var a = await DmWorkerProcess.StartAsync("worker-a", [_master]);
+        await WaitForAsync(async () => (await Workers()).GetValueOrDefault("worker-a") == "free", "worker-a free");
+        var create = await _master.Http.PostAsJsonAsync("/api/v1/sources", new
+        {
+            source = new { source_name = "mysql-03", host = _upstream.Host, port = _upstream.Port, user = _upstream.User,
+                password = _upstream.Password, enable_gtid = false, enable = true },
+        });
+        Assert.Equal(201, (int)create.StatusCode);
+        await WaitForAsync(async () => (await Workers())["worker-a"] == "bound:mysql-03", "mysql-03 bound to worker-a");
+        await using var b = await DmWorkerProcess.StartAsync("worker-b", [_master]);
+        await WaitForAsync(async () => (await Workers()).GetValueOrDefault("worker-b") == "free", "worker-b free");
+
+        var toBusy = await _master.Http.PostAsJsonAsync("/api/v1/sources/mysql-03/transfer", new { worker_name = "worker-a" });
+        Assert.Equal(200, (int)toBusy.StatusCode); // already there: nothing to do
+        var transfer = await _master.Http.PostAsJsonAsync("/api/v1/sources/mysql-03/transfer", new { worker_name = "worker-b" });
+        Assert.Equal(200, (int)transfer.StatusCode);
+        var workers = await Workers();
+        Assert.Equal("bound:mysql-03", workers["worker-b"]);
+        Assert.Equal("free", workers["worker-a"]);
+        await Task.Delay(2500); // the scheduler leaves it there
+        Assert.Equal("bound:mysql-03", (await Workers())["worker-b"]);
+        var unknown = await _master.Http.PostAsJsonAsync("/api/v1/sources/mysql-03/transfer", new { worker_name = "worker-z" });
+        Assert.Equal(46004, (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["error_code"]!.GetValue<int>());
+    }
+
     /// <summary>Worker name → "free" | "offline" | "bound:&lt;source&gt;" from the cluster API.</summary>
     private async Task<Dictionary<string, string>> Workers()
     {

@@ -148,13 +148,32 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         if (ops.Count > 0) await store.TxnAsync([], ops, ct: ct);
     }
 
+    /// <summary>
+    /// Moves the source to another (free) worker. DM moves running tasks only when they are all in the Sync
+    /// unit; a task running Dump or Load must be stopped first (46019).
+    /// </summary>
     public async Task TransferAsync(string name, WorkerNameRequest request, CancellationToken ct)
     {
         using var entered = await gate.EnterAsync(ct);
         await RequireAsync(name, ct);
+        var current = (await _state.BoundsAsync(ct)).GetValueOrDefault(name);
+        if (current == request.WorkerName) return;
         await RequireFreeWorkerAsync(request.WorkerName, ct);
-        // A free, registered worker exists: the scheduler moves the binding (worker issue).
-        throw DmErrors.ErrSchedulerWorkerNotFree.New(request.WorkerName);
+        var running = (await _state.StagesAsync(ct)).Where(s => s.Source == name && s.Expect == TaskStage.Running).Select(s => s.Task).ToList();
+        if (running.Count > 0) throw DmErrors.ErrSchedulerRequireRunningTaskInSyncUnit.New(running, name);
+
+        var ops = new List<TxnOp>();
+        var compares = new List<Compare> { Compare.NotExists(MasterKeys.BoundWorker(request.WorkerName)) };
+        if (current != null)
+        {
+            compares.Add(Compare.Exists(MasterKeys.BoundWorker(current)));
+            ops.Add(TxnOp.Delete(MasterKeys.BoundWorker(current)));
+            ops.Add(TxnOp.Put(MasterKeys.LastBoundWorker(current), name));
+        }
+        ops.Add(TxnOp.Put(MasterKeys.BoundWorker(request.WorkerName), System.Text.Json.JsonSerializer.Serialize(
+            new WorkerDirectory.SourceBound(name, request.WorkerName), StateJson.Options)));
+        var result = await store.TxnAsync(compares, ops, ct: ct);
+        if (!result.Succeeded) throw DmErrors.ErrSchedulerWorkerNotFree.New(request.WorkerName);
     }
 
     public async Task EnableRelayAsync(string name, EnableRelayRequest request, CancellationToken ct)

@@ -18,6 +18,7 @@ public static class MasterKeys
     public const string RelayWorkerPrefix = "/dm-master/relay-worker/";
     public const string RelayStagePrefix = "/dm-master/v2/stage/relay/";
     public const string BoundWorkerPrefix = "/dm-master/bound-worker/";
+    public const string LastBoundWorkerPrefix = "/dm-master/last-bound-worker/";
     public const string WorkerRegisterPrefix = "/dm-worker/r/";
     public const string WorkerKeepAlivePrefix = "/dm-worker/a/";
     public const string MasterMemberPrefix = "/dm-master/member/";
@@ -32,6 +33,7 @@ public static class MasterKeys
     public static string RelayWorker(string worker) => RelayWorkerPrefix + Hex(worker);
     public static string RelayStage(string source) => RelayStagePrefix + Hex(source);
     public static string BoundWorker(string worker) => BoundWorkerPrefix + Hex(worker);
+    public static string LastBoundWorker(string worker) => LastBoundWorkerPrefix + Hex(worker);
     public static string WorkerRegister(string worker) => WorkerRegisterPrefix + Hex(worker);
     public static string WorkerKeepAlive(string worker) => WorkerKeepAlivePrefix + Hex(worker);
     public static string MasterMember(string master) => MasterMemberPrefix + Hex(master);

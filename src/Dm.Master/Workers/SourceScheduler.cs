@@ -70,7 +70,7 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, ILogge
         foreach (var b in bounds.Where(b => !online.Contains(b.Worker) || !sources.Contains(b.Source)))
         {
             ops.Add(TxnOp.Delete(MasterKeys.BoundWorker(b.Worker)));
-            if (sources.Contains(b.Source)) ops.Add(TxnOp.Put(LastBoundKey(b.Worker), b.Source));
+            if (sources.Contains(b.Source)) ops.Add(TxnOp.Put(MasterKeys.LastBoundWorker(b.Worker), b.Source));
             logger.LogInformation("unbinding source {Source} from worker {Worker} ({Reason})", b.Source, b.Worker,
                 online.Contains(b.Worker) ? "source removed" : "worker offline");
         }
@@ -80,7 +80,7 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, ILogge
         // A worker unbound in this pass waits for the next one (one transaction writes each key once).
         var busy = bounds.Select(b => b.Worker).ToHashSet(StringComparer.Ordinal);
         var bound = kept.Select(b => b.Source).ToHashSet(StringComparer.Ordinal);
-        var lastBound = (await store.GetPrefixAsync(LastBoundPrefix, ct)).Kvs
+        var lastBound = (await store.GetPrefixAsync(MasterKeys.LastBoundWorkerPrefix, ct)).Kvs
             .ToDictionary(kv => MasterKeys.LastName(kv.Key), kv => kv.ValueString, StringComparer.Ordinal);
         foreach (var source in sources.Order(StringComparer.Ordinal).Where(s => !bound.Contains(s)))
         {
@@ -94,7 +94,4 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, ILogge
         }
         if (ops.Count > 0) await store.TxnAsync([], ops, ct: ct);
     }
-
-    private const string LastBoundPrefix = "/dm-master/last-bound-worker/";
-    private static string LastBoundKey(string worker) => LastBoundPrefix + MasterKeys.Hex(worker);
 }

@@ -81,13 +81,16 @@ public sealed class SubtaskRunner : IAsyncDisposable
                     }
                     result = await unit.ProcessAsync(ct);
                 }
-                catch (DmException e)
-                {
-                    result = UnitResult.Failed(e, resumable: false);
-                }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
                     result = UnitResult.Paused;
+                }
+                catch (Exception e)
+                {
+                    // Init (or a unit breaking its contract) failed: a database that could not be reached may
+                    // come back, so that is resumable; anything else needs the user.
+                    var error = e as DmException ?? DmErrors.ErrDBDriverError.Wrap(e);
+                    result = UnitResult.Failed(error, resumable: IsUnreachable(e));
                 }
 
                 switch (result.Outcome)
@@ -128,6 +131,13 @@ public sealed class SubtaskRunner : IAsyncDisposable
             }
         }
     }
+
+    private static bool IsUnreachable(Exception? e) => e switch
+    {
+        null => false,
+        Dm.Core.Upstream.UpstreamException u => u.ConnectFailed,
+        _ => IsUnreachable(e.InnerException),
+    };
 
     private void Fail(DmException error)
     {
