@@ -1,0 +1,69 @@
+namespace Dm.Binlog.Rows;
+
+/// <summary>
+/// One row image (before or after) of a rows event. Columns are located when the event is read;
+/// values are decoded only when asked for. Columns not in the image (MINIMAL/NOBLOB row images) are absent.
+/// </summary>
+public sealed class RowImage
+{
+    internal const int Absent = -1;
+    internal const int NullValue = -2;
+
+    private readonly ColumnDefinition[] _columns;
+    private readonly ReadOnlyMemory<byte> _data;
+    private readonly int[] _offsets;
+
+    internal RowImage(ColumnDefinition[] columns, ReadOnlyMemory<byte> data, int[] offsets)
+    {
+        _columns = columns;
+        _data = data;
+        _offsets = offsets;
+    }
+
+    public int ColumnCount => _offsets.Length;
+
+    public ColumnDefinition Column(int index) => _columns[index];
+
+    /// <summary>Whether the image holds this column (always true for FULL row images).</summary>
+    public bool IsPresent(int index) => _offsets[index] != Absent;
+
+    public bool IsNull(int index) => _offsets[index] == NullValue;
+
+    /// <summary>The value's bytes as logged (with any length prefix); empty for NULL.</summary>
+    public ReadOnlySpan<byte> GetRawValue(int index)
+    {
+        var offset = OffsetOf(index);
+        if (offset < 0) return default;
+        var span = _data.Span[offset..];
+        return span[..RowValueDecoder.ValueLength(_columns[index], span)];
+    }
+
+    /// <summary>The decoded value (types per <see cref="RowValueDecoder.Decode"/>); null for SQL NULL.</summary>
+    public object? GetValue(int index)
+    {
+        var offset = OffsetOf(index);
+        if (offset < 0) return null;
+        var span = _data.Span[offset..];
+        var column = _columns[index];
+        return RowValueDecoder.Decode(column, span[..RowValueDecoder.ValueLength(column, span)]);
+    }
+
+    public object? this[int index] => GetValue(index);
+
+    /// <summary>All values; absent columns read as null (check <see cref="IsPresent"/> to tell them apart).</summary>
+    public object?[] ToArray()
+    {
+        var values = new object?[_offsets.Length];
+        for (var i = 0; i < values.Length; i++)
+            if (_offsets[i] >= 0) values[i] = GetValue(i);
+        return values;
+    }
+
+    private int OffsetOf(int index)
+    {
+        var offset = _offsets[index];
+        if (offset == Absent)
+            throw new InvalidOperationException($"column {_columns[index]} is not in this row image (binlog_row_image is not FULL)");
+        return offset;
+    }
+}

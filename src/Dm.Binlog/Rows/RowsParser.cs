@@ -1,0 +1,116 @@
+using System.Numerics;
+using Dm.Binlog.Events;
+
+namespace Dm.Binlog.Rows;
+
+/// <summary>
+/// Walks the row images of a rows event: per image a NULL bitmap over the present columns, then the
+/// values of the present, non-NULL columns. Every length is checked against the event's bytes.
+/// </summary>
+internal static class RowsParser
+{
+    public static IReadOnlyList<RowChange> Parse(RowsEvent rows, ReadOnlySpan<byte> data)
+    {
+        var table = RequireTable(rows);
+        var result = new List<RowChange>();
+        var memory = rows.RowData;
+        var at = 0;
+        while (at < data.Length)
+        {
+            RowImage? before = null, after = null;
+            switch (rows.Kind)
+            {
+                case RowsEventKind.Write:
+                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent);
+                    break;
+                case RowsEventKind.Delete:
+                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent);
+                    break;
+                case RowsEventKind.Update:
+                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent);
+                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter!);
+                    break;
+                case RowsEventKind.PartialUpdate:
+                    throw Error(rows, at, "PARTIAL_UPDATE_ROWS images are read with Json.JsonPartialUpdate, not as plain rows");
+            }
+            result.Add(new RowChange(before, after));
+        }
+        return result;
+    }
+
+    public static int Count(RowsEvent rows, ReadOnlySpan<byte> data)
+    {
+        var table = RequireTable(rows);
+        var count = 0;
+        var at = 0;
+        Span<int> offsets = rows.ColumnCount <= 256 ? stackalloc int[rows.ColumnCount] : new int[rows.ColumnCount];
+        while (at < data.Length)
+        {
+            Locate(rows, table, data, ref at, rows.ColumnsPresent, offsets);
+            if (rows.Kind is RowsEventKind.Update) Locate(rows, table, data, ref at, rows.ColumnsPresentAfter!, offsets);
+            count++;
+        }
+        return count;
+    }
+
+    private static RowImage ReadImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, byte[] present)
+    {
+        var offsets = new int[table.Length];
+        Locate(rows, table, data, ref at, present, offsets);
+        return new RowImage(table, memory, offsets);
+    }
+
+    /// <summary>Fills the start offset of every column (or Absent/NullValue) and advances past the image.</summary>
+    internal static void Locate(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, byte[] present, Span<int> offsets)
+    {
+        var presentCount = 0;
+        foreach (var b in present) presentCount += BitOperations.PopCount(b);
+        var nullBytes = (presentCount + 7) / 8;
+        if (at + nullBytes > data.Length) throw Error(rows, at, $"row NULL bitmap of {nullBytes} bytes is cut off");
+        var nulls = data.Slice(at, nullBytes);
+        at += nullBytes;
+        var n = 0;
+        for (var i = 0; i < table.Length; i++)
+        {
+            if ((present[i >> 3] & (1 << (i & 7))) == 0)
+            {
+                offsets[i] = RowImage.Absent;
+                continue;
+            }
+            var isNull = (nulls[n >> 3] & (1 << (n & 7))) != 0;
+            n++;
+            if (isNull)
+            {
+                offsets[i] = RowImage.NullValue;
+                continue;
+            }
+            offsets[i] = at;
+            int length;
+            try
+            {
+                length = RowValueDecoder.ValueLength(table[i], data[at..]);
+            }
+            catch (BinlogFormatException e)
+            {
+                throw Error(rows, at, e.Message, e);
+            }
+            if (length > data.Length - at)
+                throw Error(rows, at, $"value of column {table[i]} needs {length} bytes, {data.Length - at} left");
+            at += length;
+        }
+    }
+
+    private static ColumnDefinition[] RequireTable(RowsEvent rows) =>
+        rows.Table?.Columns ?? throw new BinlogFormatException(
+            $"{rows.EventType} {rows.Where}: no TABLE_MAP seen for table id {rows.TableId} (reading started inside a transaction?)")
+        {
+            EventType = rows.EventType,
+        };
+
+    private static BinlogFormatException Error(RowsEvent rows, int at, string message, Exception? inner = null)
+    {
+        var text = $"{rows.EventType} {rows.Where} on {rows.Table?.Database}.{rows.Table?.Table}: at row byte {at}: {message}";
+        return inner == null ? new BinlogFormatException(text) { EventType = rows.EventType }
+            : new BinlogFormatException(text, inner) { EventType = rows.EventType };
+    }
+}
