@@ -25,6 +25,9 @@ public sealed class BinlogEventDecoder
     /// <summary>The binlog file the events come from, for error messages.</summary>
     public string? LogFile { get; set; }
 
+    /// <summary>Drops the table maps (when moving to another binlog file: ids are only valid within one).</summary>
+    public void ForgetTables() => _tables.Clear();
+
     /// <summary>The table map for a table id, when seen.</summary>
     public TableMapEvent? GetTable(ulong tableId) => _tables.GetValueOrDefault(tableId);
 
@@ -97,8 +100,8 @@ public sealed class BinlogEventDecoder
                 var fde = FormatDescriptionEvent.Parse(withCrc);
                 Format = fde;
                 Checksum = fde.ChecksumAlgorithm == ChecksumAlgorithm.Crc32 ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.Off;
-                // A new file (or a server restart) starts a new table id space.
-                _tables.Clear();
+                // Table maps survive: a replica resuming inside a transaction gets this FORMAT_DESCRIPTION
+                // again but not the TABLE_MAPs before its position. Rotation to a new file forgets them.
                 return fde;
             }
             case BinlogEventType.Rotate:

@@ -91,7 +91,8 @@ public sealed class BinlogFileReader
             var ev = _decoder.Decode(chunk.AsMemory(at, eventSize), filePosition);
             at += eventSize;
             filePosition += eventSize;
-            ev.ResumePosition = new BinlogPosition(fileName, filePosition);
+            // After a ROTATE the next events are in the file it names (as on the wire).
+            ev.ResumePosition = ev is RotateEvent rotate ? new BinlogPosition(rotate.NextFileName, rotate.Position) : new BinlogPosition(fileName, filePosition);
             yield return ev;
         }
     }

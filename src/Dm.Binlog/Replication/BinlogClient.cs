@@ -74,7 +74,7 @@ public sealed class BinlogClient
         var header = ev.Header;
         if (ev is RotateEvent rotate)
         {
-            if (rotate.NextFileName != Position.FileName) _decoder.LogFile = rotate.NextFileName;
+            if (rotate.NextFileName != Position.FileName && Position.FileName != null) _decoder.ForgetTables();
             Position = new BinlogPosition(rotate.NextFileName, rotate.Position);
         }
         else if (header.NextPosition != 0 && !header.IsArtificial && ev is not HeartbeatEvent && header.NextPosition >= Position.Position)
@@ -101,6 +101,7 @@ public sealed class BinlogClient
         await RegisterReplicaAsync(connection, cancellationToken);
 
         var flags = (ushort)(_options.StopAtEnd ? 1 : 0); // BINLOG_DUMP_NON_BLOCK
+        if (connection.IsMariaDb && _options.SendAnnotateRows) flags |= 2; // BINLOG_SEND_ANNOTATE_ROWS_EVENT
         var resuming = _started && Position.FileName != null;
         _started = true;
         if (!resuming && _options.StartMariaDbGtid is { } mariaGtid)

@@ -39,6 +39,9 @@ public sealed record BinlogClientOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Ask a MariaDB source for ANNOTATE_ROWS events (the statement behind each rows event), as its binlog files hold them.</summary>
+    public bool SendAnnotateRows { get; init; } = true;
+
     /// <summary>Stop at the end of the binlog instead of waiting for new events (<c>BINLOG_DUMP_NON_BLOCK</c>).</summary>
     public bool StopAtEnd { get; init; }
 }
