@@ -39,6 +39,7 @@ public sealed class TableMapEvent : BinlogEvent
         {
             var binlogType = (ColumnType)types[i];
             var (type, meta, maxLength) = ReadColumnMetadata(binlogType, ref metadata);
+            Validate(i, type, meta);
             columns[i] = new ColumnDefinition
             {
                 Index = i,
@@ -51,6 +52,25 @@ public sealed class TableMapEvent : BinlogEvent
         }
         if (!reader.IsAtEnd) OptionalMetadata.Apply(columns, reader.ReadToEnd());
         return new TableMapEvent { TableId = tableId, Flags = flags, Database = database, Table = table, Columns = columns };
+    }
+
+    /// <summary>Rejects metadata no server writes, so that row decoding can rely on it.</summary>
+    private static void Validate(int index, ColumnType type, ushort meta)
+    {
+        var bad = type switch
+        {
+            ColumnType.NewDecimal => (meta >> 8) is < 1 or > 65 || (meta & 0xFF) > 30 || (meta & 0xFF) > (meta >> 8),
+            ColumnType.Timestamp2 or ColumnType.DateTime2 or ColumnType.Time2 => meta > 6,
+            ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob or ColumnType.Geometry
+                or ColumnType.Json or ColumnType.Vector => meta is < 1 or > 4,
+            ColumnType.Bit => (meta >> 8) > 7 || (meta & 0xFF) > 8,
+            ColumnType.Enum => (meta & 0xFF) is < 1 or > 2,
+            ColumnType.Set => (meta & 0xFF) is < 1 or > 8,
+            ColumnType.Float => meta != 4,
+            ColumnType.Double => meta != 8,
+            _ => false,
+        };
+        if (bad) throw new BinlogFormatException($"column {index} of type {type} has invalid metadata 0x{meta:X4}");
     }
 
     /// <summary>Reads one column's metadata bytes (Table_map_event field metadata, per type).</summary>

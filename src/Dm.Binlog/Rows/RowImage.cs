@@ -9,12 +9,14 @@ public sealed class RowImage
     internal const int Absent = -1;
     internal const int NullValue = -2;
 
+    private readonly Events.RowsEvent _owner;
     private readonly ColumnDefinition[] _columns;
     private readonly ReadOnlyMemory<byte> _data;
     private readonly int[] _offsets;
 
-    internal RowImage(ColumnDefinition[] columns, ReadOnlyMemory<byte> data, int[] offsets)
+    internal RowImage(Events.RowsEvent owner, ColumnDefinition[] columns, ReadOnlyMemory<byte> data, int[] offsets)
     {
+        _owner = owner;
         _columns = columns;
         _data = data;
         _offsets = offsets;
@@ -45,7 +47,15 @@ public sealed class RowImage
         if (offset < 0) return null;
         var span = _data.Span[offset..];
         var column = _columns[index];
-        return RowValueDecoder.Decode(column, span[..RowValueDecoder.ValueLength(column, span)]);
+        try
+        {
+            return RowValueDecoder.Decode(column, span[..RowValueDecoder.ValueLength(column, span)]);
+        }
+        catch (Exception e) when (e is BinlogFormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException)
+        {
+            var where = $"{_owner.EventType} {_owner.Where} on {_owner.Table?.Database}.{_owner.Table?.Table}";
+            throw new BinlogFormatException($"{where}: column {column}: malformed value ({e.Message})", e) { EventType = _owner.EventType };
+        }
     }
 
     public object? this[int index] => GetValue(index);

@@ -57,7 +57,7 @@ internal static class RowsParser
     {
         var offsets = new int[table.Length];
         Locate(rows, table, data, ref at, present, offsets);
-        return new RowImage(table, memory, offsets);
+        return new RowImage(rows, table, memory, offsets);
     }
 
     /// <summary>Fills the start offset of every column (or Absent/NullValue) and advances past the image.</summary>
