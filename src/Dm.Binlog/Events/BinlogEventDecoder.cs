@@ -113,7 +113,14 @@ public sealed class BinlogEventDecoder
                 return new XidEvent { Xid = new PayloadReader(span).ReadUInt64() };
             case BinlogEventType.TableMap:
             {
-                var map = TableMapEvent.Parse(span, Format.PostHeaderLength(type));
+                // Each transaction repeats its TABLE_MAPs: when the bytes are those already parsed for
+                // this table id, share the parsed columns instead of parsing them again.
+                var postHeader = Format.PostHeaderLength(type);
+                var tableId = postHeader == 6 ? BinaryPrimitives.ReadUInt32LittleEndian(span) : new PayloadReader(span).ReadUInt48();
+                if (_tables.TryGetValue(tableId, out var known) && known.Body.Span.SequenceEqual(span))
+                    return new TableMapEvent { TableId = tableId, Flags = known.Flags, Database = known.Database, Table = known.Table, Columns = known.Columns, Body = known.Body };
+                var map = TableMapEvent.Parse(span, postHeader);
+                map.Body = span.ToArray();
                 _tables[map.TableId] = map;
                 return map;
             }
@@ -143,9 +150,9 @@ public sealed class BinlogEventDecoder
                 return new HeartbeatEvent { LogFileName = Encoding.UTF8.GetString(span) };
             case BinlogEventType.RowsQuery:
                 // One length byte (unreliable: the text may be longer than 255) then the text to the end.
-                return new RowsQueryEvent { Query = span.Length > 0 ? Encoding.UTF8.GetString(span[1..]) : "" };
+                return new RowsQueryEvent(body.Length > 0 ? body[1..] : body);
             case BinlogEventType.MariaDbAnnotateRows:
-                return new AnnotateRowsEvent { Query = Encoding.UTF8.GetString(span) };
+                return new AnnotateRowsEvent(body);
             case BinlogEventType.MariaDbBinlogCheckpoint:
             {
                 var reader = new PayloadReader(span);

@@ -38,10 +38,14 @@ public sealed class QueryEvent : BinlogEvent
         var statusLength = postHeaderLength >= 13 ? reader.ReadUInt16() : 0;
         reader.Seek(postHeaderLength);
         var status = reader.ReadBytes(statusLength);
-        var db = Encoding.UTF8.GetString(reader.ReadBytes(dbLength));
+        var dbBytes = reader.ReadBytes(dbLength);
+        var db = dbBytes.Length == 0 ? "" : Encoding.UTF8.GetString(dbBytes);
         reader.ReadByte(); // NUL after the database name
         var queryBytes = reader.ReadToEnd();
-        var query = compressed ? Encoding.UTF8.GetString(MariaDbCompression.Decompress(queryBytes)) : Encoding.UTF8.GetString(queryBytes);
+        var query = compressed ? Encoding.UTF8.GetString(MariaDbCompression.Decompress(queryBytes))
+            : queryBytes.SequenceEqual("BEGIN"u8) ? "BEGIN" // one per transaction: no new string each time
+            : queryBytes.SequenceEqual("COMMIT"u8) ? "COMMIT"
+            : Encoding.UTF8.GetString(queryBytes);
 
         uint? flags2 = null;
         ulong? sqlMode = null, xid = null;

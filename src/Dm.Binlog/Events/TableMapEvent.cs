@@ -17,6 +17,9 @@ public sealed class TableMapEvent : BinlogEvent
     public string Table { get; init; } = "";
     public ColumnDefinition[] Columns { get; init; } = [];
 
+    /// <summary>The event body as read, to recognise the same map when a later transaction repeats it.</summary>
+    internal ReadOnlyMemory<byte> Body { get; set; }
+
     /// <summary>Whether the optional metadata named the columns (binlog_row_metadata=FULL).</summary>
     public bool HasColumnNames => Columns.Length > 0 && Columns[0].Name != null;
 

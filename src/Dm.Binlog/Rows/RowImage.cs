@@ -13,9 +13,11 @@ public sealed class RowImage
     private readonly ColumnDefinition[] _columns;
     private readonly ReadOnlyMemory<byte> _data;
     private readonly int[] _offsets;
+    private readonly bool[]? _partialJson;
 
-    internal RowImage(Events.RowsEvent owner, ColumnDefinition[] columns, ReadOnlyMemory<byte> data, int[] offsets)
+    internal RowImage(Events.RowsEvent owner, ColumnDefinition[] columns, ReadOnlyMemory<byte> data, int[] offsets, bool[]? partialJson = null)
     {
+        _partialJson = partialJson;
         _owner = owner;
         _columns = columns;
         _data = data;
@@ -40,7 +42,13 @@ public sealed class RowImage
         return span[..RowValueDecoder.ValueLength(_columns[index], span)];
     }
 
-    /// <summary>The decoded value (types per <see cref="RowValueDecoder.Decode"/>); null for SQL NULL.</summary>
+    /// <summary>Whether a JSON column holds a list of <see cref="Json.JsonDiff"/> (MySQL partial JSON update) instead of a document.</summary>
+    public bool IsJsonDiff(int index) => _partialJson != null && _partialJson[index];
+
+    /// <summary>
+    /// The decoded value (types per <see cref="RowValueDecoder.Decode"/>; a JSON column with
+    /// <see cref="IsJsonDiff"/> gives IReadOnlyList&lt;JsonDiff&gt;); null for SQL NULL.
+    /// </summary>
     public object? GetValue(int index)
     {
         var offset = OffsetOf(index);
@@ -49,6 +57,7 @@ public sealed class RowImage
         var column = _columns[index];
         try
         {
+            if (IsJsonDiff(index)) return Json.JsonDiff.DecodeVector(span);
             return RowValueDecoder.Decode(column, span[..RowValueDecoder.ValueLength(column, span)]);
         }
         catch (Exception e) when (e is BinlogFormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException)

@@ -31,7 +31,9 @@ internal static class RowsParser
                     after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter!);
                     break;
                 case RowsEventKind.PartialUpdate:
-                    throw Error(rows, at, "PARTIAL_UPDATE_ROWS images are read with Json.JsonPartialUpdate, not as plain rows");
+                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent);
+                    after = ReadPartialImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter!);
+                    break;
             }
             result.Add(new RowChange(before, after));
         }
@@ -48,6 +50,7 @@ internal static class RowsParser
         {
             Locate(rows, table, data, ref at, rows.ColumnsPresent, offsets);
             if (rows.Kind is RowsEventKind.Update) Locate(rows, table, data, ref at, rows.ColumnsPresentAfter!, offsets);
+            if (rows.Kind is RowsEventKind.PartialUpdate) ReadPartialImage(rows, table, rows.RowData, data, ref at, rows.ColumnsPresentAfter!);
             count++;
         }
         return count;
@@ -60,8 +63,43 @@ internal static class RowsParser
         return new RowImage(rows, table, memory, offsets);
     }
 
+    /// <summary>
+    /// The after image of PARTIAL_UPDATE_ROWS (MySQL source: sql/rpl_record.cc, pack_row/unpack_row): a packed
+    /// value_options; with PARTIAL_JSON_UPDATES (1), one bit per JSON column of the image saying it holds a diff vector.
+    /// </summary>
+    private static RowImage ReadPartialImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, byte[] present)
+    {
+        var reader = new Protocol.PayloadReader(data[at..]);
+        ulong options;
+        try
+        {
+            options = reader.ReadLengthEncodedInteger();
+        }
+        catch (BinlogFormatException e)
+        {
+            throw Error(rows, at, e.Message, e);
+        }
+        at += reader.Offset;
+        bool[]? partial = null;
+        if ((options & 1) != 0)
+        {
+            var jsonColumns = new List<int>();
+            for (var i = 0; i < table.Length; i++)
+                if (table[i].Type == ColumnType.Json && (present[i >> 3] & (1 << (i & 7))) != 0) jsonColumns.Add(i);
+            var bytes = (jsonColumns.Count + 7) / 8;
+            if (at + bytes > data.Length) throw Error(rows, at, "partial-JSON bitmap is cut off");
+            partial = new bool[table.Length];
+            for (var k = 0; k < jsonColumns.Count; k++)
+                partial[jsonColumns[k]] = (data[at + (k >> 3)] & (1 << (k & 7))) != 0;
+            at += bytes;
+        }
+        var offsets = new int[table.Length];
+        Locate(rows, table, data, ref at, present, offsets, partial);
+        return new RowImage(rows, table, memory, offsets, partial);
+    }
+
     /// <summary>Fills the start offset of every column (or Absent/NullValue) and advances past the image.</summary>
-    internal static void Locate(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, byte[] present, Span<int> offsets)
+    internal static void Locate(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, byte[] present, Span<int> offsets, bool[]? partialJson = null)
     {
         var presentCount = 0;
         foreach (var b in present) presentCount += BitOperations.PopCount(b);
@@ -88,7 +126,9 @@ internal static class RowsParser
             int length;
             try
             {
-                length = RowValueDecoder.ValueLength(table[i], data[at..]);
+                length = partialJson != null && partialJson[i]
+                    ? 4 + (int)Math.Min(int.MaxValue - 4, new Protocol.PayloadReader(data[at..]).ReadUInt32())
+                    : RowValueDecoder.ValueLength(table[i], data[at..]);
             }
             catch (BinlogFormatException e)
             {
