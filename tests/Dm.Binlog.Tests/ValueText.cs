@@ -23,7 +23,7 @@ internal static class ValueText
     };
 
     private static int Fsp(ColumnDefinition column) =>
-        column.Type is ColumnType.Time2 or ColumnType.DateTime2 or ColumnType.Timestamp2 ? column.Metadata : 0;
+        column.Type is ColumnType.Time2 or ColumnType.DateTime2 or ColumnType.Timestamp2 ? column.Metadata : column.LegacyFractionalDigits ?? 0;
 
     private static string Time(TimeSpan t, int fsp)
     {

@@ -33,6 +33,13 @@ public sealed class ColumnDefinition
     public int? GeometryType { get; internal set; }
     public bool IsPrimaryKey { get; internal set; }
 
+    /// <summary>
+    /// Fractional digits of a MariaDB pre-5.6-format TIME/DATETIME/TIMESTAMP column (created with
+    /// mysql56_temporal_format=OFF). MariaDB does not log this precision, so the reader must set it from
+    /// the table's schema (information_schema DATETIME_PRECISION) before reading rows; unset means 0.
+    /// </summary>
+    public int? LegacyFractionalDigits { get; set; }
+
     /// <summary>The decoded length in bytes of CHAR/VARCHAR/BINARY (max bytes, not characters).</summary>
     public int MaxLength { get; init; }
 

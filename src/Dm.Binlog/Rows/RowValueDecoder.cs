@@ -12,6 +12,11 @@ public static class RowValueDecoder
 {
     private static readonly int[] DigitsToBytes = [0, 1, 1, 2, 2, 3, 3, 4, 4, 4];
 
+    // MariaDB's pre-5.6 "hires" temporal widths by precision (sql/field.cc, Field_time_hires/Field_datetime_hires).
+    private static readonly int[] TimeHiresBytes = [3, 4, 4, 5, 5, 5, 6];
+    private static readonly int[] DateTimeHiresBytes = [5, 6, 6, 7, 7, 7, 8];
+    private static readonly long[] PowersOf10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
+
     /// <summary>Bytes the value of <paramref name="column"/> occupies at the start of <paramref name="data"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ValueLength(ColumnDefinition column, ReadOnlySpan<byte> data)
@@ -27,10 +32,10 @@ public static class RowValueDecoder
             case ColumnType.Double: return 8;
             case ColumnType.Year: return 1;
             case ColumnType.Date:
-            case ColumnType.NewDate:
-            case ColumnType.Time: return 3;
-            case ColumnType.Timestamp: return 4;
-            case ColumnType.DateTime: return 8;
+            case ColumnType.NewDate: return 3;
+            case ColumnType.Time: return column.LegacyFractionalDigits is > 0 and <= 6 and var t ? TimeHiresBytes[t] : 3;
+            case ColumnType.Timestamp: return 4 + ((column.LegacyFractionalDigits ?? 0) + 1) / 2;
+            case ColumnType.DateTime: return column.LegacyFractionalDigits is > 0 and <= 6 and var d ? DateTimeHiresBytes[d] : 8;
             case ColumnType.Timestamp2: return 4 + (column.Metadata + 1) / 2;
             case ColumnType.DateTime2: return 5 + (column.Metadata + 1) / 2;
             case ColumnType.Time2: return 3 + (column.Metadata + 1) / 2;
@@ -121,7 +126,27 @@ public static class RowValueDecoder
                 var v = value[0] | value[1] << 8 | value[2] << 16;
                 return new MySqlDateTime(v >> 9, (v >> 5) & 15, v & 31, 0, 0, 0, 0);
             }
+            case ColumnType.Timestamp when column.LegacyFractionalDigits is > 0 and <= 6 and var fsp:
+                // MariaDB hires: big-endian seconds, then the fraction in units of 10^-fsp.
+                return MySqlDateTime.FromUnixTime(BinaryPrimitives.ReadUInt32BigEndian(value),
+                    (int)((long)ReadBigEndian(value[4..]) * PowersOf10[6 - fsp]));
             case ColumnType.Timestamp: return MySqlDateTime.FromUnixTime(BinaryPrimitives.ReadUInt32LittleEndian(value), 0);
+            case ColumnType.DateTime when column.LegacyFractionalDigits is > 0 and <= 6 and var fsp:
+            {
+                // MariaDB hires: big-endian count of 10^-fsp seconds of ((((year*13+month)*32+day)*24+hour)*60+minute)*60+second.
+                var micro = (long)ReadBigEndian(value) * PowersOf10[6 - fsp];
+                var seconds = micro / 1000000;
+                var (second, minute, hour) = ((int)(seconds % 60), (int)(seconds / 60 % 60), (int)(seconds / 3600 % 24));
+                var days = seconds / 86400;
+                return new MySqlDateTime((int)(days / 32 / 13), (int)(days / 32 % 13), (int)(days % 32), hour, minute, second, (int)(micro % 1000000));
+            }
+            case ColumnType.Time when column.LegacyFractionalDigits is > 0 and <= 6 and var fsp:
+            {
+                // MariaDB hires: big-endian count of 10^-fsp seconds, offset so that -838:59:59 is above zero.
+                var zero = 3020400L * PowersOf10[fsp];
+                var units = (long)ReadBigEndian(value) - zero;
+                return new TimeSpan(units * PowersOf10[6 - fsp] * 10);
+            }
             case ColumnType.Timestamp2:
                 return MySqlDateTime.FromUnixTime(BinaryPrimitives.ReadUInt32BigEndian(value), ReadFraction(value[4..], column.Metadata));
             case ColumnType.DateTime:
