@@ -12,11 +12,15 @@ public sealed class RowImage
     private readonly Events.RowsEvent _owner;
     private readonly ColumnDefinition[] _columns;
     private readonly ReadOnlyMemory<byte> _data;
-    private readonly int[] _offsets;
+    private readonly int[] _offsets; // shared by the images of one event; this image's columns start at _start
+    private readonly int _start;
+    private readonly int _count;
     private readonly bool[]? _partialJson;
 
-    internal RowImage(Events.RowsEvent owner, ColumnDefinition[] columns, ReadOnlyMemory<byte> data, int[] offsets, bool[]? partialJson = null)
+    internal RowImage(Events.RowsEvent owner, ColumnDefinition[] columns, ReadOnlyMemory<byte> data, int[] offsets, int start, bool[]? partialJson = null)
     {
+        _start = start;
+        _count = columns.Length;
         _partialJson = partialJson;
         _owner = owner;
         _columns = columns;
@@ -24,14 +28,14 @@ public sealed class RowImage
         _offsets = offsets;
     }
 
-    public int ColumnCount => _offsets.Length;
+    public int ColumnCount => _count;
 
     public ColumnDefinition Column(int index) => _columns[index];
 
     /// <summary>Whether the image holds this column (always true for FULL row images).</summary>
-    public bool IsPresent(int index) => _offsets[index] != Absent;
+    public bool IsPresent(int index) => _offsets[_start + Check(index)] != Absent;
 
-    public bool IsNull(int index) => _offsets[index] == NullValue;
+    public bool IsNull(int index) => _offsets[_start + Check(index)] == NullValue;
 
     /// <summary>The value's bytes as logged (with any length prefix); empty for NULL.</summary>
     public ReadOnlySpan<byte> GetRawValue(int index)
@@ -72,15 +76,17 @@ public sealed class RowImage
     /// <summary>All values; absent columns read as null (check <see cref="IsPresent"/> to tell them apart).</summary>
     public object?[] ToArray()
     {
-        var values = new object?[_offsets.Length];
+        var values = new object?[_count];
         for (var i = 0; i < values.Length; i++)
-            if (_offsets[i] >= 0) values[i] = GetValue(i);
+            if (_offsets[_start + i] >= 0) values[i] = GetValue(i);
         return values;
     }
 
+    private int Check(int index) => (uint)index < (uint)_count ? index : throw new ArgumentOutOfRangeException(nameof(index), $"column {index} of {_count}");
+
     private int OffsetOf(int index)
     {
-        var offset = _offsets[index];
+        var offset = _offsets[_start + Check(index)];
         if (offset == Absent)
             throw new InvalidOperationException($"column {_columns[index]} is not in this row image (binlog_row_image is not FULL)");
         return offset;

@@ -15,23 +15,24 @@ internal static class RowsParser
         var result = new List<RowChange>();
         var memory = rows.RowData;
         var at = 0;
+        var offsets = new OffsetBlock(table.Length);
         while (at < data.Length)
         {
             RowImage? before = null, after = null;
             switch (rows.Kind)
             {
                 case RowsEventKind.Write:
-                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent);
+                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent, ref offsets);
                     break;
                 case RowsEventKind.Delete:
-                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent);
+                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent, ref offsets);
                     break;
                 case RowsEventKind.Update:
-                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent);
-                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter!);
+                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent, ref offsets);
+                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter!, ref offsets);
                     break;
                 case RowsEventKind.PartialUpdate:
-                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent);
+                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent, ref offsets);
                     after = ReadPartialImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter!);
                     break;
             }
@@ -56,11 +57,30 @@ internal static class RowsParser
         return count;
     }
 
-    private static RowImage ReadImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, byte[] present)
+    /// <summary>Column offsets of many images in one array (fewer allocations on the hot path).</summary>
+    private struct OffsetBlock(int columns)
     {
-        var offsets = new int[table.Length];
-        Locate(rows, table, data, ref at, present, offsets);
-        return new RowImage(rows, table, memory, offsets);
+        private int[] _array = new int[Math.Max(columns, Math.Min(columns * 16, 4096))];
+        private int _used;
+
+        public (int[] Array, int Start) Next()
+        {
+            if (_used + columns > _array.Length)
+            {
+                _array = new int[_array.Length];
+                _used = 0;
+            }
+            var start = _used;
+            _used += columns;
+            return (_array, start);
+        }
+    }
+
+    private static RowImage ReadImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, byte[] present, ref OffsetBlock block)
+    {
+        var (array, start) = block.Next();
+        Locate(rows, table, data, ref at, present, array.AsSpan(start, table.Length));
+        return new RowImage(rows, table, memory, array, start);
     }
 
     /// <summary>
@@ -95,7 +115,7 @@ internal static class RowsParser
         }
         var offsets = new int[table.Length];
         Locate(rows, table, data, ref at, present, offsets, partial);
-        return new RowImage(rows, table, memory, offsets, partial);
+        return new RowImage(rows, table, memory, offsets, 0, partial);
     }
 
     /// <summary>Fills the start offset of every column (or Absent/NullValue) and advances past the image.</summary>
