@@ -159,6 +159,28 @@ public sealed class ReplicationClientTests(MariaDbFixture fixture)
     }
 
     [Fact]
+    public async Task FileReaderEventsStayValidAfterLaterChunksAreRead()
+    {
+        // More than one 1 MiB read chunk of rows, decoded only after the whole file was read.
+        await Server.ExecuteAsync("SET GLOBAL binlog_row_metadata = 'FULL'");
+        var table = await CreateTableAsync("file_chunks");
+        await Server.ExecuteAsync($"ALTER TABLE {table} MODIFY v MEDIUMTEXT");
+        await Server.ExecuteAsync("FLUSH BINARY LOGS");
+        var start = await BinlogReading.CurrentPositionAsync(Server);
+        for (var i = 1; i <= 30; i++) await Server.ExecuteAsync($"INSERT INTO {table} VALUES ({i}, REPEAT(CHAR(64 + {i % 26}), 100000))");
+        await Server.ExecuteAsync("FLUSH BINARY LOGS");
+        var events = new List<BinlogEvent>();
+        await foreach (var ev in new BinlogFileReader(Path.Combine(Server.BinlogDirectory, start.FileName)).ReadEventsAsync()) events.Add(ev);
+        var values = events.OfType<RowsEvent>().Where(r => r.Table?.Table == "file_chunks").SelectMany(r => r.Rows).Select(r => r.After!.ToArray()).ToList();
+        Assert.Equal(30, values.Count);
+        for (var i = 1; i <= 30; i++)
+        {
+            Assert.Equal((long)i, values[i - 1][0]);
+            Assert.True(new string((char)(64 + i % 26), 100000).Equals(values[i - 1][1]), $"row {i} holds other bytes");
+        }
+    }
+
+    [Fact]
     public async Task AuthenticatesWithEd25519AndNativePassword()
     {
         if (await Server.ScalarAsync("SELECT COUNT(*) FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'ed25519'") is long and 0)

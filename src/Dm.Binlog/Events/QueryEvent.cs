@@ -28,6 +28,18 @@ public sealed class QueryEvent : BinlogEvent
     public ulong? Xid { get; init; }
     public IReadOnlyList<string>? UpdatedDatabases { get; init; }
 
+    [ThreadStatic] private static (byte[] Bytes, string Text)? _lastDatabase;
+
+    /// <summary>The default database repeats in every BEGIN: keep the last name instead of a new string each time.</summary>
+    private static string DatabaseName(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == 0) return "";
+        if (_lastDatabase is { } last && bytes.SequenceEqual(last.Bytes)) return last.Text;
+        var text = Encoding.UTF8.GetString(bytes);
+        _lastDatabase = (bytes.ToArray(), text);
+        return text;
+    }
+
     internal static QueryEvent Parse(ReadOnlySpan<byte> body, int postHeaderLength, bool compressed)
     {
         var reader = new PayloadReader(body);
@@ -39,7 +51,7 @@ public sealed class QueryEvent : BinlogEvent
         reader.Seek(postHeaderLength);
         var status = reader.ReadBytes(statusLength);
         var dbBytes = reader.ReadBytes(dbLength);
-        var db = dbBytes.Length == 0 ? "" : Encoding.UTF8.GetString(dbBytes);
+        var db = DatabaseName(dbBytes);
         reader.ReadByte(); // NUL after the database name
         var queryBytes = reader.ReadToEnd();
         var query = compressed ? Encoding.UTF8.GetString(MariaDbCompression.Decompress(queryBytes))

@@ -14,7 +14,7 @@ public sealed class RowsEvent : BinlogEvent
     private IReadOnlyList<RowChange>? _rows;
 
     internal RowsEvent(RowsEventKind kind, ulong tableId, ushort flags, TableMapEvent? table, int columnCount,
-        byte[] columnsPresent, byte[]? columnsPresentAfter, ReadOnlyMemory<byte> rowData, string where)
+        ReadOnlyMemory<byte> columnsPresent, ReadOnlyMemory<byte> columnsPresentAfter, ReadOnlyMemory<byte> rowData, string where)
     {
         Kind = kind;
         TableId = tableId;
@@ -35,8 +35,11 @@ public sealed class RowsEvent : BinlogEvent
     public TableMapEvent? Table { get; }
 
     public int ColumnCount { get; }
-    public byte[] ColumnsPresent { get; }
-    public byte[]? ColumnsPresentAfter { get; }
+    /// <summary>Bitmap of the columns in the (before) images, bit i for column i.</summary>
+    public ReadOnlyMemory<byte> ColumnsPresent { get; }
+
+    /// <summary>Bitmap of the columns in the after images of updates (empty otherwise).</summary>
+    public ReadOnlyMemory<byte> ColumnsPresentAfter { get; }
 
     /// <summary>STMT_END_F: the last rows event of its statement.</summary>
     public bool IsStatementEnd => (Flags & 1) != 0;
@@ -81,8 +84,14 @@ public sealed class RowsEvent : BinlogEvent
         if (width > 4096) throw new BinlogFormatException($"rows event claims {width} columns");
         var columnCount = (int)width;
         var bitmapLength = (columnCount + 7) / 8;
-        var present = reader.ReadBytes(bitmapLength).ToArray();
-        var presentAfter = kind is RowsEventKind.Update or RowsEventKind.PartialUpdate ? reader.ReadBytes(bitmapLength).ToArray() : null;
+        var present = body.Slice(reader.Offset, bitmapLength);
+        reader.Skip(bitmapLength);
+        var presentAfter = ReadOnlyMemory<byte>.Empty;
+        if (kind is RowsEventKind.Update or RowsEventKind.PartialUpdate)
+        {
+            presentAfter = body.Slice(reader.Offset, bitmapLength);
+            reader.Skip(bitmapLength);
+        }
         var rowData = body[reader.Offset..];
         if (type is >= BinlogEventType.MariaDbWriteRowsCompressedV1 and <= BinlogEventType.MariaDbDeleteRowsCompressed)
             rowData = MariaDbCompression.Decompress(rowData.Span);

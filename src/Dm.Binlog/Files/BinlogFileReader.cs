@@ -36,7 +36,7 @@ public sealed class BinlogFileReader
     {
         await using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         var fileName = Path.GetFileName(_path);
-        var chunk = new byte[ChunkSize];
+        var chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
         var filled = await FillAsync(stream, chunk, 0, cancellationToken);
         if (filled < 4 || !chunk.AsSpan(0, 4).SequenceEqual(Magic))
             throw new BinlogFormatException($"{fileName} is not a binlog file (no FE 62 69 6E magic)") { LogFile = fileName, Position = 0 };
@@ -62,6 +62,8 @@ public sealed class BinlogFileReader
             var available = filled - at;
             if (available == 0)
             {
+                // A fresh chunk: events already handed out (rows decode lazily) still reference the old one.
+                chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
                 filled = await FillAsync(stream, chunk, 0, cancellationToken);
                 at = 0;
                 if (filled == 0) yield break;
@@ -74,7 +76,7 @@ public sealed class BinlogFileReader
                     throw new BinlogFormatException($"event at {fileName}:{filePosition} claims {need} bytes, less than a header")
                         { LogFile = fileName, Position = filePosition, EventType = (BinlogEventType)chunk[at + 4] };
                 // Move the partial event into a fresh chunk (old chunks stay valid for events handed out).
-                var fresh = new byte[Math.Max(ChunkSize, need)];
+                var fresh = GC.AllocateUninitializedArray<byte>(Math.Max(ChunkSize, need));
                 chunk.AsSpan(at, available).CopyTo(fresh);
                 chunk = fresh;
                 at = 0;

@@ -13,7 +13,7 @@ internal sealed class PacketStream
     private const int ChunkSize = 64 * 1024;
 
     private Stream _stream;
-    private byte[] _chunk = new byte[ChunkSize];
+    private byte[] _chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
     private int _start;
     private int _end;
 
@@ -72,7 +72,7 @@ internal sealed class PacketStream
         if (_chunk.Length - _start < count)
         {
             // Move the unread tail into a fresh chunk: the old one may still be referenced by payloads handed out.
-            var fresh = new byte[Math.Max(ChunkSize, count)];
+            var fresh = GC.AllocateUninitializedArray<byte>(Math.Max(ChunkSize, count));
             _chunk.AsSpan(_start, _end - _start).CopyTo(fresh);
             _end -= _start;
             _start = 0;

@@ -22,18 +22,18 @@ internal static class RowsParser
             switch (rows.Kind)
             {
                 case RowsEventKind.Write:
-                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent, ref offsets);
+                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
                     break;
                 case RowsEventKind.Delete:
-                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent, ref offsets);
+                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
                     break;
                 case RowsEventKind.Update:
-                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent, ref offsets);
-                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter!, ref offsets);
+                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
+                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter.Span, ref offsets);
                     break;
                 case RowsEventKind.PartialUpdate:
-                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent, ref offsets);
-                    after = ReadPartialImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter!);
+                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
+                    after = ReadPartialImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter.Span);
                     break;
             }
             result.Add(new RowChange(before, after));
@@ -49,9 +49,9 @@ internal static class RowsParser
         Span<int> offsets = rows.ColumnCount <= 256 ? stackalloc int[rows.ColumnCount] : new int[rows.ColumnCount];
         while (at < data.Length)
         {
-            Locate(rows, table, data, ref at, rows.ColumnsPresent, offsets);
-            if (rows.Kind is RowsEventKind.Update) Locate(rows, table, data, ref at, rows.ColumnsPresentAfter!, offsets);
-            if (rows.Kind is RowsEventKind.PartialUpdate) ReadPartialImage(rows, table, rows.RowData, data, ref at, rows.ColumnsPresentAfter!);
+            Locate(rows, table, data, ref at, rows.ColumnsPresent.Span, offsets);
+            if (rows.Kind is RowsEventKind.Update) Locate(rows, table, data, ref at, rows.ColumnsPresentAfter.Span, offsets);
+            if (rows.Kind is RowsEventKind.PartialUpdate) ReadPartialImage(rows, table, rows.RowData, data, ref at, rows.ColumnsPresentAfter.Span);
             count++;
         }
         return count;
@@ -76,7 +76,7 @@ internal static class RowsParser
         }
     }
 
-    private static RowImage ReadImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, byte[] present, ref OffsetBlock block)
+    private static RowImage ReadImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present, ref OffsetBlock block)
     {
         var (array, start) = block.Next();
         Locate(rows, table, data, ref at, present, array.AsSpan(start, table.Length));
@@ -87,7 +87,7 @@ internal static class RowsParser
     /// The after image of PARTIAL_UPDATE_ROWS (MySQL source: sql/rpl_record.cc, pack_row/unpack_row): a packed
     /// value_options; with PARTIAL_JSON_UPDATES (1), one bit per JSON column of the image saying it holds a diff vector.
     /// </summary>
-    private static RowImage ReadPartialImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, byte[] present)
+    private static RowImage ReadPartialImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
     {
         var reader = new Protocol.PayloadReader(data[at..]);
         ulong options;
@@ -119,7 +119,7 @@ internal static class RowsParser
     }
 
     /// <summary>Fills the start offset of every column (or Absent/NullValue) and advances past the image.</summary>
-    internal static void Locate(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, byte[] present, Span<int> offsets, bool[]? partialJson = null)
+    internal static void Locate(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present, Span<int> offsets, bool[]? partialJson = null)
     {
         var presentCount = 0;
         foreach (var b in present) presentCount += BitOperations.PopCount(b);
