@@ -231,6 +231,48 @@ public sealed class ReplicationClientTests(MariaDbFixture fixture)
     }
 
     [Fact]
+    public async Task StatementEventsCarryTheirSessionState()
+    {
+        await Server.ExecuteAsync("CREATE DATABASE IF NOT EXISTS dm_binlog_test");
+        await Server.ExecuteAsync("DROP TABLE IF EXISTS dm_binlog_test.stmt");
+        await Server.ExecuteAsync("CREATE TABLE dm_binlog_test.stmt (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20), r DOUBLE)");
+        var start = await BinlogReading.CurrentPositionAsync(Server);
+        await using (var connection = await Server.OpenAsync("dm_binlog_test"))
+        {
+            foreach (var sql in new[]
+            {
+                "SET SESSION binlog_format = 'STATEMENT', SESSION sql_mode = 'ANSI_QUOTES', @who = 'übung'",
+                "INSERT INTO stmt (v, r) VALUES (@who, RAND())",
+            })
+            {
+                await using var command = new MySqlCommand(sql, connection);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+        var events = await BinlogReading.ReadToEndAsync(Server, start);
+        var userVar = Assert.Single(events.OfType<UserVarEvent>());
+        Assert.Equal("who", userVar.Name);
+        Assert.Equal("übung", System.Text.Encoding.UTF8.GetString(userVar.Value));
+        Assert.Single(events.OfType<RandEvent>());
+        var insertId = Assert.Single(events.OfType<IntVarEvent>());
+        Assert.Equal(2, insertId.VariableType); // INSERT_ID
+        Assert.Equal(1UL, insertId.Value);
+        var insert = events.OfType<QueryEvent>().Single(q => q.Query.StartsWith("INSERT INTO stmt", StringComparison.Ordinal));
+        Assert.Equal("dm_binlog_test", insert.DefaultDatabase);
+        Assert.Equal(4UL, insert.SqlMode & 4); // MODE_ANSI_QUOTES
+        Assert.Equal((ushort)45, insert.ClientCharset); // utf8mb4_general_ci from the handshake
+    }
+
+    [Fact]
+    public void UnknownEventTypesAreRawEvents()
+    {
+        var bytes = EventBytes.Build((BinlogEventType)200, [1, 2, 3], checksum: true);
+        var ev = Assert.IsType<RawEvent>(new BinlogEventDecoder { Checksum = ChecksumAlgorithm.Crc32 }.Decode(bytes));
+        Assert.Equal((BinlogEventType)200, ev.EventType);
+        Assert.Equal([1, 2, 3], ev.Body.ToArray());
+    }
+
+    [Fact]
     public async Task ChecksumsAreVerifiedOnTheWire()
     {
         Assert.Equal("CRC32", await Server.ScalarAsync("SELECT @@global.binlog_checksum"));
