@@ -26,7 +26,7 @@ var totalBytes = files.Sum(f => new FileInfo(f).Length);
 Result best = default;
 for (var round = 0; round < rounds; round++)
 {
-    var result = await DecodeAsync(files, mode);
+    var result = Decode(files, mode);
     Console.Error.WriteLine($"round {round + 1}: {result.Seconds:F3} s wall, {result.CpuSeconds:F3} s CPU");
     if (round == 0 || result.CpuSeconds < best.CpuSeconds) best = result;
 }
@@ -41,7 +41,7 @@ return 0;
 
 // Modes: "events" decodes events only, "rows" also locates every column of every row, "values" also
 // decodes every value to its .NET object (the default, what a consumer pays).
-static async Task<Result> DecodeAsync(List<string> files, string mode)
+static Result Decode(List<string> files, string mode)
 {
     long events = 0, rows = 0, values = 0, rowBytes = 0;
     var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
@@ -70,7 +70,7 @@ static async Task<Result> DecodeAsync(List<string> files, string mode)
     {
         var reader = new BinlogFileReader(file);
         reader.Decoder.VerifyChecksum = Environment.GetEnvironmentVariable("BENCH_NO_CRC") != "1";
-        await foreach (var ev in reader.ReadEventsAsync())
+        foreach (var ev in reader.ReadEvents())
         {
             events++;
             if (ev is not RowsEvent rowsEvent) continue;

@@ -34,10 +34,18 @@ public sealed class BinlogFileReader
     /// </summary>
     public async IAsyncEnumerable<BinlogEvent> ReadEventsAsync(long startPosition = 4, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // Local file reads complete at once; the synchronous reader avoids an async step per event.
+        await Task.Yield();
+        foreach (var ev in ReadEvents(startPosition, cancellationToken)) yield return ev;
+    }
+
+    /// <summary>The same as <see cref="ReadEventsAsync"/>, synchronously (the fastest way through a whole file).</summary>
+    public IEnumerable<BinlogEvent> ReadEvents(long startPosition = 4, CancellationToken cancellationToken = default)
+    {
+        using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
         var fileName = Path.GetFileName(_path);
         var chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
-        var filled = await FillAsync(stream, chunk, 0, cancellationToken);
+        var filled = Fill(stream, chunk, 0, cancellationToken);
         if (filled < 4 || !chunk.AsSpan(0, 4).SequenceEqual(Magic))
             throw new BinlogFormatException($"{fileName} is not a binlog file (no FE 62 69 6E magic)") { LogFile = fileName, Position = 0 };
         var at = 4; // offset of the next event in chunk
@@ -52,7 +60,7 @@ public sealed class BinlogFileReader
                     _decoder.Decode(chunk.AsMemory(at, size), 4);
             }
             stream.Seek(startPosition, SeekOrigin.Begin);
-            filled = await FillAsync(stream, chunk, 0, cancellationToken);
+            filled = Fill(stream, chunk, 0, cancellationToken);
             at = 0;
             filePosition = startPosition;
         }
@@ -64,7 +72,7 @@ public sealed class BinlogFileReader
             {
                 // A fresh chunk: events already handed out (rows decode lazily) still reference the old one.
                 chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
-                filled = await FillAsync(stream, chunk, 0, cancellationToken);
+                filled = Fill(stream, chunk, 0, cancellationToken);
                 at = 0;
                 if (filled == 0) yield break;
                 continue;
@@ -80,7 +88,7 @@ public sealed class BinlogFileReader
                 chunk.AsSpan(at, available).CopyTo(fresh);
                 chunk = fresh;
                 at = 0;
-                filled = available + await FillAsync(stream, chunk, available, cancellationToken);
+                filled = available + Fill(stream, chunk, available, cancellationToken);
                 if (filled < need)
                 {
                     var type = filled >= 5 ? (BinlogEventType?)chunk[4] : null;
@@ -99,12 +107,13 @@ public sealed class BinlogFileReader
         }
     }
 
-    private static async ValueTask<int> FillAsync(Stream stream, byte[] buffer, int offset, CancellationToken cancellationToken)
+    private static int Fill(Stream stream, byte[] buffer, int offset, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var total = offset;
         while (total < buffer.Length)
         {
-            var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken);
+            var read = stream.Read(buffer.AsSpan(total));
             if (read == 0) break;
             total += read;
         }
