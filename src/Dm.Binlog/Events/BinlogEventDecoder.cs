@@ -129,9 +129,9 @@ public sealed class BinlogEventDecoder
             case >= BinlogEventType.WriteRowsV1 and <= BinlogEventType.DeleteRowsV1:
             case >= BinlogEventType.WriteRowsV2 and <= BinlogEventType.DeleteRowsV2:
             case >= BinlogEventType.MariaDbWriteRowsCompressedV1 and <= BinlogEventType.MariaDbDeleteRowsCompressed:
-                return RowsEvent.Parse(type, body, Format.PostHeaderLength(type), GetTable, Where(position));
+                return RowsEvent.Parse(type, body, Format.PostHeaderLength(type), GetTable, LogFile, position);
             case BinlogEventType.PartialUpdateRows:
-                return RowsEvent.Parse(type, body, Format.PostHeaderLength(type), GetTable, Where(position));
+                return RowsEvent.Parse(type, body, Format.PostHeaderLength(type), GetTable, LogFile, position);
             case BinlogEventType.IntVar:
             {
                 var reader = new PayloadReader(span);

@@ -14,7 +14,7 @@ public sealed class RowsEvent : BinlogEvent
     private IReadOnlyList<RowChange>? _rows;
 
     internal RowsEvent(RowsEventKind kind, ulong tableId, ushort flags, TableMapEvent? table, int columnCount,
-        ReadOnlyMemory<byte> columnsPresent, ReadOnlyMemory<byte> columnsPresentAfter, ReadOnlyMemory<byte> rowData, string where)
+        ReadOnlyMemory<byte> columnsPresent, ReadOnlyMemory<byte> columnsPresentAfter, ReadOnlyMemory<byte> rowData, string? logFile, long position)
     {
         Kind = kind;
         TableId = tableId;
@@ -24,7 +24,8 @@ public sealed class RowsEvent : BinlogEvent
         ColumnsPresent = columnsPresent;
         ColumnsPresentAfter = columnsPresentAfter;
         _rowData = rowData;
-        Where = where;
+        _logFile = logFile;
+        _position = position;
     }
 
     public RowsEventKind Kind { get; }
@@ -47,7 +48,11 @@ public sealed class RowsEvent : BinlogEvent
     /// <summary>The undecoded row images.</summary>
     public ReadOnlyMemory<byte> RowData => _rowData;
 
-    internal string Where { get; }
+    private readonly string? _logFile;
+    private readonly long _position;
+
+    /// <summary>"at file:position" for error messages (built only when needed).</summary>
+    internal string Where => _position >= 0 ? $"at {_logFile ?? "?"}:{_position}" : $"in {_logFile ?? "?"}";
 
     public IReadOnlyList<RowChange> Rows => _rows ??= RowsParser.Parse(this, _rowData.Span);
 
@@ -55,7 +60,7 @@ public sealed class RowsEvent : BinlogEvent
     public int CountRows() => RowsParser.Count(this, _rowData.Span);
 
     internal static RowsEvent Parse(BinlogEventType type, ReadOnlyMemory<byte> body, int postHeaderLength,
-        Func<ulong, TableMapEvent?> tables, string where)
+        Func<ulong, TableMapEvent?> tables, string? logFile, long position)
     {
         var span = body.Span;
         var reader = new PayloadReader(span);
@@ -98,6 +103,6 @@ public sealed class RowsEvent : BinlogEvent
         var table = tables(tableId);
         if (table != null && table.Columns.Length != columnCount)
             throw new BinlogFormatException($"rows event has {columnCount} columns but TABLE_MAP of {table.Database}.{table.Table} (id {tableId}) has {table.Columns.Length}");
-        return new RowsEvent(kind, tableId, flags, table, columnCount, present, presentAfter, rowData, where);
+        return new RowsEvent(kind, tableId, flags, table, columnCount, present, presentAfter, rowData, logFile, position);
     }
 }
