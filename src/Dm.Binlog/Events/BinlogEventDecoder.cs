@@ -1,0 +1,282 @@
+using System.Buffers.Binary;
+using System.Text;
+using Dm.Binlog.Gtid;
+using Dm.Binlog.Protocol;
+
+namespace Dm.Binlog.Events;
+
+/// <summary>
+/// Decodes one event at a time (common header, checksum, body) and keeps the state later events need:
+/// the current FORMAT_DESCRIPTION, the checksum algorithm and the TABLE_MAPs by table id.
+/// One decoder serves one stream of events (a replication connection's or a file's).
+/// </summary>
+public sealed class BinlogEventDecoder
+{
+    private readonly Dictionary<ulong, TableMapEvent> _tables = new();
+
+    public FormatDescriptionEvent Format { get; private set; } = FormatDescriptionEvent.Default;
+
+    /// <summary>Checksum of the events that follow; taken from each FORMAT_DESCRIPTION, preset by the client before the first one.</summary>
+    public ChecksumAlgorithm Checksum { get; set; } = ChecksumAlgorithm.Off;
+
+    /// <summary>Verify CRC32 checksums (when the events carry them).</summary>
+    public bool VerifyChecksum { get; set; } = true;
+
+    /// <summary>The binlog file the events come from, for error messages.</summary>
+    public string? LogFile { get; set; }
+
+    /// <summary>Drops the table maps (when moving to another binlog file: ids are only valid within one).</summary>
+    public void ForgetTables() => _tables.Clear();
+
+    /// <summary>The table map for a table id, when seen.</summary>
+    public TableMapEvent? GetTable(ulong tableId) => _tables.GetValueOrDefault(tableId);
+
+    /// <summary>
+    /// Decodes one whole event (header to checksum). <paramref name="position"/> is where it starts in
+    /// <see cref="LogFile"/> (for error messages; -1 when unknown). The returned event may keep slices
+    /// of <paramref name="bytes"/>, which must therefore stay unchanged.
+    /// </summary>
+    public BinlogEvent Decode(ReadOnlyMemory<byte> bytes, long position = -1)
+    {
+        var span = bytes.Span;
+        if (span.Length < BinlogEventHeader.Size)
+            throw Error(null, position, $"event of {span.Length} bytes is shorter than the {BinlogEventHeader.Size}-byte header");
+        var header = BinlogEventHeader.Read(span);
+        if (position < 0 && header.NextPosition >= header.EventSize && !header.IsArtificial && header.NextPosition != 0)
+            position = header.NextPosition - header.EventSize;
+        if (header.EventSize != span.Length)
+            throw Error(header.EventType, position, $"header says {header.EventSize} bytes but the event has {span.Length} (truncated or wrong length)");
+        try
+        {
+            var checksum = header.EventType == BinlogEventType.FormatDescription ? FormatChecksum(span) : Checksum;
+            var bodyEnd = span.Length;
+            if (checksum == ChecksumAlgorithm.Crc32)
+            {
+                if (span.Length < BinlogEventHeader.Size + 4) throw new BinlogFormatException("no room for the CRC32 checksum");
+                bodyEnd -= 4;
+                if (VerifyChecksum)
+                {
+                    var expected = BinaryPrimitives.ReadUInt32LittleEndian(span[bodyEnd..]);
+                    var actual = Crc32.Compute(span[..bodyEnd]);
+                    if (expected != actual) throw new BinlogFormatException($"bad CRC32 checksum: event has 0x{expected:X8}, bytes give 0x{actual:X8}");
+                }
+            }
+            var body = bytes[BinlogEventHeader.Size..bodyEnd];
+            var ev = DecodeBody(header, body, bytes, position);
+            ev.Header = header;
+            return ev;
+        }
+        catch (BinlogFormatException e) when (e.Position == null)
+        {
+            throw Error(header.EventType, position, e.Message, e);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException)
+        {
+            throw Error(header.EventType, position, $"malformed body ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The FORMAT_DESCRIPTION's own checksum: its algorithm byte sits just before the 4 CRC bytes.</summary>
+    private static ChecksumAlgorithm FormatChecksum(ReadOnlySpan<byte> span)
+    {
+        var body = span[BinlogEventHeader.Size..];
+        if (body.Length < 57) throw new BinlogFormatException($"FORMAT_DESCRIPTION body of {body.Length} bytes is too short");
+        var nul = body.Slice(2, 50).IndexOf((byte)0);
+        var version = Encoding.ASCII.GetString(body.Slice(2, nul >= 0 ? nul : 50));
+        if (!FormatDescriptionEvent.SupportsChecksum(version)) return ChecksumAlgorithm.Off;
+        return (ChecksumAlgorithm)span[^5] == ChecksumAlgorithm.Crc32 ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.Off;
+    }
+
+    private BinlogEvent DecodeBody(BinlogEventHeader header, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> whole, long position)
+    {
+        var span = body.Span;
+        var type = header.EventType;
+        switch (type)
+        {
+            case BinlogEventType.FormatDescription:
+            {
+                // Parse with the checksum part included (the span before the CRC was cut above).
+                var withCrc = whole.Span[BinlogEventHeader.Size..];
+                var fde = FormatDescriptionEvent.Parse(withCrc);
+                Format = fde;
+                Checksum = fde.ChecksumAlgorithm == ChecksumAlgorithm.Crc32 ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.Off;
+                // Table maps survive: a replica resuming inside a transaction gets this FORMAT_DESCRIPTION
+                // again but not the TABLE_MAPs before its position. Rotation to a new file forgets them.
+                return fde;
+            }
+            case BinlogEventType.Rotate:
+                return RotateEvent.Parse(span, Format.PostHeaderLength(type));
+            case BinlogEventType.Query:
+            case BinlogEventType.MariaDbQueryCompressed:
+                return QueryEvent.Parse(span, Format.PostHeaderLength(type), type == BinlogEventType.MariaDbQueryCompressed);
+            case BinlogEventType.Xid:
+                return new XidEvent { Xid = new PayloadReader(span).ReadUInt64() };
+            case BinlogEventType.TableMap:
+            {
+                // Each transaction repeats its TABLE_MAPs: when the bytes are those already parsed for
+                // this table id, share the parsed columns instead of parsing them again.
+                var postHeader = Format.PostHeaderLength(type);
+                var tableId = postHeader == 6 ? BinaryPrimitives.ReadUInt32LittleEndian(span) : new PayloadReader(span).ReadUInt48();
+                if (_tables.TryGetValue(tableId, out var known) && known.Body.Span.SequenceEqual(span))
+                    return new TableMapEvent { TableId = tableId, Flags = known.Flags, Database = known.Database, Table = known.Table, Columns = known.Columns, Body = known.Body };
+                var map = TableMapEvent.Parse(span, postHeader);
+                map.Body = span.ToArray();
+                _tables[map.TableId] = map;
+                return map;
+            }
+            case BinlogEventType.WriteRowsV0 or BinlogEventType.UpdateRowsV0 or BinlogEventType.DeleteRowsV0:
+                return new RawEvent(body);
+            case >= BinlogEventType.WriteRowsV1 and <= BinlogEventType.DeleteRowsV1:
+            case >= BinlogEventType.WriteRowsV2 and <= BinlogEventType.DeleteRowsV2:
+            case >= BinlogEventType.MariaDbWriteRowsCompressedV1 and <= BinlogEventType.MariaDbDeleteRowsCompressed:
+                return RowsEvent.Parse(type, body, Format.PostHeaderLength(type), GetTable, LogFile, position);
+            case BinlogEventType.PartialUpdateRows:
+                return RowsEvent.Parse(type, body, Format.PostHeaderLength(type), GetTable, LogFile, position);
+            case BinlogEventType.IntVar:
+            {
+                var reader = new PayloadReader(span);
+                return new IntVarEvent { VariableType = reader.ReadByte(), Value = reader.ReadUInt64() };
+            }
+            case BinlogEventType.Rand:
+            {
+                var reader = new PayloadReader(span);
+                return new RandEvent { Seed1 = reader.ReadUInt64(), Seed2 = reader.ReadUInt64() };
+            }
+            case BinlogEventType.UserVar:
+                return UserVarEvent.Parse(span);
+            case BinlogEventType.Stop:
+                return new StopEvent();
+            case BinlogEventType.Heartbeat:
+                return new HeartbeatEvent { LogFileName = Encoding.UTF8.GetString(span) };
+            case BinlogEventType.RowsQuery:
+                // One length byte (unreliable: the text may be longer than 255) then the text to the end.
+                return new RowsQueryEvent(body.Length > 0 ? body[1..] : body);
+            case BinlogEventType.MariaDbAnnotateRows:
+                return new AnnotateRowsEvent(body);
+            case BinlogEventType.MariaDbBinlogCheckpoint:
+            {
+                var reader = new PayloadReader(span);
+                var length = (int)reader.ReadUInt32();
+                return new BinlogCheckpointEvent { FileName = Encoding.UTF8.GetString(reader.ReadBytes(length)) };
+            }
+            case BinlogEventType.MariaDbGtid:
+                return DecodeMariaDbGtid(header, span);
+            case BinlogEventType.MariaDbGtidList:
+                return DecodeMariaDbGtidList(span);
+            case BinlogEventType.Gtid:
+            case BinlogEventType.AnonymousGtid:
+                return DecodeMySqlGtid(span);
+            case BinlogEventType.PreviousGtids:
+                return new PreviousGtidsEvent { GtidSet = MySqlGtidSet.Decode(span) };
+            case BinlogEventType.TransactionPayload:
+                return DecodeTransactionPayload(body, position);
+            default:
+                return new RawEvent(body);
+        }
+    }
+
+    private static MariaDbGtidEvent DecodeMariaDbGtid(BinlogEventHeader header, ReadOnlySpan<byte> span)
+    {
+        var reader = new PayloadReader(span);
+        var sequence = reader.ReadUInt64();
+        var domain = reader.ReadUInt32();
+        var flags = reader.ReadByte();
+        ulong? commitId = (flags & MariaDbGtidEvent.FlagGroupCommitId) != 0 ? reader.ReadUInt64() : null;
+        return new MariaDbGtidEvent { Gtid = new MariaDbGtid(domain, header.ServerId, sequence), Flags = flags, CommitId = commitId };
+    }
+
+    private static MariaDbGtidListEvent DecodeMariaDbGtidList(ReadOnlySpan<byte> span)
+    {
+        var reader = new PayloadReader(span);
+        var countAndFlags = reader.ReadUInt32();
+        var count = countAndFlags & 0x0FFFFFFF;
+        if (count > reader.Remaining / 16) throw new BinlogFormatException($"GTID_LIST claims {count} GTIDs, more than its {reader.Remaining} bytes hold");
+        var gtids = new MariaDbGtid[count];
+        for (var i = 0; i < count; i++)
+        {
+            var domain = reader.ReadUInt32();
+            var server = reader.ReadUInt32();
+            gtids[i] = new MariaDbGtid(domain, server, reader.ReadUInt64());
+        }
+        return new MariaDbGtidListEvent { Gtids = gtids, ListFlags = (byte)(countAndFlags >> 28) };
+    }
+
+    /// <summary>MySQL Gtid_event (libbinlogevents/src/control_events.cpp, Gtid_event::Gtid_event): optional tail fields appear by version.</summary>
+    internal static MySqlGtidEvent DecodeMySqlGtid(ReadOnlySpan<byte> span)
+    {
+        var reader = new PayloadReader(span);
+        var flags = reader.ReadByte();
+        var sid = reader.ReadBytes(16);
+        var uuid = new Guid(sid, bigEndian: true);
+        var gno = (long)reader.ReadUInt64();
+        long? lastCommitted = null, sequence = null;
+        ulong? immediateTs = null, originalTs = null, length = null;
+        uint? immediateVersion = null, originalVersion = null;
+        if (!reader.IsAtEnd && reader.PeekByte() == 2)
+        {
+            reader.ReadByte(); // LOGICAL_TIMESTAMP_TYPECODE
+            lastCommitted = (long)reader.ReadUInt64();
+            sequence = (long)reader.ReadUInt64();
+            if (reader.Remaining >= 7)
+            {
+                // 7 bytes; the top bit says the original commit timestamp (7 more bytes) follows.
+                var ts = reader.ReadFixed(7);
+                immediateTs = ts & ~(1UL << 55);
+                originalTs = (ts & (1UL << 55)) != 0 ? reader.ReadFixed(7) : immediateTs;
+                if (!reader.IsAtEnd) length = reader.ReadLengthEncodedInteger();
+                if (reader.Remaining >= 4)
+                {
+                    var v = reader.ReadUInt32();
+                    immediateVersion = v & 0x7FFFFFFF;
+                    originalVersion = (v & 0x80000000) != 0 ? reader.ReadUInt32() : immediateVersion;
+                }
+            }
+        }
+        return new MySqlGtidEvent
+        {
+            Flags = flags, SourceId = uuid, SourceUuid = uuid.ToString("D"), TransactionNumber = gno,
+            LastCommitted = lastCommitted, SequenceNumber = sequence, ImmediateCommitTimestamp = immediateTs,
+            OriginalCommitTimestamp = originalTs, TransactionLength = length,
+            ImmediateServerVersion = immediateVersion, OriginalServerVersion = originalVersion,
+        };
+    }
+
+    private TransactionPayloadEvent DecodeTransactionPayload(ReadOnlyMemory<byte> body, long position)
+    {
+        var (compression, size, payload) = TransactionPayloadEvent.ReadHeader(body);
+        var data = TransactionPayloadEvent.Decompress(compression, size, payload.Span);
+        // The inner events carry no checksums; they share this decoder's table maps.
+        var saved = Checksum;
+        Checksum = ChecksumAlgorithm.Off;
+        var events = new List<BinlogEvent>();
+        try
+        {
+            var at = 0;
+            while (at < data.Length)
+            {
+                if (data.Length - at < BinlogEventHeader.Size)
+                    throw new BinlogFormatException($"TRANSACTION_PAYLOAD: {data.Length - at} trailing bytes are not an event");
+                var size1 = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(at + 9));
+                if (size1 < BinlogEventHeader.Size || size1 > data.Length - at)
+                    throw new BinlogFormatException($"TRANSACTION_PAYLOAD: inner event at byte {at} claims {size1} bytes, {data.Length - at} left");
+                events.Add(Decode(data.AsMemory(at, (int)size1), position));
+                at += (int)size1;
+            }
+        }
+        finally
+        {
+            Checksum = saved;
+        }
+        return new TransactionPayloadEvent { CompressionType = compression, UncompressedSize = size, Events = events };
+    }
+
+    private string Where(long position) => position >= 0 ? $"at {LogFile ?? "?"}:{position}" : $"in {LogFile ?? "?"}";
+
+    private BinlogFormatException Error(BinlogEventType? type, long position, string message, Exception? inner = null)
+    {
+        var text = $"{(type?.ToString() ?? "event")} {Where(position)}: {message}";
+        return inner == null
+            ? new BinlogFormatException(text) { LogFile = LogFile, Position = position >= 0 ? position : null, EventType = type }
+            : new BinlogFormatException(text, inner) { LogFile = LogFile, Position = position >= 0 ? position : null, EventType = type };
+    }
+}
