@@ -38,7 +38,7 @@ public sealed record DmctlRun(int ExitCode, string Stdout, string Stderr)
     {
         Assert.True(ExitCode == 1, ToString());
         Assert.False(Result, ToString());
-        Assert.StartsWith($"[code={code}:", Msg);
+        Assert.True(Msg.StartsWith($"[code={code}:", StringComparison.Ordinal), $"expected code {code}: {this}");
         return Msg;
     }
 

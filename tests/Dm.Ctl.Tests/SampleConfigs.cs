@@ -74,6 +74,7 @@ public static class SampleConfigs
             routes:
               shop-route:
                 schema-pattern: "shop"
+                table-pattern: "*"
                 target-schema: "shop_all"
               logs-route:
                 schema-pattern: "logs"
