@@ -37,7 +37,10 @@ public static class SampleConfigs
     /// Two sources, several schemas: shop.* merged into shop_all, logs.events_* merged into logs.events,
     /// scratch left out by the block-allow list, DROP/TRUNCATE ignored everywhere by the event filter.
     /// </summary>
-    public static string Task(string name, MariaDbServer target, string mode, params string[] sources)
+    public static string Task(string name, MariaDbServer target, string mode, params string[] sources) =>
+        Task(name, (target.Host, target.Port, target.User, target.Password), mode, sources);
+
+    public static string Task(string name, (string Host, int Port, string User, string Password) target, string mode, params string[] sources)
     {
         var instances = string.Concat(sources.Select(s => $"""
 

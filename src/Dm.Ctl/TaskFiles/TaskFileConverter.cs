@@ -19,7 +19,7 @@ public static class TaskFileConverter
                        ?? throw DmErrors.ErrSchedulerSourceCfgNotExist.New(instance.SourceId);
             sources[instance.SourceId] = SourceConverter.ToSourceConfig(MasterClient.FromBody<Source>(node));
         }
-        var task = TaskConverter.ToApiTask(cfg, sources);
+        var task = FilterRuleMerger.Merge(TaskConverter.ToApiTask(cfg, sources));
 
         var fromYaml = cfg.ToSubTasks(sources);
         var fromApi = TaskConverter.ToSubTasks(task, sources);
