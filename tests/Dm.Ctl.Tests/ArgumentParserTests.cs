@@ -40,3 +40,13 @@ public sealed class ArgumentParserTests
         Assert.Contains("needs an argument", Assert.Throws<CtlException>(() => ArgumentParser.Parse(["--start-time"], Specs)).Message);
     }
 }
+
+public sealed class InteractiveShellTests
+{
+    [Theory]
+    [InlineData("query-status task", new[] { "query-status", "task" })]
+    [InlineData("  binlog-schema update t 'my db' \"tb \\\"1\\\"\"  ", new[] { "binlog-schema", "update", "t", "my db", "tb \"1\"" })]
+    [InlineData("start-task --start-time '2021-10-21 00:01:00' a\\ b.yaml", new[] { "start-task", "--start-time", "2021-10-21 00:01:00", "a b.yaml" })]
+    [InlineData("x ''", new[] { "x", "" })]
+    public void SplitsLikeAShell(string line, string[] words) => Assert.Equal(words, Dm.Ctl.Cli.InteractiveShell.Split(line));
+}

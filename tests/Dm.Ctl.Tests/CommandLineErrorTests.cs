@@ -85,6 +85,21 @@ public sealed class CommandLineErrorTests(CtlEnvironment env)
     }
 
     [Fact]
+    public async Task WithoutACommandItReadsCommandsFromInputLikeDmsShell()
+    {
+        var run = await DmctlProcess.RunAsync(["--master-addr", env.MasterAddr], stdin: "list-member --master\n\n'query-status' no-such-task\nexit\nlist-member\n");
+        Assert.Equal(1, run.ExitCode); // the status of the last command run
+        Assert.Equal(2, run.Stdout.Split("\"result\"").Length - 1);
+        Assert.Contains(env.Master.Name, run.Stdout);
+        Assert.Contains("[code=46018:", run.Stdout);
+        Assert.StartsWith("» ", run.Stdout);
+
+        var noMaster = await DmctlProcess.RunAsync([]);
+        Assert.Equal(1, noMaster.ExitCode);
+        Assert.Contains("Usage:", noMaster.Stdout);
+    }
+
+    [Fact]
     public async Task HelpAndVersionSucceed()
     {
         var help = await DmctlProcess.RunAsync(["--help"]);

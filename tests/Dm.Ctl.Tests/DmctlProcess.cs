@@ -49,12 +49,13 @@ public sealed record DmctlRun(int ExitCode, string Stdout, string Stderr)
 public static class DmctlProcess
 {
     public static async Task<DmctlRun> RunAsync(IReadOnlyList<string> args, IDictionary<string, string?>? environment = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, string? stdin = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         info.ArgumentList.Add(RepositoryLayout.ProgramDll("Dm.Ctl", "dmctl"));
@@ -63,6 +64,8 @@ public static class DmctlProcess
         if (environment != null)
             foreach (var (k, v) in environment) info.Environment[k] = v;
         using var process = Process.Start(info)!;
+        await process.StandardInput.WriteAsync(stdin ?? "");
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));

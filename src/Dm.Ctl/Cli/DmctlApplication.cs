@@ -15,7 +15,8 @@ public static class DmctlApplication
 {
     public const string MasterAddrVariable = "DM_MASTER_ADDR";
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken ct,
+        bool interactive = true)
     {
         var format = OutputFormat.Json;
         try
@@ -29,6 +30,9 @@ public static class DmctlApplication
                 stdout.WriteLine(VersionText());
                 return 0;
             }
+            var addressText = parsed.Value(GlobalFlags.MasterAddr) ?? Environment.GetEnvironmentVariable(MasterAddrVariable);
+            if (command == null && interactive && addressText != null && !parsed.Bool(GlobalFlags.Help) && parsed.Positional.Count == 0)
+                return await InteractiveShell.RunAsync(args, Console.In, stdout, stderr, ct);
             if (command == null || parsed.Bool(GlobalFlags.Help))
             {
                 stdout.Write(command == null ? CommandCatalog.Usage() : CommandCatalog.Usage(command));
@@ -38,7 +42,6 @@ public static class DmctlApplication
             var timeout = parsed.Value(GlobalFlags.RpcTimeout) is { } t
                 ? GoDuration.TryParse(t, out var d) && d > TimeSpan.Zero ? d : throw CtlException.Usage($"invalid --rpc-timeout \"{t}\"")
                 : TimeSpan.FromMinutes(10);
-            var addressText = parsed.Value(GlobalFlags.MasterAddr) ?? Environment.GetEnvironmentVariable(MasterAddrVariable);
             using var context = new CommandContext(() => new MasterClient(MasterAddresses.Parse(addressText), timeout), format, stdout);
             var result = await command.RunAsync(context, parsed, ct);
             Print(stdout, result, format);
