@@ -120,6 +120,19 @@ public sealed class TaskCommandTests(CtlEnvironment env)
     }
 
     [Fact]
+    public async Task StartTaskWithSourcesCreatesOnlyThoseSubtasks()
+    {
+        await Sources("task-subset", "t-sub-1", "t-sub-2");
+        var file = env.WriteFile("task-subset/task.yaml", SampleConfigs.Task("subset", env.Target, "full", "t-sub-1", "t-sub-2"));
+        var started = (await env.Dmctl("start-task", "-s", "t-sub-2", file)).Ok();
+        Assert.Equal("t-sub-2", Assert.Single(started["sources"]!.AsArray())!["source"]!.GetValue<string>());
+        var status = (await env.Dmctl("query-status", "subset")).Ok();
+        Assert.Equal("t-sub-2", Assert.Single(status["sources"]!.AsArray())!["sourceStatus"]!["source"]!.GetValue<string>());
+        Assert.Contains("not-in-file", (await env.Dmctl("start-task", "-s", "not-in-file", file)).Failed(46008));
+        (await env.Dmctl("stop-task", "subset")).Ok();
+    }
+
+    [Fact]
     public async Task StopTaskBySourceOperatesEveryTaskOfThatSource()
     {
         await Sources("task-bysrc", "t-bysrc");

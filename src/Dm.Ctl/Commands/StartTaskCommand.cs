@@ -28,11 +28,14 @@ public sealed class StartTaskCommand : ICommand
     {
         if (args.Positional.Count != 1) throw CtlException.Usage("start-task needs exactly one task config file");
         var master = context.Master;
-        var (cfg, task) = await TaskFileConverter.ConvertAsync(master, args.Positional[0], ct);
+        var (cfg, converted) = await TaskFileConverter.ConvertAsync(master, args.Positional[0], ct);
+        var task = converted;
         var requested = args.List(GlobalFlags.Source);
         var unknown = requested.Where(s => cfg.MysqlInstances.All(i => i.SourceId != s)).ToList();
         if (unknown.Count > 0)
             throw CtlException.From(Dm.Core.Errors.DmErrors.ErrSchedulerSourceCfgNotExist.New(string.Join(",", unknown)));
+
+        if (requested.Count > 0) task = OnlySources(task, requested);
 
         var created = MasterClient.FromBody<OperateTaskResponse>(
             await master.PostAsync("/api/v1/tasks", MasterClient.ToBody(new CreateTaskRequest { Task = task }), ct));
@@ -40,7 +43,6 @@ public sealed class StartTaskCommand : ICommand
         {
             RemoveMeta = args.Bool("remove-meta") || cfg.RemoveMeta ? true : null,
             StartTime = args.Value("start-time"),
-            SourceNameList = requested.Count > 0 ? requested : null,
         };
         try
         {
@@ -60,4 +62,11 @@ public sealed class StartTaskCommand : ICommand
         result["checkResult"] = created.CheckResult;
         return result;
     }
+
+    /// <summary>As DM's start-task -s: only the subtasks of the given sources are created.</summary>
+    private static DmTask OnlySources(DmTask task, List<string> sources) => task with
+    {
+        SourceConfig = task.SourceConfig with { SourceConf = task.SourceConfig.SourceConf.Where(s => sources.Contains(s.SourceName)).ToList() },
+        TableMigrateRule = task.TableMigrateRule.Where(r => sources.Contains(r.Source.SourceName)).ToList(),
+    };
 }
