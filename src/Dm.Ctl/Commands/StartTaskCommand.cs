@@ -29,13 +29,12 @@ public sealed class StartTaskCommand : ICommand
         if (args.Positional.Count != 1) throw CtlException.Usage("start-task needs exactly one task config file");
         var master = context.Master;
         var (cfg, converted) = await TaskFileConverter.ConvertAsync(master, args.Positional[0], ct);
-        var task = converted;
         var requested = args.List(GlobalFlags.Source);
         var unknown = requested.Where(s => cfg.MysqlInstances.All(i => i.SourceId != s)).ToList();
         if (unknown.Count > 0)
             throw CtlException.From(Dm.Core.Errors.DmErrors.ErrSchedulerSourceCfgNotExist.New(string.Join(",", unknown)));
 
-        if (requested.Count > 0) task = OnlySources(task, requested);
+        var task = requested.Count > 0 ? OnlySources(converted, requested) : converted;
 
         var created = MasterClient.FromBody<OperateTaskResponse>(
             await master.PostAsync("/api/v1/tasks", MasterClient.ToBody(new CreateTaskRequest { Task = task }), ct));
@@ -48,9 +47,16 @@ public sealed class StartTaskCommand : ICommand
         {
             await master.PostAsync($"/api/v1/tasks/{MasterClient.Escape(task.Name)}/start", MasterClient.ToBody(start), ct);
         }
-        catch (CtlException)
+        catch (CtlException error)
         {
-            await master.DeleteAsync($"/api/v1/tasks/{MasterClient.Escape(task.Name)}?force=true&keep_meta=true", CancellationToken.None);
+            try
+            {
+                await master.DeleteAsync($"/api/v1/tasks/{MasterClient.Escape(task.Name)}?force=true&keep_meta=true", CancellationToken.None);
+            }
+            catch (CtlException cleanup)
+            {
+                throw new CtlException(error.Code, $"{error.Message}\n(and removing the task created by this start-task failed: {cleanup.Message})");
+            }
             throw;
         }
 
