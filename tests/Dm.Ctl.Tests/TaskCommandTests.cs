@@ -181,6 +181,12 @@ public sealed class TaskCommandTests(CtlEnvironment env)
         Assert.Contains("watch", frames[0]);
         var json = run.Stdout[run.Stdout.LastIndexOf("\n{", StringComparison.Ordinal)..];
         Assert.True(JsonNode.Parse(json)!["result"]!.GetValue<bool>());
+
+        var table = await env.Dmctl("query-status", "watch", "-o", "table");
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("sources.subTaskStatus:", table.Stdout);
+        Assert.Contains(table.Stdout.Split('\n'), l => l.StartsWith("watch ", StringComparison.Ordinal));
+        Assert.Contains("invalid --rpc-timeout", (await env.Dmctl("--rpc-timeout", "soon", "query-status")).Failed(49001));
         (await env.Dmctl("stop-task", "watch")).Ok();
     }
 
