@@ -1,0 +1,119 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Dm.Core.Config;
+using Dm.Core.Errors;
+using Dm.Ctl.Master;
+using Dm.Ctl.Output;
+
+namespace Dm.Ctl.Cli;
+
+/// <summary>
+/// dmctl's entry: finds the command among the arguments, parses global and command flags, runs it
+/// against the master and prints DM's JSON (or a table). Exit status 0 only when the result is true.
+/// </summary>
+public static class DmctlApplication
+{
+    public const string MasterAddrVariable = "DM_MASTER_ADDR";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken ct,
+        bool interactive = true)
+    {
+        var format = OutputFormat.Json;
+        try
+        {
+            var (command, rest) = SplitCommand(args);
+            var flags = command == null ? GlobalFlags.All : [.. GlobalFlags.All, .. command.Flags];
+            var parsed = ArgumentParser.Parse(rest, flags);
+            format = ParseFormat(parsed.Value(GlobalFlags.Output));
+            if (parsed.Bool(GlobalFlags.Version))
+            {
+                stdout.WriteLine(VersionText());
+                return 0;
+            }
+            var addressText = parsed.Value(GlobalFlags.MasterAddr) ?? Environment.GetEnvironmentVariable(MasterAddrVariable);
+            if (command == null && interactive && addressText != null && !parsed.Bool(GlobalFlags.Help) && parsed.Positional.Count == 0)
+                return await InteractiveShell.RunAsync(args, Console.In, stdout, stderr, ct);
+            if (command == null || parsed.Bool(GlobalFlags.Help))
+            {
+                stdout.Write(command == null ? CommandCatalog.Usage() : CommandCatalog.Usage(command));
+                return command == null && !parsed.Bool(GlobalFlags.Help) ? 1 : 0;
+            }
+            RejectUnsupportedGlobals(parsed);
+            var timeout = parsed.Value(GlobalFlags.RpcTimeout) is { } t
+                ? GoDuration.TryParse(t, out var d) && d > TimeSpan.Zero ? d : throw CtlException.Usage($"invalid --rpc-timeout \"{t}\"")
+                : TimeSpan.FromMinutes(10);
+            using var context = new CommandContext(() => new MasterClient(MasterAddresses.Parse(addressText), timeout), format, stdout);
+            var result = await command.RunAsync(context, parsed, ct);
+            Print(stdout, result, format);
+            return result["result"]?.GetValue<bool>() == true ? 0 : 1;
+        }
+        catch (Exception ex) when (ToCtl(ex) is { } error)
+        {
+            Print(stdout, ResultJson.Failed(error.Message), format);
+            return 1;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            stderr.WriteLine("interrupted");
+            return 130;
+        }
+    }
+
+    private static CtlException? ToCtl(Exception ex) => ex switch
+    {
+        CtlException c => c,
+        DmException dm => CtlException.From(dm),
+        Dm.Core.Api.ApiJsonException json => CtlException.From(DmErrors.ErrOpenAPICommonError.Wrap(json)),
+        _ => null,
+    };
+
+    /// <summary>The command is the first argument that is neither a global flag nor a global flag's value.</summary>
+    private static (ICommand? Command, List<string> Remaining) SplitCommand(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg == "--") break;
+            if (arg.StartsWith('-'))
+            {
+                var name = arg.TrimStart('-');
+                if (name.Contains('=')) continue;
+                var spec = GlobalFlags.All.FirstOrDefault(f => f.Long == name || f.Short == name);
+                if (spec is { Kind: not FlagKind.Bool }) i++;
+                continue;
+            }
+            var command = CommandCatalog.Find(arg) ?? throw CtlException.Usage($"unknown command \"{arg}\" for \"dmctl\"; run `dmctl --help`");
+            var rest = args.ToList();
+            rest.RemoveAt(i);
+            return (command, rest);
+        }
+        return (null, args.ToList());
+    }
+
+    private static void RejectUnsupportedGlobals(ParsedArguments parsed)
+    {
+        foreach (var flag in new[] { "ssl-ca", "ssl-cert", "ssl-key" })
+            if (parsed.Has(flag)) throw CtlException.Usage($"--{flag}: TLS to the master is not supported by DM#'s dmctl yet");
+        if (parsed.Has(GlobalFlags.Config))
+            throw CtlException.Usage("--config: dmctl config files are not supported; use --master-addr/--rpc-timeout or DM_MASTER_ADDR");
+    }
+
+    private static OutputFormat ParseFormat(string? text) => text?.ToLowerInvariant() switch
+    {
+        null or "json" => OutputFormat.Json,
+        "table" => OutputFormat.Table,
+        _ => throw CtlException.Usage($"invalid --output \"{text}\": expected json or table"),
+    };
+
+    private static void Print(TextWriter stdout, JsonObject result, OutputFormat format)
+    {
+        stdout.WriteLine(format == OutputFormat.Table ? TableRenderer.Render(result) : ResultJson.Render(result));
+        stdout.Flush();
+    }
+
+    private static string VersionText()
+    {
+        var version = typeof(DmctlApplication).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        return $"Release Version: {version}\nGit Branch: dm-sharp\nGo Version: none (.NET {Environment.Version})";
+    }
+}
