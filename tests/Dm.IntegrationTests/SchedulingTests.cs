@@ -78,6 +78,30 @@ public sealed class SchedulingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateWithWorkerNameBindsToThatWorker()
+    {
+        await using var x = await DmWorkerProcess.StartAsync("worker-x", [_master]);
+        await using var y = await DmWorkerProcess.StartAsync("worker-y", [_master]);
+        await WaitForAsync(async () => (await Workers()).GetValueOrDefault("worker-y") == "free", "worker-y free");
+        var create = await _master.Http.PostAsJsonAsync("/api/v1/sources", new
+        {
+            source = new { source_name = "mysql-04", host = _upstream.Host, port = _upstream.Port, user = _upstream.User,
+                password = _upstream.Password, enable_gtid = false, enable = true },
+            worker_name = "worker-y",
+        });
+        Assert.Equal(201, (int)create.StatusCode);
+        Assert.Equal("bound:mysql-04", (await Workers())["worker-y"]);
+        var busy = await _master.Http.PostAsJsonAsync("/api/v1/sources", new
+        {
+            source = new { source_name = "mysql-05", host = _upstream.Host, port = _upstream.Port, user = _upstream.User,
+                password = _upstream.Password, enable_gtid = false, enable = true },
+            worker_name = "worker-y",
+        });
+        Assert.Equal(46033, (await busy.Content.ReadFromJsonAsync<JsonObject>())!["error_code"]!.GetValue<int>());
+        Assert.Equal(404, (int)(await _master.Http.GetAsync("/api/v1/sources/mysql-05")).StatusCode);
+    }
+
+    [Fact]
     public async Task TransferMovesTheSourceToAFreeWorker()
     {
         await using var a = await DmWorkerProcess.StartAsync("worker-a", [_master]);

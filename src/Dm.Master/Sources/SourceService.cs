@@ -29,9 +29,17 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         var usedIds = (await _state.SourcesAsync(ct)).Select(s => s.ServerId).ToHashSet();
         var stored = await InspectAsync(source, source.Password ?? "", usedIds, serverId: null, ct);
         var ops = new List<TxnOp> { MasterState.Put(stored) };
+        var compares = new List<Compare> { Compare.NotExists(MasterKeys.Source(source.SourceName)) };
+        if (request.WorkerName is { } chosen)
+        {
+            // Bound at once to the worker the request names (it was checked free above, under the gate).
+            compares.Add(Compare.NotExists(MasterKeys.BoundWorker(chosen)));
+            ops.Add(TxnOp.Put(MasterKeys.BoundWorker(chosen), System.Text.Json.JsonSerializer.Serialize(
+                new WorkerDirectory.SourceBound(source.SourceName, chosen), StateJson.Options)));
+        }
         if (source.RelayConfig?.EnableRelay == true)
             ops.Add(TxnOp.Put(MasterKeys.RelayStage(source.SourceName), nameof(TaskStage.Running)));
-        var result = await store.TxnAsync([Compare.NotExists(MasterKeys.Source(source.SourceName))], ops, ct: ct);
+        var result = await store.TxnAsync(compares, ops, ct: ct);
         if (!result.Succeeded) throw DmErrors.ErrSchedulerSourceCfgExist.New(source.SourceName);
         return Present(stored, withStatus: false, [], null);
     }
