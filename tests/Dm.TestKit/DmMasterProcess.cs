@@ -1,4 +1,3 @@
-
 namespace Dm.TestKit;
 
 /// <summary>
@@ -7,8 +6,7 @@ namespace Dm.TestKit;
 /// </summary>
 public sealed class DmMasterProcess : IAsyncDisposable
 {
-    private ChildProcess? _process;
-    private readonly IReadOnlyList<string> _extraArguments;
+    private readonly DmServerProcess _server;
 
     public string Name { get; }
     public int Port { get; }
@@ -17,7 +15,7 @@ public sealed class DmMasterProcess : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
     public HttpClient Http { get; }
     public string LogPath => Path.Combine(BaseDirectory, "master.log");
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _server.IsRunning;
 
     private DmMasterProcess(string name, int port, string baseDirectory, IReadOnlyList<string> extraArguments)
     {
@@ -25,8 +23,16 @@ public sealed class DmMasterProcess : IAsyncDisposable
         Port = port;
         BaseDirectory = baseDirectory;
         DataDirectory = Path.Combine(baseDirectory, "data");
-        _extraArguments = extraArguments;
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        List<string> args =
+        [
+            RepositoryLayout.ProgramDll("Dm.Master", "dm-master"),
+            "--name", name,
+            "--master-addr", $"127.0.0.1:{port}",
+            "--data-dir", DataDirectory,
+            .. extraArguments,
+        ];
+        _server = new DmServerProcess("dm-master", port, args, LogPath);
     }
 
     public static async Task<DmMasterProcess> StartAsync(string name = "master1", IReadOnlyList<string>? extraArguments = null,
@@ -37,7 +43,7 @@ public sealed class DmMasterProcess : IAsyncDisposable
         var master = new DmMasterProcess(name, FreePort.Next(), baseDir, extraArguments ?? []);
         try
         {
-            await master.StartProcessAsync(cancellationToken);
+            await master._server.StartAsync(cancellationToken);
         }
         catch
         {
@@ -47,60 +53,18 @@ public sealed class DmMasterProcess : IAsyncDisposable
         return master;
     }
 
-    public Task RestartAsync(CancellationToken cancellationToken = default)
-    {
-        if (IsRunning) throw new InvalidOperationException("master is running");
-        return StartProcessAsync(cancellationToken);
-    }
+    public Task RestartAsync(CancellationToken cancellationToken = default) => _server.StartAsync(cancellationToken);
 
     /// <summary>SIGKILL, as a crash.</summary>
-    public void Kill()
-    {
-        _process?.KillNow();
-        _process = null;
-    }
+    public void Kill() => _server.Kill();
 
-    public async Task StopAsync()
-    {
-        if (_process != null) await _process.StopAsync(TimeSpan.FromSeconds(15));
-        _process = null;
-    }
+    public Task StopAsync() => _server.StopAsync();
 
-    public string ReadLog() => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
-
-    private async Task StartProcessAsync(CancellationToken cancellationToken)
-    {
-        var args = new List<string>
-        {
-            RepositoryLayout.ProgramDll("Dm.Master", "dm-master"),
-            "--name", Name,
-            "--master-addr", $"127.0.0.1:{Port}",
-            "--data-dir", DataDirectory,
-        };
-        args.AddRange(_extraArguments);
-        _process = ChildProcess.Start($"dm-master:{Port}", "dotnet", args, LogPath);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_process.HasExited)
-                throw new InvalidOperationException($"dm-master exited with {_process.ExitCode}:\n{ReadLog()}");
-            try
-            {
-                using var response = await Http.GetAsync("/status", cancellationToken);
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100, cancellationToken);
-        }
-        throw new TimeoutException($"dm-master on port {Port} did not answer /status:\n{ReadLog()}");
-    }
+    public string ReadLog() => _server.ReadLog();
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
+        await _server.StopAsync();
         Http.Dispose();
         try { Directory.Delete(BaseDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

@@ -1,0 +1,53 @@
+namespace Dm.TestKit;
+
+/// <summary>
+/// A DM# server program (dm-master, dm-worker) run as a real process: started with its arguments, ready
+/// once <c>/status</c> answers on its port, stopped gracefully or killed, and started again the same way.
+/// </summary>
+public sealed class DmServerProcess(string name, int port, IReadOnlyList<string> arguments, string logPath, string? workingDirectory = null)
+{
+    private ChildProcess? _process;
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public string ReadLog() => File.Exists(logPath) ? File.ReadAllText(logPath) : "";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (IsRunning) throw new InvalidOperationException($"{name} is running");
+        _process = ChildProcess.Start($"{name}:{port}", "dotnet", arguments, logPath, workingDirectory: workingDirectory);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited) throw new InvalidOperationException($"{name} exited with {_process.ExitCode}:\n{ReadLog()}");
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{port}/status", cancellationToken);
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new TimeoutException($"{name} on port {port} did not answer /status:\n{ReadLog()}");
+    }
+
+    /// <summary>SIGKILL, as a crash.</summary>
+    public void Kill()
+    {
+        _process?.KillNow();
+        _process = null;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process != null) await _process.StopAsync(TimeSpan.FromSeconds(15));
+        _process = null;
+    }
+}
