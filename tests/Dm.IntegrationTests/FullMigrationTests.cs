@@ -6,7 +6,8 @@ using Dm.TestKit.DataComparison;
 namespace Dm.IntegrationTests;
 
 /// <summary>
-/// A `full` task through the OpenAPI with real master, worker and MariaDB processes: the copy completes,
+/// A `full` task through the OpenAPI with real master, worker and MariaDB processes (a 1-million-row table,
+/// a table without a key, an empty table, names needing quoting, routing and a block-allow list): the copy completes,
 /// and survives a kill -9 of its worker in the middle (another worker takes the source over and resumes).
 /// Every table is compared with its source at the end: rows of every column and SHOW CREATE TABLE.
 /// </summary>
@@ -46,7 +47,7 @@ public sealed class FullMigrationTests : IAsyncLifetime
             INSERT INTO shop.orders (id, customer, amount, note, created, payload, flags, doc)
               SELECT seq, seq % 1000, seq / 7, CONCAT('order ', seq), TIMESTAMP('2024-01-01 00:00:00.123456') + INTERVAL seq SECOND,
                      IF(seq % 10 = 0, REPEAT(UNHEX('00FF'), 100), NULL), seq % 32, JSON_OBJECT('n', seq)
-              FROM shop.seq_1_to_300000;
+              FROM shop.seq_1_to_1000000;
             """);
     }
 

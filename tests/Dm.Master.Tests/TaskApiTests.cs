@@ -274,4 +274,24 @@ public sealed class TaskApiTests(MasterEnvironment env)
         var unknownSource = await Api.Post("/api/v1/tasks/converters", new JsonObject { ["task"] = TaskBodies.Full("task-conv-2", env, "nope") }.ToJsonString());
         Assert.Equal(46008, unknownSource.ErrorCode);
     }
+
+    [Fact]
+    public async Task ATargetWithoutPrivilegesIsWarnedAboutByThePreCheck()
+    {
+        await Source("t-src-priv");
+        await env.Target.ExecuteAsync("""
+            CREATE USER IF NOT EXISTS 'reader'@'%' IDENTIFIED BY 'reader-pass';
+            GRANT SELECT ON *.* TO 'reader'@'%';
+            """);
+        var task = TaskBodies.Full("task-priv", env, "t-src-priv");
+        task["target_config"]!["user"] = "reader";
+        task["target_config"]!["password"] = "reader-pass";
+        // As in DM, missing target privileges are a warning of the pre-check, named in check_result.
+        var response = await Create(task);
+        Assert.Equal(201, response.Code);
+        var check = response.Json!["check_result"]!.GetValue<string>();
+        Assert.Contains("no errors but some warnings", check);
+        Assert.Contains("target db privilege", check);
+        Assert.Contains("INSERT", check, StringComparison.OrdinalIgnoreCase);
+    }
 }
