@@ -77,7 +77,7 @@ public sealed class ResumeTests(SourceAndTargetFixture fx)
     public async Task Paused_file_dump_keeps_finished_chunk_files_when_the_source_did_not_change()
     {
         await fx.ResetTargetAsync();
-        var context = fx.Context("dump_resume", streaming: false);
+        var context = fx.Context("dump_resume", streaming: false, adjust: c => { c.CleanDumpFile = false; c.Loader.OnDuplicateLogical = "ignore"; });
         var (dump, load) = FullCopyUnits.Create(context);
         await dump.InitAsync(CancellationToken.None);
         using (var cts = new CancellationTokenSource())
@@ -104,6 +104,8 @@ public sealed class ResumeTests(SourceAndTargetFixture fx)
         Assert.Null(freshDump.Metadata!.SafeModeExit);
         await UnitDriver.RunToEndAsync(load);
         await fx.AssertMigratedAsync();
+        Assert.True(File.Exists(Path.Combine(context.DumpDirectory, "metadata")), "clean-dump-file: false keeps the dump");
+        Directory.Delete(context.DumpDirectory, recursive: true);
     }
 
     private async Task<long> WaitForCheckpointsAsync(string task, int count, Task running)

@@ -92,7 +92,18 @@ public sealed class LoadUnit : IUnit
                     var path = dir.Combine(item.Item2.Id);
                     if (!File.Exists(path))
                         throw DmErrors.ErrLoadUnitNoTableFile.New(path);
-                    await writer.WriteAsync(item.Item1, item.Item2, DumpFileReader.ReadStatementBodiesAsync(path, ct), ct);
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            await writer.WriteAsync(item.Item1, item.Item2, DumpFileReader.ReadStatementBodiesAsync(path, ct), ct);
+                            break;
+                        }
+                        catch (Exception e) when (RetryableChunkError.Is(e) && attempt < RetryableChunkError.MaxAttempts && !ct.IsCancellationRequested)
+                        {
+                            await Task.Delay(RetryableChunkError.Backoff(attempt), ct);
+                        }
+                    }
                 }
             }, cancellationToken);
         }
