@@ -11,6 +11,7 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
     public async Task Streaming_copy_matches_source_rows_and_structure()
     {
         await fx.ResetTargetAsync();
+        await fx.SeedConflictingTargetRowAsync();
         var (dump, load) = FullCopyUnits.Create(fx.Context("stream_task", streaming: true));
         await UnitDriver.RunToEndAsync(dump);
         await UnitDriver.RunToEndAsync(load);
@@ -41,6 +42,7 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
     public async Task File_mode_dump_writes_schema_data_and_metadata_then_load_matches_and_cleans_up()
     {
         await fx.ResetTargetAsync();
+        await fx.SeedConflictingTargetRowAsync();
         var context = fx.Context("file_task", streaming: false);
         var (dump, load) = FullCopyUnits.Create(context);
         await UnitDriver.RunToEndAsync(dump);

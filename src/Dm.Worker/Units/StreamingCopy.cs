@@ -17,6 +17,7 @@ namespace Dm.Worker.Units;
 public sealed class StreamingCopy(FullCopyContext context)
 {
     private const int StatementsInFlight = 4;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _conflictingTables = new(StringComparer.Ordinal);
 
     public DumpProgress DumpProgress { get; } = new();
     public LoadProgress LoadProgress { get; } = new();
@@ -139,7 +140,7 @@ public sealed class StreamingCopy(FullCopyContext context)
     {
         await using var target = await DataConnections.OpenAsync(context.Target, ct);
         await DataConnections.ExecuteAsync(target, "SET SESSION foreign_key_checks = 0", ct);
-        var writer = new ChunkWriter(target, checkpoint, verb, LoadProgress);
+        var writer = new ChunkWriter(target, checkpoint, verb, LoadProgress, _conflictingTables);
         await foreach (var transfer in transfers.ReadAllAsync(ct))
         {
             try
