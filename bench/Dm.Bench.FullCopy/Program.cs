@@ -64,6 +64,7 @@ async Task<TimeSpan> RunDmAsync(bool streaming)
         new DatabaseEndpoint(source.Host, source.Port, source.User, source.Password),
         new DatabaseEndpoint(target.Host, target.Port, target.User, target.Password)) { Streaming = streaming };
     var clock = Stopwatch.StartNew();
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var (dump, load) = FullCopyUnits.Create(context);
     foreach (IUnit unit in new IUnit[] { dump, load })
     {
@@ -75,6 +76,7 @@ async Task<TimeSpan> RunDmAsync(bool streaming)
         Console.WriteLine($"  {(streaming ? "streaming" : "files")} {unit.Name}: {unitClock.Elapsed.TotalSeconds:F1} s");
     }
     clock.Stop();
+    Console.WriteLine($"  DM# process CPU: {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F1} s");
     await VerifyAsync("DM#");
     return clock.Elapsed;
 }

@@ -108,6 +108,51 @@ public sealed class ResumeTests(SourceAndTargetFixture fx)
         Directory.Delete(context.DumpDirectory, recursive: true);
     }
 
+    [Theory]
+    [InlineData("all")]
+    [InlineData("full")]
+    public async Task Streaming_copy_resumed_after_source_writes_mixes_snapshots_only_when_sync_follows(string mode)
+    {
+        await fx.ResetTargetAsync();
+        var task = "mixed_" + mode;
+        var context = fx.Context(task, streaming: true, adjust: c => c.Mode = mode);
+        var (dump, _) = FullCopyUnits.Create(context);
+        await dump.InitAsync(CancellationToken.None);
+        using (var cts = new CancellationTokenSource())
+        {
+            var run = dump.ProcessAsync(cts.Token);
+            await WaitForCheckpointsAsync(task, 3, run);
+            await cts.CancelAsync();
+            Assert.Equal(UnitOutcome.Paused, (await run).Outcome);
+        }
+        await fx.Source.ExecuteAsync("INSERT INTO route_src.plain VALUES (100, 'moved')");
+        await fx.Source.ExecuteAsync("DELETE FROM route_src.plain WHERE id = 100");
+        try
+        {
+            var (fresh, _) = FullCopyUnits.Create(context);
+            await fresh.InitAsync(CancellationToken.None);
+            var result = await fresh.ProcessAsync(CancellationToken.None);
+            if (mode == "all")
+            {
+                // Sync replays from the first snapshot in safe mode up to the exit point: the copy converges.
+                Assert.Equal(UnitOutcome.Finished, result.Outcome);
+                Assert.NotNull(fresh.Metadata!.SafeModeExit);
+                Assert.NotEqual(fresh.Metadata.Position, fresh.Metadata.SafeModeExit);
+                await fx.AssertMigratedAsync();
+            }
+            else
+            {
+                // Without Sync nothing would repair a copy made of two points in time: refuse clearly.
+                Assert.Equal(UnitOutcome.Failed, result.Outcome);
+                Assert.Equal(34018, result.Error!.Code);
+            }
+        }
+        finally
+        {
+            await fx.ResetTargetAsync();
+        }
+    }
+
     private async Task<long> WaitForCheckpointsAsync(string task, int count, Task running)
     {
         while (true)

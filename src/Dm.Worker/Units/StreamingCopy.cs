@@ -56,17 +56,19 @@ public sealed class StreamingCopy(FullCopyContext context)
         await using var snapshot = await SnapshotSession.OpenAsync(context.Source, settings.Threads, settings.Consistency, lockList, cancellationToken);
         DumpPlan plan;
         DumpMetadata metadata;
-        if (stored is { } previous && (finished.Count == 0 || DumpSettings.MayMixSnapshots(context, previous.Metadata.Position, snapshot.Position)))
+        if (stored is { } previous && finished.Count > 0)
         {
+            // Chunks already in the target came from the stored plan's snapshot: keep the plan so their ids keep
+            // their key ranges, and only continue when mixing snapshots is exact (see DumpSettings.MayMixSnapshots).
+            if (!DumpSettings.MayMixSnapshots(context, previous.Metadata.Position, snapshot.Position))
+                throw Dm.Core.Errors.DmErrors.ErrLoadTaskCheckPointNotMatch.New();
             plan = previous.Plan;
-            var mixed = finished.Count > 0 && previous.Metadata.Position != snapshot.Position;
-            metadata = finished.Count == 0 ? new DumpMetadata(snapshot.Position, null)
-                : mixed ? previous.Metadata with { SafeModeExit = snapshot.Position } : previous.Metadata;
+            metadata = previous.Metadata.Position == snapshot.Position ? previous.Metadata
+                : previous.Metadata with { SafeModeExit = snapshot.Position };
         }
         else
         {
-            if (stored is not null)
-                throw Dm.Core.Errors.DmErrors.ErrLoadTaskCheckPointNotMatch.New();
+            // Nothing loaded yet: plan afresh from this snapshot (tables may have appeared since an earlier try).
             var tables = await TableLister.ListAsync(snapshot.Connections[0], settings.Filter, cancellationToken);
             plan = await new TablePlanner(snapshot.Connections[0], settings.Router, settings.ChunkRows).PlanAsync(tables, cancellationToken);
             metadata = new DumpMetadata(snapshot.Position, null);
