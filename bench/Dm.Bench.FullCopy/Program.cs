@@ -57,7 +57,7 @@ async Task<TimeSpan> RunDmAsync(bool streaming)
     {
         Name = "bench", Mode = TaskModes.Full, SourceId = "bench-source",
         BlockAllowList = new BlockAllowListRules { DoDbs = ["sbtest"] },
-        Mydumper = new MydumperConfig { Threads = options.Threads },
+        Mydumper = new MydumperConfig { Threads = options.Threads, StatementSize = options.StatementSize },
         Loader = new LoaderConfig { PoolSize = options.Threads, Dir = dir, OnDuplicateLogical = options.OnDuplicate },
     };
     var context = new FullCopyContext(config,
