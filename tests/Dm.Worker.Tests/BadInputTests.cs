@@ -62,6 +62,18 @@ public sealed class BadInputTests(SourceAndTargetFixture fx)
     }
 
     [Fact]
+    public async Task Wrong_source_password_is_not_resumable()
+    {
+        var context = fx.Context("bad_password", streaming: true) with { Source = new DatabaseEndpoint(fx.Source.Host, fx.Source.Port, "root", "wrong") };
+        var (dump, _) = FullCopyUnits.Create(context);
+        await dump.InitAsync(CancellationToken.None);
+        var result = await dump.ProcessAsync(CancellationToken.None);
+        Assert.Equal(UnitOutcome.Failed, result.Outcome);
+        Assert.Equal(10001, result.Error!.Code);
+        Assert.False(result.Resumable, result.Error.Message);
+    }
+
+    [Fact]
     public async Task Unsupported_extra_args_and_bad_on_duplicate_are_rejected_at_init()
     {
         var (dump, _) = FullCopyUnits.Create(fx.Context("bad_args", streaming: false, adjust: c => c.Mydumper.ExtraArgs = "--no-locks"));

@@ -18,7 +18,9 @@ internal sealed class ChunkQueue
     public ChunkQueue(DumpPlan plan, IReadOnlySet<string> finished)
     {
         var pending = plan.AllChunks().Where(c => !finished.Contains(c.Chunk.Id)).ToList();
-        foreach (var item in pending)
+        // Round-robin over tables (every table's first chunk, then every second chunk, ...): parallel writers
+        // then mostly insert into different tables instead of contending for one table's index latches.
+        foreach (var item in pending.OrderBy(p => p.Chunk.Index))
             _channel.Writer.TryWrite(item);
         _outstanding = pending.Count;
         if (_outstanding == 0)
