@@ -110,3 +110,6 @@ var (myDump, myLoad) = await RunMydumperAsync();
 var peer = myDump + myLoad;
 Console.WriteLine($"mydumper + myloader:         {peer.TotalSeconds,8:F1} s (dump {myDump.TotalSeconds:F1} s, load {myLoad.TotalSeconds:F1} s)");
 Console.WriteLine($"ratio DM# / mydumper+myloader: {dm.TotalSeconds / peer.TotalSeconds:F2}");
+// Timings on a shared machine mean little without its load.
+if (File.Exists("/proc/loadavg"))
+    Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");
