@@ -62,27 +62,23 @@ public sealed class BadInputTests(SourceAndTargetFixture fx)
     }
 
     [Fact]
+    public async Task Wrong_source_password_is_not_resumable()
+    {
+        var context = fx.Context("bad_password", streaming: true) with { Source = new DatabaseEndpoint(fx.Source.Host, fx.Source.Port, "root", "wrong") };
+        var (dump, _) = FullCopyUnits.Create(context);
+        await dump.InitAsync(CancellationToken.None);
+        var result = await dump.ProcessAsync(CancellationToken.None);
+        Assert.Equal(UnitOutcome.Failed, result.Outcome);
+        Assert.Equal(10001, result.Error!.Code);
+        Assert.False(result.Resumable, result.Error.Message);
+    }
+
+    [Fact]
     public async Task Unsupported_extra_args_and_bad_on_duplicate_are_rejected_at_init()
     {
         var (dump, _) = FullCopyUnits.Create(fx.Context("bad_args", streaming: false, adjust: c => c.Mydumper.ExtraArgs = "--no-locks"));
         Assert.Equal(32001, (await Assert.ThrowsAsync<DmException>(() => dump.InitAsync(CancellationToken.None))).Code);
         var (_, load) = FullCopyUnits.Create(fx.Context("bad_dup", streaming: false, adjust: c => c.Loader.OnDuplicateLogical = "merge"));
         await Assert.ThrowsAsync<DmException>(() => load.InitAsync(CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Comparison_detects_a_changed_byte_and_a_duplicated_row()
-    {
-        await fx.ResetTargetAsync();
-        var (dump, load) = FullCopyUnits.Create(fx.Context("compare_check", streaming: true));
-        await UnitDriver.RunToEndAsync(dump);
-        await UnitDriver.RunToEndAsync(load);
-        await fx.AssertMigratedAsync();
-        await fx.Target.ExecuteAsync("INSERT INTO types_db.nopk VALUES (1, 'dup')");
-        await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(fx.AssertMigratedAsync);
-        await fx.Target.ExecuteAsync("DELETE FROM types_db.nopk WHERE a = 1 LIMIT 1");
-        await fx.AssertMigratedAsync();
-        await fx.Target.ExecuteAsync("UPDATE types_db.all_types SET c_longblob = CONCAT(c_longblob, X'00') WHERE c_longblob IS NOT NULL LIMIT 1");
-        await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(fx.AssertMigratedAsync);
     }
 }

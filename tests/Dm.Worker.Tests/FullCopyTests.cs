@@ -11,6 +11,7 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
     public async Task Streaming_copy_matches_source_rows_and_structure()
     {
         await fx.ResetTargetAsync();
+        await fx.SeedConflictingTargetRowAsync();
         var (dump, load) = FullCopyUnits.Create(fx.Context("stream_task", streaming: true));
         await UnitDriver.RunToEndAsync(dump);
         await UnitDriver.RunToEndAsync(load);
@@ -27,12 +28,21 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
         Assert.Matches(@"^\(.+-bin\.\d+, \d+\)$", loadStatus.MetaBinlog);
         Assert.Matches(@"^\d+-11-\d+$", loadStatus.MetaBinlogGtid);
         Assert.NotNull(load.Metadata);
+
+        // The comparison itself must catch a duplicated row and a changed byte.
+        await fx.Target.ExecuteAsync("INSERT INTO types_db.nopk VALUES (1, 'dup')");
+        await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(fx.AssertMigratedAsync);
+        await fx.Target.ExecuteAsync("DELETE FROM types_db.nopk WHERE a = 1 LIMIT 1");
+        await fx.AssertMigratedAsync();
+        await fx.Target.ExecuteAsync("UPDATE types_db.all_types SET c_longblob = CONCAT(c_longblob, X'00') WHERE c_longblob IS NOT NULL LIMIT 1");
+        await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(fx.AssertMigratedAsync);
     }
 
     [Fact]
     public async Task File_mode_dump_writes_schema_data_and_metadata_then_load_matches_and_cleans_up()
     {
         await fx.ResetTargetAsync();
+        await fx.SeedConflictingTargetRowAsync();
         var context = fx.Context("file_task", streaming: false);
         var (dump, load) = FullCopyUnits.Create(context);
         await UnitDriver.RunToEndAsync(dump);
@@ -50,18 +60,5 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
         await fx.AssertMigratedAsync();
         Assert.False(Directory.Exists(dir), "clean-dump-file removes the dump dir");
         Assert.Equal("100.00 %", ((LoadStatus)load.Status()).Progress);
-    }
-
-    [Fact]
-    public async Task Keeps_dump_files_when_clean_dump_file_is_false_and_ignore_mode_loads()
-    {
-        await fx.ResetTargetAsync();
-        var context = fx.Context("keep_task", streaming: false, adjust: c => { c.CleanDumpFile = false; c.Loader.OnDuplicateLogical = "ignore"; });
-        var (dump, load) = FullCopyUnits.Create(context);
-        await UnitDriver.RunToEndAsync(dump);
-        await UnitDriver.RunToEndAsync(load);
-        await fx.AssertMigratedAsync();
-        Assert.True(File.Exists(Path.Combine(context.DumpDirectory, "metadata")));
-        Directory.Delete(context.DumpDirectory, recursive: true);
     }
 }

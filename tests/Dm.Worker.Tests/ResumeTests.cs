@@ -77,7 +77,7 @@ public sealed class ResumeTests(SourceAndTargetFixture fx)
     public async Task Paused_file_dump_keeps_finished_chunk_files_when_the_source_did_not_change()
     {
         await fx.ResetTargetAsync();
-        var context = fx.Context("dump_resume", streaming: false);
+        var context = fx.Context("dump_resume", streaming: false, adjust: c => { c.CleanDumpFile = false; c.Loader.OnDuplicateLogical = "ignore"; });
         var (dump, load) = FullCopyUnits.Create(context);
         await dump.InitAsync(CancellationToken.None);
         using (var cts = new CancellationTokenSource())
@@ -104,6 +104,53 @@ public sealed class ResumeTests(SourceAndTargetFixture fx)
         Assert.Null(freshDump.Metadata!.SafeModeExit);
         await UnitDriver.RunToEndAsync(load);
         await fx.AssertMigratedAsync();
+        Assert.True(File.Exists(Path.Combine(context.DumpDirectory, "metadata")), "clean-dump-file: false keeps the dump");
+        Directory.Delete(context.DumpDirectory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("all")]
+    [InlineData("full")]
+    public async Task Streaming_copy_resumed_after_source_writes_mixes_snapshots_only_when_sync_follows(string mode)
+    {
+        await fx.ResetTargetAsync();
+        var task = "mixed_" + mode;
+        var context = fx.Context(task, streaming: true, adjust: c => c.Mode = mode);
+        var (dump, _) = FullCopyUnits.Create(context);
+        await dump.InitAsync(CancellationToken.None);
+        using (var cts = new CancellationTokenSource())
+        {
+            var run = dump.ProcessAsync(cts.Token);
+            await WaitForCheckpointsAsync(task, 3, run);
+            await cts.CancelAsync();
+            Assert.Equal(UnitOutcome.Paused, (await run).Outcome);
+        }
+        await fx.Source.ExecuteAsync("INSERT INTO route_src.plain VALUES (100, 'moved')");
+        await fx.Source.ExecuteAsync("DELETE FROM route_src.plain WHERE id = 100");
+        try
+        {
+            var (fresh, _) = FullCopyUnits.Create(context);
+            await fresh.InitAsync(CancellationToken.None);
+            var result = await fresh.ProcessAsync(CancellationToken.None);
+            if (mode == "all")
+            {
+                // Sync replays from the first snapshot in safe mode up to the exit point: the copy converges.
+                Assert.Equal(UnitOutcome.Finished, result.Outcome);
+                Assert.NotNull(fresh.Metadata!.SafeModeExit);
+                Assert.NotEqual(fresh.Metadata.Position, fresh.Metadata.SafeModeExit);
+                await fx.AssertMigratedAsync();
+            }
+            else
+            {
+                // Without Sync nothing would repair a copy made of two points in time: refuse clearly.
+                Assert.Equal(UnitOutcome.Failed, result.Outcome);
+                Assert.Equal(34018, result.Error!.Code);
+            }
+        }
+        finally
+        {
+            await fx.ResetTargetAsync();
+        }
     }
 
     private async Task<long> WaitForCheckpointsAsync(string task, int count, Task running)

@@ -71,6 +71,14 @@ public sealed class SourceAndTargetFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A target row whose key the load will meet again: replace mode must overwrite it with the source row.</summary>
+    public async Task SeedConflictingTargetRowAsync()
+    {
+        await Target.ExecuteAsync("CREATE DATABASE route_dst");
+        await Target.ExecuteAsync("CREATE TABLE route_dst.plain (id INT PRIMARY KEY, v VARCHAR(10))");
+        await Target.ExecuteAsync("INSERT INTO route_dst.plain VALUES (2, 'stale')");
+    }
+
     public async Task AssertMigratedAsync()
     {
         await using var source = await Source.OpenAsync();

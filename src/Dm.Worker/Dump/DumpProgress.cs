@@ -12,6 +12,7 @@ public sealed class DumpProgress
     private long _completedTables;
     private readonly Stopwatch _clock = new();
     private long _bytesAtStart;
+    private bool _finished;
 
     public long TotalTables { get; private set; }
     public long EstimatedRows { get; private set; }
@@ -35,13 +36,17 @@ public sealed class DumpProgress
 
     public void TableCompleted() => Interlocked.Increment(ref _completedTables);
 
-    public void Finish() => _clock.Stop();
+    public void Finish()
+    {
+        _clock.Stop();
+        _finished = true;
+    }
 
     public DumpStatus ToStatus()
     {
         var completed = Interlocked.Read(ref _completedTables);
         var seconds = _clock.Elapsed.TotalSeconds;
-        var fraction = TotalTables == 0 ? 1.0 : (double)completed / TotalTables;
+        var fraction = TotalTables == 0 ? (_finished ? 1.0 : 0.0) : (double)completed / TotalTables;
         return new DumpStatus
         {
             Bps = seconds > 0 ? (long)((FinishedBytes - _bytesAtStart) / seconds) : 0,

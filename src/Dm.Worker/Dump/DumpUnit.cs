@@ -93,7 +93,7 @@ public sealed class DumpUnit : IUnit
         var exporter = new ChunkExporter(settings.StatementSize, settings.Where, _progress);
         await ParallelWorkers.RunAsync(snapshot.Connections.Count, async (i, ct) =>
         {
-            while (queue.TryTake(out var item))
+            await foreach (var item in queue.TakeAllAsync(ct))
             {
                 await dir.WriteChunkAsync(item.Chunk, exporter.ExportAsync(snapshot.Connections[i], item.Table, item.Chunk, ct), ct);
                 if (queue.Complete(item.Table)) _progress.TableCompleted();

@@ -14,6 +14,7 @@ public sealed class LoadProgress
     private long _pending;
     private long _committedAtStart;
     private readonly Stopwatch _clock = new();
+    private bool _finished;
 
     public long TotalBytes { get; private set; }
     public long FinishedBytes => Interlocked.Read(ref _committed);
@@ -47,6 +48,7 @@ public sealed class LoadProgress
     {
         _clock.Stop();
         TotalBytes = FinishedBytes;
+        _finished = true;
     }
 
     public LoadStatus ToStatus()
@@ -54,7 +56,7 @@ public sealed class LoadProgress
         var seconds = _clock.Elapsed.TotalSeconds;
         var finished = FinishedBytes;
         var total = Math.Max(TotalBytes, finished);
-        var fraction = total == 0 ? (_clock.IsRunning ? 0 : 1.0) : (double)finished / total;
+        var fraction = total == 0 ? (_finished ? 1.0 : 0.0) : (double)finished / total;
         return new LoadStatus
         {
             Bps = seconds > 0 ? (long)((finished - _committedAtStart) / seconds) : 0,

@@ -80,19 +80,31 @@ public sealed class LoadUnit : IUnit
             foreach (var (_, chunk) in all)
                 total += finished.TryGetValue(chunk.Id, out var size) ? size : new FileInfo(dir.Combine(chunk.Id)).Length;
             _progress.Start(total, finished.Values.Sum());
+            var conflicting = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             var pending = new ConcurrentQueue<(TablePlan, ChunkPlan)>(all.Where(c => !finished.ContainsKey(c.Chunk.Id)));
             await ParallelWorkers.RunAsync(Math.Max(1, _context.Config.Loader.PoolSize), async (_, ct) =>
             {
                 if (pending.IsEmpty) return;
                 await using var connection = await DataConnections.OpenAsync(_context.Target, ct);
                 await DataConnections.ExecuteAsync(connection, "SET SESSION foreign_key_checks = 0", ct);
-                var writer = new ChunkWriter(connection, checkpoint, verb, _progress);
+                var writer = new ChunkWriter(connection, checkpoint, verb, _progress, conflicting);
                 while (pending.TryDequeue(out var item))
                 {
                     var path = dir.Combine(item.Item2.Id);
                     if (!File.Exists(path))
                         throw DmErrors.ErrLoadUnitNoTableFile.New(path);
-                    await writer.WriteAsync(item.Item1, item.Item2, DumpFileReader.ReadStatementBodiesAsync(path, ct), ct);
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            await writer.WriteAsync(item.Item1, item.Item2, DumpFileReader.ReadStatementBodiesAsync(path, ct), ct);
+                            break;
+                        }
+                        catch (Exception e) when (RetryableChunkError.Is(e) && attempt < RetryableChunkError.MaxAttempts && !ct.IsCancellationRequested)
+                        {
+                            await Task.Delay(RetryableChunkError.Backoff(attempt), ct);
+                        }
+                    }
                 }
             }, cancellationToken);
         }

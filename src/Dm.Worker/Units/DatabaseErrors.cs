@@ -20,7 +20,8 @@ internal static class DatabaseErrors
     {
         DmException dm => (dm, false),
         DataStatementException s => Classify(s),
-        UpstreamException u => (DmErrors.ErrDBDriverError.Wrap(u), u.ConnectFailed),
+        // An unreachable server may come back; wrong credentials will not.
+        UpstreamException u => (DmErrors.ErrDBDriverError.Wrap(u), u.ConnectFailed && u.InnerException is not MySqlException { Number: 1045 or 1044 }),
         MySqlException m => (DmErrors.ErrDBDriverError.Wrap(m), !NotResumable.Contains(m.Number)),
         IOException or UnauthorizedAccessException => (runtimeError.Wrap(e, e.Message), false),
         _ => (runtimeError.Wrap(e, e.Message), false),

@@ -17,6 +17,7 @@ namespace Dm.Worker.Units;
 public sealed class StreamingCopy(FullCopyContext context)
 {
     private const int StatementsInFlight = 4;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _conflictingTables = new(StringComparer.Ordinal);
 
     public DumpProgress DumpProgress { get; } = new();
     public LoadProgress LoadProgress { get; } = new();
@@ -55,17 +56,19 @@ public sealed class StreamingCopy(FullCopyContext context)
         await using var snapshot = await SnapshotSession.OpenAsync(context.Source, settings.Threads, settings.Consistency, lockList, cancellationToken);
         DumpPlan plan;
         DumpMetadata metadata;
-        if (stored is { } previous && (finished.Count == 0 || DumpSettings.MayMixSnapshots(context, previous.Metadata.Position, snapshot.Position)))
+        if (stored is { } previous && finished.Count > 0)
         {
+            // Chunks already in the target came from the stored plan's snapshot: keep the plan so their ids keep
+            // their key ranges, and only continue when mixing snapshots is exact (see DumpSettings.MayMixSnapshots).
+            if (!DumpSettings.MayMixSnapshots(context, previous.Metadata.Position, snapshot.Position))
+                throw Dm.Core.Errors.DmErrors.ErrLoadTaskCheckPointNotMatch.New();
             plan = previous.Plan;
-            var mixed = finished.Count > 0 && previous.Metadata.Position != snapshot.Position;
-            metadata = finished.Count == 0 ? new DumpMetadata(snapshot.Position, null)
-                : mixed ? previous.Metadata with { SafeModeExit = snapshot.Position } : previous.Metadata;
+            metadata = previous.Metadata.Position == snapshot.Position ? previous.Metadata
+                : previous.Metadata with { SafeModeExit = snapshot.Position };
         }
         else
         {
-            if (stored is not null)
-                throw Dm.Core.Errors.DmErrors.ErrLoadTaskCheckPointNotMatch.New();
+            // Nothing loaded yet: plan afresh from this snapshot (tables may have appeared since an earlier try).
             var tables = await TableLister.ListAsync(snapshot.Connections[0], settings.Filter, cancellationToken);
             plan = await new TablePlanner(snapshot.Connections[0], settings.Router, settings.ChunkRows).PlanAsync(tables, cancellationToken);
             metadata = new DumpMetadata(snapshot.Position, null);
@@ -87,7 +90,7 @@ public sealed class StreamingCopy(FullCopyContext context)
         {
             if (group == 1)
             {
-                await ParallelWorkers.RunAsync(writers, (_, wct) => WriteLoopAsync(transfers.Reader, checkpoint, verb, wct), ct);
+                await ParallelWorkers.RunAsync(writers, (_, wct) => WriteLoopAsync(transfers.Reader, queue, checkpoint, verb, wct), ct);
                 return;
             }
             try
@@ -101,6 +104,11 @@ public sealed class StreamingCopy(FullCopyContext context)
                 throw;
             }
         }, cancellationToken);
+        // Belt and braces: the copy is finished only when the target holds a checkpoint for every planned chunk.
+        var committed = await checkpoint.ReadFinishedAsync(target, cancellationToken);
+        var missing = plan.AllChunks().Count(c => !committed.ContainsKey(c.Chunk.Id));
+        if (missing > 0)
+            throw Dm.Core.Errors.DmErrors.ErrLoadTaskCheckPointNotMatch.New();
         Metadata = metadata;
         DumpProgress.Finish();
         LoadProgress.Finish();
@@ -108,7 +116,7 @@ public sealed class StreamingCopy(FullCopyContext context)
 
     private async Task ExportLoopAsync(MySqlConnection source, ChunkQueue queue, ChunkExporter exporter, Channel<Transfer> transfers, CancellationToken ct)
     {
-        while (queue.TryTake(out var item))
+        await foreach (var item in queue.TakeAllAsync(ct))
         {
             var statements = Channel.CreateBounded<string>(new BoundedChannelOptions(StatementsInFlight) { SingleWriter = true, SingleReader = true });
             await transfers.Writer.WriteAsync(new Transfer(item.Table, item.Chunk, statements), ct);
@@ -123,17 +131,31 @@ public sealed class StreamingCopy(FullCopyContext context)
                 statements.Writer.TryComplete(e);
                 throw;
             }
-            if (queue.Complete(item.Table)) DumpProgress.TableCompleted();
         }
     }
 
-    private async Task WriteLoopAsync(ChannelReader<Transfer> transfers, LoaderCheckpointTable checkpoint, string verb, CancellationToken ct)
+    /// <summary>
+    /// A deadlock or lock timeout rolls the chunk back; the writer then drains the rest of its statements and puts
+    /// the chunk back in the queue, and an exporter reads it again from the same snapshot.
+    /// </summary>
+    private async Task WriteLoopAsync(ChannelReader<Transfer> transfers, ChunkQueue queue, LoaderCheckpointTable checkpoint, string verb, CancellationToken ct)
     {
         await using var target = await DataConnections.OpenAsync(context.Target, ct);
         await DataConnections.ExecuteAsync(target, "SET SESSION foreign_key_checks = 0", ct);
-        var writer = new ChunkWriter(target, checkpoint, verb, LoadProgress);
+        var writer = new ChunkWriter(target, checkpoint, verb, LoadProgress, _conflictingTables);
         await foreach (var transfer in transfers.ReadAllAsync(ct))
-            await writer.WriteAsync(transfer.Table, transfer.Chunk, transfer.Statements.Reader.ReadAllAsync(ct), ct);
+        {
+            try
+            {
+                await writer.WriteAsync(transfer.Table, transfer.Chunk, transfer.Statements.Reader.ReadAllAsync(ct), ct);
+                if (queue.Complete(transfer.Table)) DumpProgress.TableCompleted();
+            }
+            catch (Exception e) when (RetryableChunkError.Is(e) && !ct.IsCancellationRequested && queue.Retry(transfer.Table, transfer.Chunk, RetryableChunkError.MaxAttempts))
+            {
+                await foreach (var _ in transfer.Statements.Reader.ReadAllAsync(ct)) { }
+                await Task.Delay(RetryableChunkError.Backoff(1), ct);
+            }
+        }
     }
 
     private void ShowMeta(DumpMetadata metadata)

@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace Dm.Bench.FullCopy;
+
+/// <summary>Command line: <c>--table-size N</c> (rows per sysbench table, 4 tables), <c>--threads N</c>, <c>--file-mode</c> (also time DM# through files), <c>--on-duplicate replace|ignore|error</c> (DM# loader mode, default replace), <c>--statement-size BYTES</c> (DM# INSERT size, default 1000000).</summary>
+internal sealed record BenchOptions(int TableSize, int Threads, bool AlsoFileMode, string OnDuplicate, ulong StatementSize)
+{
+    public const int Tables = 4;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        // ~190 bytes of row text each: 4 x 660k rows is about 500 MB.
+        int tableSize = 660_000, threads = 4;
+        var fileMode = false;
+        var onDuplicate = "replace";
+        ulong statementSize = 0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--table-size": tableSize = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--file-mode": fileMode = true; break;
+                case "--on-duplicate": onDuplicate = args[++i]; break;
+                case "--statement-size": statementSize = ulong.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--table-size N, --threads N, --file-mode, --on-duplicate MODE, --statement-size BYTES)");
+            }
+        }
+        return new BenchOptions(tableSize, threads, fileMode, onDuplicate, statementSize);
+    }
+}

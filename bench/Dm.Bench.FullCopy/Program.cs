@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dm.Bench.FullCopy;
+using Dm.Core.Config;
+using Dm.Core.Rules;
+using Dm.Core.Upstream;
+using Dm.TestKit;
+using Dm.Worker.Units;
+using MySqlConnector;
+
+// Full copy of a sysbench data set: DM# Dump -> Load (streaming) against mydumper + myloader, same threads,
+// same servers, one run. Prints times and the ratio; asserts nothing about speed.
+var options = BenchOptions.Parse(args);
+var serverArgs = new[] { "--innodb-buffer-pool-size=1G", "--innodb-log-file-size=512M", "--innodb-flush-log-at-trx-commit=2", "--max-allowed-packet=64M" };
+await using var source = await MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 21, ExtraArguments = serverArgs });
+await using var target = await MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 22, LogBin = false, ExtraArguments = serverArgs });
+Console.WriteLine($"source {source.Port}, target {target.Port}; sysbench {BenchOptions.Tables} tables x {options.TableSize} rows; {options.Threads} threads");
+
+await source.ExecuteAsync("CREATE DATABASE sbtest");
+var prepare = Stopwatch.StartNew();
+await ChildProcess.RunAsync("sysbench", [
+    "oltp_read_write", "--db-driver=mysql", "--mysql-host=127.0.0.1", $"--mysql-port={source.Port}", "--mysql-user=root",
+    $"--mysql-password={source.Password}", "--mysql-db=sbtest", $"--tables={BenchOptions.Tables}", $"--table-size={options.TableSize}",
+    $"--threads={Math.Min(options.Threads, BenchOptions.Tables)}", "prepare"], TimeSpan.FromHours(1));
+var dataBytes = Convert.ToInt64(await source.ScalarAsync("SELECT SUM(DATA_LENGTH) FROM information_schema.TABLES WHERE TABLE_SCHEMA='sbtest'"), CultureInfo.InvariantCulture);
+Console.WriteLine($"prepared in {prepare.Elapsed.TotalSeconds:F1} s, InnoDB data {dataBytes / 1048576} MB");
+
+async Task ResetTargetAsync() => await target.ExecuteAsync("DROP DATABASE IF EXISTS sbtest; DROP DATABASE IF EXISTS dm_meta");
+
+async Task VerifyAsync(string who)
+{
+    await using var s = await source.OpenAsync();
+    await using var t = await target.OpenAsync();
+    for (var i = 1; i <= BenchOptions.Tables; i++)
+    {
+        var sql = $"CHECKSUM TABLE sbtest.sbtest{i}";
+        await using var a = new MySqlCommand(sql, s);
+        await using var b = new MySqlCommand(sql, t);
+        var (x, y) = (await ChecksumAsync(a), await ChecksumAsync(b));
+        if (x != y)
+            throw new InvalidOperationException($"{who}: sbtest{i} differs after the copy ({x} vs {y})");
+    }
+}
+
+static async Task<string> ChecksumAsync(MySqlCommand command)
+{
+    await using var reader = await command.ExecuteReaderAsync();
+    await reader.ReadAsync();
+    return Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture) ?? "";
+}
+
+async Task<TimeSpan> RunDmAsync(bool streaming)
+{
+    await ResetTargetAsync();
+    var dir = Path.Combine(Path.GetTempPath(), "dm-bench-" + Guid.NewGuid().ToString("N"));
+    var config = new SubTaskConfig
+    {
+        Name = "bench", Mode = TaskModes.Full, SourceId = "bench-source",
+        BlockAllowList = new BlockAllowListRules { DoDbs = ["sbtest"] },
+        Mydumper = new MydumperConfig { Threads = options.Threads, StatementSize = options.StatementSize },
+        Loader = new LoaderConfig { PoolSize = options.Threads, Dir = dir, OnDuplicateLogical = options.OnDuplicate },
+    };
+    var context = new FullCopyContext(config,
+        new DatabaseEndpoint(source.Host, source.Port, source.User, source.Password),
+        new DatabaseEndpoint(target.Host, target.Port, target.User, target.Password)) { Streaming = streaming };
+    var clock = Stopwatch.StartNew();
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var (dump, load) = FullCopyUnits.Create(context);
+    foreach (IUnit unit in new IUnit[] { dump, load })
+    {
+        var unitClock = Stopwatch.StartNew();
+        await unit.InitAsync(CancellationToken.None);
+        var result = await unit.ProcessAsync(CancellationToken.None);
+        if (result.Outcome != UnitOutcome.Finished)
+            throw new InvalidOperationException($"{unit.Name}: {result.Outcome} {result.Error?.Message}");
+        Console.WriteLine($"  {(streaming ? "streaming" : "files")} {unit.Name}: {unitClock.Elapsed.TotalSeconds:F1} s");
+    }
+    clock.Stop();
+    Console.WriteLine($"  DM# process CPU: {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F1} s");
+    await VerifyAsync("DM#");
+    return clock.Elapsed;
+}
+
+async Task<(TimeSpan Dump, TimeSpan Load)> RunMydumperAsync()
+{
+    await ResetTargetAsync();
+    var dir = Path.Combine(Path.GetTempPath(), "mydumper-bench-" + Guid.NewGuid().ToString("N"));
+    var clock = Stopwatch.StartNew();
+    // Same chunking as DM# (100k-row key ranges) and the same thread count.
+    await ChildProcess.RunAsync("mydumper", ["-h", "127.0.0.1", "-P", source.Port.ToString(CultureInfo.InvariantCulture), "-u", "root",
+        "-p", source.Password, "-B", "sbtest", "-t", options.Threads.ToString(CultureInfo.InvariantCulture), "-r", "100000", "-o", dir, "-v", "1"], TimeSpan.FromHours(1));
+    var dumpTime = clock.Elapsed;
+    clock.Restart();
+    await ChildProcess.RunAsync("myloader", ["-h", "127.0.0.1", "-P", target.Port.ToString(CultureInfo.InvariantCulture), "-u", "root",
+        "-p", target.Password, "-d", dir, "-t", options.Threads.ToString(CultureInfo.InvariantCulture), "-v", "1"], TimeSpan.FromHours(1));
+    var loadTime = clock.Elapsed;
+    Directory.Delete(dir, recursive: true);
+    await VerifyAsync("mydumper+myloader");
+    return (dumpTime, loadTime);
+}
+
+var dm = await RunDmAsync(streaming: true);
+Console.WriteLine($"DM# Dump+Load (streaming):   {dm.TotalSeconds,8:F1} s");
+if (options.AlsoFileMode)
+{
+    var dmFiles = await RunDmAsync(streaming: false);
+    Console.WriteLine($"DM# Dump+Load (files):       {dmFiles.TotalSeconds,8:F1} s");
+}
+var (myDump, myLoad) = await RunMydumperAsync();
+var peer = myDump + myLoad;
+Console.WriteLine($"mydumper + myloader:         {peer.TotalSeconds,8:F1} s (dump {myDump.TotalSeconds:F1} s, load {myLoad.TotalSeconds:F1} s)");
+Console.WriteLine($"ratio DM# / mydumper+myloader: {dm.TotalSeconds / peer.TotalSeconds:F2}");
+// Timings on a shared machine mean little without its load.
+if (File.Exists("/proc/loadavg"))
+    Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");
