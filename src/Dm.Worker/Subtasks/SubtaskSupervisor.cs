@@ -21,6 +21,8 @@ public sealed class SubtaskSupervisor : IHostedService
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, (string TaskJson, SubtaskRunner Runner)> _runners = new(StringComparer.Ordinal);
     private string _source = "";
+    // What heartbeats read: replaced (never mutated) under the gate, so a heartbeat never waits on it.
+    private volatile SubtaskRunner[] _published = [];
 
     public SubtaskSupervisor(AssignmentBoard board, WorkerOptions options, ILoggerFactory loggers)
     {
@@ -33,13 +35,15 @@ public sealed class SubtaskSupervisor : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _board.Changed += state => _ = ApplyAsync(state);
-        return ApplyAsync(_board.Current);
+        _board.Changed += changed => _ = ApplyAsync();
+        return ApplyAsync();
     }
 
-    private async Task ApplyAsync(DesiredState state)
+    private async Task ApplyAsync()
     {
         await _gate.WaitAsync();
+        // The newest state, whichever change woke this call: calls may take the gate out of order.
+        var state = _board.Current;
         try
         {
             if (state.BoundSource != _source)
@@ -76,6 +80,7 @@ public sealed class SubtaskSupervisor : IHostedService
         }
         finally
         {
+            _published = _runners.Values.Select(r => r.Runner).ToArray();
             _gate.Release();
         }
     }
@@ -103,12 +108,7 @@ public sealed class SubtaskSupervisor : IHostedService
         return new SubtaskRunner(config, _options.Name, units, _loggers.CreateLogger<SubtaskRunner>());
     }
 
-    private IEnumerable<SubTaskStatus> Statuses()
-    {
-        _gate.Wait();
-        try { return _runners.Values.Select(r => r.Runner.Status()).ToList(); }
-        finally { _gate.Release(); }
-    }
+    private IEnumerable<SubTaskStatus> Statuses() => _published.Select(r => r.Status()).ToList();
 
     private async Task StopAllAsync()
     {
@@ -119,7 +119,11 @@ public sealed class SubtaskSupervisor : IHostedService
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
-        try { await StopAllAsync(); }
+        try
+        {
+            await StopAllAsync();
+            _published = [];
+        }
         finally { _gate.Release(); }
     }
 }
