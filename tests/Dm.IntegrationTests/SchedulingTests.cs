@@ -73,6 +73,9 @@ public sealed class SchedulingTests : IAsyncLifetime
         });
         Assert.Equal(201, (int)create.StatusCode);
         await WaitForAsync(async () => (await Workers())["worker-3"] == "bound:mysql-02", "mysql-02 bound");
+        using var http = new HttpClient();
+        await WaitForAsync(async () => (await http.GetStringAsync($"http://127.0.0.1:{worker.Port}/metrics")).Contains("dm_worker_bound 1"),
+            "the worker's /metrics to show its binding");
         Assert.Equal(204, (int)(await _master.Http.DeleteAsync("/api/v1/sources/mysql-02")).StatusCode);
         await WaitForAsync(async () => (await Workers())["worker-3"] == "free", "worker-3 free again");
     }

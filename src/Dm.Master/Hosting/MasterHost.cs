@@ -5,7 +5,7 @@ using Dm.Core.ClusterState;
 using Dm.Core.ClusterState.Sqlite;
 using Dm.Master.Api;
 using Dm.Master.Cluster;
-using Dm.Master.Metrics;
+using Dm.Core.Metrics;
 using Dm.Master.OpenApi;
 using Dm.Master.Sources;
 using Dm.Master.State;

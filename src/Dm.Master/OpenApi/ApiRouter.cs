@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dm.Core.Errors;
 using Dm.Core.Upstream;
-using Dm.Master.Metrics;
+using Dm.Core.Metrics;
 
 namespace Dm.Master.OpenApi;
 

@@ -1,4 +1,5 @@
 using Dm.Core.CommandLine;
+using Dm.Core.Metrics;
 using Dm.Worker.Control;
 using Microsoft.Extensions.Logging.Console;
 
@@ -29,6 +30,13 @@ public static class WorkerHost
 
         var app = builder.Build();
         var board = app.Services.GetRequiredService<AssignmentBoard>();
+        var metrics = new MetricsRegistry();
+        var supervisor = app.Services.GetRequiredService<Subtasks.SubtaskSupervisor>();
+        metrics.Observe("dm_worker_bound", "1 when a source is bound to this worker", () => board.Current.BoundSource.Length > 0 ? 1 : 0);
+        foreach (var stage in new[] { "Running", "Paused", "Finished", "Stopped" })
+            metrics.Observe("dm_worker_subtasks", "subtasks of this worker by stage",
+                () => supervisor.Statuses().Count(s => s.Stage.ToString() == stage), ("stage", stage));
+        app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/status", () => Results.Text(
             $"Release Version: v8.5.0-dmsharp\nWorker: {options.Name}\nBound source: {(board.Current.BoundSource is { Length: > 0 } s ? s : "(none)")}\n"));
         await app.StartAsync(ct);

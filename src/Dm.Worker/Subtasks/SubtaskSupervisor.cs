@@ -108,7 +108,8 @@ public sealed class SubtaskSupervisor : IHostedService
         return new SubtaskRunner(config, _options.Name, units, _loggers.CreateLogger<SubtaskRunner>());
     }
 
-    private IEnumerable<SubTaskStatus> Statuses() => _published.Select(r => r.Status()).ToList();
+    /// <summary>The status of every subtask this worker runs.</summary>
+    public IReadOnlyList<SubTaskStatus> Statuses() => _published.Select(r => r.Status()).ToList();
 
     private async Task StopAllAsync()
     {

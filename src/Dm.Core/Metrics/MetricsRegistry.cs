@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
-namespace Dm.Master.Metrics;
+namespace Dm.Core.Metrics;
 
 /// <summary>
 /// Counters and gauges rendered in Prometheus' text exposition format at <c>/metrics</c>.
