@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Dm.TestKit;
 using Dm.TestKit.DataComparison;
 
@@ -13,6 +11,7 @@ namespace Dm.IntegrationTests;
 /// </summary>
 public sealed class FullMigrationTests : IAsyncLifetime
 {
+    private MigrationEnvironment _env = null!;
     private MariaDbServer _upstream = null!;
     private MariaDbServer _target = null!;
     private DmMasterProcess _master = null!;
@@ -27,11 +26,8 @@ public sealed class FullMigrationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var servers = await Task.WhenAll(
-            MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 41 }),
-            MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 42 }));
-        (_upstream, _target) = (servers[0], servers[1]);
-        _master = await DmMasterProcess.StartAsync("full-master");
+        _env = await MigrationEnvironment.StartAsync("full-master", 41, rows: 0);
+        (_upstream, _target, _master) = (_env.Upstream, _env.Target, _env.Master);
         await _upstream.ExecuteAsync("""
             CREATE DATABASE shop;
             CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, customer INT NOT NULL, amount DECIMAL(12,2), note VARCHAR(200),
@@ -51,12 +47,7 @@ public sealed class FullMigrationTests : IAsyncLifetime
             """);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _master.DisposeAsync();
-        await _upstream.DisposeAsync();
-        await _target.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _env.DisposeAsync();
 
     private object TaskBody(string name) => new
     {
@@ -85,14 +76,8 @@ public sealed class FullMigrationTests : IAsyncLifetime
 
     private async Task CreateSourceAndTaskAsync(string task)
     {
-        var source = await _master.Http.PostAsJsonAsync("/api/v1/sources", new
-        {
-            source = new { source_name = "mysql-01", host = _upstream.Host, port = _upstream.Port, user = _upstream.User,
-                password = _upstream.Password, enable_gtid = false, enable = true },
-        });
-        Assert.Equal(201, (int)source.StatusCode);
-        var created = await _master.Http.PostAsJsonAsync("/api/v1/tasks", TaskBody(task));
-        Assert.True((int)created.StatusCode == 201, await created.Content.ReadAsStringAsync());
+        await _env.CreateSourceAsync("mysql-01", _upstream);
+        await _env.CreateTaskAsync(TaskBody(task));
     }
 
     [Fact]
@@ -100,9 +85,9 @@ public sealed class FullMigrationTests : IAsyncLifetime
     {
         await using var worker = await DmWorkerProcess.StartAsync("full-worker-1", [_master]);
         await CreateSourceAndTaskAsync("full-copy");
-        Assert.Equal(200, (int)(await _master.Http.PostAsync("/api/v1/tasks/full-copy/start", null)).StatusCode);
+        await _env.StartTaskAsync("full-copy");
 
-        var status = await WaitForStageAsync("full-copy", "Finished", TimeSpan.FromMinutes(3));
+        var status = await _env.WaitForStageAsync("full-copy", "Finished", TimeSpan.FromMinutes(3));
         Assert.Equal("full-worker-1", status["worker_name"]!.GetValue<string>());
         Assert.Equal("Load", status["unit"]!.GetValue<string>());
         await AssertTargetEqualsSourceAsync();
@@ -115,18 +100,18 @@ public sealed class FullMigrationTests : IAsyncLifetime
     {
         var worker1 = await DmWorkerProcess.StartAsync("kill-worker-1", [_master]);
         await CreateSourceAndTaskAsync("full-kill");
-        await WaitForAsync(async () => (await Status("full-kill"))["worker_name"]!.GetValue<string>() == "kill-worker-1", "source bound to worker 1");
+        await MigrationEnvironment.WaitForAsync(async () => (await _env.StatusAsync("full-kill"))["worker_name"]!.GetValue<string>() == "kill-worker-1",
+            "source bound to worker 1", TimeSpan.FromSeconds(30));
         await using var worker2 = await DmWorkerProcess.StartAsync("kill-worker-2", [_master]);
-        Assert.Equal(200, (int)(await _master.Http.PostAsync("/api/v1/tasks/full-kill/start", null)).StatusCode);
+        await _env.StartTaskAsync("full-kill");
 
         // Kill the worker while it copies (as soon as rows have reached the target).
-        await WaitForAsync(async () => Convert.ToInt64(await _target.ScalarAsync(
-            "SELECT IFNULL(SUM(TABLE_ROWS), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop_copy'")) > 0
-            || (await Status("full-kill"))["stage"]!.GetValue<string>() == "Finished", "the copy to start", TimeSpan.FromMinutes(2));
+        await MigrationEnvironment.WaitForAsync(async () => await _env.TargetRowsAsync("shop_copy") > 0
+            || (await _env.StatusAsync("full-kill"))["stage"]!.GetValue<string>() == "Finished", "the copy to start", TimeSpan.FromMinutes(2));
         var killedAt = DateTime.UtcNow;
         worker1.Kill();
 
-        var status = await WaitForStageAsync("full-kill", "Finished", TimeSpan.FromMinutes(3));
+        var status = await _env.WaitForStageAsync("full-kill", "Finished", TimeSpan.FromMinutes(3));
         Assert.Equal("kill-worker-2", status["worker_name"]!.GetValue<string>());
         Assert.True(DateTime.UtcNow - killedAt < TimeSpan.FromMinutes(3));
         await AssertTargetEqualsSourceAsync();
@@ -138,35 +123,5 @@ public sealed class FullMigrationTests : IAsyncLifetime
         await using var source = await _upstream.OpenAsync();
         await using var target = await _target.OpenAsync();
         await MigrationComparer.AssertSameAsync(source, target, Tables);
-    }
-
-    private async Task<JsonNode> Status(string task)
-    {
-        var status = await _master.Http.GetFromJsonAsync<JsonObject>($"/api/v1/tasks/{task}/status");
-        return status!["data"]![0]!;
-    }
-
-    private async Task<JsonNode> WaitForStageAsync(string task, string stage, TimeSpan timeout)
-    {
-        JsonNode? last = null;
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await Status(task);
-            if (last["stage"]!.GetValue<string>() == stage) return last;
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"task {task} did not reach {stage}; last status: {last?.ToJsonString()}");
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"timed out waiting for {what}");
     }
 }

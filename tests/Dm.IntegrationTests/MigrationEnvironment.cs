@@ -15,13 +15,14 @@ public sealed class MigrationEnvironment : IAsyncDisposable
     public MariaDbServer Target { get; private init; } = null!;
     public DmMasterProcess Master { get; private init; } = null!;
 
+    /// <param name="rows">rows of the seeded shop.orders; 0 seeds nothing (the test brings its own data).</param>
     public static async Task<MigrationEnvironment> StartAsync(string name, int serverId, int rows)
     {
         var servers = await Task.WhenAll(
             MariaDbServer.StartAsync(new MariaDbOptions { ServerId = serverId }),
             MariaDbServer.StartAsync(new MariaDbOptions { ServerId = serverId + 1 }));
         var env = new MigrationEnvironment { Upstream = servers[0], Target = servers[1], Master = await DmMasterProcess.StartAsync(name) };
-        await SeedAsync(env.Upstream, "shop", rows);
+        if (rows > 0) await SeedAsync(env.Upstream, "shop", rows);
         return env;
     }
 
@@ -45,9 +46,8 @@ public sealed class MigrationEnvironment : IAsyncDisposable
     }
 
     /// <summary>A full task copying <paramref name="schema"/> of the source into <paramref name="targetSchema"/>.</summary>
-    public async Task CreateTaskAsync(string task, string source, string schema, string targetSchema, int importThreads = 4)
-    {
-        var body = new
+    public async Task CreateTaskAsync(string task, string source, string schema, string targetSchema, int importThreads = 4) =>
+        await CreateTaskAsync(new
         {
             task = new
             {
@@ -60,7 +60,11 @@ public sealed class MigrationEnvironment : IAsyncDisposable
                     source_conf = new[] { new { source_name = source } },
                 },
             },
-        };
+        });
+
+    /// <summary>POST /tasks with the body as given; asserts 201.</summary>
+    public async Task CreateTaskAsync(object body)
+    {
         var response = await Master.Http.PostAsJsonAsync("/api/v1/tasks", body);
         Assert.True((int)response.StatusCode == 201, await response.Content.ReadAsStringAsync());
     }

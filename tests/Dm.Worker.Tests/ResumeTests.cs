@@ -190,6 +190,16 @@ public sealed class ResumeTests(SourceAndTargetFixture fx)
                 await using var kill = new MySqlCommand($"KILL CONNECTION {id}", connection);
                 try { await kill.ExecuteNonQueryAsync(); } catch (MySqlException) { /* already gone */ }
             }
+            // KILL only flags the victim; wait until the server has really ended them, so nothing of the
+            // crashed run is still half-alive when the fresh units connect.
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (ids.Count > 0 && DateTime.UtcNow < deadline)
+            {
+                await using var check = new MySqlCommand(
+                    $"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID IN ({string.Join(',', ids)})", connection);
+                if (Convert.ToInt64(await check.ExecuteScalarAsync()) == 0) break;
+                await Task.Delay(50);
+            }
         }
         MySqlConnection.ClearAllPools();
     }
