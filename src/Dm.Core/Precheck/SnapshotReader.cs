@@ -1,4 +1,5 @@
 using Dm.Core.Precheck.Privileges;
+using Dm.Core.Rules;
 using Dm.Core.Upstream;
 using MySqlConnector;
 
@@ -7,11 +8,6 @@ namespace Dm.Core.Precheck;
 /// <summary>Reads the source and target snapshots; an unreachable database is DM's 26002 error.</summary>
 internal static class SnapshotReader
 {
-    /// <summary>DM never migrates these (filter.IsSystemSchema).</summary>
-    private static readonly HashSet<string> SystemSchemas = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "information_schema", "performance_schema", "mysql", "sys", "metrics_schema", "inspection_schema",
-    };
 
     public static async Task<SourceSnapshot> ReadSourceAsync(PrecheckSource source, ConnectionBudget budget, CancellationToken cancellationToken)
     {

@@ -72,12 +72,6 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
 
     public static DatabaseEndpoint Endpoint(DbConfig db) => DbConfigEndpoint.From(db);
 
-    /// <summary>Schemas of the server itself, never migrated.</summary>
-    public static readonly HashSet<string> SystemSchemas = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "mysql", "information_schema", "performance_schema", "sys",
-    };
-
     private DmTask Reveal(DmTask task) =>
         task with { TargetConfig = task.TargetConfig with { Password = secrets.Reveal(task.TargetConfig.Password) } };
 }

@@ -53,7 +53,7 @@ public sealed class TaskUpstreamView(TaskService tasks, TaskCompiler compiler)
         var schemas = onlySchema != null ? [onlySchema] : await inspector.ListSchemasAsync(ct);
         foreach (var schema in schemas)
         {
-            if (TaskCompiler.SystemSchemas.Contains(schema) || !filter.Match(schema, "")) continue;
+            if (SystemSchemas.Contains(schema) || !filter.Match(schema, "")) continue;
             if (onlySchema != null && !(await inspector.ListSchemasAsync(ct)).Contains(schema)) continue;
             foreach (var table in await inspector.ListBaseTablesAsync(schema, ct))
                 if (filter.Match(schema, table)) result.Add((schema, table));

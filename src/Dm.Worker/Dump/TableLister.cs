@@ -7,11 +7,6 @@ namespace Dm.Worker.Dump;
 /// <summary>The upstream base tables a subtask migrates: block-allow list applied, system schemas never.</summary>
 public static class TableLister
 {
-    private static readonly HashSet<string> SystemSchemas = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "mysql", "information_schema", "performance_schema", "sys", "metrics_schema", "inspection_schema",
-    };
-
     public static bool IsSystemSchema(string schema) => SystemSchemas.Contains(schema);
 
     public static async Task<IReadOnlyList<(string Schema, string Table)>> ListAsync(MySqlConnection connection,
