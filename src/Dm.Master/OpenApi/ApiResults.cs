@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dm.Core.Api;
 
 namespace Dm.Master.OpenApi;
 
@@ -12,8 +13,6 @@ public static class ApiResults
     public static IResult Status(int status) => Results.StatusCode(status);
 
     public static IResult Error(int status, string message, int code, JsonSerializerOptions options) =>
-        Results.Json(new ErrorBody(message, code), options, contentType: "application/json; charset=utf-8", statusCode: status);
-
-    /// <summary>DM's <c>ErrorWithMessage</c>.</summary>
-    public sealed record ErrorBody(string ErrorMsg, int ErrorCode);
+        Results.Json(new ErrorWithMessage { ErrorMsg = message, ErrorCode = code }, options,
+            contentType: "application/json; charset=utf-8", statusCode: status);
 }

@@ -27,12 +27,8 @@ public static class SourceRules
         if (name.Any(char.IsControl)) throw Invalid($"{field} must not contain control characters");
     }
 
-    public static DatabaseEndpoint Endpoint(Source source, string password) => new(source.Host, source.Port, source.User, password)
-    {
-        TlsCaPem = source.Security?.SslCaContent is { Length: > 0 } ca ? ca : null,
-        TlsCertPem = source.Security?.SslCertContent is { Length: > 0 } cert ? cert : null,
-        TlsKeyPem = source.Security?.SslKeyContent is { Length: > 0 } key ? key : null,
-    };
+    public static DatabaseEndpoint Endpoint(Source source, string password) =>
+        State.ApiEndpoint.Of(source.Host, source.Port, source.User, password, source.Security);
 
     private static DmException Invalid(string message) => DmErrors.ErrOpenAPICommonError.Wrap(new ArgumentException(message));
 }

@@ -14,7 +14,6 @@ namespace Dm.Master.Sources;
 /// </summary>
 public sealed class SourceService(IClusterStore store, MasterGate gate, PasswordCipher secrets)
 {
-    public const string HiddenPassword = "******";
     private readonly MasterState _state = new(store);
 
     public async Task<Source> CreateAsync(CreateSourceRequest request, CancellationToken ct)
@@ -34,8 +33,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         {
             // Bound at once to the worker the request names (it was checked free above, under the gate).
             compares.Add(Compare.NotExists(MasterKeys.BoundWorker(chosen)));
-            ops.Add(TxnOp.Put(MasterKeys.BoundWorker(chosen), System.Text.Json.JsonSerializer.Serialize(
-                new WorkerDirectory.SourceBound(source.SourceName, chosen), StateJson.Options)));
+            ops.Add(MasterState.PutBound(source.SourceName, chosen));
         }
         if (source.RelayConfig?.EnableRelay == true)
             ops.Add(TxnOp.Put(MasterKeys.RelayStage(source.SourceName), nameof(TaskStage.Running)));
@@ -178,8 +176,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
             ops.Add(TxnOp.Delete(MasterKeys.BoundWorker(current)));
             ops.Add(TxnOp.Put(MasterKeys.LastBoundWorker(current), name));
         }
-        ops.Add(TxnOp.Put(MasterKeys.BoundWorker(request.WorkerName), System.Text.Json.JsonSerializer.Serialize(
-            new WorkerDirectory.SourceBound(name, request.WorkerName), StateJson.Options)));
+        ops.Add(MasterState.PutBound(name, request.WorkerName));
         var result = await store.TxnAsync(compares, ops, ct: ct);
         if (!result.Succeeded) throw DmErrors.ErrSchedulerWorkerNotFree.New(request.WorkerName);
     }
@@ -301,9 +298,8 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
 
     /// <summary>The API view: password hidden, status and task names only when asked for.</summary>
     private static Source Present(StoredSource stored, bool withStatus, List<string> taskNames, string? boundWorker) =>
-        stored.Source with
+        PasswordMask.Hide(stored.Source) with
         {
-            Password = HiddenPassword,
             StatusList = withStatus ? [new SourceStatus { SourceName = stored.Name, WorkerName = boundWorker ?? "" }] : null,
             TaskNameList = withStatus ? taskNames : null,
         };

@@ -35,8 +35,12 @@ public sealed class MasterState(IClusterStore store)
     /// <summary>Source name → the worker it is bound to.</summary>
     public async Task<IReadOnlyDictionary<string, string>> BoundsAsync(CancellationToken ct) =>
         (await store.GetPrefixAsync(MasterKeys.BoundWorkerPrefix, ct)).Kvs
-            .Select(Decode<Cluster.WorkerDirectory.SourceBound>)
+            .Select(kv => JsonSerializer.Deserialize<Cluster.WorkerDirectory.SourceBound>(kv.Value, StateJson.Options)!)
             .ToDictionary(b => b.Source, b => b.Worker, StringComparer.Ordinal);
+
+    /// <summary>Binds <paramref name="source"/> to <paramref name="worker"/> (the worker's bound key).</summary>
+    public static TxnOp PutBound(string source, string worker) => TxnOp.Put(MasterKeys.BoundWorker(worker),
+        JsonSerializer.Serialize(new Cluster.WorkerDirectory.SourceBound(source, worker), StateJson.Options));
 
     /// <summary>Source name → workers assigned to pull its relay log.</summary>
     public async Task<IReadOnlyDictionary<string, List<string>>> RelayWorkersAsync(CancellationToken ct) =>

@@ -48,8 +48,8 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
         Mode = subTasks[0].Mode,
         Sources = subTasks.Select(s =>
         {
-            var filter = new BlockAllowListFilter(s.BlockAllowList, s.CaseSensitive);
-            var router = new TableRouter(s.RouteRules, s.CaseSensitive);
+            var filter = s.CreateBlockAllowListFilter();
+            var router = s.CreateTableRouter();
             return new PrecheckSource(s.SourceId, Endpoint(s.From))
             {
                 SchemaFilter = schema => !SystemSchemas.Contains(schema) && filter.Match(schema, ""),
@@ -72,6 +72,7 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
 
     public static DatabaseEndpoint Endpoint(DbConfig db) => DbConfigEndpoint.From(db);
 
-    private DmTask Reveal(DmTask task) =>
+    /// <summary>The task with its target password in clear, for a connection or a worker.</summary>
+    public DmTask Reveal(DmTask task) =>
         task with { TargetConfig = task.TargetConfig with { Password = secrets.Reveal(task.TargetConfig.Password) } };
 }

@@ -180,19 +180,13 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
     public DatabaseEndpoint TargetEndpoint(DmTask task)
     {
         var t = task.TargetConfig;
-        return new DatabaseEndpoint(t.Host, t.Port, t.User, secrets.Reveal(t.Password))
-        {
-            TlsCaPem = t.Security?.SslCaContent is { Length: > 0 } ca ? ca : null,
-            TlsCertPem = t.Security?.SslCertContent is { Length: > 0 } cert ? cert : null,
-            TlsKeyPem = t.Security?.SslKeyContent is { Length: > 0 } key ? key : null,
-        };
+        return ApiEndpoint.Of(t.Host, t.Port, t.User, secrets.Reveal(t.Password), t.Security);
     }
 
     private DmTask Protect(DmTask task) =>
         task with { StatusList = null, TargetConfig = task.TargetConfig with { Password = secrets.Protect(task.TargetConfig.Password) } };
 
-    public static DmTask Present(DmTask task) =>
-        task with { TargetConfig = task.TargetConfig with { Password = SourceService.HiddenPassword } };
+    public static DmTask Present(DmTask task) => PasswordMask.Hide(task);
 
     private async Task<List<SubTaskStatus>> StatusListAsync(StoredTask stored, IReadOnlyList<string>? only,
         IReadOnlyList<SubtaskStage> stages, CancellationToken ct)

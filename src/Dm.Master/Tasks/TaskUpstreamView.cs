@@ -17,17 +17,13 @@ public sealed class TaskUpstreamView(TaskService tasks, TaskCompiler compiler)
     {
         var (subTask, inspector) = await OpenAsync(task, source, ct);
         await using var _ = inspector;
-        var wanted = new WildcardTrie<object>();
-        wanted.Insert(string.IsNullOrEmpty(schemaPattern) ? "*" : schemaPattern, string.IsNullOrEmpty(tablePattern) ? "*" : tablePattern,
-            wanted, appendToExisting: false);
-        var router = new TableRouter(subTask.RouteRules, subTask.CaseSensitive);
-        var data = new List<TaskMigrateTarget>();
-        foreach (var (schema, table) in await AllowedTablesAsync(subTask, inspector, ct))
-        {
-            if (wanted.Match(schema, table).Count == 0) continue;
-            var (targetSchema, targetTable) = router.Route(schema, table);
-            data.Add(new TaskMigrateTarget { SourceSchema = schema, SourceTable = table, TargetSchema = targetSchema, TargetTable = targetTable });
-        }
+        var allowed = await AllowedTablesAsync(subTask, inspector, ct);
+        var data = MigrateTargets.Compute(subTask.CreateBlockAllowListFilter(), subTask.CreateTableRouter(), allowed, schemaPattern, tablePattern)
+            .Select(t => new TaskMigrateTarget
+            {
+                SourceSchema = t.SourceSchema, SourceTable = t.SourceTable, TargetSchema = t.TargetSchema, TargetTable = t.TargetTable,
+            })
+            .ToList();
         return new GetTaskMigrateTargetsResponse { Total = data.Count, Data = data };
     }
 
@@ -48,7 +44,7 @@ public sealed class TaskUpstreamView(TaskService tasks, TaskCompiler compiler)
     private static async Task<List<(string Schema, string Table)>> AllowedTablesAsync(SubTaskConfig subTask, UpstreamInspector inspector,
         CancellationToken ct, string? onlySchema = null)
     {
-        var filter = new BlockAllowListFilter(subTask.BlockAllowList, subTask.CaseSensitive);
+        var filter = subTask.CreateBlockAllowListFilter();
         var result = new List<(string, string)>();
         var schemas = onlySchema != null ? [onlySchema] : await inspector.ListSchemasAsync(ct);
         foreach (var schema in schemas)

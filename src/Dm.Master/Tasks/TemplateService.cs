@@ -42,7 +42,7 @@ public sealed class TemplateService(IClusterStore store, MasterGate gate, TaskSe
         using var entered = await gate.EnterAsync(ct);
         var old = (await store.GetAsync(MasterKeys.Template(name), ct)).Kv ?? throw DmErrors.ErrOpenAPITaskConfigNotExist.New(name);
         // An unchanged hidden password keeps the stored one, so a GET-edit-PUT round trip loses nothing.
-        if (task.TargetConfig.Password == Sources.SourceService.HiddenPassword)
+        if (task.TargetConfig.Password == PasswordMask.Obfuscated)
             task = task with { TargetConfig = task.TargetConfig with { Password = MasterState.Decode<DmTask>(old).TargetConfig.Password } };
         await tasks.CheckAsync(task, ct);
         await store.TxnAsync([Compare.Exists(MasterKeys.Template(name))],

@@ -6,7 +6,7 @@ using Dm.Master.Tasks;
 namespace Dm.Master.Workers;
 
 /// <summary>What one worker should be doing, read from the store: its bound source and that source's subtasks with their expected stages.</summary>
-public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compiler, PasswordCipher secrets)
+public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compiler)
 {
     public async Task<DesiredState> ReadAsync(string worker, CancellationToken ct)
     {
@@ -24,11 +24,10 @@ public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compile
         foreach (var task in await state.TasksAsync(ct))
         {
             if (!stages.TryGetValue(task.Name, out var stage)) continue;
-            var revealed = task.Task with { TargetConfig = task.Task.TargetConfig with { Password = secrets.Reveal(task.Task.TargetConfig.Password) } };
             desired.Subtasks.Add(new SubtaskAssignment
             {
                 Task = task.Name,
-                TaskJson = Dm.Core.Api.ApiJson.Serialize(revealed),
+                TaskJson = Dm.Core.Api.ApiJson.Serialize(compiler.Reveal(task.Task)),
                 ExpectedStage = stage.ToString(),
             });
         }

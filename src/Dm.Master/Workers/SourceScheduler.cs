@@ -24,7 +24,7 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, ILogge
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var revision = await store.GetRevisionAsync(stoppingToken);
-        foreach (var prefix in Watched) _ = WatchAsync(prefix, revision, stoppingToken);
+        StoreChanges.Follow(store, Watched, revision, Poke, logger, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -37,21 +37,6 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, ILogge
             }
             // A periodic pass as well, so nothing waits on a missed signal.
             await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
-        }
-    }
-
-    private async Task WatchAsync(string prefix, long afterRevision, CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var _ in store.WatchAsync(prefix, afterRevision, ct)) Poke();
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning("watch of {Prefix} ended: {Error}; the periodic pass keeps scheduling", prefix, e.Message);
         }
     }
 
@@ -88,8 +73,7 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, ILogge
             if (free.Count == 0) break;
             var worker = free.FirstOrDefault(w => lastBound.GetValueOrDefault(w) == source) ?? free[0];
             busy.Add(worker);
-            ops.Add(TxnOp.Put(MasterKeys.BoundWorker(worker),
-                JsonSerializer.Serialize(new WorkerDirectory.SourceBound(source, worker), StateJson.Options)));
+            ops.Add(MasterState.PutBound(source, worker));
             logger.LogInformation("binding source {Source} to worker {Worker}", source, worker);
         }
         if (ops.Count > 0) await store.TxnAsync([], ops, ct: ct);

@@ -57,8 +57,9 @@ public sealed class WorkerHubService(
         var ct = context.CancellationToken;
         var changed = new SemaphoreSlim(0);
         var revision = await store.GetRevisionAsync(ct);
-        foreach (var prefix in new[] { MasterKeys.BoundWorkerPrefix, MasterKeys.SourcePrefix, MasterKeys.TaskPrefix, MasterKeys.SubtaskStagePrefix, MasterKeys.RelayStagePrefix })
-            _ = Signal(prefix, revision, changed, ct);
+        StoreChanges.Follow(store,
+            [MasterKeys.BoundWorkerPrefix, MasterKeys.SourcePrefix, MasterKeys.TaskPrefix, MasterKeys.SubtaskStagePrefix, MasterKeys.RelayStagePrefix],
+            revision, () => changed.Release(), logger, ct);
 
         DesiredState? sent = null;
         while (!ct.IsCancellationRequested)
@@ -72,21 +73,6 @@ public sealed class WorkerHubService(
             try { await changed.WaitAsync(TimeSpan.FromSeconds(5), ct); }
             catch (OperationCanceledException) { break; }
             while (changed.CurrentCount > 0) await changed.WaitAsync(ct);
-        }
-    }
-
-    private async Task Signal(string prefix, long afterRevision, SemaphoreSlim changed, CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var _ in store.WatchAsync(prefix, afterRevision, ct)) changed.Release();
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-        {
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning("watch of {Prefix} for a worker ended: {Error}", prefix, e.Message);
         }
     }
 }
