@@ -37,6 +37,9 @@ public sealed class SubtaskRunner : IAsyncDisposable
 
     public string TaskName => _config.Name;
 
+    /// <summary>The subtask's Sync unit as the master's live queries see it (null in modes without Sync).</summary>
+    public Dm.Worker.Sync.ISyncControl? SyncControl => _units.OfType<Dm.Worker.Sync.ISyncControl>().FirstOrDefault();
+
     /// <summary>Converges on the stage the master expects: Running runs (or resumes); anything else pauses.</summary>
     public void Expect(TaskStage expected)
     {

@@ -108,6 +108,10 @@ public sealed class SubtaskSupervisor : IHostedService
         return new SubtaskRunner(config, _options.Name, units, _loggers.CreateLogger<SubtaskRunner>());
     }
 
+    /// <summary>The Sync unit of a subtask this worker runs, or null (no such subtask, or its mode has no Sync).</summary>
+    public Dm.Worker.Sync.ISyncControl? FindSyncControl(string task) =>
+        _published.FirstOrDefault(r => r.TaskName == task)?.SyncControl;
+
     /// <summary>The status of every subtask this worker runs.</summary>
     public IReadOnlyList<SubTaskStatus> Statuses() => _published.Select(r => r.Status()).ToList();
 
