@@ -12,8 +12,6 @@ namespace Dm.IntegrationTests;
 /// </summary>
 public sealed class SyncControlTests
 {
-    private const string NeedsSyncUnit = "needs the Sync unit (src/Dm.Worker/Sync), not on this branch yet";
-
     private sealed record Setup(MigrationEnvironment Env, DmWorkerProcess Worker, string BinlogFile) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
@@ -41,7 +39,7 @@ public sealed class SyncControlTests
         await env.Upstream.ExecuteAsync($"""
             CREATE DATABASE shop;
             CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, amount DECIMAL(12,2), note VARCHAR(200));
-            INSERT INTO shop.orders SELECT seq, seq / 7, CONCAT('order ', seq) FROM seq_1_to_{rows};
+            INSERT INTO shop.orders SELECT seq, seq / 7, CONCAT('order ', seq) FROM shop.seq_1_to_{rows};
             """);
         await env.CreateTaskAsync(new
         {
@@ -54,24 +52,34 @@ public sealed class SyncControlTests
             },
         });
         await env.StartTaskAsync(task);
-        await WaitForRowsAsync(env, rows);
+        await WaitForRowsAsync(env, rows, task);
         return new Setup(env, worker, file);
     }
 
-    private static Task WaitForRowsAsync(MigrationEnvironment env, long rows) => MigrationEnvironment.WaitForAsync(async () =>
+    private static async Task WaitForRowsAsync(MigrationEnvironment env, long rows, string task)
     {
         try
         {
-            return Convert.ToInt64(await env.Target.ScalarAsync("SELECT COUNT(*) FROM shop.orders")) == rows;
+            await MigrationEnvironment.WaitForAsync(async () =>
+            {
+                try
+                {
+                    return Convert.ToInt64(await env.Target.ScalarAsync("SELECT COUNT(*) FROM shop.orders")) == rows;
+                }
+                catch (MySqlConnector.MySqlException)
+                {
+                    return false; // not created yet
+                }
+            }, $"{rows} rows in the target", TimeSpan.FromMinutes(1));
         }
-        catch (MySqlConnector.MySqlException)
+        catch (TimeoutException e)
         {
-            return false; // not created yet
+            throw new TimeoutException($"{e.Message}; task status: {(await env.StatusAsync(task)).ToJsonString()}", e);
         }
-    }, $"{rows} rows in the target", TimeSpan.FromMinutes(2));
+    }
 
     private static async Task InsertAsync(MigrationEnvironment env, int from, int to) => await env.Upstream.ExecuteAsync(
-        $"INSERT INTO shop.orders SELECT seq, seq / 7, CONCAT('order ', seq) FROM seq_{from}_to_{to}");
+        $"INSERT INTO shop.orders SELECT seq, seq / 7, CONCAT('order ', seq) FROM shop.seq_{from}_to_{to}");
 
     private static async Task<(int Status, JsonNode? Body)> SendAsync(MigrationEnvironment env, HttpMethod method, string path, object? body = null)
     {
@@ -96,7 +104,7 @@ public sealed class SyncControlTests
         await MigrationComparer.AssertSameAsync(source, target, [(("shop", "orders"), ("shop", "orders"))]);
     }
 
-    [Fact(Skip = NeedsSyncUnit)]
+    [Fact]
     public async Task TrackedStructureIsReadReplacedAndDeletedThroughApiAndDmctl()
     {
         await using var setup = await StartReplicatingAsync("sync-q-1", 73, "q-track", "q-src-track", 100);
@@ -137,11 +145,11 @@ public sealed class SyncControlTests
 
         await env.StartTaskAsync("q-track");
         await InsertAsync(env, 101, 150);
-        await WaitForRowsAsync(env, 150);
+        await WaitForRowsAsync(env, 150, "q-track");
         await AssertCopiedAsync(env);
     }
 
-    [Fact(Skip = NeedsSyncUnit)]
+    [Fact]
     public async Task ARefusedDdlPausesTheTaskAndBinlogSkipLetsItContinue()
     {
         await using var setup = await StartReplicatingAsync("sync-q-2", 75, "q-skip", "q-src-skip", 20);
@@ -162,12 +170,12 @@ public sealed class SyncControlTests
         Assert.Equal("skip", Assert.Single(operations)!["op"]!.GetValue<string>());
 
         await env.StartTaskAsync("q-skip");
-        await WaitForRowsAsync(env, 50);
+        await WaitForRowsAsync(env, 50, "q-skip");
         await env.WaitForStageAsync("q-skip", "Running", TimeSpan.FromSeconds(30));
         await AssertCopiedAsync(env);
     }
 
-    [Fact(Skip = NeedsSyncUnit)]
+    [Fact]
     public async Task BinlogReplaceRunsOtherStatementsInsteadOfTheRefusedDdl()
     {
         await using var setup = await StartReplicatingAsync("sync-q-3", 77, "q-replace", "q-src-replace", 20);
@@ -186,7 +194,7 @@ public sealed class SyncControlTests
         Assert.Contains("idx_note_2", msg);
 
         (await DmctlRun.RunAsync(env.Master, "resume-task", "q-replace")).Ok();
-        await WaitForRowsAsync(env, 40);
+        await WaitForRowsAsync(env, 40, "q-replace");
         await env.WaitForStageAsync("q-replace", "Running", TimeSpan.FromSeconds(30));
         await AssertRowsSameAsync(env);
         Assert.Equal(1L, Convert.ToInt64(await env.Target.ScalarAsync(
