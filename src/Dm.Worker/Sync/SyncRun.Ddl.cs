@@ -28,6 +28,7 @@ internal sealed partial class SyncRun
         var id = BinlogOrder.Text(position);
         var currentSchema = query.DefaultDatabase.Length > 0 ? query.DefaultDatabase : null;
         var lexer = LexerOptionsOf(query);
+        var replay = _applied.Count > 0 && _applied.Remove("ddl:" + id);
         IReadOnlyList<Statement> statements;
         string shownSql = query.Query;
         if (errorOperations.TryGetValue(id, out var operation))
@@ -69,7 +70,6 @@ internal sealed partial class SyncRun
         }
 
         await _pool.DrainAsync(cancellationToken);
-        var replay = _applied.Count > 0 && _applied.Remove("ddl:" + id);
         var marker = _batchBase + Interlocked.Increment(ref _batchCounter);
         await using (var mark = new MySqlBatch(_control))
         {
