@@ -51,11 +51,10 @@ internal sealed partial class SyncRun
             }
         }
 
-        var planner = new DdlPlanner(settings.Config, _filter, _events, _router);
         var pieces = new List<DdlPiece>();
         foreach (var statement in statements)
         {
-            var (planned, refused) = planner.Plan(statement, currentSchema, query.Query);
+            var (planned, refused) = Ddl.Plan(statement, currentSchema, query.Query);
             if (refused is not null)
             {
                 BlockedAt = id;
