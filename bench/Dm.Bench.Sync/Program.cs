@@ -6,6 +6,7 @@ using Dm.TestKit;
 // MariaDB replica with slave_parallel_threads = T and by DM# (incremental task, repl_threads = T), one after the
 // other in one run; rows/s of each and the ratio. Then replication lag p50/p99 of both under a steady load, and
 // a checksum of every table of both targets against the upstream. Prints figures; asserts nothing about speed.
+// Exits 1 when a peer failed or a target differs from the upstream.
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -63,19 +64,7 @@ foreach (var peer in peers)
 {
     try
     {
-        Console.WriteLine($"{peer.Name}: {await peer.DescribeAsync(ct)}");
-        var processes = peer.Processes.Select(p => (p.Label, Pid: ProcessCpu.Find(p.CommandLineFragment))).ToList();
-        var cpuBefore = processes.Select(p => ProcessCpu.Seconds(p.Pid)).ToList();
-        var peerClock = Stopwatch.StartNew();
-        await peer.StartAsync(start, ct);
-        var caughtUp = await CatchUpMarker.WaitAsync(peer, markerTable, peerClock, TimeSpan.FromMinutes(30), ct);
-        var cpu = processes.Select((p, i) => ProcessCpu.Seconds(p.Pid) - cpuBefore[i] is { } s ? $"{p.Label} {s:F1} s" : $"{p.Label} ?").ToList();
-        var reported = await CatchUpMarker.WaitForReportedPositionAsync(peer, end, peerClock, TimeSpan.FromSeconds(60), ct);
-        rowsPerSecond[peer] = backlog.RowChanges / caughtUp.TotalSeconds;
-        Console.WriteLine($"{peer.Name}: caught up in {caughtUp.TotalSeconds:F2} s = {rowsPerSecond[peer]:F0} rows/s, "
-            + $"{backlog.Transactions / caughtUp.TotalSeconds:F0} transactions/s; CPU {string.Join(", ", cpu)}; "
-            + (reported is { } r ? $"its status reported {end} at {r.TotalSeconds:F2} s" : $"its status did not report {end} within 60 s more"));
-        Console.WriteLine($"{peer.Name}: {await TargetVerifier.AssertSameAsync(upstream, peer, ct)} tables identical to the upstream");
+        rowsPerSecond[peer] = await CatchUpRun.MeasureAsync(peer, upstream, start, markerTable, end, backlog, ct);
     }
     catch (Exception e) when (e is not OperationCanceledException)
     {
@@ -84,34 +73,12 @@ foreach (var peer in peers)
     }
 }
 if (rowsPerSecond.Count == 2)
-{
-    var (replicaRate, dmRate) = (rowsPerSecond[peers[0]], rowsPerSecond[peers[1]]);
-    Console.WriteLine($"ratio DM# / MariaDB replica (rows/s): {dmRate / replicaRate:F2} (goal >= 1.0)");
-}
+    Console.WriteLine($"ratio DM# / MariaDB replica (rows/s): {rowsPerSecond[peers[1]] / rowsPerSecond[peers[0]]:F2} (goal >= 1.0)");
 
 var healthy = peers.Except(failed).ToList();
 if (options.LagSeconds > 0 && healthy.Count > 0)
 {
-    var probe = new LagProbe(upstream);
-    await probe.CreateTableAsync(ct);
-    var (ready, _) = await marker.PlaceAsync(ct);
-    foreach (var peer in healthy) await CatchUpMarker.WaitAsync(peer, ready, Stopwatch.StartNew(), TimeSpan.FromMinutes(5), ct);
-    using var stopWriting = new CancellationTokenSource();
-    var writer = probe.WriteAsync(stopWriting.Token);
-    var observers = healthy.Select(p => probe.ObserveAsync(p.Target, stopWriting.Token, TimeSpan.FromMinutes(2), ct)).ToList();
-    var steadyTps = await sysbench.RunSteadyAsync(options.LagRate, options.LagSeconds, ct);
-    await stopWriting.CancelAsync();
-    await writer;
-    var seen = await Task.WhenAll(observers);
-    Console.WriteLine($"lag under a steady load: sysbench --rate={options.LagRate} ({steadyTps:F0} tps achieved, ~{steadyTps * 4:F0} row changes/s) "
-        + $"for {options.LagSeconds} s, {probe.Written} heartbeats every 100 ms, polled every 10 ms");
-    for (var i = 0; i < healthy.Count; i++)
-    {
-        var (lags, missing) = seen[i];
-        Console.WriteLine($"  {healthy[i].Name,-16} lag p50 {LagProbe.Percentile(lags, 50),7:F0} ms   p99 {LagProbe.Percentile(lags, 99),7:F0} ms   "
-            + $"max {(lags.Count > 0 ? lags.Max() : double.NaN),7:F0} ms   ({lags.Count} samples" + (missing > 0 ? $", {missing} NEVER ARRIVED)" : ")"));
-    }
-
+    await LagPhase.RunAsync(upstream, healthy, sysbench, marker, options, ct);
     // Both must end identical to the upstream after the load as well.
     var (final, _) = await marker.PlaceAsync(ct);
     foreach (var peer in healthy)
