@@ -20,10 +20,12 @@ internal sealed record BenchOptions
     public int LagRate { get; init; } = 200;
     public bool SkipReplica { get; init; }
     public bool SkipDm { get; init; }
+    /// <summary>Where to copy dm-master's and dm-worker's logs at the end; null = not kept.</summary>
+    public string? DmLogDirectory { get; init; }
 
     public const string Usage = "--tables N (4) --table-size N (100000) --events N (50000) --sysbench-threads N (4) --threads N (4) "
         + "--batch N (100) --parallel-mode optimistic|conservative|aggressive|minimal (optimistic) --lag-seconds N (30, 0 = no lag phase) "
-        + "--lag-rate TPS (200) --skip-replica --skip-dm";
+        + "--lag-rate TPS (200) --skip-replica --skip-dm --dm-log-dir DIR (keep dm-master/dm-worker logs)";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -46,6 +48,7 @@ internal sealed record BenchOptions
                 "--lag-rate" => options with { LagRate = Next() },
                 "--skip-replica" => options with { SkipReplica = true },
                 "--skip-dm" => options with { SkipDm = true },
+                "--dm-log-dir" => options with { DmLogDirectory = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--dm-log-dir needs a value") },
                 _ => throw new ArgumentException($"unknown option {args[i]} ({Usage})"),
             };
         }

@@ -107,6 +107,12 @@ internal sealed class DmPeer : IReplicationPeer, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_options.DmLogDirectory is { } keep)
+        {
+            Directory.CreateDirectory(keep);
+            await File.WriteAllTextAsync(Path.Combine(keep, "dm-worker.log"), _worker.ReadLog());
+            await File.WriteAllTextAsync(Path.Combine(keep, "dm-master.log"), _master.ReadLog());
+        }
         await _worker.DisposeAsync();
         await _master.DisposeAsync();
     }
