@@ -58,13 +58,13 @@ var backlog = BinlogBacklog.Count(upstream.BinlogDirectory, start, end);
 Console.WriteLine($"backlog {start} .. {end}: {backlog.RowChanges} row changes in {backlog.Transactions} transactions, "
     + $"{backlog.Bytes / 1048576.0:F1} MiB of binlog; written in {clock.Elapsed.TotalSeconds:F1} s ({upstreamTps:F0} tps upstream)");
 
-var rowsPerSecond = new Dictionary<IReplicationPeer, double>();
+var results = new Dictionary<IReplicationPeer, (double RowsPerSecond, double? CpuSeconds)>();
 var failed = new List<IReplicationPeer>();
 foreach (var peer in peers)
 {
     try
     {
-        rowsPerSecond[peer] = await CatchUpRun.MeasureAsync(peer, upstream, start, markerTable, end, backlog, ct);
+        results[peer] = await CatchUpRun.MeasureAsync(peer, upstream, start, markerTable, end, backlog, ct);
     }
     catch (Exception e) when (e is not OperationCanceledException)
     {
@@ -72,8 +72,15 @@ foreach (var peer in peers)
         failed.Add(peer);
     }
 }
-if (rowsPerSecond.Count == 2)
-    Console.WriteLine($"ratio DM# / MariaDB replica (rows/s): {rowsPerSecond[peers[1]] / rowsPerSecond[peers[0]]:F2} (goal >= 1.0)");
+if (results.Count == 2)
+{
+    var (replica, dmResult) = (results[peers[0]], results[peers[1]]);
+    Console.WriteLine($"ratio DM# / MariaDB replica (rows/s): {dmResult.RowsPerSecond / replica.RowsPerSecond:F2} (goal >= 1.0)");
+    // On a shared machine wall time depends on what else runs; CPU spent per row does much less.
+    if (replica.CpuSeconds is { } replicaCpu && dmResult.CpuSeconds is { } dmCpu)
+        Console.WriteLine($"CPU for the backlog (applier processes + target server): replica {replicaCpu:F1} s, DM# {dmCpu:F1} s; "
+            + $"rows per CPU second ratio DM# / replica: {replicaCpu / dmCpu:F2}");
+}
 
 var healthy = peers.Except(failed).ToList();
 if (options.LagSeconds > 0 && healthy.Count > 0)
