@@ -25,9 +25,30 @@ internal static class BinlogValues
             var value = image.IsNull(i) || !image.IsPresent(i) ? null : ToParameter(column, image.GetValue(i));
             if (value is long negative && negative < 0 && column.IsUnsigned != true && i < table.Columns.Count && table.Columns[i].Unsigned)
                 value = AsUnsigned(column.Type, negative);
+            else if (value is byte[] bytes && i < table.Columns.Count && FixedBinaryLength(table.Columns[i]) is { } length && bytes.Length < length)
+                value = PadRight(bytes, length);
             values[i] = value;
         }
         return values;
+    }
+
+    /// <summary>
+    /// The binlog drops trailing zero bytes of fixed-length binary values; BINARY(n), INET6 and UUID need them back
+    /// (a short INET6 is not an address at all).
+    /// </summary>
+    private static int? FixedBinaryLength(Dm.Sql.Tracking.ColumnInfo column) => column.Type.Name.ToUpperInvariant() switch
+    {
+        "BINARY" => column.Type.Length ?? 1,
+        "INET6" or "UUID" => 16,
+        "INET4" => 4,
+        _ => null,
+    };
+
+    private static byte[] PadRight(byte[] bytes, int length)
+    {
+        var padded = new byte[length];
+        bytes.CopyTo(padded, 0);
+        return padded;
     }
 
     private static ulong AsUnsigned(ColumnType type, long value) => type switch

@@ -16,7 +16,8 @@ internal static class RowChangePlanner
 {
     private const int MaxRowsPerStatement = 256;
 
-    public static void Plan(SyncTransaction into, RowsEvent rows, TableInfo table, TableName target, bool safeMode)
+    /// <param name="merge">Whether changes to mergeable tables may be collapsed by the writer (off when the target checks foreign keys).</param>
+    public static void Plan(SyncTransaction into, RowsEvent rows, TableInfo table, TableName target, bool safeMode, bool merge)
     {
         if (rows.ColumnCount != table.Columns.Count)
             throw DmErrors.ErrSyncerUnitDMLColumnNotMatch.WithMessage(
@@ -25,6 +26,19 @@ internal static class RowChangePlanner
         var targetKey = target.Schema + "\u0000" + target.Name;
         var changes = rows.Rows;
         into.RowChanges += changes.Count;
+        if (merge && MergeableTables.IsMergeable(table))
+        {
+            foreach (var change in changes)
+            {
+                var before = change.Before is { } b ? BinlogValues.Read(b, table) : null;
+                var after = change.After is { } a ? BinlogValues.Read(a, table) : null;
+                if (before is null && after is null) throw MissingImage(rows);
+                CausalityKeys.Add(into.Keys, targetKey, table, before);
+                CausalityKeys.Add(into.Keys, targetKey, table, after);
+                into.Rows.Add(new PlannedRow(table, target, before, after));
+            }
+            return;
+        }
         switch (rows.Kind)
         {
             case RowsEventKind.Write:

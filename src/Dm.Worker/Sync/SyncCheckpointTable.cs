@@ -107,9 +107,9 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
     }
 
     /// <summary>The row a writer batch adds inside its own transaction.</summary>
-    public MySqlBatchCommand AppliedCommand(long batch, IEnumerable<string> transactions)
+    public MySqlBatchCommand AppliedCommand(long batch, IEnumerable<string> transactions, bool replace = false)
     {
-        var command = new MySqlBatchCommand($"INSERT INTO {AppliedTableName} (`id`,`batch`,`transactions`) VALUES (?,?,?)");
+        var command = new MySqlBatchCommand($"{(replace ? "REPLACE" : "INSERT")} INTO {AppliedTableName} (`id`,`batch`,`transactions`) VALUES (?,?,?)");
         command.Parameters.Add(new MySqlParameter { Value = sourceId });
         command.Parameters.Add(new MySqlParameter { Value = batch });
         command.Parameters.Add(new MySqlParameter { Value = string.Join('\n', transactions) });

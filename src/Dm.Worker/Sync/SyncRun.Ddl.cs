@@ -28,13 +28,14 @@ internal sealed partial class SyncRun
         var id = BinlogOrder.Text(position);
         var currentSchema = query.DefaultDatabase.Length > 0 ? query.DefaultDatabase : null;
         var lexer = LexerOptionsOf(query);
-        var replay = _applied.Count > 0 && _applied.Remove("ddl:" + id);
+        var progress = TakeDdlProgress(id);
         IReadOnlyList<Statement> statements;
         string shownSql = query.Query;
         if (errorOperations.TryGetValue(id, out var operation))
         {
             statements = operation.Operation == SyncErrorOperation.Skip ? [] : ParseReplacement(operation.Statements, id);
             errorOperations.TryRemove(id, out _);
+            progress = null; // other statements: what an earlier run did of the original says nothing about these
             logger.LogWarning("sync of {Task}: {Operation} the statement at {Position}: {Sql}", settings.Config.Name, operation.Operation, id, query.Query);
             shownSql = string.Join("; ", operation.Statements);
         }
@@ -70,22 +71,41 @@ internal sealed partial class SyncRun
 
         await _pool.DrainAsync(cancellationToken);
         var marker = _batchBase + Interlocked.Increment(ref _batchCounter);
-        await using (var mark = new MySqlBatch(_control))
-        {
-            mark.BatchCommands.Add(checkpoint.AppliedCommand(marker, ["ddl:" + id]));
-            await mark.ExecuteNonQueryAsync(cancellationToken);
-        }
         var changed = new List<(string Schema, string Table)>();
-        foreach (var piece in pieces)
+        for (var index = 0; index < pieces.Count; index++)
         {
+            var piece = pieces[index];
+            var done = progress is { } p && index < p.Done;
+            var uncertain = progress is { InFlight: true } q && index == q.Done;
             await EnsureTrackedAsync(piece, cancellationToken);
             if (piece.Statement is DropDatabaseStatement drop)
                 changed.AddRange(schemas.Tables(drop.Name).Select(t => (drop.Name, t)));
-            if (piece.TargetSql is not null)
-                await ExecuteDdlAsync(piece.TargetSql, id, shownSql, replay, cancellationToken);
+            if (piece.TargetSql is not null && !done)
+            {
+                await MarkDdlAsync(marker, id, index, inFlight: true, cancellationToken);
+                try
+                {
+                    await ExecuteDdlAsync(piece.TargetSql, id, shownSql, uncertain, cancellationToken);
+                }
+                catch (DmException)
+                {
+                    // Refused: this piece is certainly not applied; a later run must meet the refusal again.
+                    await MarkDdlAsync(marker, id, index, inFlight: false, CancellationToken.None);
+                    throw;
+                }
+            }
             try
             {
                 schemas.Apply(piece.Statement, currentSchema);
+            }
+            catch (SchemaTrackerException) when (done || uncertain)
+            {
+                // The target already has this piece (and the tracker may have loaded a table from it): take the result from there.
+                foreach (var table in piece.Tables)
+                {
+                    schemas.Remove(table.Schema!, table.Name);
+                    await schemas.LoadAsync(table.Schema!, table.Name, _control, UpstreamAsync, cancellationToken, targetOnly: true);
+                }
             }
             catch (SchemaTrackerException e) when (piece.Statement is DropTableStatement or TruncateTableStatement or DropDatabaseStatement)
             {
@@ -124,6 +144,30 @@ internal sealed partial class SyncRun
             if (schemas.Get(schema, name.Name) is null)
                 await schemas.LoadAsync(schema, name.Name, _control, UpstreamAsync, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The DDL's progress row in the applied table: "ddl:&lt;pos&gt;@&lt;pieces done&gt;", with "?" while the next piece runs
+    /// (a crash then leaves it unknown whether the target has it).
+    /// </summary>
+    private async Task MarkDdlAsync(long marker, string id, int done, bool inFlight, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlBatch(_control);
+        command.BatchCommands.Add(checkpoint.AppliedCommand(marker, [$"ddl:{id}@{done}{(inFlight ? "?" : "")}"], replace: true));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>What an earlier run did of the DDL at <paramref name="id"/>, from its progress row (consumed).</summary>
+    private (int Done, bool InFlight)? TakeDdlProgress(string id)
+    {
+        if (_applied.Count == 0) return null;
+        var prefix = "ddl:" + id + "@";
+        var entry = _applied.FirstOrDefault(a => a.StartsWith(prefix, StringComparison.Ordinal));
+        if (entry is null) return null;
+        _applied.Remove(entry);
+        var rest = entry[prefix.Length..];
+        var inFlight = rest.EndsWith('?');
+        return (int.Parse(inFlight ? rest[..^1] : rest, System.Globalization.CultureInfo.InvariantCulture), inFlight);
     }
 
     private async Task ExecuteDdlAsync(string sql, string id, string upstreamSql, bool replay, CancellationToken cancellationToken)

@@ -20,9 +20,10 @@ internal sealed partial class SyncRun
             _large = new LargeTransaction(connection, await connection.BeginTransactionAsync(cancellationToken));
             logger.LogInformation("sync of {Task}: transaction {Id} is large; applying it alone", settings.Config.Name, transaction.Id);
         }
-        await SyncWriter.ExecuteAsync(_large.Connection, _large.Transaction, transaction.Statements, null,
+        await SyncWriter.ExecuteAsync(_large.Connection, _large.Transaction, BatchStatements.Build([transaction]), null,
             () => $"large transaction {transaction.Id}", cancellationToken);
         transaction.Statements.Clear();
+        transaction.Rows.Clear();
         transaction.Keys.Clear();
     }
 
@@ -30,7 +31,7 @@ internal sealed partial class SyncRun
     {
         var large = _large!;
         var batch = _batchBase + Interlocked.Increment(ref _batchCounter);
-        await SyncWriter.ExecuteAsync(large.Connection, large.Transaction, transaction.Statements, checkpoint.AppliedCommand(batch, [transaction.Id]),
+        await SyncWriter.ExecuteAsync(large.Connection, large.Transaction, BatchStatements.Build([transaction]), checkpoint.AppliedCommand(batch, [transaction.Id]),
             () => $"large transaction {transaction.Id}", cancellationToken);
         await large.Transaction.CommitAsync(cancellationToken);
         transaction.End = end;

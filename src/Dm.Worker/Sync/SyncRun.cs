@@ -94,6 +94,7 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
     {
         _watermark.Committed(batch, id);
         _pool.NotifyCommitted();
+        ReportProgress();
     }
 
     private async Task<MySqlConnection> OpenTargetAsync(CancellationToken cancellationToken)
@@ -255,7 +256,7 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
         _transaction ??= Open(rows);
         if (_transaction.Skip) return;
         var at = PositionOf(rows);
-        RowChangePlanner.Plan(_transaction, rows, info, target, SafeMode(rows.Header.Timestamp, at));
+        RowChangePlanner.Plan(_transaction, rows, info, target, SafeMode(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks);
         if (_large is not null || _transaction.RowChanges >= settings.LargeTransactionRows)
             await SpillLargeAsync(cancellationToken);
     }
@@ -282,7 +283,7 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
             _lastSkippedSequence = _watermark.Done(position, end.Header.Timestamp);
             return;
         }
-        if (transaction is null || transaction.Statements.Count == 0)
+        if (transaction is null || transaction.Size == 0)
         {
             _watermark.Done(position, end.Header.Timestamp);
             return;

@@ -17,7 +17,14 @@ internal sealed class SyncTransaction
 
     public long Sequence { get; set; }
     public BinlogPosition End { get; set; } = null!;
+    /// <summary>Statements for changes to tables that are not mergeable, in binlog order.</summary>
     public List<DmlStatement> Statements { get; } = [];
+
+    /// <summary>Changes to mergeable tables, kept as data until the writer builds its batch (<see cref="BatchStatements"/>).</summary>
+    public List<PlannedRow> Rows { get; } = [];
+
+    /// <summary>Row changes and statements this transaction adds to a batch.</summary>
+    public int Size => Statements.Count + Rows.Count;
     public List<string> Keys { get; } = [];
     public uint Timestamp { get; set; }
     public int RowChanges { get; set; }

@@ -51,7 +51,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
             while (statements < batchStatements && reader.TryRead(out var next))
             {
                 batch.Add(next);
-                statements += next.Statements.Count;
+                statements += next.Size;
             }
             if (batch.Count == 0) continue;
             var id = nextBatchId();
@@ -64,11 +64,27 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
 
     private async Task ApplyAsync(List<SyncTransaction> batch, long id, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, transaction, batch.SelectMany(t => t.Statements),
-            checkpoint.AppliedCommand(id, batch.Select(t => t.Id)), () => Describe(batch), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var statements = BatchStatements.Build(batch);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await ExecuteAsync(connection, transaction, statements, checkpoint.AppliedCommand(id, batch.Select(t => t.Id)),
+                    () => Describe(batch), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return;
+            }
+            // Writers touch different rows, but InnoDB may still lock neighbours (REPLACE, scans of tables without keys):
+            // a deadlock or lock timeout rolled the whole batch back, so running it again is exact.
+            catch (DataStatementException e) when (e.InnerException is MySqlException { Number: 1213 or 1205 } && attempt < MaxLockRetries)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * (index + 1)), cancellationToken);
+            }
+        }
     }
+
+    private const int MaxLockRetries = 10;
 
     /// <summary>Runs statements (and an optional last command) in one round trip inside the caller's transaction.</summary>
     internal static async Task ExecuteAsync(MySqlConnection connection, MySqlTransaction transaction, IEnumerable<Dm.Sql.Dml.DmlStatement> statements,

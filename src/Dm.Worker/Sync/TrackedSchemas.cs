@@ -83,11 +83,11 @@ internal sealed class TrackedSchemas(TableRouter router)
 
     /// <summary>Loads an unseen table: routed target table first, then the upstream; null when neither has it.</summary>
     public async Task<TableInfo?> LoadAsync(string schema, string table, MySqlConnection target, Func<CancellationToken, Task<MySqlConnection>> upstream,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool targetOnly = false)
     {
         var (targetSchema, targetTable) = router.Route(schema, table);
-        var sql = await ShowCreateTableAsync(target, targetSchema, targetTable, cancellationToken)
-                  ?? await ShowCreateTableAsync(await upstream(cancellationToken), schema, table, cancellationToken);
+        var sql = await ShowCreateTableAsync(target, targetSchema, targetTable, cancellationToken);
+        if (sql is null && !targetOnly) sql = await ShowCreateTableAsync(await upstream(cancellationToken), schema, table, cancellationToken);
         if (sql is null) return null;
         EnsureDatabase(schema);
         Set(schema, table, sql);
