@@ -36,7 +36,8 @@ public sealed class LostConnectionTests(SourceAndTargetFixture fx)
         Assert.Equal(UnitOutcome.Failed, result.Outcome);
         Assert.True(result.Resumable, result.Error?.Message);
         Assert.Equal(10002, result.Error!.Code);
-        Assert.Contains(reset ? "reset by peer" : "incomplete response", result.Error.Message);
+        // What the driver saw depends on where the cut hit (mid-packet or between packets); each is a lost connection.
+        Assert.Matches("reset by peer|incomplete response|Broken pipe|Failed to read", result.Error.Message);
 
         var (retry, load) = FullCopyUnits.Create(context);
         await UnitDriver.RunToEndAsync(retry);
