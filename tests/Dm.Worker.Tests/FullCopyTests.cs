@@ -43,9 +43,10 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
     {
         await fx.ResetTargetAsync();
         await fx.SeedConflictingTargetRowAsync();
-        var context = fx.Context("file_task", streaming: false);
+        var context = fx.Context("file_task", streaming: false, adjust: c => c.SourceId = "holder-src");
         var (dump, load) = FullCopyUnits.Create(context);
         await UnitDriver.RunToEndAsync(dump);
+        Assert.Contains("holder-src", DumpFileRegistry.Sources());
 
         var dir = context.DumpDirectory;
         var metadata = DumpMetadata.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "metadata")));
@@ -59,6 +60,7 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
         await UnitDriver.RunToEndAsync(load);
         await fx.AssertMigratedAsync();
         Assert.False(Directory.Exists(dir), "clean-dump-file removes the dump dir");
+        Assert.DoesNotContain("holder-src", DumpFileRegistry.Sources());
         Assert.Equal("100.00 %", ((LoadStatus)load.Status()).Progress);
     }
 
@@ -111,5 +113,23 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
         Assert.Contains("1062", result.Error.Message);
         Assert.Equal(1L, Convert.ToInt64(await fx.Target.ScalarAsync("SELECT COUNT(*) FROM route_dst.plain")));
         Directory.Delete(context.DumpDirectory, recursive: true);
+    }
+
+    [Fact]
+    public void Dump_dirs_left_in_the_default_location_by_an_earlier_process_are_reported_by_source()
+    {
+        var dir = new DumpDirectory(Path.GetFullPath(Dm.Core.Config.LoaderConfig.DefaultDir + ".earlier_task"));
+        try
+        {
+            dir.Reset();
+            Assert.DoesNotContain("earlier-src", DumpFileRegistry.Sources());
+            dir.WriteManifest(new DumpDirectory.Manifest(new DumpPlan([]), new Dm.Core.Upstream.BinlogPosition("bin.000001", 4, ""), null, "earlier-src"));
+            Assert.Contains("earlier-src", DumpFileRegistry.Sources());
+        }
+        finally
+        {
+            Directory.Delete(dir.Path, recursive: true);
+        }
+        Assert.DoesNotContain("earlier-src", DumpFileRegistry.Sources());
     }
 }

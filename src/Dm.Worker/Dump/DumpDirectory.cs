@@ -17,7 +17,8 @@ public sealed class DumpDirectory(string path)
     public string Path { get; } = path;
 
     /// <param name="Csv">The dialect of the chunk files when they are CSV; null for SQL files.</param>
-    public sealed record Manifest(DumpPlan Plan, BinlogPosition FirstPosition, CsvFormat? Csv = null);
+    /// <param name="SourceId">The source dumped (tells a restarted worker whose dump files it holds).</param>
+    public sealed record Manifest(DumpPlan Plan, BinlogPosition FirstPosition, CsvFormat? Csv = null, string? SourceId = null);
 
     public bool IsComplete => File.Exists(Combine(DumpFileNames.Metadata));
 
@@ -36,6 +37,13 @@ public sealed class DumpDirectory(string path)
     {
         var file = Combine(DumpFileNames.Manifest);
         return File.Exists(file) ? JsonSerializer.Deserialize<Manifest>(File.ReadAllText(file)) : null;
+    }
+
+    /// <summary>The manifest, or null when it is missing or unreadable (for reports, never for loading).</summary>
+    public Manifest? TryReadManifest()
+    {
+        try { return ReadManifest(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
     }
 
     public HashSet<string> ReadFinished()

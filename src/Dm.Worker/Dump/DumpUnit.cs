@@ -87,9 +87,10 @@ public sealed class DumpUnit : IUnit
             var tables = await TableLister.ListAsync(snapshot.Connections[0], settings.Filter, cancellationToken);
             var plan = await new TablePlanner(snapshot.Connections[0], settings.Router, settings.ChunkRows, settings.Csv is null ? "sql" : "csv")
                 .PlanAsync(tables, cancellationToken);
-            manifest = new DumpDirectory.Manifest(plan, snapshot.Position, settings.Csv);
+            manifest = new DumpDirectory.Manifest(plan, snapshot.Position, settings.Csv, _context.SourceId);
             dir.WriteManifest(manifest);
         }
+        DumpFileRegistry.Register(dir.Path, _context.SourceId);
         var queue = new ChunkQueue(manifest.Plan, finished);
         _progress.Start(manifest.Plan.Tables.Count, manifest.Plan.Tables.Sum(t => t.EstimatedRows), queue.CompletedTables);
         var exporter = new ChunkExporter(settings.StatementSize, settings.Where, _progress);
