@@ -22,56 +22,69 @@ public sealed class CsvChunkLoader(MySqlConnection connection, LoaderCheckpointT
 
     public async Task LoadAsync(TablePlan table, ChunkPlan chunk, string path, CancellationToken cancellationToken)
     {
-        var tableKey = table.TargetSchema + "\0" + table.TargetTable;
-        var replace = onDuplicateMode is "" or "replace";
-        var useReplace = replace && conflictingTables.ContainsKey(tableKey);
-        var bytes = new FileInfo(path).Length;
-        progress.AddPending(bytes);
-        try
+        var useReplace = UseReplace(table);
+        while (true)
         {
-            while (true)
-            {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await ExecuteLoadAsync(table, path, useReplace, cancellationToken);
-                var warnings = await ReadWarningsAsync(transaction, cancellationToken);
-                var other = warnings.FirstOrDefault(w => w.Code != DuplicateEntry);
-                if (other.Code != 0)
-                    throw DmErrors.ErrDBExecuteFailed.New($"LOAD DATA of {path} into {Quote.Table(table.TargetSchema, table.TargetTable)} changed a value: {other.Code} {other.Message}");
-                if (warnings.Count > 0 && replace)
-                {
-                    await transaction.RollbackAsync(cancellationToken);
-                    conflictingTables.TryAdd(tableKey, true);
-                    useReplace = true;
-                    continue;
-                }
-                if (warnings.Count > 0 && onDuplicateMode == "error")
-                    throw DmErrors.ErrDBExecuteFailed.New($"LOAD DATA of {path}: {warnings[0].Code} {warnings[0].Message} (on-duplicate: error)");
-                await checkpoint.RecordFinishedAsync(connection, transaction, chunk.Id, table.TargetSchema, table.TargetTable, bytes, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                break;
-            }
+            await using var file = new CountingReadStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true));
+            if (await LoadOnceAsync(table, chunk, file, useReplace, path, cancellationToken))
+                return;
+            useReplace = true;
         }
-        catch
+    }
+
+    /// <summary>
+    /// Loads a chunk streamed by the exporter. A duplicate under replace mode cannot be loaded again from the same
+    /// stream: the chunk is rolled back and <see cref="ChunkConflictException"/> asks for it to be exported again.
+    /// </summary>
+    public async Task LoadStreamAsync(TablePlan table, ChunkPlan chunk, Stream csv, CancellationToken cancellationToken)
+    {
+        await using var source = new CountingReadStream(csv);
+        if (!await LoadOnceAsync(table, chunk, source, UseReplace(table), "streamed chunk " + chunk.Id, cancellationToken))
+            throw new ChunkConflictException(new InvalidOperationException($"duplicate keys in {Quote.Table(table.TargetSchema, table.TargetTable)}"));
+    }
+
+    private static string TableKey(TablePlan table) => table.TargetSchema + "\0" + table.TargetTable;
+
+    private bool UseReplace(TablePlan table) => onDuplicateMode is "" or "replace" && conflictingTables.ContainsKey(TableKey(table));
+
+    /// <summary>One attempt in one transaction; false when it met existing keys and must be redone with REPLACE.</summary>
+    private async Task<bool> LoadOnceAsync(TablePlan table, ChunkPlan chunk, CountingReadStream source, bool useReplace, string what, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteLoadAsync(table, source, useReplace, what, cancellationToken);
+        if (!source.ReachedEnd)
+            throw new IOException($"LOAD DATA of {what} finished before its data ended");
+        var warnings = await ReadWarningsAsync(transaction, cancellationToken);
+        var other = warnings.FirstOrDefault(w => w.Code != DuplicateEntry);
+        if (other.Code != 0)
+            throw DmErrors.ErrDBExecuteFailed.New($"LOAD DATA of {what} into {Quote.Table(table.TargetSchema, table.TargetTable)} changed a value: {other.Code} {other.Message}");
+        if (warnings.Count > 0 && onDuplicateMode is "" or "replace")
         {
-            progress.AddPending(-bytes);
-            throw;
+            await transaction.RollbackAsync(cancellationToken);
+            conflictingTables.TryAdd(TableKey(table), true);
+            return false;
         }
-        progress.ChunkCommitted(bytes);
+        if (warnings.Count > 0 && onDuplicateMode == "error")
+            throw DmErrors.ErrDBExecuteFailed.New($"LOAD DATA of {what}: {warnings[0].Code} {warnings[0].Message} (on-duplicate: error)");
+        await checkpoint.RecordFinishedAsync(connection, transaction, chunk.Id, table.TargetSchema, table.TargetTable, source.BytesRead, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        progress.AddPending(source.BytesRead);
+        progress.ChunkCommitted(source.BytesRead);
+        return true;
     }
 
     /// <summary>Runs inside the connection's open transaction (MySqlBulkLoader attaches its command to it).</summary>
-    private async Task ExecuteLoadAsync(TablePlan table, string path, bool replace, CancellationToken cancellationToken)
+    private async Task ExecuteLoadAsync(TablePlan table, Stream source, bool replace, string what, CancellationToken cancellationToken)
     {
         // MySqlConnector sends a LOCAL INFILE only from a stream the caller hands over (never a file the server names).
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        var loader = BulkLoader(table, replace, file);
+        var loader = BulkLoader(table, replace, source);
         try
         {
             await loader.LoadAsync(cancellationToken);
         }
         catch (MySqlException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new DataStatementException($"LOAD DATA LOCAL INFILE '{path}' INTO TABLE {loader.TableName}", e);
+            throw new DataStatementException($"LOAD DATA LOCAL INFILE ({what}) INTO TABLE {loader.TableName}", e);
         }
     }
 
