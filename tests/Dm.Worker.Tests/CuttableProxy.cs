@@ -39,9 +39,16 @@ public sealed class CuttableProxy : IAsyncDisposable
         {
             foreach (var socket in _open)
             {
-                if (reset) socket.LingerState = new LingerOption(true, 0);
-                else socket.Shutdown(SocketShutdown.Both);
-                socket.Close();
+                try
+                {
+                    if (reset) socket.LingerState = new LingerOption(true, 0);
+                    else socket.Shutdown(SocketShutdown.Both);
+                    socket.Close();
+                }
+                catch (Exception e) when (e is ObjectDisposedException or SocketException)
+                {
+                    // Already closed by its relay when the other side went away.
+                }
             }
             _open.Clear();
         }
