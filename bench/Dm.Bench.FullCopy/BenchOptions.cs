@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Dm.Bench.FullCopy;
 
-/// <summary>Command line: <c>--table-size N</c> (rows per sysbench table, 4 tables), <c>--threads N</c>, <c>--file-mode</c> (also time DM# through files), <c>--on-duplicate replace|ignore|error</c> (DM# loader mode, default replace), <c>--statement-size BYTES</c> (DM# INSERT size, default 1000000).</summary>
-internal sealed record BenchOptions(int TableSize, int Threads, bool AlsoFileMode, string OnDuplicate, ulong StatementSize)
+/// <summary>Command line: <c>--table-size N</c> (rows per sysbench table, 4 tables), <c>--threads N</c>, <c>--file-mode</c> (also time DM# through files), <c>--on-duplicate replace|ignore|error</c> (DM# loader mode, default replace), <c>--statement-size BYTES</c> (DM# INSERT size, default 1000000), <c>--extra-args "ARGS"</c> (DM#'s mydumpers extra-args, e.g. "--filetype csv", which copies through CSV files).</summary>
+internal sealed record BenchOptions(int TableSize, int Threads, bool AlsoFileMode, string OnDuplicate, ulong StatementSize, string ExtraArgs)
 {
     public const int Tables = 4;
 
@@ -14,6 +14,7 @@ internal sealed record BenchOptions(int TableSize, int Threads, bool AlsoFileMod
         var fileMode = false;
         var onDuplicate = "replace";
         ulong statementSize = 0;
+        var extraArgs = "";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -23,9 +24,10 @@ internal sealed record BenchOptions(int TableSize, int Threads, bool AlsoFileMod
                 case "--file-mode": fileMode = true; break;
                 case "--on-duplicate": onDuplicate = args[++i]; break;
                 case "--statement-size": statementSize = ulong.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--table-size N, --threads N, --file-mode, --on-duplicate MODE, --statement-size BYTES)");
+                case "--extra-args": extraArgs = args[++i]; break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--table-size N, --threads N, --file-mode, --on-duplicate MODE, --statement-size BYTES, --extra-args ARGS)");
             }
         }
-        return new BenchOptions(tableSize, threads, fileMode, onDuplicate, statementSize);
+        return new BenchOptions(tableSize, threads, fileMode, onDuplicate, statementSize, extraArgs);
     }
 }

@@ -25,6 +25,9 @@ await ChildProcess.RunAsync("sysbench", [
 var dataBytes = Convert.ToInt64(await source.ScalarAsync("SELECT SUM(DATA_LENGTH) FROM information_schema.TABLES WHERE TABLE_SCHEMA='sbtest'"), CultureInfo.InvariantCulture);
 Console.WriteLine($"prepared in {prepare.Elapsed.TotalSeconds:F1} s, InnoDB data {dataBytes / 1048576} MB");
 
+var cpu = new CpuMeter(CpuMeter.FindServerPid(source.BaseDirectory), CpuMeter.FindServerPid(target.BaseDirectory));
+var totalRows = (long)BenchOptions.Tables * options.TableSize;
+
 async Task ResetTargetAsync() => await target.ExecuteAsync("DROP DATABASE IF EXISTS sbtest; DROP DATABASE IF EXISTS dm_meta");
 
 async Task VerifyAsync(string who)
@@ -49,7 +52,7 @@ static async Task<string> ChecksumAsync(MySqlCommand command)
     return Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture) ?? "";
 }
 
-async Task<TimeSpan> RunDmAsync(bool streaming)
+async Task<(TimeSpan Wall, CpuMeter.Sample Cpu)> RunDmAsync(bool streaming)
 {
     await ResetTargetAsync();
     var dir = Path.Combine(Path.GetTempPath(), "dm-bench-" + Guid.NewGuid().ToString("N"));
@@ -57,14 +60,14 @@ async Task<TimeSpan> RunDmAsync(bool streaming)
     {
         Name = "bench", Mode = TaskModes.Full, SourceId = "bench-source",
         BlockAllowList = new BlockAllowListRules { DoDbs = ["sbtest"] },
-        Mydumper = new MydumperConfig { Threads = options.Threads, StatementSize = options.StatementSize },
+        Mydumper = new MydumperConfig { Threads = options.Threads, StatementSize = options.StatementSize, ExtraArgs = options.ExtraArgs },
         Loader = new LoaderConfig { PoolSize = options.Threads, Dir = dir, OnDuplicateLogical = options.OnDuplicate },
     };
     var context = new FullCopyContext(config,
         new DatabaseEndpoint(source.Host, source.Port, source.User, source.Password),
         new DatabaseEndpoint(target.Host, target.Port, target.User, target.Password)) { Streaming = streaming };
     var clock = Stopwatch.StartNew();
-    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var cpuBefore = cpu.Now();
     var (dump, load) = FullCopyUnits.Create(context);
     foreach (IUnit unit in new IUnit[] { dump, load })
     {
@@ -73,19 +76,21 @@ async Task<TimeSpan> RunDmAsync(bool streaming)
         var result = await unit.ProcessAsync(CancellationToken.None);
         if (result.Outcome != UnitOutcome.Finished)
             throw new InvalidOperationException($"{unit.Name}: {result.Outcome} {result.Error?.Message}");
-        Console.WriteLine($"  {(streaming ? "streaming" : "files")} {unit.Name}: {unitClock.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"  {(streaming && options.ExtraArgs.Length == 0 ? "streaming" : "files")} {unit.Name}: {unitClock.Elapsed.TotalSeconds:F1} s");
     }
     clock.Stop();
-    Console.WriteLine($"  DM# process CPU: {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F1} s");
+    var used = cpu.Now() - cpuBefore;
+    Console.WriteLine($"  DM# {used.Describe(totalRows)}");
     await VerifyAsync("DM#");
-    return clock.Elapsed;
+    return (clock.Elapsed, used);
 }
 
-async Task<(TimeSpan Dump, TimeSpan Load)> RunMydumperAsync()
+async Task<(TimeSpan Dump, TimeSpan Load, CpuMeter.Sample Cpu)> RunMydumperAsync()
 {
     await ResetTargetAsync();
     var dir = Path.Combine(Path.GetTempPath(), "mydumper-bench-" + Guid.NewGuid().ToString("N"));
     var clock = Stopwatch.StartNew();
+    var cpuBefore = cpu.Now();
     // Same chunking as DM# (100k-row key ranges) and the same thread count.
     await ChildProcess.RunAsync("mydumper", ["-h", "127.0.0.1", "-P", source.Port.ToString(CultureInfo.InvariantCulture), "-u", "root",
         "-p", source.Password, "-B", "sbtest", "-t", options.Threads.ToString(CultureInfo.InvariantCulture), "-r", "100000", "-o", dir, "-v", "1"], TimeSpan.FromHours(1));
@@ -94,22 +99,26 @@ async Task<(TimeSpan Dump, TimeSpan Load)> RunMydumperAsync()
     await ChildProcess.RunAsync("myloader", ["-h", "127.0.0.1", "-P", target.Port.ToString(CultureInfo.InvariantCulture), "-u", "root",
         "-p", target.Password, "-d", dir, "-t", options.Threads.ToString(CultureInfo.InvariantCulture), "-v", "1"], TimeSpan.FromHours(1));
     var loadTime = clock.Elapsed;
+    var used = cpu.Now() - cpuBefore;
+    Console.WriteLine($"  mydumper+myloader {used.Describe(totalRows)}");
     Directory.Delete(dir, recursive: true);
     await VerifyAsync("mydumper+myloader");
-    return (dumpTime, loadTime);
+    return (dumpTime, loadTime, used);
 }
 
-var dm = await RunDmAsync(streaming: true);
+var (dm, dmCpu) = await RunDmAsync(streaming: true);
 Console.WriteLine($"DM# Dump+Load (streaming):   {dm.TotalSeconds,8:F1} s");
 if (options.AlsoFileMode)
 {
-    var dmFiles = await RunDmAsync(streaming: false);
+    var (dmFiles, _) = await RunDmAsync(streaming: false);
     Console.WriteLine($"DM# Dump+Load (files):       {dmFiles.TotalSeconds,8:F1} s");
 }
-var (myDump, myLoad) = await RunMydumperAsync();
+var (myDump, myLoad, peerCpu) = await RunMydumperAsync();
 var peer = myDump + myLoad;
 Console.WriteLine($"mydumper + myloader:         {peer.TotalSeconds,8:F1} s (dump {myDump.TotalSeconds:F1} s, load {myLoad.TotalSeconds:F1} s)");
-Console.WriteLine($"ratio DM# / mydumper+myloader: {dm.TotalSeconds / peer.TotalSeconds:F2}");
+Console.WriteLine($"ratio DM# / mydumper+myloader: {dm.TotalSeconds / peer.TotalSeconds:F2} wall time");
+static double Total(CpuMeter.Sample s) => s.Self + s.Children + s.Source + s.Target;
+Console.WriteLine($"ratio DM# / mydumper+myloader: {Total(dmCpu) / Total(peerCpu):F2} CPU time (client + both servers)");
 // Timings on a shared machine mean little without its load.
 if (File.Exists("/proc/loadavg"))
     Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");

@@ -43,9 +43,10 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
     {
         await fx.ResetTargetAsync();
         await fx.SeedConflictingTargetRowAsync();
-        var context = fx.Context("file_task", streaming: false);
+        var context = fx.Context("file_task", streaming: false, adjust: c => c.SourceId = "holder-src");
         var (dump, load) = FullCopyUnits.Create(context);
         await UnitDriver.RunToEndAsync(dump);
+        Assert.Contains("holder-src", DumpFileRegistry.Sources());
 
         var dir = context.DumpDirectory;
         var metadata = DumpMetadata.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "metadata")));
@@ -59,6 +60,76 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
         await UnitDriver.RunToEndAsync(load);
         await fx.AssertMigratedAsync();
         Assert.False(Directory.Exists(dir), "clean-dump-file removes the dump dir");
+        Assert.DoesNotContain("holder-src", DumpFileRegistry.Sources());
         Assert.Equal("100.00 %", ((LoadStatus)load.Status()).Progress);
+    }
+
+    [Fact]
+    public async Task Csv_file_type_dumps_dumpling_style_csv_and_load_copies_every_column_exactly()
+    {
+        await fx.ResetTargetAsync();
+        await fx.SeedConflictingTargetRowAsync();
+        // Streaming is allowed here, but a task that asks for CSV files gets files.
+        var context = fx.Context("csv_task", streaming: true, adjust: c =>
+        {
+            c.Mydumper.ExtraArgs = "--filetype csv";
+            c.CleanDumpFile = false;
+        });
+        var (dump, load) = FullCopyUnits.Create(context);
+        await UnitDriver.RunToEndAsync(dump);
+
+        var dir = context.DumpDirectory;
+        Assert.True(Directory.GetFiles(dir, "big_db.big.*.csv").Length >= 10, "the 300k-row table is split into CSV chunks");
+        Assert.Empty(Directory.GetFiles(dir, "*.000000.sql"));
+        var nopk = await File.ReadAllTextAsync(Path.Combine(dir, "types_db.nopk.000000.csv"));
+        Assert.Equal("\"a\",\"b\"\r\n1,\"dup\"\r\n1,\"dup\"\r\n1,\"dup\"\r\n2,\\N\r\n\\N,\\N\r\n\\N,\\N\r\n", nopk);
+        var weird = await File.ReadAllTextAsync(Path.Combine(dir, "we%60ird%2Ddb.ta%20ble.000000.csv"));
+        Assert.Contains("\"b'\",\"y;\\n\",2\r\n", weird);
+
+        await UnitDriver.RunToEndAsync(load);
+        await fx.AssertMigratedAsync();
+        Assert.Equal("100.00 %", ((LoadStatus)load.Status()).Progress);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Csv_load_with_on_duplicate_error_fails_on_an_existing_row_and_keeps_nothing_of_that_chunk()
+    {
+        await fx.ResetTargetAsync();
+        await fx.SeedConflictingTargetRowAsync();
+        var context = fx.Context("csv_dup", streaming: false, adjust: c =>
+        {
+            c.Mydumper.ExtraArgs = "--filetype csv --csv-separator '|'";
+            c.Loader.OnDuplicateLogical = "error";
+        });
+        var (dump, load) = FullCopyUnits.Create(context);
+        await UnitDriver.RunToEndAsync(dump);
+        Assert.Equal("\"id\"|\"v\"\r\n1|\"p1\"\r\n2|\"p2\"\r\n", await File.ReadAllTextAsync(Path.Combine(context.DumpDirectory, "route_src.plain.000000.csv")));
+        await load.InitAsync(CancellationToken.None);
+        var result = await load.ProcessAsync(CancellationToken.None);
+        Assert.Equal(UnitOutcome.Failed, result.Outcome);
+        Assert.False(result.Resumable, result.Error?.Message);
+        Assert.Equal(10006, result.Error!.Code);
+        Assert.Contains("1062", result.Error.Message);
+        Assert.Equal(1L, Convert.ToInt64(await fx.Target.ScalarAsync("SELECT COUNT(*) FROM route_dst.plain")));
+        Directory.Delete(context.DumpDirectory, recursive: true);
+    }
+
+    [Fact]
+    public void Dump_dirs_left_in_the_default_location_by_an_earlier_process_are_reported_by_source()
+    {
+        var dir = new DumpDirectory(Path.GetFullPath(Dm.Core.Config.LoaderConfig.DefaultDir + ".earlier_task"));
+        try
+        {
+            dir.Reset();
+            Assert.DoesNotContain("earlier-src", DumpFileRegistry.Sources());
+            dir.WriteManifest(new DumpDirectory.Manifest(new DumpPlan([]), new Dm.Core.Upstream.BinlogPosition("bin.000001", 4, ""), null, "earlier-src"));
+            Assert.Contains("earlier-src", DumpFileRegistry.Sources());
+        }
+        finally
+        {
+            Directory.Delete(dir.Path, recursive: true);
+        }
+        Assert.DoesNotContain("earlier-src", DumpFileRegistry.Sources());
     }
 }

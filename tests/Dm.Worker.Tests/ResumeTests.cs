@@ -66,7 +66,9 @@ public sealed class ResumeTests(SourceAndTargetFixture fx)
         var abandoned = load.ProcessAsync(CancellationToken.None);
         await WaitForCheckpointsAsync("crash_file", 4, abandoned);
         await KillClientConnectionsAsync();
-        Assert.Equal(UnitOutcome.Failed, (await abandoned).Outcome);
+        var killed = await abandoned;
+        Assert.Equal(UnitOutcome.Failed, killed.Outcome);
+        Assert.True(killed.Resumable, killed.Error?.Message);
 
         var (_, freshLoad) = FullCopyUnits.Create(context);
         await UnitDriver.RunToEndAsync(freshLoad);

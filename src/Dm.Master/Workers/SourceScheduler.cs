@@ -8,9 +8,10 @@ namespace Dm.Master.Workers;
 /// <summary>
 /// Binds sources to workers with DM's rules: at most one source per worker and one bound worker per
 /// source; a source whose worker went offline is unbound and bound again to a free worker, preferring
-/// the worker it was last bound to. Reconciles whenever workers, sources or bindings change.
+/// (1) a worker that holds the source's dump files, (2) the worker it was last bound to, (3) any free worker.
+/// Reconciles whenever workers, sources or bindings change.
 /// </summary>
-public sealed class SourceScheduler(IClusterStore store, MasterGate gate, ILogger<SourceScheduler> logger) : BackgroundService
+public sealed class SourceScheduler(IClusterStore store, MasterGate gate, WorkerStatusBoard reports, ILogger<SourceScheduler> logger) : BackgroundService
 {
     private static readonly string[] Watched = [MasterKeys.WorkerKeepAlivePrefix, MasterKeys.SourcePrefix, MasterKeys.BoundWorkerPrefix];
     private readonly SemaphoreSlim _wake = new(0);
@@ -71,11 +72,20 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, ILogge
         {
             var free = online.Where(w => !busy.Contains(w)).Order(StringComparer.Ordinal).ToList();
             if (free.Count == 0) break;
-            var worker = free.FirstOrDefault(w => lastBound.GetValueOrDefault(w) == source) ?? free[0];
+            var (worker, reason) = Choose(source, free, lastBound);
             busy.Add(worker);
             ops.Add(MasterState.PutBound(source, worker));
-            logger.LogInformation("binding source {Source} to worker {Worker}", source, worker);
+            logger.LogInformation("binding source {Source} to worker {Worker} ({Reason})", source, worker, reason);
         }
         if (ops.Count > 0) await store.TxnAsync([], ops, ct: ct);
+    }
+
+    private (string Worker, string Reason) Choose(string source, IReadOnlyList<string> free, IReadOnlyDictionary<string, string> lastBound)
+    {
+        if (free.FirstOrDefault(w => reports.HoldsDumpFiles(w, source)) is { } holder)
+            return (holder, "holds its dump files");
+        if (free.FirstOrDefault(w => lastBound.GetValueOrDefault(w) == source) is { } last)
+            return (last, "last bound");
+        return (free[0], "free");
     }
 }

@@ -48,6 +48,7 @@ public sealed class WorkerHubService(
                 catch (ApiJsonException e) { logger.LogWarning("worker {Worker} sent a status I cannot read: {Error}", request.Name, e.Message); }
             }
             statuses.Report(request.Name, list);
+            statuses.ReportDumpFiles(request.Name, request.DumpFileSources);
         }
         return new HeartbeatResponse { Known = known };
     }

@@ -3,12 +3,24 @@ using Dm.Core.Api;
 
 namespace Dm.Master.Workers;
 
-/// <summary>The latest subtask status each worker reported with its heartbeat (kept in memory: it is live state, not config).</summary>
+/// <summary>
+/// The latest subtask status and dump-file holdings each worker reported with its heartbeat (kept in memory: it
+/// is live state, not config, and every heartbeat repeats it).
+/// </summary>
 public sealed class WorkerStatusBoard
 {
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<SubTaskStatus> Subtasks)> _reports = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, IReadOnlySet<string>> _dumpFileSources = new(StringComparer.Ordinal);
+
     public void Report(string worker, IReadOnlyList<SubTaskStatus> subtasks) => _reports[worker] = (DateTimeOffset.UtcNow, subtasks);
+
+    /// <summary>The sources whose dump files the worker said it holds in its latest heartbeat.</summary>
+    public void ReportDumpFiles(string worker, IEnumerable<string> sources) =>
+        _dumpFileSources[worker] = sources.ToHashSet(StringComparer.Ordinal);
+
+    public bool HoldsDumpFiles(string worker, string source) =>
+        _dumpFileSources.TryGetValue(worker, out var sources) && sources.Contains(source);
 
     /// <summary>The status of a subtask as its worker last reported it, if that worker reported it.</summary>
     public SubTaskStatus? Find(string worker, string task, string source) =>

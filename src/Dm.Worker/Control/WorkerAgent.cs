@@ -68,6 +68,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IL
         {
             var request = new HeartbeatRequest { Name = options.Name };
             request.SubtaskStatusJson.AddRange(board.StatusJson());
+            request.DumpFileSources.AddRange(Dump.DumpFileRegistry.Sources());
             var response = await client.HeartbeatAsync(request, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
             if (!response.Known) throw new SessionEndedException("the master no longer knows this worker");
             await Task.Delay(period, ct);

@@ -46,9 +46,12 @@ public sealed class ChunkExporter(int statementSize, string where, DumpProgress 
         }
     }
 
-    internal string SelectSql(TablePlan table, ChunkPlan chunk)
+    internal string SelectSql(TablePlan table, ChunkPlan chunk) =>
+        "SELECT CONCAT_WS(','," + string.Join(",", table.Columns.Select(Literal)) + ") " + FromWhere(table, chunk, where);
+
+    /// <summary>The FROM and WHERE of a chunk's query: its key range and the task's <c>where</c>.</summary>
+    internal static string FromWhere(TablePlan table, ChunkPlan chunk, string where)
     {
-        var row = "CONCAT_WS(','," + string.Join(",", table.Columns.Select(Literal)) + ")";
         var conditions = new List<string>();
         if (table.SplitColumn is { } key)
         {
@@ -58,8 +61,8 @@ public sealed class ChunkExporter(int statementSize, string where, DumpProgress 
         }
         if (where.Length > 0)
             conditions.Add("(" + where + ")");
-        var sql = $"SELECT {row} FROM {Quote.Table(table.SourceSchema, table.SourceTable)}";
-        return conditions.Count == 0 ? sql : sql + " WHERE " + string.Join(" AND ", conditions);
+        var from = "FROM " + Quote.Table(table.SourceSchema, table.SourceTable);
+        return conditions.Count == 0 ? from : from + " WHERE " + string.Join(" AND ", conditions);
     }
 
     private static string Literal(ColumnPlan column)

@@ -16,7 +16,9 @@ public sealed class DumpDirectory(string path)
 
     public string Path { get; } = path;
 
-    public sealed record Manifest(DumpPlan Plan, BinlogPosition FirstPosition);
+    /// <param name="Csv">The dialect of the chunk files when they are CSV; null for SQL files.</param>
+    /// <param name="SourceId">The source dumped (tells a restarted worker whose dump files it holds).</param>
+    public sealed record Manifest(DumpPlan Plan, BinlogPosition FirstPosition, CsvFormat? Csv = null, string? SourceId = null);
 
     public bool IsComplete => File.Exists(Combine(DumpFileNames.Metadata));
 
@@ -35,6 +37,13 @@ public sealed class DumpDirectory(string path)
     {
         var file = Combine(DumpFileNames.Manifest);
         return File.Exists(file) ? JsonSerializer.Deserialize<Manifest>(File.ReadAllText(file)) : null;
+    }
+
+    /// <summary>The manifest, or null when it is missing or unreadable (for reports, never for loading).</summary>
+    public Manifest? TryReadManifest()
+    {
+        try { return ReadManifest(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
     }
 
     public HashSet<string> ReadFinished()
@@ -66,19 +75,27 @@ public sealed class DumpDirectory(string path)
             WriteAtomically(DumpFileNames.TableSchema(table), table.CreateTableSql + ";\n");
     }
 
-    public async Task WriteChunkAsync(ChunkPlan chunk, IAsyncEnumerable<string> bodies, CancellationToken cancellationToken)
-    {
-        var temporary = Combine(chunk.Id + ".tmp");
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-        await using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16))
+    public Task WriteChunkAsync(ChunkPlan chunk, IAsyncEnumerable<string> bodies, CancellationToken cancellationToken) =>
+        WriteChunkAsync(chunk, async (stream, ct) =>
         {
-            await foreach (var body in bodies.WithCancellation(cancellationToken))
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            await foreach (var body in bodies.WithCancellation(ct))
             {
                 await writer.WriteAsync("INSERT INTO ");
                 await writer.WriteAsync(body);
                 await writer.WriteAsync(";\n");
             }
-            await writer.FlushAsync(cancellationToken);
+            await writer.FlushAsync(ct);
+        }, cancellationToken);
+
+    /// <summary>Writes a chunk file through <paramref name="write"/>, durably, then logs it as finished.</summary>
+    public async Task WriteChunkAsync(ChunkPlan chunk, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var temporary = Combine(chunk.Id + ".tmp");
+        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        {
+            await write(stream, cancellationToken);
+            await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, Combine(chunk.Id), overwrite: true);

@@ -7,8 +7,9 @@ using Dm.Worker.Units;
 namespace Dm.Worker.Dump;
 
 /// <summary>The dump options resolved from the subtask config, with DM's codes for bad rules.</summary>
+/// <param name="Csv">Non-null when the dump writes CSV files (<c>--filetype csv</c>).</param>
 public sealed record DumpSettings(int Threads, long ChunkRows, int StatementSize, ConsistencyMode Consistency, string Where,
-    BlockAllowListFilter Filter, TableRouter Router)
+    BlockAllowListFilter Filter, TableRouter Router, CsvFormat? Csv = null)
 {
     public static DumpSettings From(FullCopyContext context)
     {
@@ -24,7 +25,7 @@ public sealed record DumpSettings(int Threads, long ChunkRows, int StatementSize
         var statementSize = config.Mydumper.StatementSize > 0
             ? (int)Math.Min(config.Mydumper.StatementSize, 64UL << 20) : ChunkExporter.DefaultStatementSize;
         return new DumpSettings(Math.Max(1, config.Mydumper.Threads), rows, statementSize, extra.Consistency,
-            config.Mydumper.Where, filter, router);
+            config.Mydumper.Where, filter, router, extra.Csv);
     }
 
     /// <summary>Whether chunks exported from an older snapshot may be kept next to ones from a newer snapshot.</summary>

@@ -76,7 +76,8 @@ public sealed class DumpUnit : IUnit
             await ListTablesAsync(settings, cancellationToken), cancellationToken);
         var manifest = dir.ReadManifest();
         var finished = manifest is null ? new HashSet<string>() : dir.ReadFinished();
-        if (manifest is not null && finished.Count > 0 && !DumpSettings.MayMixSnapshots(_context, manifest.FirstPosition, snapshot.Position))
+        if (manifest is not null && (manifest.Csv != settings.Csv
+            || (finished.Count > 0 && !DumpSettings.MayMixSnapshots(_context, manifest.FirstPosition, snapshot.Position))))
         {
             dir.Reset();
             (manifest, finished) = (null, []);
@@ -84,18 +85,24 @@ public sealed class DumpUnit : IUnit
         if (manifest is null)
         {
             var tables = await TableLister.ListAsync(snapshot.Connections[0], settings.Filter, cancellationToken);
-            var plan = await new TablePlanner(snapshot.Connections[0], settings.Router, settings.ChunkRows).PlanAsync(tables, cancellationToken);
-            manifest = new DumpDirectory.Manifest(plan, snapshot.Position);
+            var plan = await new TablePlanner(snapshot.Connections[0], settings.Router, settings.ChunkRows, settings.Csv is null ? "sql" : "csv")
+                .PlanAsync(tables, cancellationToken);
+            manifest = new DumpDirectory.Manifest(plan, snapshot.Position, settings.Csv, _context.SourceId);
             dir.WriteManifest(manifest);
         }
+        DumpFileRegistry.Register(dir.Path, _context.SourceId);
         var queue = new ChunkQueue(manifest.Plan, finished);
         _progress.Start(manifest.Plan.Tables.Count, manifest.Plan.Tables.Sum(t => t.EstimatedRows), queue.CompletedTables);
         var exporter = new ChunkExporter(settings.StatementSize, settings.Where, _progress);
+        var csvExporter = settings.Csv is { } csv ? new CsvChunkExporter(csv, settings.Where, _progress) : null;
         await ParallelWorkers.RunAsync(snapshot.Connections.Count, async (i, ct) =>
         {
             await foreach (var item in queue.TakeAllAsync(ct))
             {
-                await dir.WriteChunkAsync(item.Chunk, exporter.ExportAsync(snapshot.Connections[i], item.Table, item.Chunk, ct), ct);
+                if (csvExporter is not null)
+                    await dir.WriteChunkAsync(item.Chunk, (stream, wct) => csvExporter.ExportAsync(snapshot.Connections[i], item.Table, item.Chunk, stream, wct), ct);
+                else
+                    await dir.WriteChunkAsync(item.Chunk, exporter.ExportAsync(snapshot.Connections[i], item.Table, item.Chunk, ct), ct);
                 if (queue.Complete(item.Table)) _progress.TableCompleted();
             }
         }, cancellationToken);

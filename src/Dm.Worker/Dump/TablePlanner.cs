@@ -9,9 +9,10 @@ namespace Dm.Worker.Dump;
 /// <summary>
 /// Reads each table's columns, key and CREATE TABLE inside the snapshot, routes its name and splits it into
 /// key ranges: an integer primary key (or unique NOT NULL key) of one column is cut into about
-/// <c>chunkRows</c>-row ranges between its MIN and MAX; other tables are one chunk.
+/// <c>chunkRows</c>-row ranges between its MIN and MAX; other tables are one chunk. Chunk ids are also data file
+/// names, ending in <paramref name="fileExtension"/> (sql or csv).
 /// </summary>
-public sealed class TablePlanner(MySqlConnection snapshot, TableRouter router, long chunkRows)
+public sealed class TablePlanner(MySqlConnection snapshot, TableRouter router, long chunkRows, string fileExtension = "sql")
 {
     private static readonly HashSet<string> IntegerTypes = ["tinyint", "smallint", "mediumint", "int", "bigint"];
     private static readonly HashSet<string> NumberTypes = ["tinyint", "smallint", "mediumint", "int", "bigint", "decimal"];
@@ -55,7 +56,7 @@ public sealed class TablePlanner(MySqlConnection snapshot, TableRouter router, l
         var createTable = RouteCreateTable(await ShowCreateTableAsync(schema, table, cancellationToken), targetTable);
         var estimatedRows = await EstimateRowsAsync(schema, table, cancellationToken);
         var chunks = splitColumn is null
-            ? [new ChunkPlan(ChunkId(schema, table, 0), 0, null, null)]
+            ? [new ChunkPlan(ChunkId(schema, table, 0, fileExtension), 0, null, null)]
             : await SplitAsync(schema, table, splitColumn, estimatedRows, cancellationToken);
         return new TablePlan(schema, table, targetSchema, targetTable, createTable, columns, splitColumn, chunks, estimatedRows);
     }
@@ -128,7 +129,7 @@ public sealed class TablePlanner(MySqlConnection snapshot, TableRouter router, l
 
     private async Task<IReadOnlyList<ChunkPlan>> SplitAsync(string schema, string table, string column, long estimatedRows, CancellationToken cancellationToken)
     {
-        var single = new[] { new ChunkPlan(ChunkId(schema, table, 0), 0, null, null) };
+        var single = new[] { new ChunkPlan(ChunkId(schema, table, 0, fileExtension), 0, null, null) };
         if (estimatedRows <= chunkRows)
             return single;
         var key = Quote.Identifier(column);
@@ -149,12 +150,12 @@ public sealed class TablePlanner(MySqlConnection snapshot, TableRouter router, l
         {
             var lower = i == 0 ? null : (min + step * i).ToString(CultureInfo.InvariantCulture);
             var upper = i == count - 1 ? null : (min + step * (i + 1)).ToString(CultureInfo.InvariantCulture);
-            chunks.Add(new ChunkPlan(ChunkId(schema, table, i), i, lower, upper));
+            chunks.Add(new ChunkPlan(ChunkId(schema, table, i, fileExtension), i, lower, upper));
         }
         return chunks;
     }
 
     /// <summary>Also the data file name: file-safe names (percent-encoded), unique per source table and index.</summary>
-    internal static string ChunkId(string schema, string table, int index) =>
-        $"{DumpFileNames.Encode(schema)}.{DumpFileNames.Encode(table)}.{index:D6}.sql";
+    internal static string ChunkId(string schema, string table, int index, string extension) =>
+        $"{DumpFileNames.Encode(schema)}.{DumpFileNames.Encode(table)}.{index:D6}.{extension}";
 }

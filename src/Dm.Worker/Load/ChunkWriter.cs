@@ -7,7 +7,7 @@ using MySqlConnector;
 namespace Dm.Worker.Load;
 
 /// <summary>
-/// Applies one chunk to the target in a single transaction that also inserts the chunk's checkpoint row:
+/// Applies one SQL chunk to the target in a single transaction that also inserts the chunk's checkpoint row:
 /// after a crash a chunk is either entirely present and checkpointed, or entirely absent.
 /// Rows go in with plain INSERT first (cheaper than REPLACE in InnoDB); if that hits an existing key, the chunk
 /// is rolled back and retried — and the table from then on loaded — with the configured on-duplicate verb. An

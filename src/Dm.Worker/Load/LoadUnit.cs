@@ -86,9 +86,11 @@ public sealed class LoadUnit : IUnit
             await ParallelWorkers.RunAsync(Math.Max(1, _context.Config.Loader.PoolSize), async (_, ct) =>
             {
                 if (pending.IsEmpty) return;
-                await using var connection = await DataConnections.OpenAsync(_context.Target, ct);
+                await using var connection = await DataConnections.OpenAsync(_context.Target, ct, allowLocalInfile: manifest.Csv is not null);
                 await DataConnections.ExecuteAsync(connection, "SET SESSION foreign_key_checks = 0", ct);
                 var writer = new ChunkWriter(connection, checkpoint, verb, _progress, conflicting);
+                var csvLoader = manifest.Csv is { } csv
+                    ? new CsvChunkLoader(connection, checkpoint, csv, OnDuplicateMode(_context.Config.Loader), _progress, conflicting) : null;
                 while (pending.TryDequeue(out var item))
                 {
                     var path = dir.Combine(item.Item2.Id);
@@ -98,7 +100,10 @@ public sealed class LoadUnit : IUnit
                     {
                         try
                         {
-                            await writer.WriteAsync(item.Item1, item.Item2, DumpFileReader.ReadStatementBodiesAsync(path, ct), ct);
+                            if (csvLoader is not null)
+                                await csvLoader.LoadAsync(item.Item1, item.Item2, path, ct);
+                            else
+                                await writer.WriteAsync(item.Item1, item.Item2, DumpFileReader.ReadStatementBodiesAsync(path, ct), ct);
                             break;
                         }
                         catch (Exception e) when (RetryableChunkError.Is(e) && attempt < RetryableChunkError.MaxAttempts && !ct.IsCancellationRequested)

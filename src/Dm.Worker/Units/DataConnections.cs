@@ -10,10 +10,13 @@ namespace Dm.Worker.Units;
 /// </summary>
 internal static class DataConnections
 {
-    public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken)
+    /// <param name="allowLocalInfile">Only for target connections that load CSV files with LOAD DATA LOCAL INFILE
+    /// (never for the source: a server could otherwise ask for any local file).</param>
+    public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken, bool allowLocalInfile = false)
     {
         var connection = await DatabaseConnector.OpenAsync(endpoint, cancellationToken, builder =>
         {
+            builder.AllowLoadLocalInfile = allowLocalInfile;
             builder.DefaultCommandTimeout = 0;
             builder.AllowUserVariables = true;
             builder.AllowZeroDateTime = true;

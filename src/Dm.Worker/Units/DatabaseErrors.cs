@@ -5,8 +5,8 @@ using MySqlConnector;
 namespace Dm.Worker.Units;
 
 /// <summary>
-/// Maps a failure to DM's error and whether auto-resume may retry it: lost connections and lock timeouts are
-/// resumable; privileges, syntax and data errors are not (retrying cannot fix them).
+/// Maps a failure to DM's error and whether auto-resume may retry it: lost connections (<see cref="LostConnection"/>,
+/// DM's ErrDBBadConn) and lock timeouts are resumable; privileges, syntax and data errors are not (retrying cannot fix them).
 /// </summary>
 internal static class DatabaseErrors
 {
@@ -19,9 +19,11 @@ internal static class DatabaseErrors
     public static (DmException Error, bool Resumable) Classify(Exception e, DmError runtimeError) => e switch
     {
         DmException dm => (dm, false),
+        DataStatementException s when LostConnection.Is(s) => (DmErrors.ErrDBBadConn.Wrap(s.InnerException!), true),
         DataStatementException s => Classify(s),
         // An unreachable server may come back; wrong credentials will not.
         UpstreamException u => (DmErrors.ErrDBDriverError.Wrap(u), u.ConnectFailed && u.InnerException is not MySqlException { Number: 1045 or 1044 }),
+        _ when LostConnection.Is(e) => (DmErrors.ErrDBBadConn.Wrap(e), true),
         MySqlException m => (DmErrors.ErrDBDriverError.Wrap(m), !NotResumable.Contains(m.Number)),
         IOException or UnauthorizedAccessException => (runtimeError.Wrap(e, e.Message), false),
         _ => (runtimeError.Wrap(e, e.Message), false),

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Threading.Channels;
 using Dm.Worker.Checkpoints;
 using Dm.Worker.Dump;
@@ -13,6 +14,9 @@ namespace Dm.Worker.Units;
 /// target (<see cref="StreamDumpStateTable"/>), so a restart (pause, crash, another worker) skips finished
 /// chunks and exports only the rest. Shared by the Dump and Load units of one subtask; running it again after it
 /// finished returns at once.
+/// When the target accepts LOAD DATA LOCAL INFILE, chunks travel as CSV bytes through a pipe into LOAD DATA
+/// (<see cref="CsvChunkLoader"/>): the client only copies bytes and the target skips SQL parsing; otherwise
+/// they travel as INSERT statements.
 /// </summary>
 public sealed class StreamingCopy(FullCopyContext context)
 {
@@ -23,7 +27,10 @@ public sealed class StreamingCopy(FullCopyContext context)
     public LoadProgress LoadProgress { get; } = new();
     public DumpMetadata? Metadata { get; private set; }
 
-    private sealed record Transfer(TablePlan Table, ChunkPlan Chunk, Channel<string> Statements);
+    /// <summary>One chunk on its way: INSERT statement bodies, or CSV bytes when <see cref="Csv"/> is set.</summary>
+    private sealed record Transfer(TablePlan Table, ChunkPlan Chunk, Channel<string> Statements, Pipe? Csv);
+
+    private const int CsvPipeBytes = 4 << 20;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -82,6 +89,8 @@ public sealed class StreamingCopy(FullCopyContext context)
         DumpProgress.Start(plan.Tables.Count, plan.Tables.Sum(t => t.EstimatedRows), queue.CompletedTables);
         LoadProgress.Start(finishedBytes + EstimateBytes(plan, finished), finishedBytes);
         var exporter = new ChunkExporter(settings.StatementSize, settings.Where, DumpProgress);
+        var csvExporter = await LocalInfileAllowedAsync(target, cancellationToken)
+            ? new CsvChunkExporter(CsvFormat.Default, settings.Where, DumpProgress) : null;
         var transfers = Channel.CreateBounded<Transfer>(new BoundedChannelOptions(1) { SingleWriter = false, SingleReader = false });
         var writers = Math.Max(1, context.Config.Loader.PoolSize);
 
@@ -90,12 +99,12 @@ public sealed class StreamingCopy(FullCopyContext context)
         {
             if (group == 1)
             {
-                await ParallelWorkers.RunAsync(writers, (_, wct) => WriteLoopAsync(transfers.Reader, queue, checkpoint, verb, wct), ct);
+                await ParallelWorkers.RunAsync(writers, (_, wct) => WriteLoopAsync(transfers.Reader, queue, checkpoint, verb, csvExporter is not null, wct), ct);
                 return;
             }
             try
             {
-                await ParallelWorkers.RunAsync(exporters, (i, ect) => ExportLoopAsync(snapshot.Connections[i], queue, exporter, transfers, ect), ct);
+                await ParallelWorkers.RunAsync(exporters, (i, ect) => ExportLoopAsync(snapshot.Connections[i], queue, exporter, csvExporter, transfers, ect), ct);
                 transfers.Writer.TryComplete();
             }
             catch (Exception e)
@@ -114,12 +123,18 @@ public sealed class StreamingCopy(FullCopyContext context)
         LoadProgress.Finish();
     }
 
-    private async Task ExportLoopAsync(MySqlConnection source, ChunkQueue queue, ChunkExporter exporter, Channel<Transfer> transfers, CancellationToken ct)
+    private async Task ExportLoopAsync(MySqlConnection source, ChunkQueue queue, ChunkExporter exporter, CsvChunkExporter? csvExporter,
+        Channel<Transfer> transfers, CancellationToken ct)
     {
         await foreach (var item in queue.TakeAllAsync(ct))
         {
+            if (csvExporter is not null)
+            {
+                await ExportCsvAsync(source, item.Table, item.Chunk, csvExporter, transfers, ct);
+                continue;
+            }
             var statements = Channel.CreateBounded<string>(new BoundedChannelOptions(StatementsInFlight) { SingleWriter = true, SingleReader = true });
-            await transfers.Writer.WriteAsync(new Transfer(item.Table, item.Chunk, statements), ct);
+            await transfers.Writer.WriteAsync(new Transfer(item.Table, item.Chunk, statements, null), ct);
             try
             {
                 await foreach (var body in exporter.ExportAsync(source, item.Table, item.Chunk, ct))
@@ -134,25 +149,62 @@ public sealed class StreamingCopy(FullCopyContext context)
         }
     }
 
+    private static async Task ExportCsvAsync(MySqlConnection source, TablePlan table, ChunkPlan chunk, CsvChunkExporter exporter,
+        Channel<Transfer> transfers, CancellationToken ct)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: CsvPipeBytes, resumeWriterThreshold: CsvPipeBytes / 2));
+        await transfers.Writer.WriteAsync(new Transfer(table, chunk, null!, pipe), ct);
+        try
+        {
+            // Rows are small: buffer them so the pipe is flushed in 64 KiB steps, not per row.
+            await using (var buffered = new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), 1 << 16))
+                await exporter.ExportAsync(source, table, chunk, buffered, ct);
+            await pipe.Writer.CompleteAsync();
+        }
+        catch (Exception e)
+        {
+            // The loader sees the failure when it reads on, and never commits a chunk whose data did not end.
+            await pipe.Writer.CompleteAsync(e);
+            throw;
+        }
+    }
+
+    /// <summary>Whether the target takes LOAD DATA LOCAL INFILE (MariaDB by default; MySQL 8 and others may not).</summary>
+    private static async Task<bool> LocalInfileAllowedAsync(MySqlConnection target, CancellationToken ct)
+    {
+        await using var command = new MySqlCommand("SHOW VARIABLES LIKE 'local_infile'", target);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) && reader.GetString(1).Equals("ON", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>
     /// A deadlock or lock timeout rolls the chunk back; the writer then drains the rest of its statements and puts
     /// the chunk back in the queue, and an exporter reads it again from the same snapshot.
     /// </summary>
-    private async Task WriteLoopAsync(ChannelReader<Transfer> transfers, ChunkQueue queue, LoaderCheckpointTable checkpoint, string verb, CancellationToken ct)
+    private async Task WriteLoopAsync(ChannelReader<Transfer> transfers, ChunkQueue queue, LoaderCheckpointTable checkpoint, string verb, bool csv,
+        CancellationToken ct)
     {
-        await using var target = await DataConnections.OpenAsync(context.Target, ct);
+        await using var target = await DataConnections.OpenAsync(context.Target, ct, allowLocalInfile: csv);
         await DataConnections.ExecuteAsync(target, "SET SESSION foreign_key_checks = 0", ct);
         var writer = new ChunkWriter(target, checkpoint, verb, LoadProgress, _conflictingTables);
+        var csvLoader = new CsvChunkLoader(target, checkpoint, CsvFormat.Default, LoadUnit.OnDuplicateMode(context.Config.Loader), LoadProgress, _conflictingTables);
         await foreach (var transfer in transfers.ReadAllAsync(ct))
         {
             try
             {
-                await writer.WriteAsync(transfer.Table, transfer.Chunk, transfer.Statements.Reader.ReadAllAsync(ct), ct);
+                if (transfer.Csv is { } pipe)
+                    await csvLoader.LoadStreamAsync(transfer.Table, transfer.Chunk, pipe.Reader.AsStream(), ct);
+                else
+                    await writer.WriteAsync(transfer.Table, transfer.Chunk, transfer.Statements.Reader.ReadAllAsync(ct), ct);
                 if (queue.Complete(transfer.Table)) DumpProgress.TableCompleted();
             }
             catch (Exception e) when (RetryableChunkError.Is(e) && !ct.IsCancellationRequested && queue.Retry(transfer.Table, transfer.Chunk, RetryableChunkError.MaxAttempts))
             {
-                await foreach (var _ in transfer.Statements.Reader.ReadAllAsync(ct)) { }
+                // Let the exporter finish the abandoned chunk: a completed pipe reader drops the rest of its bytes.
+                if (transfer.Csv is { } pipe)
+                    await pipe.Reader.CompleteAsync();
+                else
+                    await foreach (var _ in transfer.Statements.Reader.ReadAllAsync(ct)) { }
                 await Task.Delay(RetryableChunkError.Backoff(1), ct);
             }
         }
