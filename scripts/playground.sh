@@ -27,7 +27,8 @@ fail() { printf 'playground: %s\n' "$*" >&2; exit 1; }
 started=()
 record() { started+=("$2"); echo "$1 $2" >>"$work/pids"; }
 stop_started() {
-  trap - INT TERM EXIT
+  trap '' INT TERM # a second Ctrl-C must not leave the servers running half-stopped
+  trap - EXIT
   [ ${#started[@]} -eq 0 ] && return
   say "Stopping the playground (its data stays in $work)"
   # Workers and masters first, then the databases they use.

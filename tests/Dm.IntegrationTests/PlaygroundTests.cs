@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Dm.TestKit;
 using MySqlConnector;
+using Xunit.Abstractions;
 
 namespace Dm.IntegrationTests;
 
