@@ -171,9 +171,10 @@ wait_status() { # name pid port
   fail "$1 did not answer on port $3, see $work/logs/$1.log"
 }
 wait_status master $! "$MASTER_PORT"
-# The worker's working directory is where it writes (dump files), as in a deployment.
+# The worker's working directory is where it writes (dump files), as in a deployment. It reports its
+# subtasks' status with each heartbeat (every third of the keepalive TTL): 6 s keeps the progress live.
 (cd "$work/worker" && exec dotnet "$worker_dll" --name playground-worker --worker-addr "127.0.0.1:$WORKER_PORT" \
-  --join "127.0.0.1:$MASTER_PORT" >>"$work/logs/worker.log" 2>&1) &
+  --join "127.0.0.1:$MASTER_PORT" --keepalive-ttl 6 >>"$work/logs/worker.log" 2>&1) &
 record dm-worker $!
 wait_status worker $! "$WORKER_PORT"
 
