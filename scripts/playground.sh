@@ -226,7 +226,7 @@ while :; do
   estimate="$(printf '%s' "$status" | number estimate_total_rows)"
   loaded="$(printf '%s' "$status" | section load_status | field progress)"
   line="  unit ${unit:-?}, stage ${stage:-?}"
-  [ -n "$dumped" ] && line="$line; dumped ${dumped%.*} of ~${estimate%.*} rows"
+  [ -n "$estimate" ] && [ "${estimate%.*}" != 0 ] && line="$line; dumped ${dumped%.*} of ~${estimate%.*} rows"
   [ -n "$loaded" ] && line="$line; loaded $loaded"
   [ "$line" != "$last" ] && echo "$line" && last="$line"
   # Until the worker reports, a started task shows as Stopped; a task that fails pauses with an error.
