@@ -48,7 +48,10 @@ trap 'stop_started' EXIT
 if [ "${DM_PLAYGROUND_SKIP_BUILD:-0}" != 1 ]; then
   say "Installing what DM# needs (when missing) and building DM# (Release)"
   bash scripts/install-deps.sh
-  command -v curl >/dev/null 2>&1 || fail "curl is required (apt-get install curl)"
+  if ! command -v curl >/dev/null 2>&1; then # the playground talks to the API with curl
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends curl ca-certificates
+  fi
   dotnet build Dm.slnx -c Release -nologo -v q
 fi
 bin="$repo/src/%s/bin/Release/net10.0/%s.dll"

@@ -49,21 +49,13 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
             Assert.Equal((long)SeedRows, await ScalarAsync(target, "SELECT COUNT(*) FROM shop.orders"));
             Assert.Equal(1000L, await ScalarAsync(target, "SELECT COUNT(*) FROM shop.customers"));
 
-            var note = $"playground test {Guid.NewGuid():N}";
-            await ExecuteAsync(upstream, $"INSERT INTO shop.orders (customer_id, amount, note) VALUES (42, 12.34, '{note}')");
-            var clock = Stopwatch.StartNew();
-            var seenAfter = TimeSpan.Zero;
-            while (clock.Elapsed < TimeSpan.FromSeconds(1))
+            // The first row after the copy is the first event Sync applies; the second shows the steady state.
+            foreach (var attempt in new[] { "first", "second" })
             {
-                if (await ScalarAsync(target, $"SELECT COUNT(*) FROM shop.orders WHERE note = '{note}' AND amount = 12.34") == 1)
-                {
-                    seenAfter = clock.Elapsed;
-                    break;
-                }
-                await Task.Delay(10);
+                var seenAfter = await ReplicationDelayAsync(upstream, target, TimeSpan.FromSeconds(1));
+                Assert.True(seenAfter != null, $"the {attempt} row inserted upstream was not in the target within 1 s\n{playground.ReadLog()}");
+                output.WriteLine($"{attempt} row replicated in {seenAfter!.Value.TotalMilliseconds:F0} ms");
             }
-            Assert.True(seenAfter > TimeSpan.Zero, $"the row inserted upstream was not in the target within 1 s\n{playground.ReadLog()}");
-            output.WriteLine($"row replicated in {seenAfter.TotalMilliseconds:F0} ms");
 
             // Ctrl-C: the script stops what it started and exits 130 (128 + SIGINT), as bash does.
             await ChildProcess.RunAsync("kill", ["-INT", playground.Pid.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
@@ -85,6 +77,21 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
             foreach (var dir in new[] { work, work + "-test" })
                 try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>Inserts a row upstream and polls the target for it; null if it did not arrive within <paramref name="limit"/>.</summary>
+    private static async Task<TimeSpan?> ReplicationDelayAsync(MySqlConnection upstream, MySqlConnection target, TimeSpan limit)
+    {
+        var note = $"playground test {Guid.NewGuid():N}";
+        await ExecuteAsync(upstream, $"INSERT INTO shop.orders (customer_id, amount, note) VALUES (42, 12.34, '{note}')");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            if (await ScalarAsync(target, $"SELECT COUNT(*) FROM shop.orders WHERE note = '{note}' AND amount = 12.34") == 1)
+                return clock.Elapsed;
+            await Task.Delay(10);
+        }
+        return null;
     }
 
     private static async Task WaitForOutputAsync(ChildProcess process, string text, TimeSpan timeout)
