@@ -68,8 +68,6 @@ public sealed class CommandLineErrorTests(CtlEnvironment env)
 
     [Theory]
     [InlineData("check-task", "/api/v1/tasks/check")]
-    [InlineData("binlog", "HandleError")]
-    [InlineData("handle-error", "HandleError")]
     [InlineData("shard-ddl-lock", "shard-ddl-locks")]
     [InlineData("encrypt", "/api/v1/encrypt")]
     [InlineData("decrypt", "/api/v1/decrypt")]

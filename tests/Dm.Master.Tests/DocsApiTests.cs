@@ -34,8 +34,10 @@ public sealed class DocsApiTests(MasterEnvironment env)
             var parameters = (op!["parameters"]?.AsArray() ?? []).Select(p => $"{p!["in"]}:{p["name"]}").Order().ToList();
             ourOps[op["operationId"]!.GetValue<string>()] = (path, method, parameters);
         }
-        Assert.Equal(43, ourOps.Count);
-        Assert.Equal(dmOps.Keys.Order(), ourOps.Keys.Order());
+        // DM's 43 operations, and DM#'s own few (the REST form of what DM serves only over master gRPC).
+        string[] dmSharpOnly = [Dm.Master.Api.BinlogOperations.OperationId];
+        Assert.Equal(43, dmOps.Count);
+        Assert.Equal(dmOps.Keys.Concat(dmSharpOnly).Order(), ourOps.Keys.Order());
         foreach (var (id, expected) in dmOps)
         {
             var actual = ourOps[id];

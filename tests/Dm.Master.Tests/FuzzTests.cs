@@ -25,7 +25,7 @@ public sealed class FuzzTests(MasterEnvironment env)
         "/api/v1/tasks/{t}", "/api/v1/tasks/{t}/status", "/api/v1/tasks/{t}/start", "/api/v1/tasks/{t}/stop",
         "/api/v1/tasks/{t}/sources/{s}/migrate_targets", "/api/v1/tasks/{t}/sources/{s}/schemas",
         "/api/v1/tasks/{t}/sources/{s}/schemas/{d}", "/api/v1/tasks/{t}/sources/{s}/schemas/{d}/{b}",
-        "/api/v1/tasks/templates/{t}", "/api/v1/cluster/masters/{m}", "/api/v1/cluster/workers/{m}",
+        "/api/v1/tasks/templates/{t}", "/api/v1/cluster/masters/{m}", "/api/v1/cluster/workers/{m}", "/api/v1/tasks/{t}/binlog/{d}",
     ];
 
     private static readonly HttpMethod[] Methods = [HttpMethod.Get, HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Head, HttpMethod.Options];

@@ -196,7 +196,7 @@ public sealed class TaskApiTests(MasterEnvironment env)
     }
 
     [Fact]
-    public async Task MigrateTargetsSchemasAndTablesFollowTheTaskRules()
+    public async Task MigrateTargetsFollowTheTaskRulesAndSchemaListsNeedAWorker()
     {
         await Source("t-src-rules");
         Assert.Equal(201, (await Create(TaskBodies.Full("task-rules", env, "t-src-rules"))).Code);
@@ -215,12 +215,9 @@ public sealed class TaskApiTests(MasterEnvironment env)
         var filtered = await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/migrate_targets?schema_pattern=shop&table_pattern=ord*");
         Assert.Equal(1, filtered.Json!["total"]!.GetValue<int>());
 
-        var schemas = await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/schemas");
-        Assert.Equal(["logs", "shop"], schemas.Json!.AsArray().Select(s => s!.GetValue<string>()).Order().ToList());
-        var tables = await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/schemas/logs");
-        Assert.Equal(["events_2024", "events_2025"], tables.Json!.AsArray().Select(s => s!.GetValue<string>()).Order().ToList());
-        var outside = await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/schemas/db-with-dash");
-        Assert.Empty(outside.Json!.AsArray());
+        // Schema and table lists come from the schema tracker of the worker running the subtask: none is bound here.
+        Assert.Equal(40070, (await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/schemas")).ErrorCode);
+        Assert.Equal(40070, (await Api.Get("/api/v1/tasks/task-rules/sources/t-src-rules/schemas/logs")).ErrorCode);
 
         Assert.Equal(46018, (await Api.Get("/api/v1/tasks/nope/sources/t-src-rules/migrate_targets")).ErrorCode);
         Assert.Equal(46008, (await Api.Get("/api/v1/tasks/task-rules/sources/nope/schemas")).ErrorCode);

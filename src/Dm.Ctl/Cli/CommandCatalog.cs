@@ -19,6 +19,8 @@ public static class CommandCatalog
         new RelaySwitchCommand(start: false),
         new PurgeRelayCommand(),
         new BinlogSchemaCommand(),
+        new BinlogCommand(),
+        new HandleErrorCommand(),
         new ListMemberCommand(),
         new OfflineMemberCommand(),
         new ConfigCommand(),

@@ -21,20 +21,12 @@ public sealed class UnsupportedCommand(string name, string usage, string descrip
 
     public static IEnumerable<ICommand> All()
     {
-        var binlogPos = FlagSpec.Value("binlog-pos", "b", "position used to match binlog event, e.g. \"mysql-bin|000001.000003:3270\"");
         yield return new UnsupportedCommand("check-task", "check-task <config-file> [--error count] [--warn count]",
             "check the config file of the task",
             "POST /api/v1/tasks/check taking DM's task YAML (or an OpenAPI task) and answering the pre-check result, like DM's CheckTask",
             FlagSpec.Value("error", "e", "max count of errors to display (default 10)"),
             FlagSpec.Value("warn", "w", "max count of warns to display (default 10)"),
             FlagSpec.Value("start-time", null, "specify the start time of binlog replication"));
-        yield return new UnsupportedCommand("binlog", "binlog <skip | replace | inject | revert | list> <task-name> [sql ...] [-b binlog-pos] [-s source]",
-            "manage or show binlog operations",
-            "POST /api/v1/tasks/{task}/binlog/{skip|replace|inject|revert|list} with binlog_pos, sqls and source_name_list, like DM's HandleError",
-            binlogPos);
-        yield return new UnsupportedCommand("handle-error", "handle-error <task-name | task-file> [-s source ...] [-b binlog-pos] <skip/replace/revert> [replace-sql1;replace-sql2;]",
-            "skip/replace/revert the current error event or a specific binlog position event",
-            "the same endpoint as `binlog` (DM's HandleError)", binlogPos);
         yield return new UnsupportedCommand("shard-ddl-lock", "shard-ddl-lock [task-name] | shard-ddl-lock unlock <lock-id> [-o owner] [-f] [-a skip|exec] [-d db] [-t table]",
             "maintain or show shard-ddl locks information",
             "GET /api/v1/shard-ddl-locks?task=... and POST /api/v1/shard-ddl-locks/{lock-id}/unlock, like DM's ShowDDLLocks/UnlockDDLLock",

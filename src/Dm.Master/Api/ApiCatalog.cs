@@ -3,7 +3,7 @@ using Dm.Master.OpenApi;
 
 namespace Dm.Master.Api;
 
-/// <summary>Every operation of DM's OpenAPI, in the order of DM's spec.</summary>
+/// <summary>Every operation of DM's OpenAPI, in the order of DM's spec, then DM#'s own few.</summary>
 public static class ApiCatalog
 {
     public static IReadOnlyList<ApiOperation> All(MasterServices services) =>
@@ -13,6 +13,7 @@ public static class ApiCatalog
         .. TaskOperations.All(services.Tasks, services.TaskUpstream, services.TableStructures, services.Conversion),
         .. TemplateOperations.All(services.Templates),
         .. ClusterOperations.All(services.Cluster),
+        .. BinlogOperations.All(services.Binlog),
     ];
 
     internal static ApiResponse Ok(Type? body, string description = "success") => new(200, body, description);

@@ -114,14 +114,14 @@ public static class TaskOperations
         },
         new("GET", "/api/v1/tasks/{task-name}/sources/{source-name}/schemas", "DMAPIGetSchemaListByTaskAndSource", Tag,
             "get task source schema list",
-            async r => r.Ok(await upstream.SchemasAsync(r.Path("task-name"), r.Path("source-name"), r.Aborted)))
+            async r => r.Ok(await structures.SchemasAsync(r.Path("task-name"), r.Path("source-name"), r.Aborted)))
         {
             Parameters = [TaskName, SourceName],
             Responses = [Ok(typeof(List<string>)), Failed()],
         },
         new("GET", "/api/v1/tasks/{task-name}/sources/{source-name}/schemas/{schema-name}", "DMAPIGetTableListByTaskAndSource", Tag,
             "get task source table list",
-            async r => r.Ok(await upstream.TablesAsync(r.Path("task-name"), r.Path("source-name"), r.Path("schema-name"), r.Aborted)))
+            async r => r.Ok(await structures.TablesAsync(r.Path("task-name"), r.Path("source-name"), r.Path("schema-name"), r.Aborted)))
         {
             Parameters = [TaskName, SourceName, SchemaName],
             Responses = [Ok(typeof(List<string>)), Failed()],

@@ -82,6 +82,8 @@ public sealed class MasterHost : IAsyncDisposable
             services.AddSingleton<TemplateService>();
             services.AddSingleton<TaskUpstreamView>();
             services.AddSingleton<TableStructureService>();
+            services.AddSingleton<WorkerQueryClient>();
+            services.AddSingleton<BinlogErrorService>();
             services.AddSingleton<TaskConversion>();
             services.AddSingleton<WorkerLeases>();
             services.AddSingleton<WorkerStatusBoard>();
@@ -98,6 +100,7 @@ public sealed class MasterHost : IAsyncDisposable
             api = new MasterServices(cluster, provider.GetRequiredService<SourceService>(), provider.GetRequiredService<TaskService>(),
                 provider.GetRequiredService<TaskUpstreamView>(), provider.GetRequiredService<TableStructureService>(),
                 provider.GetRequiredService<TaskConversion>(), provider.GetRequiredService<TemplateService>(),
+                provider.GetRequiredService<BinlogErrorService>(),
                 () => document ??= BuildDocument(ApiCatalog.All(api!)));
             // Workers reach the master over gRPC-Web: HTTP/1.1 on this same port, beside the OpenAPI.
             app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

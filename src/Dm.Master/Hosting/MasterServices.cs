@@ -13,4 +13,5 @@ public sealed record MasterServices(
     TableStructureService TableStructures,
     TaskConversion Conversion,
     TemplateService Templates,
+    BinlogErrorService Binlog,
     Func<string> DocumentJson);

@@ -27,7 +27,11 @@ public sealed record StoredTask
 }
 
 /// <summary>The stage a subtask should be in, as the master wants it (the worker converges on it).</summary>
-public sealed record SubtaskStage(string Source, string Task, TaskStage Expect);
+public sealed record SubtaskStage(string Source, string Task, TaskStage Expect)
+{
+    /// <summary>Changes on every start/resume request, so a worker whose subtask stopped on an error runs it again.</summary>
+    public long Generation { get; init; }
+}
 
 /// <summary>One-shot arguments of a task start, honoured only when no checkpoint exists.</summary>
 public sealed record TaskCliArgs(string? StartTime, string? SafeModeDuration, string? WaitTimeOnStop);

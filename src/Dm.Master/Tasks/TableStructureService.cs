@@ -1,20 +1,39 @@
 using Dm.Core.Api;
+using Dm.Core.Contracts;
 using Dm.Core.Errors;
 using Dm.Master.Sources;
-using Dm.Master.State;
+using Dm.Master.Workers;
 
 namespace Dm.Master.Tasks;
 
 /// <summary>
-/// The schema-tracker endpoints (<c>.../schemas/{db}/{table}</c>): they act on the tracker inside the
-/// worker running the subtask, so the source must be bound to a worker (else DM's 40070).
+/// The schema-tracker endpoints (<c>.../sources/{s}/schemas[/{db}[/{table}]]</c>): they act on the tracker
+/// inside the Sync unit of the worker running the subtask, asked over the worker's query service.
 /// </summary>
-public sealed class TableStructureService(TaskService tasks, SourceService sources, MasterState state)
+public sealed class TableStructureService(TaskService tasks, SourceService sources, WorkerQueryClient workers)
 {
+    public async Task<List<string>> SchemasAsync(string task, string source, CancellationToken ct)
+    {
+        var client = await ConnectAsync(task, source, ct);
+        var reply = await WorkerQueryClient.CallAsync(source,
+            () => client.ListSchemasAsync(Subtask(task, source), workers.Options(ct)), r => r.Error);
+        return reply.Names.ToList();
+    }
+
+    public async Task<List<string>> TablesAsync(string task, string source, string schema, CancellationToken ct)
+    {
+        var client = await ConnectAsync(task, source, ct);
+        var reply = await WorkerQueryClient.CallAsync(source,
+            () => client.ListTablesAsync(new SchemaRef { Subtask = Subtask(task, source), Schema = schema }, workers.Options(ct)), r => r.Error);
+        return reply.Names.ToList();
+    }
+
     public async Task<GetTaskTableStructureResponse> GetAsync(string task, string source, string schema, string table, CancellationToken ct)
     {
-        await RequireBoundAsync(task, source, ct);
-        throw DmErrors.ErrMasterWorkerCliNotFound.New(source);
+        var client = await ConnectAsync(task, source, ct);
+        var reply = await WorkerQueryClient.CallAsync(source,
+            () => client.GetTableAsync(Table(task, source, schema, table), workers.Options(ct)), r => r.Error);
+        return new GetTaskTableStructureResponse { SchemaName = schema, TableName = table, SchemaCreateSql = reply.CreateTable };
     }
 
     public async Task OperateAsync(string task, string source, string schema, string table, OperateTaskTableStructureRequest request,
@@ -25,22 +44,41 @@ public sealed class TableStructureService(TaskService tasks, SourceService sourc
             throw TaskRules.Invalid("sql_content must be given when schema_source is sql");
         if (kind != SchemaSource.Sql && !string.IsNullOrEmpty(request.SqlContent))
             throw TaskRules.Invalid($"sql_content must be omitted when schema_source is {kind.ToString().ToLowerInvariant()}");
-        await RequireBoundAsync(task, source, ct);
-        throw DmErrors.ErrMasterWorkerCliNotFound.New(source);
+        var client = await ConnectAsync(task, source, ct);
+        var set = new SetTableRequest
+        {
+            Table = Table(task, source, schema, table),
+            From = kind switch
+            {
+                SchemaSource.Upstream => TableStructureSource.Upstream,
+                SchemaSource.Downstream => TableStructureSource.Downstream,
+                _ => TableStructureSource.Sql,
+            },
+            Sql = request.SqlContent ?? "",
+            // DM flushes the new structure to the checkpoint unless told not to.
+            Flush = request.Flush ?? true,
+        };
+        await WorkerQueryClient.CallAsync(source, () => client.SetTableAsync(set, workers.Options(ct)), r => r.Error);
     }
 
     public async Task DeleteAsync(string task, string source, string schema, string table, CancellationToken ct)
     {
-        await RequireBoundAsync(task, source, ct);
-        throw DmErrors.ErrMasterWorkerCliNotFound.New(source);
+        var client = await ConnectAsync(task, source, ct);
+        await WorkerQueryClient.CallAsync(source,
+            () => client.DeleteTableAsync(Table(task, source, schema, table), workers.Options(ct)), r => r.Error);
     }
 
-    /// <summary>DM's checks in order: the task, the source in it, then a worker bound to the source.</summary>
-    private async Task RequireBoundAsync(string task, string source, CancellationToken ct)
+    /// <summary>DM's checks in order: the task, the source in it, the source itself, then the worker bound to it.</summary>
+    private async Task<WorkerQuery.WorkerQueryClient> ConnectAsync(string task, string source, CancellationToken ct)
     {
         var stored = await tasks.RequireAsync(task, ct);
         if (!stored.SourceNames.Contains(source)) throw DmErrors.ErrSchedulerSourceCfgNotExist.New(source);
         await sources.RequireAsync(source, ct);
-        if (!(await state.BoundsAsync(ct)).ContainsKey(source)) throw DmErrors.ErrWorkerNoStart.New();
+        return (await workers.ConnectAsync(source, ct)).Client;
     }
+
+    private static SubtaskRef Subtask(string task, string source) => new() { Task = task, Source = source };
+
+    private static TableRef Table(string task, string source, string schema, string table) =>
+        new() { Subtask = Subtask(task, source), Schema = schema, Table = table };
 }

@@ -141,7 +141,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         {
             ops.Add(TxnOp.Put(MasterKeys.TaskCliArgs(name, source), MasterState.Encode(
                 new TaskCliArgs(request.StartTime, safeMode.HasValue ? request.SafeModeTimeDuration : null, null))));
-            ops.Add(MasterState.Put(new SubtaskStage(source, name, TaskStage.Running)));
+            ops.Add(MasterState.Put(new SubtaskStage(source, name, TaskStage.Running) { Generation = DateTime.UtcNow.Ticks }));
         }
         await store.TxnAsync([Compare.Exists(MasterKeys.Task(name))], ops, ct: ct);
     }

@@ -7,7 +7,7 @@ using Dm.Core.Upstream;
 namespace Dm.Master.Tasks;
 
 /// <summary>
-/// What a task sees of one of its upstreams: schemas, tables and their migrate targets, through the
+/// What a task sees of one of its upstreams: its tables and their migrate targets, through the
 /// block-allow list and routes of its subtask for that source (DM's rule engines, not a copy of them).
 /// </summary>
 public sealed class TaskUpstreamView(TaskService tasks, TaskCompiler compiler)
@@ -27,30 +27,14 @@ public sealed class TaskUpstreamView(TaskService tasks, TaskCompiler compiler)
         return new GetTaskMigrateTargetsResponse { Total = data.Count, Data = data };
     }
 
-    public async Task<List<string>> SchemasAsync(string task, string source, CancellationToken ct)
-    {
-        var (subTask, inspector) = await OpenAsync(task, source, ct);
-        await using var _ = inspector;
-        return (await AllowedTablesAsync(subTask, inspector, ct)).Select(t => t.Schema).Distinct().ToList();
-    }
-
-    public async Task<List<string>> TablesAsync(string task, string source, string schema, CancellationToken ct)
-    {
-        var (subTask, inspector) = await OpenAsync(task, source, ct);
-        await using var _ = inspector;
-        return (await AllowedTablesAsync(subTask, inspector, ct, onlySchema: schema)).Select(t => t.Table).ToList();
-    }
-
     private static async Task<List<(string Schema, string Table)>> AllowedTablesAsync(SubTaskConfig subTask, UpstreamInspector inspector,
-        CancellationToken ct, string? onlySchema = null)
+        CancellationToken ct)
     {
         var filter = subTask.CreateBlockAllowListFilter();
         var result = new List<(string, string)>();
-        var schemas = onlySchema != null ? [onlySchema] : await inspector.ListSchemasAsync(ct);
-        foreach (var schema in schemas)
+        foreach (var schema in await inspector.ListSchemasAsync(ct))
         {
             if (SystemSchemas.Contains(schema) || !filter.Match(schema, "")) continue;
-            if (onlySchema != null && !(await inspector.ListSchemasAsync(ct)).Contains(schema)) continue;
             foreach (var table in await inspector.ListBaseTablesAsync(schema, ct))
                 if (filter.Match(schema, table)) result.Add((schema, table));
         }

@@ -20,7 +20,7 @@ public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compile
 
         desired.SourceConfigYaml = compiler.ToSourceConfig(source).ToYaml();
         desired.RelayEnabled = await state.RelayEnabledAsync(bound, ct);
-        var stages = (await state.StagesAsync(ct)).Where(s => s.Source == bound).ToDictionary(s => s.Task, s => s.Expect);
+        var stages = (await state.StagesAsync(ct)).Where(s => s.Source == bound).ToDictionary(s => s.Task);
         foreach (var task in await state.TasksAsync(ct))
         {
             if (!stages.TryGetValue(task.Name, out var stage)) continue;
@@ -29,7 +29,8 @@ public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compile
             {
                 Task = task.Name,
                 TaskJson = Dm.Core.Api.ApiJson.Serialize(compiler.Reveal(task.Task)),
-                ExpectedStage = stage.ToString(),
+                ExpectedStage = stage.Expect.ToString(),
+                StartGeneration = stage.Generation,
                 StartTime = args?.StartTime ?? "",
                 SafeModeTimeDuration = args?.SafeModeDuration ?? "",
             });

@@ -1,6 +1,7 @@
 using Dm.Core.CommandLine;
 using Dm.Core.Metrics;
 using Dm.Worker.Control;
+using Dm.Worker.Query;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Dm.Worker.Hosting;
@@ -27,8 +28,10 @@ public static class WorkerHost
         builder.Services.AddSingleton<Subtasks.SubtaskSupervisor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
         builder.Services.AddHostedService<WorkerAgent>();
+        builder.Services.AddWorkerQuery();
 
         var app = builder.Build();
+        app.MapWorkerQuery();
         var board = app.Services.GetRequiredService<AssignmentBoard>();
         var metrics = new MetricsRegistry();
         var supervisor = app.Services.GetRequiredService<Subtasks.SubtaskSupervisor>();

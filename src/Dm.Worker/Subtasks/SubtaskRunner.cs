@@ -27,6 +27,8 @@ public sealed class SubtaskRunner : IAsyncDisposable
     private string? _error;
     private readonly HashSet<int> _initialised = [];
     private bool _checkedCheckpoint;
+    private long _generation;
+    private long? _stoppedOnErrorAt;
 
     public SubtaskRunner(SubTaskConfig config, string worker, IReadOnlyList<IUnit> units, ILogger logger)
     {
@@ -42,13 +44,18 @@ public sealed class SubtaskRunner : IAsyncDisposable
     public Dm.Worker.Sync.ISyncControl? SyncControl => _units.OfType<Dm.Worker.Sync.ISyncControl>().FirstOrDefault();
 
     /// <summary>Converges on the stage the master expects: Running runs (or resumes); anything else pauses.</summary>
-    public void Expect(TaskStage expected)
+    /// <param name="generation">The master's start generation: a subtask stopped on an error that auto-resume does not
+    /// retry stays stopped until the user starts (resumes) it again, which changes the generation.</param>
+    public void Expect(TaskStage expected, long generation = 0)
     {
         lock (_gate)
         {
             if (expected == TaskStage.Running)
             {
                 if (_run != null || _stage == TaskStage.Finished) return;
+                if (_stoppedOnErrorAt is { } stopped && stopped == generation) return;
+                _stoppedOnErrorAt = null;
+                _generation = generation;
                 _run = new CancellationTokenSource();
                 _stage = TaskStage.Running;
                 _error = null;
@@ -113,7 +120,11 @@ public sealed class SubtaskRunner : IAsyncDisposable
                         return;
                     default:
                         Fail(result.Error!);
-                        if (!result.Resumable) return;
+                        if (!result.Resumable)
+                        {
+                            lock (_gate) _stoppedOnErrorAt = _generation;
+                            return;
+                        }
                         _logger.LogWarning("subtask {Task}: resumable error, resuming in {Backoff}: {Error}", _config.Name, backoff, result.Error!.Message);
                         await System.Threading.Tasks.Task.Delay(backoff, ct);
                         backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));

@@ -72,7 +72,7 @@ public sealed class SubtaskSupervisor : IHostedService
                     entry = (Identity(assignment), CreateRunner(assignment, source));
                     _runners[assignment.Task] = entry;
                 }
-                entry.Runner.Expect(Enum.Parse<TaskStage>(assignment.ExpectedStage));
+                entry.Runner.Expect(Enum.Parse<TaskStage>(assignment.ExpectedStage), assignment.StartGeneration);
             }
         }
         catch (Exception e)

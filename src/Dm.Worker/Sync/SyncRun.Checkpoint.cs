@@ -58,7 +58,7 @@ internal sealed partial class SyncRun
 
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenTargetAsync(cancellationToken);
+        MySqlConnection? connection = null;
         MySqlConnection? upstream = null;
         var lastMaster = DateTime.MinValue;
         try
@@ -66,7 +66,18 @@ internal sealed partial class SyncRun
             while (!cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(settings.FlushInterval, cancellationToken);
-                await FlushAsync(connection, cancellationToken);
+                try
+                {
+                    connection ??= await OpenTargetAsync(cancellationToken);
+                    await FlushAsync(connection, cancellationToken);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+                {
+                    // The writers meet the same target and stop the run if it is really gone; a missed flush only delays.
+                    logger.LogWarning("checkpoint flush of {Task} failed, retrying: {Error}", settings.Config.Name, e.Message);
+                    if (connection is not null) await connection.DisposeAsync();
+                    connection = null;
+                }
                 if (DateTime.UtcNow - lastMaster < TimeSpan.FromSeconds(2)) continue;
                 try
                 {
@@ -87,6 +98,7 @@ internal sealed partial class SyncRun
         finally
         {
             if (upstream is not null) await upstream.DisposeAsync();
+            if (connection is not null) await connection.DisposeAsync();
         }
     }
 

@@ -28,6 +28,7 @@ internal sealed partial class SyncRun
         var id = BinlogOrder.Text(position);
         var currentSchema = query.DefaultDatabase.Length > 0 ? query.DefaultDatabase : null;
         var lexer = LexerOptionsOf(query);
+        var replay = _applied.Count > 0 && _applied.Remove("ddl:" + id);
         IReadOnlyList<Statement> statements;
         string shownSql = query.Query;
         if (errorOperations.TryGetValue(id, out var operation))
@@ -50,11 +51,10 @@ internal sealed partial class SyncRun
             }
         }
 
-        var planner = new DdlPlanner(settings.Config, _filter, _events, _router);
         var pieces = new List<DdlPiece>();
         foreach (var statement in statements)
         {
-            var (planned, refused) = planner.Plan(statement, currentSchema, query.Query);
+            var (planned, refused) = Ddl.Plan(statement, currentSchema, query.Query);
             if (refused is not null)
             {
                 BlockedAt = id;
@@ -69,7 +69,6 @@ internal sealed partial class SyncRun
         }
 
         await _pool.DrainAsync(cancellationToken);
-        var replay = _applied.Count > 0 && _applied.Remove("ddl:" + id);
         var marker = _batchBase + Interlocked.Increment(ref _batchCounter);
         await using (var mark = new MySqlBatch(_control))
         {

@@ -204,10 +204,14 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
     /// <summary>A transaction opened by <paramref name="ev"/>; skipped when an applied row names it.</summary>
     private SyncTransaction Open(BinlogEvent ev)
     {
-        var id = BinlogOrder.Text(PositionAfter(ev));
+        var id = $"{ev.ResumePosition.FileName}:{ev.ResumePosition.Position}";
         return new SyncTransaction { Id = id, Timestamp = ev.Header.Timestamp, Skip = _applied.Count > 0 && _applied.Remove(id) };
     }
 
+    /// <summary>Where <paramref name="ev"/> ends, without the GTID set (cheap: for comparisons and names).</summary>
+    private static CorePosition PositionOf(BinlogEvent ev) => new(ev.ResumePosition.FileName, (ulong)ev.ResumePosition.Position, "");
+
+    /// <summary>Where <paramref name="ev"/> ends, with the GTID set after it (for checkpoints).</summary>
     private CorePosition PositionAfter(BinlogEvent ev)
     {
         var gtid = _client.MariaDbGtidPosition.IsEmpty ? (_client.MySqlGtidExecuted.ToString() ?? "") : _client.MariaDbGtidPosition.ToString();
@@ -231,35 +235,36 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
         if (_transaction?.Skip == true) return;
         var map = rows.Table ?? throw DmErrors.ErrBinlogExpectTableMapEv.New();
         var (schema, table) = (map.Database, map.Table);
-        if (!_filter.Match(schema, table) || IsOnlineDdlTable(table)) return;
         var type = rows.Kind switch
         {
             RowsEventKind.Write => BinlogEventTypes.Insert,
             RowsEventKind.Delete => BinlogEventTypes.Delete,
             _ => BinlogEventTypes.Update,
         };
-        switch (_events.Filter(schema, table, type, ""))
+        var (action, target) = (_rowRules ??= new RowEventRules(_filter, _events, _router, Ddl)).Decide(schema, table, type);
+        switch (action)
         {
             case FilterAction.Ignore: return;
             case FilterAction.Error:
-                BlockedAt = BinlogOrder.Text(PositionAfter(rows));
+                BlockedAt = BinlogOrder.Text(PositionOf(rows));
                 throw DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage($"{type} on `{schema}`.`{table}` at {BlockedAt} is refused by a binlog filter rule");
         }
         var info = schemas.Get(schema, table)
                    ?? await schemas.LoadAsync(schema, table, _control, UpstreamAsync, cancellationToken)
                    ?? throw DmErrors.ErrSyncerDownstreamTableNotFound.New($"`{schema}`.`{table}` (neither the target nor the upstream has it)");
-        var (targetSchema, targetTable) = _router.Route(schema, table);
         _transaction ??= Open(rows);
         if (_transaction.Skip) return;
-        var at = PositionAfter(rows);
-        RowChangePlanner.Plan(_transaction, rows, info, new TableName(targetSchema, targetTable), SafeMode(rows.Header.Timestamp, at));
+        var at = PositionOf(rows);
+        RowChangePlanner.Plan(_transaction, rows, info, target, SafeMode(rows.Header.Timestamp, at));
         if (_large is not null || _transaction.RowChanges >= settings.LargeTransactionRows)
             await SpillLargeAsync(cancellationToken);
     }
 
-    private bool IsOnlineDdlTable(string table) =>
-        settings.Config.OnlineDdl && (settings.Config.ShadowTableRules.Concat(settings.Config.TrashTableRules)
-            .Any(r => System.Text.RegularExpressions.Regex.IsMatch(table, r)));
+    private DdlPlanner? _ddlPlanner;
+    private RowEventRules? _rowRules;
+
+    private DdlPlanner Ddl => _ddlPlanner ??= new DdlPlanner(settings.Config, _filter, _events, _router);
+
 
     private async Task CompleteTransactionAsync(BinlogEvent end, CancellationToken cancellationToken)
     {

@@ -26,14 +26,28 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
     public bool TargetForeignKeyChecks =>
         Config.To.Session?.FirstOrDefault(kv => kv.Key.Equals("foreign_key_checks", StringComparison.OrdinalIgnoreCase)).Value is "1" or "ON" or "on";
 
+    /// <summary>
+    /// The source's server-id, offset by a stable hash of the task name: two tasks on one source are two replicas to
+    /// the upstream, and a server drops the older of two replicas with the same id.
+    /// </summary>
+    public uint ReplicaServerId
+    {
+        get
+        {
+            var hash = 2166136261u;
+            foreach (var c in Config.Name) hash = (hash ^ c) * 16777619u;
+            var baseId = Source.ServerId != 0 ? Source.ServerId : 429_000_000u;
+            return (uint)((baseId + hash % 100_000) % 4_294_000_000u) + 1;
+        }
+    }
+
     public BinlogClientOptions ClientOptions(Dm.Binlog.Replication.BinlogPosition? start) => new()
     {
         Host = Upstream.Host,
         Port = Upstream.Port,
         User = Upstream.User,
         Password = Upstream.Password,
-        // DM replicates with the source's server-id; keep clear of the upstream's own.
-        ServerId = Source.ServerId != 0 ? Source.ServerId : 429_000_000u + (uint)(Math.Abs(Config.Name.GetHashCode()) % 1_000_000),
+        ServerId = ReplicaServerId,
         StartPosition = start,
         HeartbeatPeriod = TimeSpan.FromSeconds(1),
         Tls = Upstream.UsesTls ? TlsMode.Required : TlsMode.Preferred,

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Dm.Bench.Sync;
+using Dm.TestKit;
+
+// Incremental catch-up: the same sysbench oltp_write_only binlog backlog, from the same position, applied by a
+// MariaDB replica with slave_parallel_threads = T and by DM# (incremental task, repl_threads = T), one after the
+// other in one run; rows/s of each and the ratio. Then replication lag p50/p99 of both under a steady load, and
+// a checksum of every table of both targets against the upstream. Prints figures; asserts nothing about speed.
+// Exits 1 when a peer failed or a target differs from the upstream.
+var options = BenchOptions.Parse(args);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+var ct = cancel.Token;
+
+string[] serverArgs = ["--innodb-buffer-pool-size=512M", "--innodb-log-file-size=256M", "--max-allowed-packet=64M"];
+var starting = new List<Task<MariaDbServer>>
+{
+    MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 31, ExtraArguments = [.. serverArgs, "--binlog-row-metadata=FULL", "--binlog-row-image=FULL"] }, ct),
+    // Targets without a binlog of their own: neither peer needs one to apply.
+    MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 32, LogBin = false, ExtraArguments = serverArgs }, ct),
+    MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 33, LogBin = false, ExtraArguments = serverArgs }, ct),
+};
+await using var upstream = await starting[0];
+await using var replicaTarget = await starting[1];
+await using var dmTarget = await starting[2];
+Console.WriteLine($"upstream {upstream.Port}, replica {replicaTarget.Port}, DM# target {dmTarget.Port}; "
+    + $"sysbench oltp_write_only {options.Tables} tables x {options.TableSize} rows, {options.Events} transactions on {options.SysbenchThreads} threads; "
+    + $"apply threads {options.Threads}");
+
+var sysbench = new Sysbench(upstream, options);
+var clock = Stopwatch.StartNew();
+await sysbench.PrepareAsync(ct);
+var targets = new List<MariaDbServer>();
+if (!options.SkipReplica) targets.Add(replicaTarget);
+if (!options.SkipDm) targets.Add(dmTarget);
+await PreparedDataCopy.CopyAsync(upstream, targets, ct);
+Console.WriteLine($"prepared and copied to the targets in {clock.Elapsed.TotalSeconds:F1} s");
+
+var peers = new List<IReplicationPeer>();
+if (!options.SkipReplica)
+{
+    var replica = new ReplicaPeer(upstream, replicaTarget, options);
+    await replica.ConfigureAsync(ct);
+    peers.Add(replica);
+}
+await using var dm = options.SkipDm ? null : await DmPeer.StartAsync(upstream, dmTarget, options, ct);
+if (dm != null) peers.Add(dm);
+
+// The backlog: everything between `start` and the marker, written before either peer starts.
+var start = await BinlogCoordinates.ReadMasterStatusAsync(upstream, ct);
+clock.Restart();
+var upstreamTps = await sysbench.RunEventsAsync(options.Events, ct);
+var marker = new CatchUpMarker(upstream);
+var (markerTable, end) = await marker.PlaceAsync(ct);
+// Closed files only: Dm.Binlog rejects the FORMAT_DESCRIPTION of a binlog still open (its in-use flag is not masked for the CRC).
+await upstream.ExecuteAsync("FLUSH BINARY LOGS", ct);
+var backlog = BinlogBacklog.Count(upstream.BinlogDirectory, start, end);
+Console.WriteLine($"backlog {start} .. {end}: {backlog.RowChanges} row changes in {backlog.Transactions} transactions, "
+    + $"{backlog.Bytes / 1048576.0:F1} MiB of binlog; written in {clock.Elapsed.TotalSeconds:F1} s ({upstreamTps:F0} tps upstream)");
+
+var results = new Dictionary<IReplicationPeer, (double RowsPerSecond, double? CpuSeconds)>();
+var failed = new List<IReplicationPeer>();
+foreach (var peer in peers)
+{
+    try
+    {
+        results[peer] = await CatchUpRun.MeasureAsync(peer, upstream, start, markerTable, end, backlog, ct);
+    }
+    catch (Exception e) when (e is not OperationCanceledException)
+    {
+        Console.WriteLine($"{peer.Name}: FAILED: {e.Message}");
+        failed.Add(peer);
+    }
+}
+if (results.Count == 2)
+{
+    var (replica, dmResult) = (results[peers[0]], results[peers[1]]);
+    Console.WriteLine($"ratio DM# / MariaDB replica (rows/s): {dmResult.RowsPerSecond / replica.RowsPerSecond:F2} (goal >= 1.0)");
+    // On a shared machine wall time depends on what else runs; CPU spent per row does much less.
+    if (replica.CpuSeconds is { } replicaCpu && dmResult.CpuSeconds is { } dmCpu)
+        Console.WriteLine($"CPU for the backlog (applier processes + target server): replica {replicaCpu:F1} s, DM# {dmCpu:F1} s; "
+            + $"rows per CPU second ratio DM# / replica: {replicaCpu / dmCpu:F2}");
+}
+
+var healthy = peers.Except(failed).ToList();
+if (options.LagSeconds > 0 && healthy.Count > 0)
+{
+    await LagPhase.RunAsync(upstream, healthy, sysbench, marker, options, ct);
+    // Both must end identical to the upstream after the load as well.
+    var (final, _) = await marker.PlaceAsync(ct);
+    foreach (var peer in healthy)
+    {
+        try
+        {
+            await CatchUpMarker.WaitAsync(peer, final, Stopwatch.StartNew(), TimeSpan.FromMinutes(10), ct);
+            Console.WriteLine($"{peer.Name}: after the lag phase {await TargetVerifier.AssertSameAsync(upstream, peer, ct)} tables identical to the upstream");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.WriteLine($"{peer.Name}: FAILED after the lag phase: {e.Message}");
+            failed.Add(peer);
+        }
+    }
+}
+
+// Timings on a shared machine mean little without its load.
+if (File.Exists("/proc/loadavg"))
+    Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");
+return failed.Count == 0 ? 0 : 1;

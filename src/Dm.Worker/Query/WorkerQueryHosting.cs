@@ -1,0 +1,28 @@
+using Dm.Worker.Control;
+using Dm.Worker.Subtasks;
+using Grpc.AspNetCore.Web;
+
+namespace Dm.Worker.Query;
+
+/// <summary>Puts the query service on the worker's port, as gRPC-Web over HTTP/1.1 beside /status and /metrics.</summary>
+public static class WorkerQueryHosting
+{
+    public static IServiceCollection AddWorkerQuery(this IServiceCollection services)
+    {
+        services.AddGrpc();
+        services.AddSingleton(sp =>
+        {
+            var board = sp.GetRequiredService<AssignmentBoard>();
+            var supervisor = sp.GetRequiredService<SubtaskSupervisor>();
+            return new SyncControlLocator(() => board.Current.BoundSource, supervisor.Statuses, supervisor.FindSyncControl);
+        });
+        return services;
+    }
+
+    public static WebApplication MapWorkerQuery(this WebApplication app)
+    {
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.MapGrpcService<WorkerQueryService>();
+        return app;
+    }
+}
