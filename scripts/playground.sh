@@ -270,6 +270,7 @@ Try it from another terminal (ports and credentials are also in $work/playground
   $dmctl query-status $task --watch
   $dmctl pause-task $task
   $dmctl resume-task $task
+  $dmctl binlog-schema list -s $source_name $task shop orders   # once Sync has seen a change to orders
   $dmctl operate-source show
   $dmctl list-member
 
