@@ -31,11 +31,13 @@ stop_started() {
   trap - EXIT
   [ ${#started[@]} -eq 0 ] && return
   say "Stopping the playground (its data stays in $work)"
-  # Workers and masters first, then the databases they use.
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do kill -TERM "${started[i]}" 2>/dev/null || true; done
-  for pid in "${started[@]}"; do
+  # In reverse order of start: the worker and the master stop before the databases they use.
+  local i pid
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+    pid=${started[i]}
+    kill -TERM "$pid" 2>/dev/null || continue
     for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
   done
   wait 2>/dev/null || true
   echo "stopped: every process the playground started has exited"
