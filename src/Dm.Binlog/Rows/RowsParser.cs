@@ -89,6 +89,15 @@ internal static class RowsParser
     /// </summary>
     private static RowImage ReadPartialImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
     {
+        var partial = ReadPartialOptions(rows, table, data, ref at, present);
+        var offsets = new int[table.Length];
+        Locate(rows, table, data, ref at, present, offsets, partial);
+        return new RowImage(rows, table, memory, offsets, 0, partial);
+    }
+
+    /// <summary>The value_options ahead of a PARTIAL_UPDATE_ROWS after image: which JSON columns hold diffs (null: none).</summary>
+    internal static bool[]? ReadPartialOptions(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
+    {
         var reader = new Protocol.PayloadReader(data[at..]);
         ulong options;
         try
@@ -113,9 +122,7 @@ internal static class RowsParser
                 partial[jsonColumns[k]] = (data[at + (k >> 3)] & (1 << (k & 7))) != 0;
             at += bytes;
         }
-        var offsets = new int[table.Length];
-        Locate(rows, table, data, ref at, present, offsets, partial);
-        return new RowImage(rows, table, memory, offsets, 0, partial);
+        return partial;
     }
 
     /// <summary>Fills the start offset of every column (or Absent/NullValue) and advances past the image.</summary>
@@ -160,7 +167,7 @@ internal static class RowsParser
         }
     }
 
-    private static ColumnDefinition[] RequireTable(RowsEvent rows) =>
+    internal static ColumnDefinition[] RequireTable(RowsEvent rows) =>
         rows.Table?.Columns ?? throw new BinlogFormatException(
             $"{rows.EventType} {rows.Where}: no TABLE_MAP seen for table id {rows.TableId} (reading started inside a transaction?)")
         {
