@@ -47,6 +47,7 @@ static Result Decode(List<string> files, string mode)
 {
     long events = 0, rows = 0, values = 0, rowBytes = 0;
     ulong checksum = 0;
+    Span<int> scratch = stackalloc int[1024];
     var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
     var stopwatch = Stopwatch.StartNew();
     if (mode == "raw")
@@ -71,8 +72,9 @@ static Result Decode(List<string> files, string mode)
     }
     foreach (var file in files)
     {
-        var reader = new BinlogFileReader(file);
+        using var reader = new BinlogFileReader(file);
         reader.Decoder.VerifyChecksum = Environment.GetEnvironmentVariable("BENCH_NO_CRC") != "1";
+        reader.MemoryMapped = Environment.GetEnvironmentVariable("BENCH_READ") != "chunks";
         foreach (var ev in reader.ReadEvents())
         {
             events++;
@@ -93,7 +95,7 @@ static Result Decode(List<string> files, string mode)
                 }
                 continue;
             }
-            var rowReader = rowsEvent.ReadRows();
+            var rowReader = rowsEvent.ReadRows(rowsEvent.ColumnCount <= 512 ? scratch : default);
             while (rowReader.MoveNext())
             {
                 rows++;

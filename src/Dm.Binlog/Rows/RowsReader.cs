@@ -12,40 +12,41 @@ public ref struct RowsReader
     private readonly RowsEvent _rows;
     private readonly ColumnDefinition[] _table;
     private readonly ReadOnlySpan<byte> _data;
-    private readonly int[] _offsets; // before image, then after image
+    private readonly Span<int> _offsets; // before image, then after image
     private int _at;
     private bool[]? _partialJson;
 
-    internal RowsReader(RowsEvent rows)
+    internal RowsReader(RowsEvent rows, Span<int> scratch)
     {
         _rows = rows;
         _table = RowsParser.RequireTable(rows);
         _data = rows.RowData.Span;
-        _offsets = new int[_table.Length * 2];
+        var needed = _table.Length * 2;
+        _offsets = scratch.Length >= needed ? scratch[..needed] : new int[needed];
     }
 
     /// <summary>The row's before image (updates, deletes); <see cref="RowImageView.Exists"/> is false for inserts.</summary>
     public readonly RowImageView Before => _rows.Kind is RowsEventKind.Write ? default
-        : new RowImageView(_rows, _table, _data, _offsets.AsSpan(0, _table.Length), null);
+        : new RowImageView(_rows, _table, _data, _offsets.Slice(0, _table.Length), null);
 
     /// <summary>The row's after image (inserts, updates); <see cref="RowImageView.Exists"/> is false for deletes.</summary>
     public readonly RowImageView After => _rows.Kind is RowsEventKind.Delete ? default
-        : new RowImageView(_rows, _table, _data, _offsets.AsSpan(_rows.Kind is RowsEventKind.Write ? 0 : _table.Length, _table.Length), _partialJson);
+        : new RowImageView(_rows, _table, _data, _offsets.Slice(_rows.Kind is RowsEventKind.Write ? 0 : _table.Length, _table.Length), _partialJson);
 
     public bool MoveNext()
     {
         if (_at >= _data.Length) return false;
         var columns = _table.Length;
-        RowsParser.Locate(_rows, _table, _data, ref _at, _rows.ColumnsPresent.Span, _offsets.AsSpan(0, columns));
+        RowsParser.Locate(_rows, _table, _data, ref _at, _rows.ColumnsPresent.Span, _offsets.Slice(0, columns));
         switch (_rows.Kind)
         {
             case RowsEventKind.Update:
-                RowsParser.Locate(_rows, _table, _data, ref _at, _rows.ColumnsPresentAfter.Span, _offsets.AsSpan(columns, columns));
+                RowsParser.Locate(_rows, _table, _data, ref _at, _rows.ColumnsPresentAfter.Span, _offsets.Slice(columns, columns));
                 break;
             case RowsEventKind.PartialUpdate:
                 var present = _rows.ColumnsPresentAfter.Span;
                 _partialJson = RowsParser.ReadPartialOptions(_rows, _table, _data, ref _at, present);
-                RowsParser.Locate(_rows, _table, _data, ref _at, present, _offsets.AsSpan(columns, columns), _partialJson);
+                RowsParser.Locate(_rows, _table, _data, ref _at, present, _offsets.Slice(columns, columns), _partialJson);
                 break;
         }
         return true;
