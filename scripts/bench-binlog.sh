@@ -51,11 +51,12 @@ bytes=$(cat $files | wc -c)
 echo "== binlog: $(echo $files | wc -w) file(s), $((bytes / 1024 / 1024)) MiB"
 
 dotnet build bench/Dm.Bench.Binlog -c Release -nologo -v q >/dev/null
-# Dm.Binlog runs: best of 3 rounds each, by CPU time. "values" = allocation-free path (every value decoded
+# Dm.Binlog runs (memory-mapped file reading; BENCH_READ=chunks for the chunked reader): best of 3 rounds each, by CPU time. "values" = allocation-free path (every value decoded
 # into a ColumnValue and folded into a printed checksum); "objects" = RowImage.GetValue (one object per value).
 run_dm() { # mode, verify CRC (1/0) -> "cpu wall events rows values rowbytes checksum"
   local out
-  out=$(BENCH_NO_CRC=$([ "$2" = 1 ] && echo 0 || echo 1) DOTNET_GCgen0size=0x4000000 \
+  # A larger gen0 budget and retained GC memory: the object mode allocates one object per value.
+  out=$(BENCH_NO_CRC=$([ "$2" = 1 ] && echo 0 || echo 1) DOTNET_GCgen0size=0x4000000 DOTNET_GCRetainVM=1 \
         dotnet bench/Dm.Bench.Binlog/bin/Release/net10.0/Dm.Bench.Binlog.dll $files --rounds 3 --mode "$1")
   echo "$(echo "$out" | sed -n 's/^dm_cpu_seconds=//p') $(echo "$out" | sed -n 's/^dm_seconds=//p')" \
        "$(echo "$out" | sed -n 's/^dm_events=//p') $(echo "$out" | sed -n 's/^dm_rows=//p')" \

@@ -134,7 +134,22 @@ internal static class RowsParser
         if (at + nullBytes > data.Length) throw Error(rows, at, $"row NULL bitmap of {nullBytes} bytes is cut off");
         var nulls = data.Slice(at, nullBytes);
         at += nullBytes;
+        // The exception handler sits outside the per-column loop, which then keeps its locals in registers.
+        try
+        {
+            LocateValues(rows, table, data, ref at, present, nulls, offsets, partialJson);
+        }
+        catch (BinlogFormatException e) when (e.EventType == null)
+        {
+            throw Error(rows, at, e.Message, e);
+        }
+    }
+
+    private static void LocateValues(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at,
+        ReadOnlySpan<byte> present, ReadOnlySpan<byte> nulls, Span<int> offsets, bool[]? partialJson)
+    {
         var n = 0;
+        var position = at;
         for (var i = 0; i < table.Length; i++)
         {
             if ((present[i >> 3] & (1 << (i & 7))) == 0)
@@ -149,22 +164,16 @@ internal static class RowsParser
                 offsets[i] = RowImage.NullValue;
                 continue;
             }
-            offsets[i] = at;
-            int length;
-            try
-            {
-                length = partialJson != null && partialJson[i]
-                    ? 4 + (int)Math.Min(int.MaxValue - 4, new Protocol.PayloadReader(data[at..]).ReadUInt32())
-                    : RowValueDecoder.ValueLength(table[i], data[at..]);
-            }
-            catch (BinlogFormatException e)
-            {
-                throw Error(rows, at, e.Message, e);
-            }
-            if (length > data.Length - at)
-                throw Error(rows, at, $"value of column {table[i]} needs {length} bytes, {data.Length - at} left");
-            at += length;
+            offsets[i] = position;
+            at = position; // where a failing value starts, for the error message
+            var length = partialJson != null && partialJson[i]
+                ? 4 + (int)Math.Min(int.MaxValue - 4, new Protocol.PayloadReader(data[position..]).ReadUInt32())
+                : RowValueDecoder.ValueLength(table[i], data[position..]);
+            if (length > data.Length - position)
+                throw Error(rows, position, $"value of column {table[i]} needs {length} bytes, {data.Length - position} left");
+            position += length;
         }
+        at = position;
     }
 
     internal static ColumnDefinition[] RequireTable(RowsEvent rows) =>

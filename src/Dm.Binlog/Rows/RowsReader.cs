@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dm.Binlog.Events;
 
 namespace Dm.Binlog.Rows;
@@ -26,12 +27,20 @@ public ref struct RowsReader
     }
 
     /// <summary>The row's before image (updates, deletes); <see cref="RowImageView.Exists"/> is false for inserts.</summary>
-    public readonly RowImageView Before => _rows.Kind is RowsEventKind.Write ? default
+    public readonly RowImageView Before
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _rows.Kind is RowsEventKind.Write ? default
         : new RowImageView(_rows, _table, _data, _offsets.Slice(0, _table.Length), null);
+    }
 
     /// <summary>The row's after image (inserts, updates); <see cref="RowImageView.Exists"/> is false for deletes.</summary>
-    public readonly RowImageView After => _rows.Kind is RowsEventKind.Delete ? default
+    public readonly RowImageView After
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _rows.Kind is RowsEventKind.Delete ? default
         : new RowImageView(_rows, _table, _data, _offsets.Slice(_rows.Kind is RowsEventKind.Write ? 0 : _table.Length, _table.Length), _partialJson);
+    }
 
     public bool MoveNext()
     {
