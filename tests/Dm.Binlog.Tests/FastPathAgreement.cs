@@ -15,10 +15,11 @@ internal static class FastPathAgreement
     public static List<string> Check(IEnumerable<RowsEvent> events)
     {
         var mismatches = new List<string>();
+        Span<int> scratch = stackalloc int[2 * 4096]; // room for the widest table: no array per event
         foreach (var ev in events)
         {
             var changes = ev.Rows;
-            var reader = ev.ReadRows();
+            var reader = ev.ReadRows(scratch);
             var row = 0;
             while (reader.MoveNext())
             {
