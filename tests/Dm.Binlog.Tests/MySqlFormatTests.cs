@@ -68,6 +68,9 @@ public sealed class MySqlFormatTests
         var after = Assert.Single(ev.Rows).After!;
         Assert.Equal(42L, after.GetValue(0));
         Assert.Equal("[1, \"two\"]", after.GetValue(1));
+        Assert.Empty(FastPathAgreement.Check([ev]));
+        Assert.True(after.Read(1, out var jsonValue));
+        Assert.Equal(ColumnValueKind.Json, jsonValue.Kind);
     }
 
     // PARTIAL_UPDATE_ROWS_EVENT (39): after image = value_options (packed int, 1 = PARTIAL_JSON_UPDATES), one bit per
@@ -102,6 +105,9 @@ public sealed class MySqlFormatTests
         Assert.True(change.After!.IsJsonDiff(1));
         var list = Assert.IsAssignableFrom<IReadOnlyList<JsonDiff>>(change.After.GetValue(1));
         Assert.Equal([new JsonDiff(JsonDiffOperation.Replace, "$.b", "\"new\""), new JsonDiff(JsonDiffOperation.Remove, "$.a", null)], list);
+        Assert.Empty(FastPathAgreement.Check([ev]));
+        Assert.True(change.After.Read(1, out var diff));
+        Assert.Equal(ColumnValueKind.JsonDiff, diff.Kind);
     }
 
     // libbinlogevents/src/control_events.cpp Gtid_event: flags, SID (16), GNO (8), logical timestamp typecode 2,
@@ -179,6 +185,7 @@ public sealed class MySqlFormatTests
         Assert.Equal(2, changes.Count);
         Assert.Equal([-5L, "616263"], changes[0].After!.ToArray().Select(v => v is byte[] b ? Convert.ToHexString(b) : v));
         Assert.Equal([6L, null], changes[1].After!.ToArray());
+        Assert.Empty(FastPathAgreement.Check([(RowsEvent)ev.Events[2]]));
         Assert.Equal(99UL, ((XidEvent)ev.Events[3]).Xid);
 
         var damaged = EventBytes.Build(BinlogEventType.TransactionPayload, [.. header, .. compressed.Take(compressed.Length - 3)]);
@@ -207,5 +214,11 @@ public sealed class MySqlFormatTests
         Assert.Equal(1234567890.1234m, ((MySqlDecimal)RowValueDecoder.Decode(column, positive)!).ToDecimal());
         BinaryPrimitives.WriteUInt16BigEndian(positive.AsSpan(5), 5);
         Assert.Equal("1234567890.0005", ((MySqlDecimal)RowValueDecoder.Decode(column, positive)!).Text);
+        Assert.True(PackedDecimal.TryGetUnscaled(positive, 14, 4, out var unscaled));
+        Assert.Equal(12345678900005, unscaled);
+        Assert.True(PackedDecimal.TryGetUnscaled(negative, 14, 4, out unscaled));
+        Assert.Equal(-12345678901234, unscaled);
+        // 65 digits do not fit an Int128: text only.
+        Assert.False(PackedDecimal.TryGetUnscaled(new byte[RowValueDecoder.DecimalLength(65, 30)], 65, 30, out _));
     }
 }

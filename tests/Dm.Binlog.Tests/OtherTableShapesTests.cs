@@ -35,6 +35,7 @@ public sealed class OtherTableShapesTests(MariaDbFixture fixture)
             for (var i = 1; i <= columns; i++)
                 Assert.Equal(i % 3 == 0 ? null : (object)(long)(i * row), image.GetValue(i));
         }
+        Assert.Empty(FastPathAgreement.Check(events.OfType<RowsEvent>().Where(r => r.Table?.Table == "wide")));
     }
 
     [Fact]
@@ -79,5 +80,6 @@ public sealed class OtherTableShapesTests(MariaDbFixture fixture)
             var decoded = Enumerable.Range(1, 6).Select(i => ValueText.Of(map.Columns[i], image.GetValue(i))).ToArray();
             Assert.Equal(expected[id], decoded);
         }
+        Assert.Empty(FastPathAgreement.Check(events.OfType<RowsEvent>().Where(r => r.Table?.Table == "old_temporal")));
     }
 }

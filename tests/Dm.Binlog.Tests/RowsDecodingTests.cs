@@ -130,6 +130,9 @@ public sealed class RowsDecodingTests(MariaDbFixture fixture)
             }
         }
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(40)));
+        // The allocation-free path decodes exactly the same values.
+        var fast = FastPathAgreement.Check(scenario.Events.OfType<RowsEvent>().Where(r => r.Table != null));
+        Assert.True(fast.Count == 0, string.Join("\n", fast.Take(40)));
     }
 
     private static long IdOf(RowImage image)

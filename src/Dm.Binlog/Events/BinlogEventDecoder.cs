@@ -13,6 +13,9 @@ namespace Dm.Binlog.Events;
 public sealed class BinlogEventDecoder
 {
     private readonly Dictionary<ulong, TableMapEvent> _tables = new();
+    private readonly Func<ulong, TableMapEvent?> _getTable; // one delegate, not one per rows event
+
+    public BinlogEventDecoder() => _getTable = GetTable;
 
     public FormatDescriptionEvent Format { get; private set; } = FormatDescriptionEvent.Default;
 
@@ -129,9 +132,9 @@ public sealed class BinlogEventDecoder
             case >= BinlogEventType.WriteRowsV1 and <= BinlogEventType.DeleteRowsV1:
             case >= BinlogEventType.WriteRowsV2 and <= BinlogEventType.DeleteRowsV2:
             case >= BinlogEventType.MariaDbWriteRowsCompressedV1 and <= BinlogEventType.MariaDbDeleteRowsCompressed:
-                return RowsEvent.Parse(type, body, Format.PostHeaderLength(type), GetTable, LogFile, position);
+                return RowsEvent.Parse(type, body, Format.PostHeaderLength(type), _getTable, LogFile, position);
             case BinlogEventType.PartialUpdateRows:
-                return RowsEvent.Parse(type, body, Format.PostHeaderLength(type), GetTable, LogFile, position);
+                return RowsEvent.Parse(type, body, Format.PostHeaderLength(type), _getTable, LogFile, position);
             case BinlogEventType.IntVar:
             {
                 var reader = new PayloadReader(span);

@@ -56,6 +56,18 @@ public sealed class RowsEvent : BinlogEvent
 
     public IReadOnlyList<RowChange> Rows => _rows ??= RowsParser.Parse(this, _rowData.Span);
 
+    /// <summary>
+    /// The rows without an object per row or value: <c>var r = ev.ReadRows(); while (r.MoveNext()) r.After.Read(i, out var v);</c>
+    /// (views valid until the next MoveNext). <see cref="Rows"/> is the convenient path over the same bytes.
+    /// </summary>
+    public RowsReader ReadRows() => new(this, default);
+
+    /// <summary>
+    /// <see cref="ReadRows()"/> with caller-provided room for the column offsets (2 × <see cref="ColumnCount"/> ints,
+    /// e.g. stackalloc), so that not even one array per event is allocated; a smaller span is not used.
+    /// </summary>
+    public RowsReader ReadRows(Span<int> scratch) => new(this, scratch);
+
     /// <summary>Locates every column of every row (what <see cref="Rows"/> does) without building row objects; returns the row count.</summary>
     public int CountRows() => RowsParser.Count(this, _rowData.Span);
 

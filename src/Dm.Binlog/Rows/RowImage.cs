@@ -64,11 +64,43 @@ public sealed class RowImage
             if (IsJsonDiff(index)) return Json.JsonDiff.DecodeVector(span);
             return RowValueDecoder.Decode(column, span[..RowValueDecoder.ValueLength(column, span)]);
         }
-        catch (Exception e) when (e is BinlogFormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException)
+        catch (Exception e) when (IsMalformed(e))
         {
-            var where = $"{_owner.EventType} {_owner.Where} on {_owner.Table?.Database}.{_owner.Table?.Table}";
-            throw new BinlogFormatException($"{where}: column {column}: malformed value ({e.Message})", e) { EventType = _owner.EventType };
+            throw Malformed(_owner, column, e);
         }
+    }
+
+    /// <summary>
+    /// Decodes the value without allocating (see <see cref="ColumnValue"/>); agrees with <see cref="GetValue"/>.
+    /// Returns false for SQL NULL (<paramref name="value"/> then has kind Null).
+    /// </summary>
+    public bool Read(int index, out ColumnValue value)
+    {
+        var offset = OffsetOf(index);
+        value = offset < 0 ? new ColumnValue(ColumnValueKind.Null, _columns[index], 0, default)
+            : ReadAt(_owner, _columns[index], _data.Span[offset..], IsJsonDiff(index));
+        return offset >= 0;
+    }
+
+    internal static ColumnValue ReadAt(Events.RowsEvent owner, ColumnDefinition column, ReadOnlySpan<byte> data, bool jsonDiff)
+    {
+        try
+        {
+            return ColumnValueReader.Read(column, data, jsonDiff);
+        }
+        catch (Exception e) when (IsMalformed(e))
+        {
+            throw Malformed(owner, column, e);
+        }
+    }
+
+    internal static bool IsMalformed(Exception e) =>
+        e is BinlogFormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException;
+
+    internal static BinlogFormatException Malformed(Events.RowsEvent owner, ColumnDefinition column, Exception e)
+    {
+        var where = $"{owner.EventType} {owner.Where} on {owner.Table?.Database}.{owner.Table?.Table}";
+        return new BinlogFormatException($"{where}: column {column}: malformed value ({e.Message})", e) { EventType = owner.EventType };
     }
 
     public object? this[int index] => GetValue(index);

@@ -120,52 +120,10 @@ public static class RowValueDecoder
             case ColumnType.NewDecimal: return DecodeDecimal(value, column.Metadata >> 8, column.Metadata & 0xFF);
             case ColumnType.Bit: return ReadBigEndian(value);
             case ColumnType.Year: return value[0] == 0 ? 0 : 1900 + value[0];
-            case ColumnType.Date:
-            case ColumnType.NewDate:
-            {
-                var v = value[0] | value[1] << 8 | value[2] << 16;
-                return new MySqlDateTime(v >> 9, (v >> 5) & 15, v & 31, 0, 0, 0, 0);
-            }
-            case ColumnType.Timestamp when column.LegacyFractionalDigits is > 0 and <= 6 and var fsp:
-                // MariaDB hires: big-endian seconds, then the fraction in units of 10^-fsp.
-                return MySqlDateTime.FromUnixTime(BinaryPrimitives.ReadUInt32BigEndian(value),
-                    (int)((long)ReadBigEndian(value[4..]) * PowersOf10[6 - fsp]));
-            case ColumnType.Timestamp: return MySqlDateTime.FromUnixTime(BinaryPrimitives.ReadUInt32LittleEndian(value), 0);
-            case ColumnType.DateTime when column.LegacyFractionalDigits is > 0 and <= 6 and var fsp:
-            {
-                // MariaDB hires: big-endian count of 10^-fsp seconds of ((((year*13+month)*32+day)*24+hour)*60+minute)*60+second.
-                var micro = (long)ReadBigEndian(value) * PowersOf10[6 - fsp];
-                var seconds = micro / 1000000;
-                var (second, minute, hour) = ((int)(seconds % 60), (int)(seconds / 60 % 60), (int)(seconds / 3600 % 24));
-                var days = seconds / 86400;
-                return new MySqlDateTime((int)(days / 32 / 13), (int)(days / 32 % 13), (int)(days % 32), hour, minute, second, (int)(micro % 1000000));
-            }
-            case ColumnType.Time when column.LegacyFractionalDigits is > 0 and <= 6 and var fsp:
-            {
-                // MariaDB hires: big-endian count of 10^-fsp seconds, offset so that -838:59:59 is above zero.
-                var zero = 3020400L * PowersOf10[fsp];
-                var units = (long)ReadBigEndian(value) - zero;
-                return new TimeSpan(units * PowersOf10[6 - fsp] * 10);
-            }
-            case ColumnType.Timestamp2:
-                return MySqlDateTime.FromUnixTime(BinaryPrimitives.ReadUInt32BigEndian(value), ReadFraction(value[4..], column.Metadata));
-            case ColumnType.DateTime:
-            {
-                var v = BinaryPrimitives.ReadUInt64LittleEndian(value);
-                var date = (int)(v / 1000000);
-                var time = (int)(v % 1000000);
-                return new MySqlDateTime(date / 10000, date / 100 % 100, date % 100, time / 10000, time / 100 % 100, time % 100, 0);
-            }
-            case ColumnType.DateTime2: return DecodeDateTime2(value, column.Metadata);
-            case ColumnType.Time:
-            {
-                var v = value[0] | value[1] << 8 | value[2] << 16;
-                v = v << 8 >> 8;
-                var a = Math.Abs(v);
-                var span = new TimeSpan(a / 10000, a / 100 % 100, a % 100);
-                return v < 0 ? -span : span;
-            }
-            case ColumnType.Time2: return DecodeTime2(value, column.Metadata);
+            case ColumnType.Date or ColumnType.NewDate or ColumnType.Timestamp or ColumnType.Timestamp2
+                or ColumnType.DateTime or ColumnType.DateTime2:
+                return DecodeDateTime(column, value);
+            case ColumnType.Time or ColumnType.Time2: return DecodeTime(column, value);
             case ColumnType.Null: return null;
             case ColumnType.Enum:
             {
@@ -219,14 +177,78 @@ public static class RowValueDecoder
         }
     }
 
-    private static ulong ReadBigEndian(ReadOnlySpan<byte> value)
+    /// <summary>DATE, DATETIME and TIMESTAMP (in UTC) in any of their binlog formats.</summary>
+    internal static MySqlDateTime DecodeDateTime(ColumnDefinition column, ReadOnlySpan<byte> value)
+    {
+        switch (column.Type)
+        {
+            case ColumnType.Date:
+            case ColumnType.NewDate:
+            {
+                var v = value[0] | value[1] << 8 | value[2] << 16;
+                return new MySqlDateTime(v >> 9, (v >> 5) & 15, v & 31, 0, 0, 0, 0);
+            }
+            case ColumnType.DateTime when column.LegacyFractionalDigits is > 0 and <= 6 and var fsp:
+            {
+                // MariaDB hires: big-endian count of 10^-fsp seconds of ((((year*13+month)*32+day)*24+hour)*60+minute)*60+second.
+                var micro = (long)ReadBigEndian(value) * PowersOf10[6 - fsp];
+                var seconds = micro / 1000000;
+                var (second, minute, hour) = ((int)(seconds % 60), (int)(seconds / 60 % 60), (int)(seconds / 3600 % 24));
+                var days = seconds / 86400;
+                return new MySqlDateTime((int)(days / 32 / 13), (int)(days / 32 % 13), (int)(days % 32), hour, minute, second, (int)(micro % 1000000));
+            }
+            case ColumnType.DateTime:
+            {
+                var v = BinaryPrimitives.ReadUInt64LittleEndian(value);
+                var date = (int)(v / 1000000);
+                var time = (int)(v % 1000000);
+                return new MySqlDateTime(date / 10000, date / 100 % 100, date % 100, time / 10000, time / 100 % 100, time % 100, 0);
+            }
+            case ColumnType.DateTime2: return DecodeDateTime2(value, column.Metadata);
+            case ColumnType.Timestamp when column.LegacyFractionalDigits is > 0 and <= 6 and var fsp:
+                // MariaDB hires: big-endian seconds, then the fraction in units of 10^-fsp.
+                return MySqlDateTime.FromUnixTime(BinaryPrimitives.ReadUInt32BigEndian(value),
+                    (int)((long)ReadBigEndian(value[4..]) * PowersOf10[6 - fsp]));
+            case ColumnType.Timestamp: return MySqlDateTime.FromUnixTime(BinaryPrimitives.ReadUInt32LittleEndian(value), 0);
+            case ColumnType.Timestamp2:
+                return MySqlDateTime.FromUnixTime(BinaryPrimitives.ReadUInt32BigEndian(value), ReadFraction(value[4..], column.Metadata));
+            default: throw new BinlogFormatException($"column {column}: not a date/time column");
+        }
+    }
+
+    /// <summary>TIME in any of its binlog formats.</summary>
+    internal static TimeSpan DecodeTime(ColumnDefinition column, ReadOnlySpan<byte> value)
+    {
+        switch (column.Type)
+        {
+            case ColumnType.Time when column.LegacyFractionalDigits is > 0 and <= 6 and var fsp:
+            {
+                // MariaDB hires: big-endian count of 10^-fsp seconds, offset so that -838:59:59 is above zero.
+                var zero = 3020400L * PowersOf10[fsp];
+                var units = (long)ReadBigEndian(value) - zero;
+                return new TimeSpan(units * PowersOf10[6 - fsp] * 10);
+            }
+            case ColumnType.Time:
+            {
+                var v = value[0] | value[1] << 8 | value[2] << 16;
+                v = v << 8 >> 8;
+                var a = Math.Abs(v);
+                var span = new TimeSpan(a / 10000, a / 100 % 100, a % 100);
+                return v < 0 ? -span : span;
+            }
+            case ColumnType.Time2: return DecodeTime2(value, column.Metadata);
+            default: throw new BinlogFormatException($"column {column}: not a TIME column");
+        }
+    }
+
+    internal static ulong ReadBigEndian(ReadOnlySpan<byte> value)
     {
         ulong v = 0;
         foreach (var b in value) v = v << 8 | b;
         return v;
     }
 
-    private static ulong ReadLittleEndian(ReadOnlySpan<byte> value)
+    internal static ulong ReadLittleEndian(ReadOnlySpan<byte> value)
     {
         ulong v = 0;
         for (var i = value.Length - 1; i >= 0; i--) v = v << 8 | value[i];
@@ -290,49 +312,10 @@ public static class RowValueDecoder
         return new TimeSpan(negative ? -ticks : ticks);
     }
 
-    /// <summary>Packed DECIMAL (decimal2bin): sign in the top bit, negative values bit-inverted, 9 digits per 4 bytes big-endian.</summary>
+    /// <summary>Packed DECIMAL as exact text (see <see cref="PackedDecimal"/>).</summary>
     public static MySqlDecimal DecodeDecimal(ReadOnlySpan<byte> value, int precision, int scale)
     {
-        var length = DecimalLength(precision, scale);
-        Span<byte> bytes = stackalloc byte[length];
-        value[..length].CopyTo(bytes);
-        var negative = (bytes[0] & 0x80) == 0;
-        bytes[0] ^= 0x80;
-        if (negative)
-            for (var i = 0; i < bytes.Length; i++) bytes[i] = (byte)~bytes[i];
-
-        var integral = precision - scale;
-        var text = new StringBuilder(precision + 3);
-        if (negative) text.Append('-');
-        var at = 0;
-        var leading = DigitsToBytes[integral % 9];
-        var started = false;
-        if (leading > 0)
-        {
-            var v = ReadBigEndian(bytes.Slice(at, leading));
-            at += leading;
-            if (v != 0) { text.Append(v); started = true; }
-        }
-        for (var i = 0; i < integral / 9; i++)
-        {
-            var v = ReadBigEndian(bytes.Slice(at, 4));
-            at += 4;
-            if (started) text.Append(v.ToString("D9"));
-            else if (v != 0) { text.Append(v); started = true; }
-        }
-        if (!started) text.Append('0');
-        if (scale > 0)
-        {
-            text.Append('.');
-            for (var i = 0; i < scale / 9; i++)
-            {
-                text.Append(ReadBigEndian(bytes.Slice(at, 4)).ToString("D9"));
-                at += 4;
-            }
-            var trailingDigits = scale % 9;
-            if (trailingDigits > 0)
-                text.Append(ReadBigEndian(bytes.Slice(at, DigitsToBytes[trailingDigits])).ToString("D" + trailingDigits));
-        }
-        return new MySqlDecimal(text.ToString());
+        Span<char> text = stackalloc char[PackedDecimal.MaxTextLength];
+        return new MySqlDecimal(new string(text[..PackedDecimal.Format(value, precision, scale, text)]));
     }
 }

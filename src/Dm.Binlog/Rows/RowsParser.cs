@@ -89,6 +89,15 @@ internal static class RowsParser
     /// </summary>
     private static RowImage ReadPartialImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
     {
+        var partial = ReadPartialOptions(rows, table, data, ref at, present);
+        var offsets = new int[table.Length];
+        Locate(rows, table, data, ref at, present, offsets, partial);
+        return new RowImage(rows, table, memory, offsets, 0, partial);
+    }
+
+    /// <summary>The value_options ahead of a PARTIAL_UPDATE_ROWS after image: which JSON columns hold diffs (null: none).</summary>
+    internal static bool[]? ReadPartialOptions(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
+    {
         var reader = new Protocol.PayloadReader(data[at..]);
         ulong options;
         try
@@ -113,9 +122,7 @@ internal static class RowsParser
                 partial[jsonColumns[k]] = (data[at + (k >> 3)] & (1 << (k & 7))) != 0;
             at += bytes;
         }
-        var offsets = new int[table.Length];
-        Locate(rows, table, data, ref at, present, offsets, partial);
-        return new RowImage(rows, table, memory, offsets, 0, partial);
+        return partial;
     }
 
     /// <summary>Fills the start offset of every column (or Absent/NullValue) and advances past the image.</summary>
@@ -127,7 +134,22 @@ internal static class RowsParser
         if (at + nullBytes > data.Length) throw Error(rows, at, $"row NULL bitmap of {nullBytes} bytes is cut off");
         var nulls = data.Slice(at, nullBytes);
         at += nullBytes;
+        // The exception handler sits outside the per-column loop, which then keeps its locals in registers.
+        try
+        {
+            LocateValues(rows, table, data, ref at, present, nulls, offsets, partialJson);
+        }
+        catch (BinlogFormatException e) when (e.EventType == null)
+        {
+            throw Error(rows, at, e.Message, e);
+        }
+    }
+
+    private static void LocateValues(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at,
+        ReadOnlySpan<byte> present, ReadOnlySpan<byte> nulls, Span<int> offsets, bool[]? partialJson)
+    {
         var n = 0;
+        var position = at;
         for (var i = 0; i < table.Length; i++)
         {
             if ((present[i >> 3] & (1 << (i & 7))) == 0)
@@ -142,25 +164,19 @@ internal static class RowsParser
                 offsets[i] = RowImage.NullValue;
                 continue;
             }
-            offsets[i] = at;
-            int length;
-            try
-            {
-                length = partialJson != null && partialJson[i]
-                    ? 4 + (int)Math.Min(int.MaxValue - 4, new Protocol.PayloadReader(data[at..]).ReadUInt32())
-                    : RowValueDecoder.ValueLength(table[i], data[at..]);
-            }
-            catch (BinlogFormatException e)
-            {
-                throw Error(rows, at, e.Message, e);
-            }
-            if (length > data.Length - at)
-                throw Error(rows, at, $"value of column {table[i]} needs {length} bytes, {data.Length - at} left");
-            at += length;
+            offsets[i] = position;
+            at = position; // where a failing value starts, for the error message
+            var length = partialJson != null && partialJson[i]
+                ? 4 + (int)Math.Min(int.MaxValue - 4, new Protocol.PayloadReader(data[position..]).ReadUInt32())
+                : RowValueDecoder.ValueLength(table[i], data[position..]);
+            if (length > data.Length - position)
+                throw Error(rows, position, $"value of column {table[i]} needs {length} bytes, {data.Length - position} left");
+            position += length;
         }
+        at = position;
     }
 
-    private static ColumnDefinition[] RequireTable(RowsEvent rows) =>
+    internal static ColumnDefinition[] RequireTable(RowsEvent rows) =>
         rows.Table?.Columns ?? throw new BinlogFormatException(
             $"{rows.EventType} {rows.Where}: no TABLE_MAP seen for table id {rows.TableId} (reading started inside a transaction?)")
         {
