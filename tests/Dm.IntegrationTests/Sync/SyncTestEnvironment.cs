@@ -78,9 +78,14 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
             throw new Xunit.Sdk.XunitException($"task {task} is {stage}: {status.ToJsonString()}");
     }
 
-    /// <summary>Status of a task that is expected to keep replicating: Running in the Sync unit.</summary>
+    /// <summary>Waits for the task to run in the Sync unit; fails at once if it pauses instead.</summary>
     public async Task WaitForSyncRunningAsync(string task, TimeSpan timeout) =>
-        await Env.WaitForStageAsync(task, "Running", timeout, s => s["unit"]?.GetValue<string>() == "Sync");
+        await MigrationEnvironment.WaitForAsync(async () =>
+        {
+            await AssertNotPausedAsync(task);
+            var status = await StatusAsync(task);
+            return status["stage"]?.GetValue<string>() == "Running" && status["unit"]?.GetValue<string>() == "Sync";
+        }, $"task {task} running in Sync", timeout);
 
     public async ValueTask DisposeAsync()
     {
