@@ -66,6 +66,31 @@ public static class AllTypesColumns
         new("c_point", "POINT", RandomValues.Point),
     ];
 
+    /// <summary>MariaDB's own types (10.5+, 10.7+), in a table of their own so that trouble with them stays there.</summary>
+    public static readonly IReadOnlyList<Column> MariaDbColumns =
+    [
+        new("c_uuid", "UUID", r => SqlText.Plain(RandomUuid(r))),
+        new("c_inet6", "INET6", r => r.Chance(0.5)
+            ? SqlText.Plain(new System.Net.IPAddress(RandomBytes(r, 16)).ToString())
+            : SqlText.Plain($"::ffff:{r.Next(256)}.{r.Next(256)}.{r.Next(256)}.{r.Next(256)}")),
+    ];
+
+    /// <summary>A version-4 UUID with the RFC variant: MariaDB refuses some other variants.</summary>
+    private static string RandomUuid(Random random)
+    {
+        var bytes = RandomBytes(random, 16);
+        bytes[6] = (byte)(bytes[6] & 0x0F | 0x40);
+        bytes[8] = (byte)(bytes[8] & 0x3F | 0x80);
+        return Convert.ToHexString(bytes).ToLowerInvariant().Insert(20, "-").Insert(16, "-").Insert(12, "-").Insert(8, "-");
+    }
+
+    private static byte[] RandomBytes(Random random, int count)
+    {
+        var bytes = new byte[count];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
     /// <summary>A value for the column, NULL at one chance in eight.</summary>
     public static string ValueOrNull(Column column, Random random) => random.Next(8) == 0 ? "NULL" : column.Value(random);
 }

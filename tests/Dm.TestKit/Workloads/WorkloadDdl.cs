@@ -23,6 +23,7 @@ public sealed class WorkloadDdl(Random random, WorkloadCatalog catalog)
     {
         ["orders"] = ["id", "k", "note text", "amount"],
         ["all types"] = ["id", "c_int", "c_json", "c_point"],
+        ["mariadb types"] = ["id", "c_uuid"],
         ["uk only"] = ["u", "w"],
         ["composite pk"] = ["g", "h", "select"],
         ["no_key"] = ["a", "b", "c"],

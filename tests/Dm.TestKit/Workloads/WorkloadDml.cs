@@ -9,6 +9,7 @@ public sealed class WorkloadDml(Random random, WorkloadCatalog catalog)
 {
     private readonly KeyPool _orders = new();
     private readonly KeyPool _allTypes = new();
+    private readonly KeyPool _mariaDbTypes = new();
     private readonly KeyPool _unique = new();
     private readonly KeyPool _composite = new();
     private WorkloadTables T => catalog.Tables;
@@ -20,7 +21,8 @@ public sealed class WorkloadDml(Random random, WorkloadCatalog catalog)
         return random.Next(100) switch
         {
             < 30 => Orders(),
-            < 48 => AllTypes(),
+            < 42 => AllTypes(T.AllTypes, AllTypesColumns.Columns, _allTypes),
+            < 48 => AllTypes(T.MariaDbTypes, AllTypesColumns.MariaDbColumns, _mariaDbTypes),
             < 63 => UniqueOnly(),
             < 73 => Composite(),
             < 88 => NoKey(),
@@ -61,28 +63,27 @@ public sealed class WorkloadDml(Random random, WorkloadCatalog catalog)
         }
     }
 
-    private (string, string) AllTypes()
+    private (string, string) AllTypes((string Schema, string Table) name, IReadOnlyList<AllTypesColumns.Column> columns, KeyPool keys)
     {
-        var table = Q(T.AllTypes);
-        var key = _allTypes.Pick(random, catalog.KeysAllocatedSoFar);
-        var columns = AllTypesColumns.Columns;
+        var table = Q(name);
+        var key = keys.Pick(random, catalog.KeysAllocatedSoFar);
         switch (Verb())
         {
             case 0:
                 var rows = Enumerable.Range(0, random.Next(1, 3)).Select(_ =>
                 {
                     var id = catalog.AllocateKeys();
-                    _allTypes.Add(id);
+                    keys.Add(id);
                     return $"({id}, {string.Join(", ", columns.Select(c => AllTypesColumns.ValueOrNull(c, random)))})";
                 });
                 return ("insert", $"INSERT INTO {table} (id, {string.Join(", ", columns.Select(c => SqlText.Name(c.Name)))}) VALUES {string.Join(", ", rows)}");
             case 1:
                 var changed = Enumerable.Range(0, random.Next(1, 7)).Select(_ => random.Pick(columns)).DistinctBy(c => c.Name);
                 return ("update", $"UPDATE {table} SET {string.Join(", ", changed.Select(c => $"{SqlText.Name(c.Name)} = {AllTypesColumns.ValueOrNull(c, random)}"))}" +
-                    $"{Extra(T.AllTypes).Assignment} WHERE id = {key}");
+                    $"{Extra(name).Assignment} WHERE id = {key}");
             case 2:
                 var moved = catalog.AllocateKeys();
-                _allTypes.Replace(key, moved);
+                keys.Replace(key, moved);
                 var column = random.Pick(columns);
                 return ("update-key", $"UPDATE {table} SET id = {moved}, {SqlText.Name(column.Name)} = {AllTypesColumns.ValueOrNull(column, random)} WHERE id = {key}");
             default:

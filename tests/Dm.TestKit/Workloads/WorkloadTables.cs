@@ -2,20 +2,21 @@ namespace Dm.TestKit.Workloads;
 
 /// <summary>
 /// The workload's fixed tables over two schemas, one of whose names needs quoting: a primary key table, the table of
-/// every column type, a table with only a UNIQUE key, a composite primary key, and a table without any key
+/// every column type, one of MariaDB's own types (UUID, INET6), a table with only a UNIQUE key, a composite primary key, and a table without any key
 /// (duplicate rows allowed). Tables created and dropped during the run live beside them.
 /// </summary>
 public sealed record WorkloadTables(string SchemaA = "wl_a", string SchemaB = "wl-b")
 {
     public (string Schema, string Table) Orders => (SchemaA, "orders");
     public (string Schema, string Table) AllTypes => (SchemaA, "all types");
+    public (string Schema, string Table) MariaDbTypes => (SchemaB, "mariadb types");
     public (string Schema, string Table) UniqueOnly => (SchemaB, "uk only");
     public (string Schema, string Table) Composite => (SchemaB, "composite pk");
     public (string Schema, string Table) NoKey => (SchemaB, "no_key");
 
     public IReadOnlyList<string> Schemas => [SchemaA, SchemaB];
 
-    public IReadOnlyList<(string Schema, string Table)> Fixed => [Orders, AllTypes, UniqueOnly, Composite, NoKey];
+    public IReadOnlyList<(string Schema, string Table)> Fixed => [Orders, AllTypes, MariaDbTypes, UniqueOnly, Composite, NoKey];
 
     /// <summary>CREATE statements for both schemas and the fixed tables.</summary>
     public IEnumerable<string> CreateStatements()
@@ -28,6 +29,8 @@ public sealed record WorkloadTables(string SchemaA = "wl_a", string SchemaB = "w
             """;
         yield return $"CREATE TABLE {Q(AllTypes)} (id BIGINT NOT NULL PRIMARY KEY, " +
             string.Join(", ", AllTypesColumns.Columns.Select(c => $"{SqlText.Name(c.Name)} {c.Type}")) + ")";
+        yield return $"CREATE TABLE {Q(MariaDbTypes)} (id BIGINT NOT NULL PRIMARY KEY, " +
+            string.Join(", ", AllTypesColumns.MariaDbColumns.Select(c => $"{SqlText.Name(c.Name)} {c.Type}")) + ")";
         yield return $"CREATE TABLE {Q(UniqueOnly)} (u BIGINT NOT NULL, w VARCHAR(32), n INT, UNIQUE KEY uk (u))";
         yield return $"CREATE TABLE {Q(Composite)} (g INT NOT NULL, h VARCHAR(20) NOT NULL, val BIGINT, `select` VARCHAR(10), PRIMARY KEY (g, h))";
         yield return $"CREATE TABLE {Q(NoKey)} (a INT, b VARCHAR(16), c DATETIME)";
