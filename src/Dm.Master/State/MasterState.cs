@@ -29,6 +29,13 @@ public sealed class MasterState(IClusterStore store)
         (await store.GetPrefixAsync(MasterKeys.TaskPrefix, ct)).Kvs.Select(Decode<StoredTask>)
             .OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
 
+    /// <summary>start-task's start_time / safe_mode_time_duration for one subtask, or null.</summary>
+    public async Task<TaskCliArgs?> CliArgsAsync(string task, string source, CancellationToken ct)
+    {
+        var kv = (await store.GetAsync(MasterKeys.TaskCliArgs(task, source), ct)).Kv;
+        return kv == null ? null : Decode<TaskCliArgs>(kv);
+    }
+
     public async Task<IReadOnlyList<SubtaskStage>> StagesAsync(CancellationToken ct) =>
         (await store.GetPrefixAsync(MasterKeys.SubtaskStagePrefix, ct)).Kvs.Select(Decode<SubtaskStage>).ToList();
 

@@ -24,11 +24,14 @@ public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compile
         foreach (var task in await state.TasksAsync(ct))
         {
             if (!stages.TryGetValue(task.Name, out var stage)) continue;
+            var args = await state.CliArgsAsync(task.Name, bound, ct);
             desired.Subtasks.Add(new SubtaskAssignment
             {
                 Task = task.Name,
                 TaskJson = Dm.Core.Api.ApiJson.Serialize(compiler.Reveal(task.Task)),
                 ExpectedStage = stage.ToString(),
+                StartTime = args?.StartTime ?? "",
+                SafeModeTimeDuration = args?.SafeModeDuration ?? "",
             });
         }
         return desired;

@@ -51,6 +51,7 @@ public sealed class LoadUnit : IUnit
             {
                 await _streaming.RunAsync(ct);
                 Metadata = _streaming.Metadata;
+                if (_context.OnLoaded is { } loaded && Metadata is not null) await loaded(Metadata, ct);
             }
             else
             {
@@ -109,6 +110,7 @@ public sealed class LoadUnit : IUnit
             }, cancellationToken);
         }
         _progress.Finish();
+        if (_context.OnLoaded is { } loaded) await loaded(metadata, cancellationToken);
         if (_context.Config.CleanDumpFile)
             Directory.Delete(dir.Path, recursive: true);
         return metadata;

@@ -26,6 +26,7 @@ public sealed class SubtaskRunner : IAsyncDisposable
     private TaskStage _stage = TaskStage.Paused;
     private string? _error;
     private readonly HashSet<int> _initialised = [];
+    private bool _checkedCheckpoint;
 
     public SubtaskRunner(SubTaskConfig config, string worker, IReadOnlyList<IUnit> units, ILogger logger)
     {
@@ -77,6 +78,11 @@ public sealed class SubtaskRunner : IAsyncDisposable
                 UnitResult result;
                 try
                 {
+                    if (!_checkedCheckpoint)
+                    {
+                        await SkipToSyncIfCheckpointedAsync(ct);
+                        unit = _units[_current];
+                    }
                     if (!_initialised.Contains(_current))
                     {
                         await unit.InitAsync(ct);
@@ -135,6 +141,25 @@ public sealed class SubtaskRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A subtask whose Sync unit already has a checkpoint has finished its full copy (the dump files may be gone):
+    /// start at Sync, as DM does. Checked once per runner; an unreachable target fails like any unit would.
+    /// </summary>
+    private async Task SkipToSyncIfCheckpointedAsync(CancellationToken ct)
+    {
+        if (_current != 0 || _units.Count < 2 || _units[^1] is not Dm.Worker.Sync.SyncUnit sync)
+        {
+            _checkedCheckpoint = true;
+            return;
+        }
+        if (await sync.HasCheckpointAsync(ct))
+        {
+            _logger.LogInformation("subtask {Task}: sync checkpoint found, continuing at the Sync unit", _config.Name);
+            _current = _units.Count - 1;
+        }
+        _checkedCheckpoint = true;
+    }
+
     private static bool IsUnreachable(Exception? e) => e switch
     {
         null => false,
@@ -167,6 +192,7 @@ public sealed class SubtaskRunner : IAsyncDisposable
                 Unit = unit?.Name ?? "InvalidUnit",
                 DumpStatus = unitStatus as DumpStatus,
                 LoadStatus = unitStatus as LoadStatus,
+                SyncStatus = unitStatus as SyncStatus,
                 ErrorMsg = _error,
             };
         }

@@ -3,6 +3,7 @@ using Dm.Core.Config;
 using Dm.Core.Contracts;
 using Dm.Worker.Control;
 using Dm.Worker.Hosting;
+using Dm.Worker.Sync;
 using Dm.Worker.Units;
 
 namespace Dm.Worker.Subtasks;
@@ -61,14 +62,14 @@ public sealed class SubtaskSupervisor : IHostedService
             }
             foreach (var assignment in assigned.Values)
             {
-                if (_runners.TryGetValue(assignment.Task, out var existing) && existing.TaskJson != assignment.TaskJson)
+                if (_runners.TryGetValue(assignment.Task, out var existing) && existing.TaskJson != Identity(assignment))
                 {
                     await existing.Runner.DisposeAsync();
                     _runners.Remove(assignment.Task);
                 }
                 if (!_runners.TryGetValue(assignment.Task, out var entry))
                 {
-                    entry = (assignment.TaskJson, CreateRunner(assignment, source));
+                    entry = (Identity(assignment), CreateRunner(assignment, source));
                     _runners[assignment.Task] = entry;
                 }
                 entry.Runner.Expect(Enum.Parse<TaskStage>(assignment.ExpectedStage));
@@ -85,27 +86,45 @@ public sealed class SubtaskSupervisor : IHostedService
         }
     }
 
+    /// <summary>What a runner is built from: a change in any of it means a new runner.</summary>
+    private static string Identity(SubtaskAssignment a) => a.TaskJson + "\n" + a.StartTime + "\n" + a.SafeModeTimeDuration;
+
     private SubtaskRunner CreateRunner(SubtaskAssignment assignment, SourceConfig source)
     {
         var task = ApiJson.Deserialize<DmTask>(assignment.TaskJson);
         var config = TaskConverter.ToSubTasks(task, new Dictionary<string, SourceConfig> { [source.SourceId] = source })
             .Single(s => s.SourceId == source.SourceId);
         var units = new List<IUnit>();
+        var sync = TaskConfig.HasSync(config.Mode) ? CreateSyncUnit(config, source, assignment) : null;
         if (TaskConfig.HasDump(config.Mode) || TaskConfig.HasLoad(config.Mode))
         {
             var context = new FullCopyContext(config, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
             {
                 // Streaming needs both units here; a load-only task reads the files a dump left.
                 Streaming = TaskConfig.HasDump(config.Mode) && TaskConfig.HasLoad(config.Mode),
+                // Sync's start point is written before the dump files that hold it are removed.
+                OnLoaded = sync is null ? null : sync.RecordStartAsync,
             };
             var (dump, load) = FullCopyUnits.Create(context);
             if (TaskConfig.HasDump(config.Mode)) units.Add(dump);
             if (TaskConfig.HasLoad(config.Mode)) units.Add(load);
         }
-        if (TaskConfig.HasSync(config.Mode)) units.Add(new UnavailableSyncUnit(config.Name, config.Mode));
+        if (sync is not null) units.Add(sync);
         _logger.LogInformation("subtask {Task} on source {Source}: units {Units}", config.Name, config.SourceId,
             string.Join(" → ", units.Select(u => u.Name)));
         return new SubtaskRunner(config, _options.Name, units, _loggers.CreateLogger<SubtaskRunner>());
+    }
+
+    private SyncUnit CreateSyncUnit(SubTaskConfig config, SourceConfig source, SubtaskAssignment assignment)
+    {
+        TimeSpan? safeMode = null;
+        if (assignment.SafeModeTimeDuration.Length > 0 && GoDuration.TryParse(assignment.SafeModeTimeDuration, out var d)) safeMode = d;
+        var settings = new SyncSettings(config, source, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
+        {
+            StartTime = assignment.StartTime.Length > 0 ? assignment.StartTime : null,
+            SafeModeDuration = safeMode,
+        };
+        return new SyncUnit(settings, _loggers.CreateLogger<SyncUnit>());
     }
 
     /// <summary>The Sync unit of a subtask this worker runs, or null (no such subtask, or its mode has no Sync).</summary>

@@ -16,6 +16,9 @@ public sealed record FullCopyContext(SubTaskConfig Config, DatabaseEndpoint Sour
     /// <summary>Rows per chunk when the table has an integer key and <c>rows</c> is 0 (DM would not split).</summary>
     public long DefaultChunkRows { get; init; } = 100_000;
 
+    /// <summary>Called with the dump's positions once Load has finished, before dump files are removed (Sync records its start).</summary>
+    public Func<Dm.Worker.Dump.DumpMetadata, CancellationToken, Task>? OnLoaded { get; init; }
+
     public string TaskName => Config.Name;
     public string SourceId => Config.SourceId;
     public string DumpDirectory => Config.Loader.Dir;

@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Dm.Core.Upstream;
+using Dm.Worker.Units;
+using MySqlConnector;
+
+namespace Dm.Worker.Sync;
+
+/// <summary>
+/// DM's <c>&lt;meta&gt;.&lt;task&gt;_syncer_checkpoint</c> (a global row per source: where to resume and the
+/// safe-mode exit point; a row per tracked table with its structure in <c>table_info</c>) and DM#'s
+/// <c>&lt;meta&gt;.&lt;task&gt;_syncer_applied</c>: one row per committed writer batch listing the upstream
+/// transactions it applied, written in that batch's own target transaction. Together they make replay exact:
+/// resume at the global row and skip every transaction an applied row names.
+/// </summary>
+public sealed class SyncCheckpointTable(string metaSchema, string taskName, string sourceId)
+{
+    public string TableName => Quote.Table(metaSchema, taskName + "_syncer_checkpoint");
+    public string AppliedTableName => Quote.Table(metaSchema, taskName + "_syncer_applied");
+    public string SourceId => sourceId;
+
+    public async Task EnsureAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        await DataConnections.ExecuteAsync(connection, "CREATE DATABASE IF NOT EXISTS " + Quote.Identifier(metaSchema), cancellationToken);
+        await DataConnections.ExecuteAsync(connection, $"""
+            CREATE TABLE IF NOT EXISTS {TableName} (
+              `id` VARCHAR(32) NOT NULL,
+              `cp_schema` VARCHAR(128) NOT NULL,
+              `cp_table` VARCHAR(128) NOT NULL,
+              `binlog_name` VARCHAR(128),
+              `binlog_pos` INT UNSIGNED,
+              `binlog_gtid` TEXT,
+              `exit_safe_binlog_name` VARCHAR(128) DEFAULT '',
+              `exit_safe_binlog_pos` INT UNSIGNED DEFAULT 0,
+              `exit_safe_binlog_gtid` TEXT,
+              `table_info` JSON NOT NULL,
+              `is_global` BOOLEAN,
+              `create_time` timestamp DEFAULT CURRENT_TIMESTAMP,
+              `update_time` timestamp DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+              UNIQUE KEY `uk_id_schema_table` (`id`,`cp_schema`,`cp_table`)
+            ) DEFAULT CHARSET=utf8mb4
+            """, cancellationToken);
+        await DataConnections.ExecuteAsync(connection, $"""
+            CREATE TABLE IF NOT EXISTS {AppliedTableName} (
+              `id` VARCHAR(32) NOT NULL,
+              `batch` BIGINT NOT NULL,
+              `transactions` MEDIUMTEXT NOT NULL,
+              PRIMARY KEY (`id`, `batch`)
+            ) DEFAULT CHARSET=utf8mb4
+            """, cancellationToken);
+    }
+
+    public async Task<bool> HasGlobalAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            $"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @s AND TABLE_NAME = @t", connection);
+        command.Parameters.AddWithValue("@s", metaSchema);
+        command.Parameters.AddWithValue("@t", taskName + "_syncer_checkpoint");
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) == 0) return false;
+        return await ReadGlobalAsync(connection, cancellationToken) is not null;
+    }
+
+    public async Task<SyncCheckpoint?> ReadGlobalAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            $"SELECT `binlog_name`,`binlog_pos`,`binlog_gtid`,`exit_safe_binlog_name`,`exit_safe_binlog_pos`,`exit_safe_binlog_gtid` " +
+            $"FROM {TableName} WHERE `id` = @id AND `is_global` = 1", connection);
+        command.Parameters.AddWithValue("@id", sourceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0)) return null;
+        var position = new BinlogPosition(reader.GetString(0), reader.GetUInt64(1), reader.IsDBNull(2) ? "" : reader.GetString(2));
+        var exitName = reader.IsDBNull(3) ? "" : reader.GetString(3);
+        var exit = exitName.Length == 0 ? null
+            : new BinlogPosition(exitName, reader.GetUInt64(4), reader.IsDBNull(5) ? "" : reader.GetString(5));
+        return new SyncCheckpoint(position, exit);
+    }
+
+    /// <summary>The tracked structures: (upstream schema, table, CREATE TABLE).</summary>
+    public async Task<List<(string Schema, string Table, string CreateSql)>> ReadTablesAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var tables = new List<(string, string, string)>();
+        await using var command = new MySqlCommand(
+            $"SELECT `cp_schema`,`cp_table`,`table_info` FROM {TableName} WHERE `id` = @id AND `is_global` = 0", connection);
+        command.Parameters.AddWithValue("@id", sourceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var info = JsonSerializer.Deserialize<TableInfoJson>(reader.GetString(2));
+            if (info?.CreateSql is { Length: > 0 } sql) tables.Add((reader.GetString(0), reader.GetString(1), sql));
+        }
+        return tables;
+    }
+
+    /// <summary>Every upstream transaction (by end position text) a batch after the global row applied, and the batch ids.</summary>
+    public async Task<(HashSet<string> Transactions, List<long> Batches)> ReadAppliedAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var transactions = new HashSet<string>(StringComparer.Ordinal);
+        var batches = new List<long>();
+        await using var command = new MySqlCommand($"SELECT `batch`,`transactions` FROM {AppliedTableName} WHERE `id` = @id", connection);
+        command.Parameters.AddWithValue("@id", sourceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            batches.Add(reader.GetInt64(0));
+            foreach (var t in reader.GetString(1).Split('\n', StringSplitOptions.RemoveEmptyEntries)) transactions.Add(t);
+        }
+        return (transactions, batches);
+    }
+
+    /// <summary>The row a writer batch adds inside its own transaction.</summary>
+    public MySqlBatchCommand AppliedCommand(long batch, IEnumerable<string> transactions)
+    {
+        var command = new MySqlBatchCommand($"INSERT INTO {AppliedTableName} (`id`,`batch`,`transactions`) VALUES (?,?,?)");
+        command.Parameters.Add(new MySqlParameter { Value = sourceId });
+        command.Parameters.Add(new MySqlParameter { Value = batch });
+        command.Parameters.Add(new MySqlParameter { Value = string.Join('\n', transactions) });
+        return command;
+    }
+
+    public async Task WriteGlobalAsync(MySqlConnection connection, MySqlTransaction? transaction, SyncCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            $"INSERT INTO {TableName} (`id`,`cp_schema`,`cp_table`,`binlog_name`,`binlog_pos`,`binlog_gtid`,`exit_safe_binlog_name`," +
+            "`exit_safe_binlog_pos`,`exit_safe_binlog_gtid`,`table_info`,`is_global`) VALUES (@id,'','',@n,@p,@g,@en,@ep,@eg,'{}',1) " +
+            "ON DUPLICATE KEY UPDATE `binlog_name`=VALUES(`binlog_name`),`binlog_pos`=VALUES(`binlog_pos`),`binlog_gtid`=VALUES(`binlog_gtid`)," +
+            "`exit_safe_binlog_name`=VALUES(`exit_safe_binlog_name`),`exit_safe_binlog_pos`=VALUES(`exit_safe_binlog_pos`)," +
+            "`exit_safe_binlog_gtid`=VALUES(`exit_safe_binlog_gtid`)", connection, transaction);
+        command.Parameters.AddWithValue("@id", sourceId);
+        command.Parameters.AddWithValue("@n", checkpoint.Position.File);
+        command.Parameters.AddWithValue("@p", checkpoint.Position.Position);
+        command.Parameters.AddWithValue("@g", checkpoint.Position.GtidSet);
+        command.Parameters.AddWithValue("@en", checkpoint.SafeModeExit?.File ?? "");
+        command.Parameters.AddWithValue("@ep", checkpoint.SafeModeExit?.Position ?? 0);
+        command.Parameters.AddWithValue("@eg", checkpoint.SafeModeExit?.GtidSet ?? "");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the first global row unless one exists (Load hands Sync its start point this way).</summary>
+    public async Task WriteStartIfAbsentAsync(MySqlConnection connection, SyncCheckpoint start, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(connection, cancellationToken);
+        if (await ReadGlobalAsync(connection, cancellationToken) is not null) return;
+        await WriteGlobalAsync(connection, null, start, cancellationToken);
+    }
+
+    public async Task DeleteAppliedAsync(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyCollection<long> batches, CancellationToken cancellationToken)
+    {
+        if (batches.Count == 0) return;
+        foreach (var chunk in batches.Chunk(500))
+        {
+            await using var command = new MySqlCommand(
+                $"DELETE FROM {AppliedTableName} WHERE `id` = @id AND `batch` IN ({string.Join(',', chunk)})", connection, transaction);
+            command.Parameters.AddWithValue("@id", sourceId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public async Task WriteTableAsync(MySqlConnection connection, MySqlTransaction? transaction, string schema, string table, string createSql,
+        BinlogPosition position, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            $"INSERT INTO {TableName} (`id`,`cp_schema`,`cp_table`,`binlog_name`,`binlog_pos`,`binlog_gtid`,`exit_safe_binlog_gtid`,`table_info`,`is_global`) " +
+            "VALUES (@id,@s,@t,@n,@p,@g,'',@info,0) ON DUPLICATE KEY UPDATE `binlog_name`=VALUES(`binlog_name`),`binlog_pos`=VALUES(`binlog_pos`)," +
+            "`binlog_gtid`=VALUES(`binlog_gtid`),`table_info`=VALUES(`table_info`)", connection, transaction);
+        command.Parameters.AddWithValue("@id", sourceId);
+        command.Parameters.AddWithValue("@s", schema);
+        command.Parameters.AddWithValue("@t", table);
+        command.Parameters.AddWithValue("@n", position.File);
+        command.Parameters.AddWithValue("@p", position.Position);
+        command.Parameters.AddWithValue("@g", position.GtidSet);
+        command.Parameters.AddWithValue("@info", JsonSerializer.Serialize(new TableInfoJson { CreateSql = createSql }));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task DeleteTableAsync(MySqlConnection connection, MySqlTransaction? transaction, string schema, string table, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            $"DELETE FROM {TableName} WHERE `id` = @id AND `cp_schema` = @s AND `cp_table` = @t AND `is_global` = 0", connection, transaction);
+        command.Parameters.AddWithValue("@id", sourceId);
+        command.Parameters.AddWithValue("@s", schema);
+        command.Parameters.AddWithValue("@t", table);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private sealed class TableInfoJson
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("create_sql")]
+        public string? CreateSql { get; set; }
+    }
+}
+
+/// <summary>Where Sync resumes, and until where it must stay in safe mode (null: no obligation).</summary>
+public sealed record SyncCheckpoint(BinlogPosition Position, BinlogPosition? SafeModeExit);

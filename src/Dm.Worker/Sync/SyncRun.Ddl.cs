@@ -1,0 +1,168 @@
+using Dm.Binlog.Events;
+using Dm.Core.Errors;
+using Dm.Sql;
+using Dm.Sql.Ast;
+using Dm.Sql.Classification;
+using Dm.Sql.Lexing;
+using Dm.Sql.Parsing;
+using Dm.Sql.Tracking;
+using Dm.Worker.Units;
+using MySqlConnector;
+
+namespace Dm.Worker.Sync;
+
+/// <summary>
+/// DDL: applied after every earlier change is committed, one piece at a time, then the tracker and the
+/// checkpoint move past it together. A DDL the target refuses stops the run with the statement and its
+/// position quoted; binlog skip/replace recorded for that position decide what happens on the next run.
+/// </summary>
+internal sealed partial class SyncRun
+{
+    // Errors that mean "the target already has this change" — accepted when replaying a DDL that an earlier run
+    // started (it left a "ddl:" applied row: the crash came between the DDL and its checkpoint) and for merged shard tables.
+    private static readonly HashSet<int> AlreadyApplied = [1007, 1008, 1050, 1051, 1054, 1060, 1061, 1068, 1091, 1146, 1826];
+
+    private async Task HandleStatementAsync(QueryEvent query, CancellationToken cancellationToken)
+    {
+        var position = PositionAfter(query);
+        var id = BinlogOrder.Text(position);
+        var currentSchema = query.DefaultDatabase.Length > 0 ? query.DefaultDatabase : null;
+        var lexer = LexerOptionsOf(query);
+        IReadOnlyList<Statement> statements;
+        string shownSql = query.Query;
+        if (errorOperations.TryGetValue(id, out var operation))
+        {
+            statements = operation.Operation == SyncErrorOperation.Skip ? [] : ParseReplacement(operation.Statements, id);
+            errorOperations.TryRemove(id, out _);
+            logger.LogWarning("sync of {Task}: {Operation} the statement at {Position}: {Sql}", settings.Config.Name, operation.Operation, id, query.Query);
+            shownSql = string.Join("; ", operation.Statements);
+        }
+        else
+        {
+            try
+            {
+                statements = SqlParser.ParseAll(query.Query, lexer);
+            }
+            catch (SqlParseException e)
+            {
+                BlockedAt = id;
+                throw DmErrors.ErrSyncerParseDDL.WithMessage($"parse DDL: {e.Message}; statement `{query.Query}` at {id}", e);
+            }
+        }
+
+        var planner = new DdlPlanner(settings.Config, _filter, _events, _router);
+        var pieces = new List<DdlPiece>();
+        foreach (var statement in statements)
+        {
+            var (planned, refused) = planner.Plan(statement, currentSchema, query.Query);
+            if (refused is not null)
+            {
+                BlockedAt = id;
+                throw DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage($"statement `{query.Query}` at {id} on {refused} is refused by a binlog filter rule");
+            }
+            pieces.AddRange(planned);
+        }
+        if (pieces.Count == 0)
+        {
+            _watermark.Done(position, query.Header.Timestamp);
+            return;
+        }
+
+        await _pool.DrainAsync(cancellationToken);
+        var replay = _applied.Count > 0 && _applied.Remove("ddl:" + id);
+        var marker = _batchBase + Interlocked.Increment(ref _batchCounter);
+        await using (var mark = new MySqlBatch(_control))
+        {
+            mark.BatchCommands.Add(checkpoint.AppliedCommand(marker, ["ddl:" + id]));
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var changed = new List<(string Schema, string Table)>();
+        foreach (var piece in pieces)
+        {
+            await EnsureTrackedAsync(piece, cancellationToken);
+            if (piece.Statement is DropDatabaseStatement drop)
+                changed.AddRange(schemas.Tables(drop.Name).Select(t => (drop.Name, t)));
+            if (piece.TargetSql is not null)
+                await ExecuteDdlAsync(piece.TargetSql, id, shownSql, replay, cancellationToken);
+            try
+            {
+                schemas.Apply(piece.Statement, currentSchema);
+            }
+            catch (SchemaTrackerException e) when (piece.Statement is DropTableStatement or TruncateTableStatement or DropDatabaseStatement)
+            {
+                logger.LogDebug("tracker: {Error} (ignored for a drop)", e.Message);
+            }
+            catch (SchemaTrackerException e)
+            {
+                BlockedAt = id;
+                throw DmErrors.ErrSchemaTrackerCannotExecDDL.WithMessage($"cannot track DDL `{shownSql}` at {id}: {e.Message}", e);
+            }
+            changed.AddRange(piece.Tables.Select(t => (t.Schema!, t.Name)));
+        }
+        await _checkpointGate.WaitAsync(cancellationToken);
+        try
+        {
+            _watermark.MoveTo(position, query.Header.Timestamp);
+            await WriteCheckpointAsync(_control, changed.Distinct().ToList(), cancellationToken, [marker]);
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
+    /// <summary>The tracker must know a table before a DDL changes it (ALTER, RENAME, index changes, CREATE ... LIKE).</summary>
+    private async Task EnsureTrackedAsync(DdlPiece piece, CancellationToken cancellationToken)
+    {
+        if (piece.Statement is CreateTableStatement { } create && StatementTables.References(create).Count == 0) return;
+        if (piece.Statement is DropTableStatement or DropDatabaseStatement or CreateDatabaseStatement or DropViewStatement or CreateViewStatement) return;
+        var names = piece.Statement is RenameTableStatement r ? r.Pairs.Select(p => p.From).ToList()
+            : piece.Statement is CreateTableStatement c ? [.. StatementTables.References(c)]
+            : piece.Tables.Take(1).ToList();
+        foreach (var name in names)
+        {
+            var schema = name.Schema ?? piece.Tables.FirstOrDefault()?.Schema ?? "";
+            if (schemas.Get(schema, name.Name) is null)
+                await schemas.LoadAsync(schema, name.Name, _control, UpstreamAsync, cancellationToken);
+        }
+    }
+
+    private async Task ExecuteDdlAsync(string sql, string id, string upstreamSql, bool replay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DataConnections.ExecuteAsync(_control, sql, cancellationToken);
+        }
+        catch (DataStatementException e) when (e.InnerException is MySqlException m)
+        {
+            if ((replay || settings.Config.IsSharding) && AlreadyApplied.Contains(m.Number))
+            {
+                logger.LogInformation("sync of {Task}: `{Sql}` at {Position} is already in the target ({Error})", settings.Config.Name, sql, id, m.Message);
+                return;
+            }
+            if (m.Number is 1205 or 1213 || m.Number >= 2000) throw; // transient: auto-resume retries it
+            BlockedAt = id;
+            throw DmErrors.ErrSyncerUnitHandleDDLFailed.WithMessage(
+                $"DDL `{upstreamSql}` at {id} failed on the target as `{sql}`: {m.Message} (use binlog skip/replace, or fix the target or the tracked schema)", m);
+        }
+    }
+
+    private static IReadOnlyList<Statement> ParseReplacement(IReadOnlyList<string> sqls, string id)
+    {
+        try
+        {
+            return sqls.SelectMany(s => SqlParser.ParseAll(s)).ToList();
+        }
+        catch (SqlParseException e)
+        {
+            throw DmErrors.ErrSyncerParseDDL.WithMessage($"parse replacement DDL for {id}: {e.Message}", e);
+        }
+    }
+
+    private const ulong AnsiQuotes = 4;
+    private const ulong NoBackslashEscapes = 1UL << 20;
+
+    private static LexerOptions? LexerOptionsOf(QueryEvent query) => query.SqlMode is { } mode && (mode & (AnsiQuotes | NoBackslashEscapes)) != 0
+        ? new LexerOptions { AnsiQuotes = (mode & AnsiQuotes) != 0, NoBackslashEscapes = (mode & NoBackslashEscapes) != 0 }
+        : null;
+}

@@ -1,0 +1,289 @@
+using System.Collections.Concurrent;
+using Dm.Binlog;
+using Dm.Binlog.Events;
+using Dm.Binlog.Protocol;
+using Dm.Binlog.Replication;
+using Dm.Core.Errors;
+using Dm.Core.Rules;
+using Dm.Sql;
+using Dm.Sql.Ast;
+using Dm.Sql.Lexing;
+using Dm.Sql.Parsing;
+using Dm.Worker.Units;
+using MySqlConnector;
+using CorePosition = Dm.Core.Upstream.BinlogPosition;
+
+namespace Dm.Worker.Sync;
+
+/// <summary>
+/// One run of the Sync unit, from the checkpoint until paused or failed: reads events, assembles upstream
+/// transactions, filters and routes them, plans their statements, hands them to the writer pool, applies
+/// DDL behind a barrier, and keeps the global checkpoint at the commit watermark.
+/// </summary>
+internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable checkpoint, TrackedSchemas schemas, SyncProgress progress,
+    ConcurrentDictionary<string, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ILogger logger)
+{
+    private const int MaxReconnects = 10;
+
+    private readonly BlockAllowListFilter _filter = settings.Config.CreateBlockAllowListFilter();
+    private readonly BinlogEventFilter _events = settings.Config.CreateBinlogEventFilter();
+    private readonly TableRouter _router = settings.Config.CreateTableRouter();
+    private readonly SemaphoreSlim _checkpointGate = new(1, 1);
+    private readonly long _batchBase = DateTime.UtcNow.Ticks;
+    private long _batchCounter;
+
+    private MySqlConnection _control = null!;
+    private MySqlConnection? _upstream;
+    private CommitWatermark _watermark = null!;
+    private WriterPool _pool = null!;
+    private BinlogClient _client = null!;
+    private HashSet<string> _applied = [];
+    private List<long> _staleBatches = [];
+    private CorePosition? _safeModeExit;
+    private uint? _safeModeUntil;
+    private SyncTransaction? _transaction;
+    private LargeTransaction? _large;
+
+    /// <summary>"file:pos" of the event the run stopped on with an error, for binlog skip/replace.</summary>
+    public string? BlockedAt { get; private set; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var control = await OpenTargetAsync(cancellationToken);
+        _control = control;
+        await checkpoint.EnsureAsync(control, cancellationToken);
+        var start = await checkpoint.ReadGlobalAsync(control, cancellationToken) ?? await ResolveStartAsync(cancellationToken);
+        schemas.Reset(await checkpoint.ReadTablesAsync(control, cancellationToken));
+        (_applied, _staleBatches) = await checkpoint.ReadAppliedAsync(control, cancellationToken);
+        _safeModeExit = start.SafeModeExit;
+        _watermark = new CommitWatermark(start.Position);
+        logger.LogInformation("sync of {Task} starts at {Position} (safe mode exit {Exit}, {Applied} transactions already applied)",
+            settings.Config.Name, BinlogOrder.Text(start.Position), start.SafeModeExit is { } e ? BinlogOrder.Text(e) : "none", _applied.Count);
+
+        var writers = new List<SyncWriter>();
+        try
+        {
+            for (var i = 0; i < settings.Writers; i++)
+                writers.Add(new SyncWriter(i, await OpenTargetAsync(cancellationToken), checkpoint, settings.BatchStatements,
+                    () => _batchBase + Interlocked.Increment(ref _batchCounter), OnCommitted));
+        }
+        catch
+        {
+            foreach (var w in writers) await w.DisposeAsync();
+            throw;
+        }
+        await using var pool = new WriterPool(writers, cancellationToken);
+        _pool = pool;
+        using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var flusher = FlushLoopAsync(background.Token);
+        try
+        {
+            await ReadLoopAsync(start.Position, cancellationToken);
+        }
+        finally
+        {
+            background.Cancel();
+            try { await flusher; } catch (OperationCanceledException) { }
+            await FinalFlushAsync();
+            if (_upstream is not null) await _upstream.DisposeAsync();
+            if (_large is not null) await _large.DisposeAsync();
+        }
+    }
+
+    private void OnCommitted(IReadOnlyList<SyncTransaction> batch, long id, int writer)
+    {
+        _watermark.Committed(batch, id);
+        _pool.NotifyCommitted();
+    }
+
+    private async Task<MySqlConnection> OpenTargetAsync(CancellationToken cancellationToken)
+    {
+        var connection = await DataConnections.OpenAsync(settings.Target, cancellationToken);
+        await DataConnections.ExecuteAsync(connection, $"SET SESSION foreign_key_checks = {(settings.TargetForeignKeyChecks ? 1 : 0)}", cancellationToken);
+        // Writers touch disjoint keys; READ COMMITTED spares them gap locks on each other's inserts.
+        await DataConnections.ExecuteAsync(connection, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", cancellationToken);
+        return connection;
+    }
+
+    internal async Task<MySqlConnection> UpstreamAsync(CancellationToken cancellationToken) =>
+        _upstream ??= await DataConnections.OpenAsync(settings.Upstream, cancellationToken);
+
+    private async Task ReadLoopAsync(CorePosition start, CancellationToken cancellationToken)
+    {
+        var options = settings.ClientOptions(start.File.Length > 0 ? new BinlogPosition(start.File, (long)start.Position) : null);
+        if (start.File.Length == 0 && start.GtidSet.Length > 0)
+            options = options with { StartMariaDbGtid = Dm.Binlog.Gtid.MariaDbGtidList.Parse(start.GtidSet) };
+        _client = new BinlogClient(options);
+        var failures = 0;
+        while (true)
+        {
+            var events = _client.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await events.MoveNextAsync();
+                    }
+                    catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+                    {
+                        var (error, resumable) = ReadError(e);
+                        if (!resumable || ++failures > MaxReconnects) throw new BinlogReadException(error, resumable);
+                        logger.LogWarning("binlog stream of {Task} broke ({Error}); reconnecting at {Position}", settings.Config.Name, e.Message, _client.Position);
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * failures)), cancellationToken);
+                        break;
+                    }
+                    if (!more) return;
+                    failures = 0;
+                    await HandleEventAsync(events.Current, cancellationToken);
+                }
+            }
+            finally
+            {
+                try { await events.DisposeAsync(); } catch (Exception) when (!cancellationToken.IsCancellationRequested) { }
+            }
+        }
+    }
+
+    private static (DmException Error, bool Resumable) ReadError(Exception e) => e switch
+    {
+        ServerErrorException { ErrorCode: 1236 } s => (DmErrors.ErrSyncerGetEvent.WithMessage(
+            $"the upstream cannot send the binlog from the checkpoint (purged or missing?): {s.ServerMessage}", s), false),
+        ServerErrorException { ErrorCode: 1045 or 1044 or 1227 } s => (DmErrors.ErrSyncerGetEvent.Wrap(s, s.Message), false),
+        BinlogFormatException f => (DmErrors.ErrSyncerGetEvent.Wrap(f, f.Message), false),
+        _ => (DmErrors.ErrSyncerGetEvent.Wrap(e, e.Message), true),
+    };
+
+    private async Task HandleEventAsync(BinlogEvent ev, CancellationToken cancellationToken)
+    {
+        progress.Event();
+        switch (ev)
+        {
+            case MariaDbGtidEvent or MySqlGtidEvent:
+                _transaction = Open(ev);
+                break;
+            case QueryEvent query:
+                await HandleQueryAsync(query, cancellationToken);
+                break;
+            case RowsEvent rows:
+                await HandleRowsAsync(rows, cancellationToken);
+                break;
+            case XidEvent xid:
+                await CompleteTransactionAsync(xid, cancellationToken);
+                break;
+            case HeartbeatEvent:
+                ReportProgress();
+                break;
+        }
+    }
+
+    private async Task HandleQueryAsync(QueryEvent query, CancellationToken cancellationToken)
+    {
+        var text = query.Query.AsSpan().Trim();
+        if (text.Equals("BEGIN", StringComparison.OrdinalIgnoreCase) || text.StartsWith("XA START", StringComparison.OrdinalIgnoreCase))
+        {
+            _transaction ??= Open(query);
+            return;
+        }
+        if (text.Equals("COMMIT", StringComparison.OrdinalIgnoreCase) || text.Equals("ROLLBACK", StringComparison.OrdinalIgnoreCase) ||
+            text.StartsWith("XA END", StringComparison.OrdinalIgnoreCase) || text.StartsWith("XA COMMIT", StringComparison.OrdinalIgnoreCase))
+        {
+            await CompleteTransactionAsync(query, cancellationToken);
+            return;
+        }
+        if (_transaction is not null && (text.StartsWith("SAVEPOINT", StringComparison.OrdinalIgnoreCase) ||
+                                         text.StartsWith("ROLLBACK TO", StringComparison.OrdinalIgnoreCase) ||
+                                         text.StartsWith("XA PREPARE", StringComparison.OrdinalIgnoreCase)))
+            return;
+        await HandleStatementAsync(query, cancellationToken);
+        _transaction = null;
+    }
+
+    /// <summary>A transaction opened by <paramref name="ev"/>; skipped when an applied row names it.</summary>
+    private SyncTransaction Open(BinlogEvent ev)
+    {
+        var id = BinlogOrder.Text(PositionAfter(ev));
+        return new SyncTransaction { Id = id, Timestamp = ev.Header.Timestamp, Skip = _applied.Count > 0 && _applied.Remove(id) };
+    }
+
+    private CorePosition PositionAfter(BinlogEvent ev)
+    {
+        var gtid = _client.MariaDbGtidPosition.IsEmpty ? (_client.MySqlGtidExecuted.ToString() ?? "") : _client.MariaDbGtidPosition.ToString();
+        return new CorePosition(ev.ResumePosition.FileName, (ulong)ev.ResumePosition.Position, gtid);
+    }
+
+    private bool SafeMode(uint timestamp, CorePosition at)
+    {
+        if (settings.Config.Syncer.SafeMode) return true;
+        if (_safeModeExit is { } exit && BinlogOrder.Compare(at, exit) <= 0) return true;
+        if (settings.SafeModeDuration is { } duration)
+        {
+            _safeModeUntil ??= timestamp + (uint)duration.TotalSeconds;
+            if (timestamp <= _safeModeUntil) return true;
+        }
+        return false;
+    }
+
+    private async Task HandleRowsAsync(RowsEvent rows, CancellationToken cancellationToken)
+    {
+        if (_transaction?.Skip == true) return;
+        var map = rows.Table ?? throw DmErrors.ErrBinlogExpectTableMapEv.New();
+        var (schema, table) = (map.Database, map.Table);
+        if (!_filter.Match(schema, table) || IsOnlineDdlTable(table)) return;
+        var type = rows.Kind switch
+        {
+            RowsEventKind.Write => BinlogEventTypes.Insert,
+            RowsEventKind.Delete => BinlogEventTypes.Delete,
+            _ => BinlogEventTypes.Update,
+        };
+        switch (_events.Filter(schema, table, type, ""))
+        {
+            case FilterAction.Ignore: return;
+            case FilterAction.Error:
+                BlockedAt = BinlogOrder.Text(PositionAfter(rows));
+                throw DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage($"{type} on `{schema}`.`{table}` at {BlockedAt} is refused by a binlog filter rule");
+        }
+        var info = schemas.Get(schema, table)
+                   ?? await schemas.LoadAsync(schema, table, _control, UpstreamAsync, cancellationToken)
+                   ?? throw DmErrors.ErrSyncerDownstreamTableNotFound.New($"`{schema}`.`{table}` (neither the target nor the upstream has it)");
+        var (targetSchema, targetTable) = _router.Route(schema, table);
+        _transaction ??= Open(rows);
+        if (_transaction.Skip) return;
+        var at = PositionAfter(rows);
+        RowChangePlanner.Plan(_transaction, rows, info, new TableName(targetSchema, targetTable), SafeMode(rows.Header.Timestamp, at));
+        if (_large is not null || _transaction.RowChanges >= settings.LargeTransactionRows)
+            await SpillLargeAsync(cancellationToken);
+    }
+
+    private bool IsOnlineDdlTable(string table) =>
+        settings.Config.OnlineDdl && (settings.Config.ShadowTableRules.Concat(settings.Config.TrashTableRules)
+            .Any(r => System.Text.RegularExpressions.Regex.IsMatch(table, r)));
+
+    private async Task CompleteTransactionAsync(BinlogEvent end, CancellationToken cancellationToken)
+    {
+        var transaction = _transaction;
+        _transaction = null;
+        var position = PositionAfter(end);
+        progress.Transaction();
+        if (_large is not null)
+        {
+            await FinishLargeAsync(transaction!, position, cancellationToken);
+            return;
+        }
+        if (transaction is { Skip: true })
+        {
+            _lastSkippedSequence = _watermark.Done(position, end.Header.Timestamp);
+            return;
+        }
+        if (transaction is null || transaction.Statements.Count == 0)
+        {
+            _watermark.Done(position, end.Header.Timestamp);
+            return;
+        }
+        transaction.End = position;
+        transaction.Sequence = _watermark.Next(position, transaction.Timestamp);
+        await _pool.DispatchAsync(transaction, cancellationToken);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Dm.Core.Errors;
+using Dm.Core.Upstream;
+using Dm.Worker.Units;
+using MySqlConnector;
+
+namespace Dm.Worker.Sync;
+
+/// <summary>
+/// DM's Sync unit: replicates the upstream binlog into the target from the subtask's checkpoint. Each
+/// <see cref="ProcessAsync"/> call is one run (<see cref="SyncRun"/>) rebuilt from what the target holds —
+/// the global checkpoint, the tracked tables and the applied batches — so a pause, an error or a crash all
+/// resume the same exact way. Never finishes by itself.
+/// </summary>
+public sealed partial class SyncUnit : IUnit, ISyncControl
+{
+    private readonly SyncSettings _settings;
+    private readonly SyncCheckpointTable _checkpoint;
+    private readonly TrackedSchemas _schemas;
+    private readonly ILogger _logger;
+    private SyncProgress _progress = new();
+    private readonly ConcurrentDictionary<string, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> _errorOperations = new(StringComparer.Ordinal);
+    private volatile string? _blockedAt;
+
+    public SyncUnit(SyncSettings settings, ILogger logger)
+    {
+        _settings = settings;
+        _logger = logger;
+        _checkpoint = new SyncCheckpointTable(settings.Config.MetaSchema, settings.Config.Name, settings.Config.SourceId);
+        _schemas = new TrackedSchemas(settings.Config.CreateTableRouter());
+    }
+
+    public string Name => "Sync";
+
+    internal SyncCheckpointTable Checkpoint => _checkpoint;
+
+    public object Status() => _progress.ToStatus();
+
+    public Task InitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Records the dump's positions as where this unit starts (unless it already has a checkpoint).</summary>
+    public async Task RecordStartAsync(Dm.Worker.Dump.DumpMetadata dump, CancellationToken cancellationToken)
+    {
+        await using var target = await DataConnections.OpenAsync(_settings.Target, cancellationToken);
+        await _checkpoint.WriteStartIfAbsentAsync(target, new SyncCheckpoint(dump.Position, dump.SafeModeExit), cancellationToken);
+    }
+
+    /// <summary>Whether the target already holds this subtask's sync checkpoint (then Dump and Load are done).</summary>
+    public async Task<bool> HasCheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var target = await DataConnections.OpenAsync(_settings.Target, cancellationToken);
+        return await _checkpoint.HasGlobalAsync(target, cancellationToken);
+    }
+
+    public async Task<UnitResult> ProcessAsync(CancellationToken cancellationToken)
+    {
+        _progress = new SyncProgress();
+        var run = new SyncRun(_settings, _checkpoint, _schemas, _progress, _errorOperations, _logger);
+        try
+        {
+            _blockedAt = null;
+            await run.RunAsync(cancellationToken);
+            return UnitResult.Paused;
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            return UnitResult.Paused;
+        }
+        catch (Exception e)
+        {
+            _blockedAt = run.BlockedAt;
+            var (error, resumable) = Classify(e);
+            _logger.LogWarning("sync of {Task} stopped: {Error}", _settings.Config.Name, error.Message);
+            return UnitResult.Failed(error, resumable);
+        }
+    }
+
+    private static (DmException, bool) Classify(Exception e) => e switch
+    {
+        BinlogReadException r => (r.Error, r.Resumable),
+        _ => DatabaseErrors.Classify(e, DmErrors.ErrSyncerEvent),
+    };
+}
+
+/// <summary>Reading the upstream binlog failed (after in-run reconnects): resumable unless the binlog is gone.</summary>
+internal sealed class BinlogReadException(DmException error, bool resumable) : Exception(error.Message, error)
+{
+    public DmException Error { get; } = error;
+    public bool Resumable { get; } = resumable;
+}

@@ -1,0 +1,102 @@
+namespace Dm.Worker.Sync;
+
+/// <summary>
+/// Routes transactions to writers by causality: a transaction whose keys are in flight on exactly one
+/// writer goes to that writer (behind them); on none, to the least busy writer; on several, it waits until
+/// those writers have committed what they hold. So changes to one key always apply in binlog order, while
+/// unrelated transactions run on all <c>repl_threads</c> connections.
+/// </summary>
+internal sealed class WriterPool : IAsyncDisposable
+{
+    private readonly SyncWriter[] _writers;
+    private readonly Dictionary<string, (int Writer, long Sequence)> _inFlight = new(StringComparer.Ordinal);
+    private readonly List<Task> _running = [];
+    private readonly CancellationTokenSource _stop;
+    private readonly SemaphoreSlim _progress = new(0);
+    private Exception? _failure;
+
+    public WriterPool(IReadOnlyList<SyncWriter> writers, CancellationToken cancellationToken)
+    {
+        _writers = [.. writers];
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        foreach (var w in _writers) _running.Add(RunWriterAsync(w));
+    }
+
+    /// <summary>Signalled by writers after each commit (the dispatcher waits on it).</summary>
+    public void NotifyCommitted() => _progress.Release();
+
+    private async Task RunWriterAsync(SyncWriter writer)
+    {
+        try { await Task.Run(() => writer.RunAsync(_stop.Token)); }
+        catch (Exception e)
+        {
+            _failure ??= e;
+            _stop.Cancel();
+        }
+        finally { _progress.Release(); }
+    }
+
+    public async ValueTask DispatchAsync(SyncTransaction transaction, CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        var busy = new HashSet<int>();
+        foreach (var key in transaction.Keys)
+            if (_inFlight.TryGetValue(key, out var owner) && _writers[owner.Writer].CommittedSequence < owner.Sequence)
+                busy.Add(owner.Writer);
+        int chosen;
+        if (busy.Count == 1) chosen = busy.First();
+        else
+        {
+            if (busy.Count > 1) await WaitUntilAsync(() => busy.All(i => _writers[i].Idle), cancellationToken);
+            chosen = LeastBusy();
+        }
+        foreach (var key in transaction.Keys) _inFlight[key] = (chosen, transaction.Sequence);
+        if (_inFlight.Count > 200_000) Prune();
+        await _writers[chosen].EnqueueAsync(transaction, cancellationToken);
+    }
+
+    /// <summary>Waits until every writer has committed everything it was given (before DDL and checkpoints).</summary>
+    public Task DrainAsync(CancellationToken cancellationToken) => WaitUntilAsync(() => _writers.All(w => w.Idle), cancellationToken);
+
+    private int LeastBusy()
+    {
+        var best = 0;
+        var bestLoad = long.MaxValue;
+        for (var i = 0; i < _writers.Length; i++)
+        {
+            var load = _writers[i].Assigned - _writers[i].CommittedSequence + _writers[i].Queued;
+            if (load < bestLoad) (best, bestLoad) = (i, load);
+        }
+        return best;
+    }
+
+    private void Prune()
+    {
+        foreach (var (key, owner) in _inFlight.ToList())
+            if (_writers[owner.Writer].CommittedSequence >= owner.Sequence) _inFlight.Remove(key);
+    }
+
+    private async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            ThrowIfFailed();
+            await _progress.WaitAsync(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+        ThrowIfFailed();
+    }
+
+    public void ThrowIfFailed()
+    {
+        if (_failure is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var w in _writers) w.Complete();
+        _stop.Cancel();
+        try { await Task.WhenAll(_running); } catch { /* failures were recorded */ }
+        foreach (var w in _writers) await w.DisposeAsync();
+        _stop.Dispose();
+    }
+}

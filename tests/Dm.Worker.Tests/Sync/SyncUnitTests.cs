@@ -1,0 +1,142 @@
+using Dm.Worker.Units;
+using MySqlConnector;
+
+namespace Dm.Worker.Tests.Sync;
+
+/// <summary>
+/// The Sync unit against real servers: every change kind, DDL, large transactions, and pauses at random
+/// moments without safe mode — a change applied twice would fail (duplicate key) or show in the checksums.
+/// </summary>
+[Collection(SyncCollection.Name)]
+public sealed class SyncUnitTests(SyncServersFixture fx)
+{
+    private const string Types = """
+        (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, i8 TINYINT, u8 TINYINT UNSIGNED, u32 INT UNSIGNED, u64 BIGINT UNSIGNED,
+         d DECIMAL(30,10), f FLOAT, g DOUBLE, bits BIT(12), y YEAR, dt DATE, tm TIME(3), dtm DATETIME(6), ts TIMESTAMP(2) NULL,
+         c CHAR(10), vc VARCHAR(200) CHARACTER SET utf8mb4, lt VARCHAR(20) CHARACTER SET latin1, bin VARBINARY(20), bl MEDIUMBLOB,
+         e ENUM('a','b','c'), st SET('x','y','z'), j JSON, uk VARCHAR(30), UNIQUE KEY (uk))
+        """;
+
+    [Fact]
+    public async Task Every_change_kind_and_ddl_reaches_the_target()
+    {
+        await fx.CreateBothAsync("CREATE DATABASE s1");
+        await fx.CreateBothAsync("CREATE TABLE s1.types " + Types);
+        await fx.CreateBothAsync("CREATE TABLE s1.nokey (a INT, b VARCHAR(10))");
+        var start = await fx.MasterPositionAsync();
+
+        await using (var up = await fx.Source.OpenAsync())
+        {
+            await Exec(up, """
+                INSERT INTO s1.types VALUES
+                 (1, -128, 255, 4294967295, 18446744073709551615, -12345678901234567890.0123456789, 1.5, -2.25e100, b'101010101010', 2155,
+                  '2024-02-29', '-838:59:59.000', '2024-01-02 03:04:05.123456', '2038-01-19 03:14:07.99', 'abc', '😀 ünï', 'café', 0x00FF10, REPEAT('x', 70000),
+                  'b', 'x,z', '{"k": [1, "two", null]}', 'u1'),
+                 (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '0000-00-00', NULL, '0000-00-00 00:00:00', NULL, NULL, NULL, NULL, NULL, NULL,
+                  NULL, NULL, NULL, 'u2')
+                """);
+            await Exec(up, "INSERT INTO s1.nokey VALUES (1,'a'),(1,'a'),(2,NULL)");
+            await Exec(up, "START TRANSACTION; UPDATE s1.types SET id = 10, vc = 'moved' WHERE id = 1; UPDATE s1.types SET uk = 'u1' WHERE id = 2 AND 0; DELETE FROM s1.nokey WHERE a = 1 LIMIT 1; COMMIT");
+            await Exec(up, "UPDATE s1.nokey SET b = 'z' WHERE a = 2");
+            await Exec(up, "ALTER TABLE s1.types ADD COLUMN extra INT NOT NULL DEFAULT 7 AFTER i8, DROP COLUMN f");
+            await Exec(up, "INSERT INTO s1.types (id, extra, uk) VALUES (3, 9, 'u3')");
+            await Exec(up, "CREATE TABLE s1.fresh (k INT PRIMARY KEY, v TEXT)");
+            await Exec(up, "INSERT INTO s1.fresh VALUES (1, 'one'), (2, 'two')");
+            await Exec(up, "RENAME TABLE s1.fresh TO s1.renamed");
+            await Exec(up, "UPDATE s1.renamed SET v = 'deux' WHERE k = 2");
+            await Exec(up, "CREATE TABLE s1.gone (k INT PRIMARY KEY)");
+            await Exec(up, "INSERT INTO s1.gone VALUES (1)");
+            await Exec(up, "DROP TABLE s1.gone");
+            await Exec(up, "CREATE TABLE s1.trunc (k INT PRIMARY KEY)");
+            await Exec(up, "INSERT INTO s1.trunc VALUES (1), (2)");
+            await Exec(up, "TRUNCATE TABLE s1.trunc");
+            await Exec(up, "INSERT INTO s1.trunc VALUES (3)");
+            await Exec(up, "CREATE TABLE s1.big (k INT PRIMARY KEY, v VARCHAR(20))");
+            await Exec(up, "INSERT INTO s1.big SELECT seq, CONCAT('v', seq) FROM s1.seq_1_to_3000");
+            await Exec(up, "START TRANSACTION; UPDATE s1.big SET v = CONCAT(v, '!') WHERE k % 2 = 0; DELETE FROM s1.big WHERE k % 3 = 0; COMMIT");
+        }
+
+        var unit = fx.Unit("t_kinds", start, ["s1"], largeRows: 1000);
+        await fx.CatchUpAsync(unit);
+        await fx.AssertSameAsync(("s1", "types"), ("s1", "nokey"), ("s1", "renamed"), ("s1", "trunc"), ("s1", "big"));
+        Assert.Equal(0L, Convert.ToInt64(await fx.Target.ScalarAsync(
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='s1' AND TABLE_NAME IN ('fresh','gone')")));
+        Assert.Contains("extra", unit.GetCreateTable("s1", "types"));
+    }
+
+    [Fact]
+    public async Task Random_pauses_without_safe_mode_neither_lose_nor_repeat_a_change()
+    {
+        await fx.CreateBothAsync("CREATE DATABASE s2");
+        await fx.CreateBothAsync("CREATE TABLE s2.acc (id INT PRIMARY KEY, n INT NOT NULL, u INT, UNIQUE KEY (u))");
+        var start = await fx.MasterPositionAsync();
+        using var stop = new CancellationTokenSource();
+        var workload = Task.Run(async () =>
+        {
+            var random = new Random(5);
+            await using var up = await fx.Source.OpenAsync();
+            for (var i = 0; i < 1500; i++)
+            {
+                var id = random.Next(1, 300);
+                var sql = random.Next(4) switch
+                {
+                    0 => $"INSERT INTO s2.acc (id, n) VALUES ({id}, 1) ON DUPLICATE KEY UPDATE n = n + 1",
+                    1 => $"UPDATE IGNORE s2.acc SET n = n + 1, u = IF(u IS NULL, {id}, NULL) WHERE id = {id}",
+                    2 => $"DELETE FROM s2.acc WHERE id = {id}",
+                    _ => $"START TRANSACTION; INSERT IGNORE INTO s2.acc (id, n) VALUES ({id + 1000}, 0); UPDATE IGNORE s2.acc SET id = id + 2000 WHERE id = {id}; COMMIT",
+                };
+                await Exec(up, sql);
+                if (i == 700) await Exec(up, "ALTER TABLE s2.acc ADD COLUMN note VARCHAR(10) DEFAULT 'n'");
+            }
+        });
+        var unit = fx.Unit("t_pauses", start, ["s2"]);
+        var random = new Random(9);
+        var pauses = 0;
+        while (!workload.IsCompleted)
+        {
+            using var cts = new CancellationTokenSource(random.Next(100, 700));
+            var result = await unit.ProcessAsync(cts.Token);
+            Assert.True(result.Outcome == UnitOutcome.Paused, $"{result.Outcome} {result.Error?.Message}");
+            pauses++;
+        }
+        await workload;
+        // A fresh unit (a crashed worker's successor) finishes from what the target recorded.
+        await fx.CatchUpAsync(fx.Unit("t_pauses", start, ["s2"]));
+        Assert.True(pauses >= 3, $"only {pauses} pauses");
+        await fx.AssertSameAsync(("s2", "acc"));
+    }
+
+    [Fact]
+    public async Task A_ddl_the_target_refuses_pauses_with_the_statement_until_replaced()
+    {
+        await fx.CreateBothAsync("CREATE DATABASE s3");
+        await fx.CreateBothAsync("CREATE TABLE s3.t (id INT PRIMARY KEY)");
+        await fx.Target.ExecuteAsync("ALTER TABLE s3.t ADD INDEX c_idx (id)"); // the target already has the index: the DDL fails there
+        var start = await fx.MasterPositionAsync();
+        await fx.Source.ExecuteAsync("INSERT INTO s3.t VALUES (0)"); // the refused DDL is not the first statement after start
+        await fx.Source.ExecuteAsync("ALTER TABLE s3.t ADD INDEX c_idx (id), ADD COLUMN d INT");
+        await fx.Source.ExecuteAsync("INSERT INTO s3.t VALUES (1, 3)");
+
+        var unit = fx.Unit("t_refused", start, ["s3"]);
+        var result = await unit.ProcessAsync(CancellationToken.None);
+        Assert.Equal(UnitOutcome.Failed, result.Outcome);
+        Assert.False(result.Resumable);
+        Assert.Contains("ALTER TABLE s3.t ADD INDEX c_idx (id), ADD COLUMN d INT", result.Error!.Message);
+        Assert.Contains("mysql-bin.", result.Error.Message);
+        Assert.Equal(1L, Convert.ToInt64(await fx.Target.ScalarAsync("SELECT COUNT(*) FROM s3.t")));
+
+        // Resuming alone meets the same refusal: nothing after the DDL is applied until the user acts.
+        var again = await unit.ProcessAsync(CancellationToken.None);
+        Assert.Equal(UnitOutcome.Failed, again.Outcome);
+        Assert.Equal(1L, Convert.ToInt64(await fx.Target.ScalarAsync("SELECT COUNT(*) FROM s3.t")));
+        unit.HandleError(Dm.Worker.Sync.SyncErrorOperation.Replace, null, ["ALTER TABLE s3.t ADD COLUMN d INT"]);
+        await fx.CatchUpAsync(unit);
+        await fx.AssertSameAsync(("s3", "t"));
+    }
+
+    private static async Task Exec(MySqlConnection connection, string sql)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
