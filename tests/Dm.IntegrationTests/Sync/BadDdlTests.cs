@@ -47,6 +47,7 @@ public sealed class BadDdlTests(ITestOutputHelper output)
         // Repair the target as an operator would, resume: the DDL and what followed it arrive.
         await env.Target.ExecuteAsync("ALTER TABLE `ddl_b`.`uk only` DROP COLUMN clash");
         await env.Env.StartTaskAsync("ddl-wl");
+        await env.WaitForSyncRunningAsync("ddl-wl", TimeSpan.FromSeconds(30));
         await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(60), () => env.AssertNotPausedAsync("ddl-wl"));
     }
 

@@ -69,14 +69,29 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
 
     public async Task<JsonNode> StatusAsync(string task) => await Env.StatusAsync(task);
 
-    /// <summary>Fails at once when the task has paused: waiting longer cannot help. (Stopped is how a task shows before its start lands.)</summary>
+    /// <summary>
+    /// Fails when the task has stayed Paused for <see cref="PausedLimit"/>: longer than auto-resume's first backoffs
+    /// (1, 2, 4, 8 s), so a resumable error that resumes is tolerated and one that does not is reported with its status.
+    /// Pauses seen are kept in <see cref="PausesSeen"/> for the test's output.
+    /// </summary>
     public async Task AssertNotPausedAsync(string task)
     {
         var status = await StatusAsync(task);
-        var stage = status["stage"]?.GetValue<string>();
-        if (stage is "Paused")
-            throw new Xunit.Sdk.XunitException($"task {task} is {stage}: {status.ToJsonString()}");
+        if (status["stage"]?.GetValue<string>() != "Paused")
+        {
+            _pausedSince.Remove(task);
+            return;
+        }
+        var error = status["error_msg"]?.GetValue<string>();
+        if (error is { Length: > 0 } && !PausesSeen.Contains(error)) PausesSeen.Add(error);
+        if (!_pausedSince.TryGetValue(task, out var since)) _pausedSince[task] = since = DateTime.UtcNow;
+        if (DateTime.UtcNow - since > PausedLimit)
+            throw new Xunit.Sdk.XunitException($"task {task} has been Paused for {PausedLimit.TotalSeconds:0}s: {status.ToJsonString()}");
     }
+
+    public static readonly TimeSpan PausedLimit = TimeSpan.FromSeconds(20);
+    private readonly Dictionary<string, DateTime> _pausedSince = [];
+    public List<string> PausesSeen { get; } = [];
 
     /// <summary>Waits for the task to run in the Sync unit; fails at once if it pauses instead.</summary>
     public async Task WaitForSyncRunningAsync(string task, TimeSpan timeout) =>

@@ -18,7 +18,7 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
         await env.StartWorkerAsync("sync-up-worker");
         var workload = RandomWorkload.For(env.Upstream, new WorkloadOptions
         {
-            Connections = 2, Duration = TimeSpan.FromSeconds(30), OperationDelay = TimeSpan.FromMilliseconds(5), LargeTransactionRate = 0.002,
+            Connections = 2, Duration = TimeSpan.FromSeconds(12), OperationDelay = TimeSpan.FromMilliseconds(5), LargeTransactionRate = 0.002,
             Log = output.WriteLine,
         }, seedRows: 500);
         var start = await SyncTestEnvironment.MasterPositionAsync(env.Upstream);
@@ -27,22 +27,35 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
         await env.WaitForSyncRunningAsync("up-wl", TimeSpan.FromSeconds(60));
         await workload.CreateTablesAsync();
 
+        // Phase 1: the upstream restarts in the middle of the workload.
         var writing = workload.RunAsync();
-        await Task.Delay(6000);
+        await Task.Delay(5000);
         output.WriteLine("stopping the upstream");
         await env.Upstream.StopAsync();
         await Task.Delay(3000);
         await env.Upstream.RestartAsync();
         output.WriteLine("upstream back");
-        await Task.Delay(6000);
+        await writing;
+        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(90), () => env.AssertNotPausedAsync("up-wl"));
+
+        // Phase 2: the task's binlog connection is killed on the upstream in the middle of the workload.
+        writing = workload.RunAsync();
+        await Task.Delay(4000);
         var killed = await KillReplicationConnectionsAsync(env);
         output.WriteLine($"killed {killed} binlog dump connection(s)");
         await writing;
         Assert.True(killed > 0, "no binlog dump connection on the upstream to kill: is the task reading the binlog?");
+        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(90), () => env.AssertNotPausedAsync("up-wl"));
+        output.WriteLine($"pauses seen: {string.Join(" | ", env.PausesSeen)}");
+    }
 
-        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(120));
-        var status = await env.StatusAsync("up-wl");
-        Assert.Equal("Running", status["stage"]!.GetValue<string>());
+    private static async Task<string> FirstBinlogAsync(SyncTestEnvironment env)
+    {
+        await using var connection = await env.Upstream.OpenAsync();
+        await using var command = new MySqlCommand("SHOW BINARY LOGS", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return reader.GetString(0);
     }
 
     private static async Task<int> KillReplicationConnectionsAsync(SyncTestEnvironment env)
@@ -70,10 +83,11 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
         var (current, _) = await SyncTestEnvironment.MasterPositionAsync(env.Upstream);
         await env.Upstream.ExecuteAsync($"PURGE BINARY LOGS TO '{current}'");
         Assert.NotEqual(start.File, current);
+        Assert.Equal(current, await FirstBinlogAsync(env));
 
         await env.Env.CreateTaskAsync(env.TaskBody("purge-wl", "incremental", new WorkloadTables("purged", "purged_b"), safeMode: false, start));
         await env.Env.StartTaskAsync("purge-wl");
-        var paused = await env.Env.WaitForStageAsync("purge-wl", "Paused", TimeSpan.FromSeconds(60),
+        var paused = await env.Env.WaitForStageAsync("purge-wl", "Paused", TimeSpan.FromSeconds(30),
             s => s["error_msg"]?.GetValue<string>() is { Length: > 0 });
         var error = paused["error_msg"]!.GetValue<string>();
         output.WriteLine(error);

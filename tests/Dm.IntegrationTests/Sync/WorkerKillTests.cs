@@ -50,5 +50,6 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
 
         await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(120), () => env.AssertNotPausedAsync(task));
         await env.AssertNotPausedAsync(task);
+        output.WriteLine($"pauses seen: {string.Join(" | ", env.PausesSeen)}");
     }
 }
