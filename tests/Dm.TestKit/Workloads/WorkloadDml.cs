@@ -22,7 +22,8 @@ public sealed class WorkloadDml(Random random, WorkloadCatalog catalog)
         {
             < 30 => Orders(),
             < 42 => AllTypes(T.AllTypes, AllTypesColumns.Columns, _allTypes),
-            < 48 => AllTypes(T.MariaDbTypes, AllTypesColumns.MariaDbColumns, _mariaDbTypes),
+            < 48 when T.WithMariaDbTypes => AllTypes(T.MariaDbTypes, AllTypesColumns.MariaDbColumns, _mariaDbTypes),
+            < 48 => AllTypes(T.AllTypes, AllTypesColumns.Columns, _allTypes),
             < 63 => UniqueOnly(),
             < 73 => Composite(),
             < 88 => NoKey(),
