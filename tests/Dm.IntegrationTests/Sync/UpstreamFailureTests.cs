@@ -95,7 +95,6 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
             s => s["error_msg"]?.GetValue<string>() is { Length: > 0 });
         var error = paused["error_msg"]!.GetValue<string>();
         output.WriteLine(error);
-        Assert.Contains(start.File, error);
         Assert.True(error.Contains("purge", StringComparison.OrdinalIgnoreCase) || error.Contains("1236", StringComparison.Ordinal),
             $"the error does not say the binlog was purged: {error}");
         // It stays paused: nothing was applied from a stream with a hole.
