@@ -89,7 +89,9 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
             throw new Xunit.Sdk.XunitException($"task {task} has been Paused for {PausedLimit.TotalSeconds:0}s: {status.ToJsonString()}");
     }
 
-    public static readonly TimeSpan PausedLimit = TimeSpan.FromSeconds(20);
+    /// <summary>20 s, or DM_SYNC_PAUSED_LIMIT_SECONDS (to see whether a task that keeps pausing would still converge).</summary>
+    public static readonly TimeSpan PausedLimit = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("DM_SYNC_PAUSED_LIMIT_SECONDS"), out var seconds) ? seconds : 20);
     private readonly Dictionary<string, DateTime> _pausedSince = [];
     public List<string> PausesSeen { get; } = [];
 
