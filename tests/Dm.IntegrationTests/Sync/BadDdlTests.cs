@@ -25,7 +25,8 @@ public sealed class BadDdlTests(ITestOutputHelper output)
         await env.Env.StartTaskAsync("ddl-wl");
         await workload.CreateTablesAsync();
         await workload.RunAsync();
-        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(60), () => env.AssertNotPausedAsync("ddl-wl"));
+        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(60), () => env.AssertNotPausedAsync("ddl-wl"),
+            describe: () => env.DescribeAsync("ddl-wl"));
 
         // The target gets a column of the name the upstream is about to add: the upstream's ADD COLUMN fails there.
         await env.Target.ExecuteAsync("ALTER TABLE `ddl_b`.`uk only` ADD COLUMN clash INT");
@@ -48,7 +49,8 @@ public sealed class BadDdlTests(ITestOutputHelper output)
         await env.Target.ExecuteAsync("ALTER TABLE `ddl_b`.`uk only` DROP COLUMN clash");
         await env.Env.StartTaskAsync("ddl-wl");
         await env.WaitForSyncRunningAsync("ddl-wl", TimeSpan.FromSeconds(30));
-        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(60), () => env.AssertNotPausedAsync("ddl-wl"));
+        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(60), () => env.AssertNotPausedAsync("ddl-wl"),
+            describe: () => env.DescribeAsync("ddl-wl"));
     }
 
     [Fact]

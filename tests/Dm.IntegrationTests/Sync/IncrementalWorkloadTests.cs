@@ -29,7 +29,8 @@ public sealed class IncrementalWorkloadTests(ITestOutputHelper output)
         await workload.CreateTablesAsync();
         using (var withDdl = new CancellationTokenSource(TimeSpan.FromSeconds(8))) await workload.RunAsync(withDdl.Token);
         await env.AssertNotPausedAsync("incr-wl");
-        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(90), () => env.AssertNotPausedAsync("incr-wl"));
+        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(90), () => env.AssertNotPausedAsync("incr-wl"),
+            describe: () => env.DescribeAsync("incr-wl"));
     }
 
     [Fact]
@@ -63,6 +64,7 @@ public sealed class IncrementalWorkloadTests(ITestOutputHelper output)
         Assert.True(units.Contains("Dump") || units.Contains("Load"), "the task was never seen dumping or loading while the workload wrote");
         using (var withDdl = new CancellationTokenSource(TimeSpan.FromSeconds(8))) await workload.RunAsync(withDdl.Token);
 
-        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(90), () => env.AssertNotPausedAsync("all-wl"));
+        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(90), () => env.AssertNotPausedAsync("all-wl"),
+            describe: () => env.DescribeAsync("all-wl"));
     }
 }

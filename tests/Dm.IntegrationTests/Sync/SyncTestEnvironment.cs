@@ -90,6 +90,10 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     }
 
     /// <summary>20 s, or DM_SYNC_PAUSED_LIMIT_SECONDS (to see whether a task that keeps pausing would still converge).</summary>
+    /// <summary>The task's status and the pauses seen so far, for a failure message.</summary>
+    public async Task<string> DescribeAsync(string task) =>
+        $"task status: {(await StatusAsync(task)).ToJsonString()}\npauses seen: {string.Join(" | ", PausesSeen)}";
+
     public static readonly TimeSpan PausedLimit = TimeSpan.FromSeconds(
         int.TryParse(Environment.GetEnvironmentVariable("DM_SYNC_PAUSED_LIMIT_SECONDS"), out var seconds) ? seconds : 20);
     private readonly Dictionary<string, DateTime> _pausedSince = [];

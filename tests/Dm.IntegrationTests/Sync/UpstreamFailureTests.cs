@@ -36,7 +36,8 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
         await env.Upstream.RestartAsync();
         output.WriteLine("upstream back");
         await writing;
-        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(90), () => env.AssertNotPausedAsync("up-wl"));
+        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(90), () => env.AssertNotPausedAsync("up-wl"),
+            describe: () => env.DescribeAsync("up-wl"));
 
         // Phase 2: the task's binlog connection is killed on the upstream in the middle of the workload.
         writing = workload.RunAsync();
@@ -45,7 +46,8 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
         output.WriteLine($"killed {killed} binlog dump connection(s)");
         await writing;
         Assert.True(killed > 0, "no binlog dump connection on the upstream to kill: is the task reading the binlog?");
-        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(90), () => env.AssertNotPausedAsync("up-wl"));
+        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(90), () => env.AssertNotPausedAsync("up-wl"),
+            describe: () => env.DescribeAsync("up-wl"));
         output.WriteLine($"pauses seen: {string.Join(" | ", env.PausesSeen)}");
     }
 

@@ -49,7 +49,8 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
         stop.Cancel();
         await writing;
 
-        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(120), () => env.AssertNotPausedAsync(task));
+        await Convergence.AssertConvergesAsync(env.Upstream, env.Target, workload, TimeSpan.FromSeconds(120), () => env.AssertNotPausedAsync(task),
+            describe: () => env.DescribeAsync(task));
         await env.AssertNotPausedAsync(task);
         output.WriteLine($"pauses seen: {string.Join(" | ", env.PausesSeen)}");
     }

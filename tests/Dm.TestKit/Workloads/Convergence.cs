@@ -8,8 +8,9 @@ public static class Convergence
     private static readonly TimeSpan StableFor = TimeSpan.FromSeconds(20);
 
     /// <param name="stillHealthy">checked between comparisons, e.g. that the task has not paused; throws to fail early.</param>
+    /// <param name="describe">the replicator's state, appended to a failure (e.g. the task's status).</param>
     public static async Task AssertConvergesAsync(MariaDbServer source, MariaDbServer target, RandomWorkload workload, TimeSpan timeout,
-        Func<Task>? stillHealthy = null, bool compareDefinitions = true, CancellationToken cancellationToken = default)
+        Func<Task>? stillHealthy = null, bool compareDefinitions = true, Func<Task<string>>? describe = null, CancellationToken cancellationToken = default)
     {
         var deadline = DateTime.UtcNow + timeout;
         IReadOnlyList<string> differences;
@@ -30,6 +31,6 @@ public static class Convergence
         }
         throw new XunitException($"the target did not converge to the source (waited up to {timeout.TotalSeconds:0}s, stops early once nothing changes for {StableFor.TotalSeconds:0}s) " +
             $"(workload seed {workload.Options.Seed}; DM_WORKLOAD_SEED={workload.Options.Seed} replays it); {differences.Count} difference(s):\n" +
-            string.Join("\n", differences.Take(20)));
+            string.Join("\n", differences.Take(20)) + (describe == null ? "" : "\n" + await describe()));
     }
 }
