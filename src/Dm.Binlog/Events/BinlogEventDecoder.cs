@@ -61,6 +61,10 @@ public sealed class BinlogEventDecoder
                 {
                     var expected = BinaryPrimitives.ReadUInt32LittleEndian(span[bodyEnd..]);
                     var actual = Crc32.Compute(span[..bodyEnd]);
+                    // The server sets LOG_EVENT_BINLOG_IN_USE_F (0x1) in the FORMAT_DESCRIPTION of the file it is writing
+                    // after computing the checksum, and clears it at close: check that event as if the flag were clear.
+                    if (expected != actual && header.EventType == BinlogEventType.FormatDescription && (header.Flags & 1) != 0)
+                        actual = FormatDescriptionChecksumWithoutInUseFlag(span[..bodyEnd]);
                     if (expected != actual) throw new BinlogFormatException($"bad CRC32 checksum: event has 0x{expected:X8}, bytes give 0x{actual:X8}");
                 }
             }
@@ -80,6 +84,17 @@ public sealed class BinlogEventDecoder
     }
 
     /// <summary>The FORMAT_DESCRIPTION's own checksum: its algorithm byte sits just before the 4 CRC bytes.</summary>
+    private static uint FormatDescriptionChecksumWithoutInUseFlag(ReadOnlySpan<byte> data)
+    {
+        Span<byte> header = stackalloc byte[BinlogEventHeader.Size];
+        data[..BinlogEventHeader.Size].CopyTo(header);
+        header[17] &= 0xFE; // flags are bytes 17-18 of the common header
+        var crc = new System.IO.Hashing.Crc32();
+        crc.Append(header);
+        crc.Append(data[BinlogEventHeader.Size..]);
+        return crc.GetCurrentHashAsUInt32();
+    }
+
     private static ChecksumAlgorithm FormatChecksum(ReadOnlySpan<byte> span)
     {
         var body = span[BinlogEventHeader.Size..];
