@@ -136,7 +136,15 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
                         await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * failures)), cancellationToken);
                         break;
                     }
-                    if (!more) return;
+                    if (!more)
+                    {
+                        // The server ended the stream (it sends EOF when it shuts down): the same as a dropped connection.
+                        if (++failures > MaxReconnects)
+                            throw new BinlogReadException(DmErrors.ErrSyncerGetEvent.WithMessage("the upstream keeps ending the binlog stream"), true);
+                        logger.LogWarning("binlog stream of {Task} ended by the upstream; reconnecting at {Position}", settings.Config.Name, _client.Position);
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * failures)), cancellationToken);
+                        break;
+                    }
                     failures = 0;
                     await HandleEventAsync(events.Current, cancellationToken);
                 }

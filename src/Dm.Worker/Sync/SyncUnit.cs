@@ -60,7 +60,9 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
         {
             _blockedAt = null;
             await run.RunAsync(cancellationToken);
-            return UnitResult.Paused;
+            if (cancellationToken.IsCancellationRequested) return UnitResult.Paused;
+            // Sync never finishes: a run that ends by itself lost its stream; the runner's auto-resume starts another.
+            return UnitResult.Failed(DmErrors.ErrSyncerGetEvent.WithMessage("the binlog stream ended"), resumable: true);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {

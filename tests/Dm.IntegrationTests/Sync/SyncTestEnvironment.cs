@@ -92,7 +92,21 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     /// <summary>20 s, or DM_SYNC_PAUSED_LIMIT_SECONDS (to see whether a task that keeps pausing would still converge).</summary>
     /// <summary>The task's status and the pauses seen so far, for a failure message.</summary>
     public async Task<string> DescribeAsync(string task) =>
-        $"task status: {(await StatusAsync(task)).ToJsonString()}\npauses seen: {string.Join(" | ", PausesSeen)}";
+        $"task status: {(await StatusAsync(task)).ToJsonString()}\npauses seen: {string.Join(" | ", PausesSeen)}\n" +
+        $"target sessions:\n{await SessionsAsync(Target)}";
+
+    /// <summary>What every session on a server is doing (a stuck task shows here: lock waits, open transactions).</summary>
+    private static async Task<string> SessionsAsync(MariaDbServer server)
+    {
+        var lines = new List<string>();
+        await using var connection = await server.OpenAsync();
+        await using var command = new MySqlConnector.MySqlCommand(
+            "SELECT ID, COMMAND, TIME, STATE, LEFT(INFO, 200) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            lines.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : reader.GetValue(i).ToString())));
+        return string.Join("\n", lines);
+    }
 
     public static readonly TimeSpan PausedLimit = TimeSpan.FromSeconds(
         int.TryParse(Environment.GetEnvironmentVariable("DM_SYNC_PAUSED_LIMIT_SECONDS"), out var seconds) ? seconds : 20);
