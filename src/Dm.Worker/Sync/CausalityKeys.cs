@@ -5,7 +5,7 @@ namespace Dm.Worker.Sync;
 
 /// <summary>
 /// The keys a row change touches on its target table: one per primary/unique key whose values are all
-/// non-null, else one over every column. Two changes with a common key must apply in binlog order; others
+/// non-null, else the table itself. Two changes with a common key must apply in binlog order; others
 /// may run on different connections. Text is compared loosely (case and trailing spaces folded), which can
 /// only make more changes conflict, never fewer.
 /// </summary>
@@ -18,9 +18,9 @@ internal static class CausalityKeys
         if (table.PrimaryKey is { } pk) added |= TryAdd(keys, targetTable, pk, table, row);
         foreach (var uk in table.UniqueKeys) added |= TryAdd(keys, targetTable, uk, table, row);
         if (added) return;
-        var sb = new StringBuilder(targetTable).Append('\u0001');
-        for (var i = 0; i < row.Length; i++) Append(sb, row[i]);
-        keys.Add(sb.ToString());
+        // No usable key: every change of the table is keyed on the table itself, so one writer applies them in order.
+        // Keyless UPDATE/DELETE scan the whole table; concurrent scans on several connections only wait on each other's locks.
+        keys.Add(targetTable);
     }
 
     private static bool TryAdd(List<string> keys, string targetTable, IndexInfo index, TableInfo table, object?[] row)
