@@ -89,7 +89,9 @@ public sealed class StreamingCopy(FullCopyContext context)
         DumpProgress.Start(plan.Tables.Count, plan.Tables.Sum(t => t.EstimatedRows), queue.CompletedTables);
         LoadProgress.Start(finishedBytes + EstimateBytes(plan, finished), finishedBytes);
         var exporter = new ChunkExporter(settings.StatementSize, settings.Where, DumpProgress);
-        var csvExporter = await LocalInfileAllowedAsync(target, cancellationToken)
+        // CSV through LOAD DATA LOCAL is cheaper, but a stop in the middle of a streamed LOAD DATA did not pause in time
+        // (TaskLifecycleTests): opt-in until that is fixed.
+        var csvExporter = Environment.GetEnvironmentVariable("DM_STREAM_CSV") == "1" && await LocalInfileAllowedAsync(target, cancellationToken)
             ? new CsvChunkExporter(CsvFormat.Default, settings.Where, DumpProgress) : null;
         var transfers = Channel.CreateBounded<Transfer>(new BoundedChannelOptions(1) { SingleWriter = false, SingleReader = false });
         var writers = Math.Max(1, context.Config.Loader.PoolSize);
