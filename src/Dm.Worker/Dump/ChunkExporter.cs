@@ -74,7 +74,9 @@ public sealed class ChunkExporter(int statementSize, string where, DumpProgress 
             ColumnRendering.Hex => $"IFNULL(CONCAT('X''',HEX({c}),''''),'NULL')",
             ColumnRendering.Bit => $"IFNULL(CAST({c} AS UNSIGNED),'NULL')",
             // CONVERT gives every column the same collation, so CONCAT_WS never hits "illegal mix of collations".
-            _ => $"CONVERT(QUOTE({c}) USING utf8mb4)",
+            // NULL is tested first: MariaDB's QUOTE(NULL) on a ucs2/utf16 column returns ASCII "NULL" labelled with the
+            // column's charset, which CONVERT turns into two CJK characters.
+            _ => $"IF({c} IS NULL, 'NULL', CONVERT(QUOTE({c}) USING utf8mb4))",
         };
     }
 }
