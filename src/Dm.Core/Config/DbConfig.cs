@@ -16,6 +16,10 @@ public sealed class DbConfig
     public Dictionary<string, string>? Session { get; set; }
     public SecurityConfig? Security { get; set; }
 
+    /// <summary>Whether the session variables turn foreign_key_checks on (DM# otherwise applies data with it off).</summary>
+    public bool ForeignKeyChecksOn =>
+        Session?.FirstOrDefault(kv => kv.Key.Equals("foreign_key_checks", StringComparison.OrdinalIgnoreCase)).Value is "1" or "ON" or "on";
+
     public DbConfig Clone() => new()
     {
         Host = Host, Port = Port, User = User, Password = Password, MaxAllowedPacket = MaxAllowedPacket,

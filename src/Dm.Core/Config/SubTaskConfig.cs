@@ -74,7 +74,7 @@ public sealed partial class SubTaskConfig
             TrashTableRules = [DefaultTrashTableRule];
         CompileRegexes("shadow-table-rules", ShadowTableRules);
         CompileRegexes("trash-table-rules", TrashTableRules);
-        if (To.Session is { } session && session.FirstOrDefault(kv => kv.Key.Equals("foreign_key_checks", StringComparison.OrdinalIgnoreCase)).Value is "1" or "ON" or "on")
+        if (To.ForeignKeyChecksOn)
         {
             if (Syncer.Compact)
                 throw DmErrors.ErrConfigUnsupportedForeignKeyChecksOption.New("compact");

@@ -59,7 +59,7 @@ internal sealed partial class SyncRun
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
         MySqlConnection? connection = null;
-        MySqlConnection? upstream = null;
+        UpstreamStatus? upstream = null;
         var lastMaster = DateTime.MinValue;
         try
         {
@@ -81,15 +81,15 @@ internal sealed partial class SyncRun
                 if (DateTime.UtcNow - lastMaster < TimeSpan.FromSeconds(2)) continue;
                 try
                 {
-                    upstream ??= await DataConnections.OpenAsync(settings.Upstream, cancellationToken);
-                    var (master, offset) = await UpstreamStatus.ReadAsync(upstream, cancellationToken);
+                    upstream ??= new UpstreamStatus(settings.Upstream, await DataConnections.OpenAsync(settings.Upstream, cancellationToken));
+                    var (master, offset) = await upstream.ReadAsync(cancellationToken);
                     progress.Master(master, offset);
                     lastMaster = DateTime.UtcNow;
                 }
                 catch (Exception e) when (e is MySqlException or Dm.Core.Upstream.UpstreamException or InvalidOperationException)
                 {
                     logger.LogDebug("cannot read the upstream's position: {Error}", e.Message);
-                    if (upstream is not null) await upstream.DisposeAsync();
+                    if (upstream is not null) await upstream.Connection.DisposeAsync();
                     upstream = null;
                 }
                 ReportProgress();
@@ -97,7 +97,7 @@ internal sealed partial class SyncRun
         }
         finally
         {
-            if (upstream is not null) await upstream.DisposeAsync();
+            if (upstream is not null) await upstream.Connection.DisposeAsync();
             if (connection is not null) await connection.DisposeAsync();
         }
     }

@@ -213,7 +213,7 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
     /// <summary>A transaction opened by <paramref name="ev"/>; skipped when an applied row names it.</summary>
     private SyncTransaction Open(BinlogEvent ev)
     {
-        var id = $"{ev.ResumePosition.FileName}:{ev.ResumePosition.Position}";
+        var id = ev.ResumePosition.ToString(); // "file:pos", as BinlogOrder.Text writes positions
         return new SyncTransaction { Id = id, Timestamp = ev.Header.Timestamp, Skip = _applied.Count > 0 && _applied.Remove(id) };
     }
 

@@ -23,8 +23,7 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
     /// <summary>Row changes after which a transaction is applied alone, streamed, instead of buffered.</summary>
     public int LargeTransactionRows { get; init; } = 50_000;
 
-    public bool TargetForeignKeyChecks =>
-        Config.To.Session?.FirstOrDefault(kv => kv.Key.Equals("foreign_key_checks", StringComparison.OrdinalIgnoreCase)).Value is "1" or "ON" or "on";
+    public bool TargetForeignKeyChecks => Config.To.ForeignKeyChecksOn;
 
     /// <summary>
     /// The source's server-id, offset by a stable hash of the task name: two tasks on one source are two replicas to
