@@ -47,8 +47,8 @@ internal sealed partial class SyncRun
             }
             catch (SqlParseException e)
             {
-                BlockedAt = id;
-                throw DmErrors.ErrSyncerParseDDL.WithMessage($"parse DDL: {e.Message}; statement `{query.Query}` at {id}", e);
+                throw await BlockAsync(id, DmErrors.ErrSyncerParseDDL.WithMessage($"parse DDL: {e.Message}; statement `{query.Query}` at {id}", e),
+                    cancellationToken);
             }
         }
 
@@ -57,10 +57,8 @@ internal sealed partial class SyncRun
         {
             var (planned, refused) = Ddl.Plan(statement, currentSchema, query.Query);
             if (refused is not null)
-            {
-                BlockedAt = id;
-                throw DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage($"statement `{query.Query}` at {id} on {refused} is refused by a binlog filter rule");
-            }
+                throw await BlockAsync(id, DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage(
+                    $"statement `{query.Query}` at {id} on {refused} is refused by a binlog filter rule"), cancellationToken);
             pieces.AddRange(planned);
         }
         if (pieces.Count == 0)

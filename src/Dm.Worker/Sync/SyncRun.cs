@@ -255,8 +255,9 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
         {
             case FilterAction.Ignore: return;
             case FilterAction.Error:
-                BlockedAt = BinlogOrder.Text(PositionOf(rows));
-                throw DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage($"{type} on `{schema}`.`{table}` at {BlockedAt} is refused by a binlog filter rule");
+                var refusedAt = BinlogOrder.Text(PositionOf(rows));
+                throw await BlockAsync(refusedAt, DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage(
+                    $"{type} on `{schema}`.`{table}` at {refusedAt} is refused by a binlog filter rule"), cancellationToken);
         }
         var info = schemas.Get(schema, table)
                    ?? await schemas.LoadAsync(schema, table, _control, UpstreamAsync, cancellationToken)
@@ -267,6 +268,17 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
         RowChangePlanner.Plan(_transaction, rows, info, target, SafeMode(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks);
         if (_large is not null || _transaction.RowChanges >= settings.LargeTransactionRows)
             await SpillLargeAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops on the event at <paramref name="at"/>: every change before it is committed first (the target then shows
+    /// exactly what came before the blocked event), and the position is kept for binlog skip/replace.
+    /// </summary>
+    private async Task<DmException> BlockAsync(string at, DmException error, CancellationToken cancellationToken)
+    {
+        BlockedAt = at;
+        await _pool.DrainAsync(cancellationToken);
+        return error;
     }
 
     private DdlPlanner? _ddlPlanner;
