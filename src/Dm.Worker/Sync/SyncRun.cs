@@ -76,9 +76,16 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
         _pool = pool;
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var flusher = FlushLoopAsync(background.Token);
+        // A writer that stops on an error stops the reader too, even while the upstream is quiet.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, pool.Failed);
         try
         {
-            await ReadLoopAsync(start.Position, cancellationToken);
+            await ReadLoopAsync(start.Position, reading.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            pool.ThrowIfFailed();
+            throw;
         }
         finally
         {

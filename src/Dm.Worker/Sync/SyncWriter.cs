@@ -69,44 +69,70 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
         {
             try
             {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await ExecuteAsync(connection, transaction, statements, checkpoint.AppliedCommand(id, batch.Select(t => t.Id)),
+                // BEGIN, the changes, the applied row and COMMIT go in one round trip (a MySqlTransaction would cost two more).
+                // The server stops at the first failing statement, so COMMIT only runs when everything before it succeeded.
+                await ExecuteAsync(connection, null, [.. statements.Select(s => ToCommand(s))],
+                    first: new MySqlBatchCommand("BEGIN"), last: [checkpoint.AppliedCommand(id, batch.Select(t => t.Id)), new MySqlBatchCommand("COMMIT")],
                     () => Describe(batch), cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
                 return;
             }
             // Writers touch different rows, but InnoDB may still lock neighbours (REPLACE, scans of tables without keys):
             // a deadlock or lock timeout rolled the whole batch back, so running it again is exact.
             catch (DataStatementException e) when (e.InnerException is MySqlException { Number: 1213 or 1205 } && attempt < MaxLockRetries)
             {
+                await RollBackAsync();
                 await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * (index + 1)), cancellationToken);
             }
+            catch
+            {
+                await RollBackAsync();
+                throw;
+            }
         }
+    }
+
+    /// <summary>Ends a batch that failed part-way (a lock timeout leaves its transaction open); a broken connection has none left.</summary>
+    private async Task RollBackAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await using var rollback = new MySqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is MySqlException or InvalidOperationException or IOException or OperationCanceledException) { }
     }
 
     private const int MaxLockRetries = 10;
 
     /// <summary>Runs statements (and an optional last command) in one round trip inside the caller's transaction.</summary>
-    internal static async Task ExecuteAsync(MySqlConnection connection, MySqlTransaction transaction, IEnumerable<Dm.Sql.Dml.DmlStatement> statements,
-        MySqlBatchCommand? last, Func<string> describe, CancellationToken cancellationToken)
+    internal static Task ExecuteAsync(MySqlConnection connection, MySqlTransaction transaction, IEnumerable<Dm.Sql.Dml.DmlStatement> statements,
+        MySqlBatchCommand? last, Func<string> describe, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, [.. statements.Select(s => ToCommand(s))], null, last is null ? [] : [last], describe, cancellationToken);
+
+    private static async Task ExecuteAsync(MySqlConnection connection, MySqlTransaction? transaction, List<MySqlBatchCommand> commands,
+        MySqlBatchCommand? first, MySqlBatchCommand[] last, Func<string> describe, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlBatch(connection, transaction);
-        foreach (var statement in statements)
-        {
-            var c = new MySqlBatchCommand(statement.Sql);
-            foreach (var value in statement.Parameters) c.Parameters.Add(new MySqlParameter { Value = value });
-            command.BatchCommands.Add(c);
-        }
-        if (last is not null) command.BatchCommands.Add(last);
-        if (command.BatchCommands.Count == 0) return;
+        if (commands.Count == 0 && last.Length == 0) return;
+        await using var batch = new MySqlBatch(connection, transaction);
+        if (first is not null) batch.BatchCommands.Add(first);
+        foreach (var c in commands) batch.BatchCommands.Add(c);
+        foreach (var c in last) batch.BatchCommands.Add(c);
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (MySqlException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new DataStatementException(describe(), e);
         }
+    }
+
+    private static MySqlBatchCommand ToCommand(Dm.Sql.Dml.DmlStatement statement)
+    {
+        var command = new MySqlBatchCommand(statement.Sql);
+        foreach (var value in statement.Parameters) command.Parameters.Add(new MySqlParameter { Value = value });
+        return command;
     }
 
     private static string Describe(List<SyncTransaction> batch) =>

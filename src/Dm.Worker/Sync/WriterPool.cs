@@ -13,7 +13,11 @@ internal sealed class WriterPool : IAsyncDisposable
     private readonly List<Task> _running = [];
     private readonly CancellationTokenSource _stop;
     private readonly SemaphoreSlim _progress = new(0);
+    private readonly CancellationTokenSource _failed = new();
     private Exception? _failure;
+
+    /// <summary>Cancelled when a writer stops on an error, so a reader waiting for upstream events stops too.</summary>
+    public CancellationToken Failed => _failed.Token;
 
     public WriterPool(IReadOnlyList<SyncWriter> writers, CancellationToken cancellationToken)
     {
@@ -32,6 +36,7 @@ internal sealed class WriterPool : IAsyncDisposable
         {
             _failure ??= e;
             _stop.Cancel();
+            _failed.Cancel();
         }
         finally { _progress.Release(); }
     }
@@ -98,5 +103,6 @@ internal sealed class WriterPool : IAsyncDisposable
         try { await Task.WhenAll(_running); } catch { /* failures were recorded */ }
         foreach (var w in _writers) await w.DisposeAsync();
         _stop.Dispose();
+        _failed.Dispose();
     }
 }

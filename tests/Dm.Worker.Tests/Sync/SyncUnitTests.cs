@@ -135,6 +135,30 @@ public sealed class SyncUnitTests(SyncServersFixture fx)
         await fx.AssertSameAsync(("s3", "t"));
     }
 
+    [Fact]
+    public async Task A_batch_the_target_refuses_part_way_leaves_none_of_it_and_resumes_exactly()
+    {
+        await fx.CreateBothAsync("CREATE DATABASE s4");
+        await fx.CreateBothAsync("CREATE TABLE s4.t (id INT PRIMARY KEY, v INT)");
+        await fx.Target.ExecuteAsync("ALTER TABLE s4.t ADD UNIQUE KEY only_target (v)");
+        await fx.Target.ExecuteAsync("INSERT INTO s4.t VALUES (1000, 7)"); // a row only the target has, owning v = 7
+        var start = await fx.MasterPositionAsync();
+        // One upstream transaction: the rows before and after the refused one share its target transaction.
+        await fx.Source.ExecuteAsync("START TRANSACTION; INSERT INTO s4.t VALUES (1, 1), (2, 2); INSERT INTO s4.t VALUES (3, 7); INSERT INTO s4.t VALUES (4, 4); COMMIT");
+
+        var unit = fx.Unit("t_refused_dml", start, ["s4"]);
+        var result = await unit.ProcessAsync(CancellationToken.None);
+        Assert.Equal(UnitOutcome.Failed, result.Outcome);
+        Assert.Contains("Duplicate", result.Error!.ToString());
+        // Nothing of the batch stayed: the row before the refused one is not there either, and the connection is usable.
+        Assert.Equal(1L, Convert.ToInt64(await fx.Target.ScalarAsync("SELECT COUNT(*) FROM s4.t")));
+
+        await fx.Target.ExecuteAsync("DELETE FROM s4.t WHERE id = 1000");
+        await fx.Target.ExecuteAsync("ALTER TABLE s4.t DROP KEY only_target");
+        await fx.CatchUpAsync(unit);
+        await fx.AssertSameAsync(("s4", "t"));
+    }
+
     private static async Task Exec(MySqlConnection connection, string sql)
     {
         await using var command = new MySqlCommand(sql, connection);
