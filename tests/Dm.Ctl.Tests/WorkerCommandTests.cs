@@ -55,7 +55,24 @@ public sealed class WorkerCommandTests(CtlEnvironment env)
         // The worker answers binlog and binlog-schema for the running subtask.
         var tracked = (await Dmctl("binlog-schema", "list", "w-task", "shop", "w_items")).Ok();
         Assert.Contains("CREATE TABLE", tracked["sources"]![0]!["msg"]!.GetValue<string>());
-        (await Dmctl("binlog", "list", "w-task")).Ok();
+        // An operation at a position the subtask has not reached is recorded by the worker, listed, and reverted.
+        const string ahead = "mysql-bin.999999:4";
+        (await Dmctl("binlog", "skip", "-b", ahead, "w-task")).Ok();
+        Assert.Contains("skip", (await Dmctl("binlog", "list", "w-task")).Ok()["sources"]![0]!["msg"]!.GetValue<string>());
+        (await Dmctl("binlog", "replace", "-b", "mysql-bin.999999:8", "w-task", "ALTER TABLE shop.w_items ADD INDEX i_note (note)")).Ok();
+        (await Dmctl("binlog", "revert", "-b", ahead, "w-task")).Ok();
+        (await Dmctl("handle-error", "w-task", "-b", "mysql-bin.999999:8", "revert")).Ok();
+        Assert.DoesNotContain("skip", (await Dmctl("binlog", "list", "w-task")).Ok()["sources"]![0]!["msg"]!.GetValue<string>());
+
+        // The running task saved as a template comes back as DM's task.yaml.
+        var taskJson = (await master.Http.PostAsync("/api/v1/tasks/converters", Json(new JsonObject { ["task_config_file"] = File.ReadAllText(taskFile) })))
+            .Content.ReadAsStringAsync();
+        var template = JsonNode.Parse(await taskJson)!["task"]!.DeepClone();
+        template["name"] = "w-template";
+        template["target_config"]!["password"] = env.Target.Password; // the converter hides it; the template is pre-checked
+        var saved = await master.Http.PostAsync("/api/v1/tasks/templates", Json(template));
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        Assert.Contains("name: w-template", (await Dmctl("config", "task-template", "w-template")).Ok()["cfg"]!.GetValue<string>());
 
         (await Dmctl("pause-task", "w-task")).Ok();
         await Until("w-task paused", async () => Subtask(await Dmctl("query-status", "w-task"))?["stage"]!.GetValue<string>() == "Paused");
@@ -76,6 +93,8 @@ public sealed class WorkerCommandTests(CtlEnvironment env)
         (await Dmctl("offline-member", "--worker", "--name", dead.Name)).Ok();
         Assert.False((await Workers()).ContainsKey(dead.Name));
     }
+
+    private static StringContent Json(JsonNode body) => new(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
 
     private static JsonNode? Subtask(DmctlRun status) =>
         status.ExitCode == 0 ? status.Json["sources"]?[0]?["subTaskStatus"]?[0] : null;
