@@ -16,6 +16,7 @@ public static class ApiCatalog
         .. BinlogOperations.All(services.Binlog),
         .. TaskCheckOperations.All(services.Checks),
         .. SecretOperations.All(services.Secrets),
+        .. MasterConfigOperations.All(services.Options, services.Cluster),
     ];
 
     internal static ApiResponse Ok(Type? body, string description = "success") => new(200, body, description);

@@ -102,7 +102,7 @@ public sealed class MasterHost : IAsyncDisposable
                 provider.GetRequiredService<TaskUpstreamView>(), provider.GetRequiredService<TableStructureService>(),
                 provider.GetRequiredService<TaskConversion>(), provider.GetRequiredService<TemplateService>(),
                 provider.GetRequiredService<BinlogErrorService>(), provider.GetRequiredService<TaskCheckService>(),
-                provider.GetRequiredService<PasswordCipher>(),
+                provider.GetRequiredService<PasswordCipher>(), options,
                 () => document ??= BuildDocument(ApiCatalog.All(api!)));
             // Workers reach the master over gRPC-Web: HTTP/1.1 on this same port, beside the OpenAPI.
             app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

@@ -17,4 +17,5 @@ public sealed record MasterServices(
     BinlogErrorService Binlog,
     TaskCheckService Checks,
     PasswordCipher Secrets,
+    MasterOptions Options,
     Func<string> DocumentJson);
