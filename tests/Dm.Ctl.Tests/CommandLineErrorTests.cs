@@ -67,19 +67,19 @@ public sealed class CommandLineErrorTests(CtlEnvironment env)
     }
 
     [Theory]
-    [InlineData("check-task", "/api/v1/tasks/check")]
-    [InlineData("shard-ddl-lock", "shard-ddl-locks")]
-    [InlineData("encrypt", "/api/v1/encrypt")]
-    [InlineData("decrypt", "/api/v1/decrypt")]
-    [InlineData("pause-relay", "relay/pause")]
-    [InlineData("resume-relay", "relay/resume")]
-    [InlineData("operate-leader", "OperateLeader")]
-    [InlineData("validation", "validation")]
-    public async Task CommandsTheMasterCannotServeFailNamingTheEndpoint(string command, string endpoint)
+    [InlineData("shard-ddl-lock", "no shard-DDL coordination")]
+    [InlineData("show-ddl-locks", "no shard-DDL coordination")]
+    [InlineData("unlock-ddl-lock", "no shard-DDL coordination")]
+    [InlineData("pause-relay", "no relay unit")]
+    [InlineData("resume-relay", "no relay unit")]
+    [InlineData("operate-leader", "no leader election")]
+    [InlineData("validation", "no continuous validator")]
+    [InlineData("operate-schema", "binlog-schema")]
+    public async Task CommandsWhoseFeatureDmSharpLacksFailNamingTheFeature(string command, string feature)
     {
         var msg = (await env.Dmctl(command, "some-arg", "-s", "src")).Failed(49001);
-        Assert.Contains("is not supported", msg);
-        Assert.Contains(endpoint, msg);
+        Assert.Contains($"`{command} some-arg` is not supported", msg);
+        Assert.Contains(feature, msg);
     }
 
     [Fact]

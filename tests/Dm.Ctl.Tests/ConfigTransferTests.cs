@@ -45,10 +45,26 @@ public sealed class ConfigTransferTests(CtlEnvironment env)
     }
 
     [Fact]
-    public async Task MasterAndWorkerConfigsAreNotServed()
+    public async Task MasterConfigIsServedAsItsTomlAndWorkerConfigIsNot()
     {
-        Assert.Contains("GetCfg", (await env.Dmctl("config", "master", "master1")).Failed(49001));
-        Assert.Contains("GetCfg", (await env.Dmctl("get-config", "worker", "worker1")).Failed(49001));
+        var toml = (await env.Dmctl("config", "master", env.Master.Name)).Ok()["cfg"]!.GetValue<string>();
+        Assert.Contains($"name = \"{env.Master.Name}\"", toml);
+        Assert.Contains($"master-addr = \"127.0.0.1:{env.Master.Port}\"", toml);
+        Assert.Contains("openapi = true", toml);
+
+        // The file is one dm-master's --config reads (an unknown key would stop it); its flags win over the file.
+        var file = Path.Combine(env.WorkDirectory, "master-config", "master.toml");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        (await env.Dmctl("get-config", "master", env.Master.Name, "--file", file)).Ok();
+        Assert.Equal(toml, File.ReadAllText(file));
+        await using (var second = await Dm.TestKit.DmMasterProcess.StartAsync("master-from-toml", ["--config", file]))
+        {
+            var run = await DmctlProcess.RunAsync(["--master-addr", $"127.0.0.1:{second.Port}", "config", "master", "master-from-toml"]);
+            Assert.Contains("name = \"master-from-toml\"", run.Ok()["cfg"]!.GetValue<string>());
+        }
+
+        Assert.Contains("nobody", (await env.Dmctl("config", "master", "nobody")).Failed(38048));
+        Assert.Contains("no query for its running configuration", (await env.Dmctl("get-config", "worker", "worker1")).Failed(49001));
         Assert.Contains("x-none", (await env.Dmctl("config", "task", "x-none")).Failed(46018));
         Assert.Contains("x-none", (await env.Dmctl("config", "source", "x-none")).Failed(46008));
     }

@@ -25,6 +25,9 @@ public static class CommandCatalog
         new OfflineMemberCommand(),
         new ConfigCommand(),
         new GetConfigCommand(),
+        new CheckTaskCommand(),
+        new SecretCommand(encrypt: true),
+        new SecretCommand(encrypt: false),
         .. UnsupportedCommand.All(),
     ];
 

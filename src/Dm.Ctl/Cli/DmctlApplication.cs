@@ -44,8 +44,10 @@ public static class DmctlApplication
                 : TimeSpan.FromMinutes(10);
             using var context = new CommandContext(() => new MasterClient(MasterAddresses.Parse(addressText), timeout), format, stdout);
             var result = await command.RunAsync(context, parsed, ct);
-            Print(stdout, result, format);
-            return result["result"]?.GetValue<bool>() == true ? 0 : 1;
+            var ok = result["result"]?.GetValue<bool>() == true;
+            if (ok && command is ITextResult text) stdout.WriteLine(text.TextOf(result));
+            else Print(stdout, result, format);
+            return ok ? 0 : 1;
         }
         catch (Exception ex) when (ToCtl(ex) is { } error)
         {

@@ -43,8 +43,10 @@ public sealed class ConfigCommand : ICommand
             "task" => await ConfigReader.TaskYamlAsync(context.Master, name, ct),
             "task-template" => await ConfigReader.TemplateYamlAsync(context.Master, name, ct),
             "source" => await ConfigReader.SourceYamlAsync(context.Master, name, ct),
-            "master" or "worker" => throw CtlException.Unsupported($"config {kind}",
-                $"GET of a {kind}'s running configuration (DM's GetCfg type {kind})"),
+            "master" => (await context.Master.GetAsync($"/api/v1/cluster/masters/{Master.MasterClient.Escape(name)}/config", ct))?["config"]
+                        ?.GetValue<string>() ?? throw CtlException.Usage("dm-master answered config master without a config"),
+            "worker" => throw CtlException.FeatureNotBuilt($"config {kind}",
+                "DM#'s dm-worker has no query for its running configuration (DM's GetCfg type worker)"),
             _ => throw CtlException.Usage($"invalid config type \"{kind}\": expected task, task-template, source, master or worker"),
         };
         if (file != null)

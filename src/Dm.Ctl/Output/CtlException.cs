@@ -25,4 +25,12 @@ public sealed class CtlException : Exception
     public static CtlException Unsupported(string command, string neededEndpoint) =>
         From(DmErrors.ErrOpenAPICommonError.Wrap(new NotSupportedException(
             $"`{command}` is not supported: the dm-master has no endpoint for it (needs {neededEndpoint})")));
+
+    /// <summary>
+    /// A command whose DM feature DM# does not have at all (not merely a missing endpoint): says which feature,
+    /// so nobody reads the failure as a transient one.
+    /// </summary>
+    public static CtlException FeatureNotBuilt(string command, string feature) =>
+        From(DmErrors.ErrOpenAPICommonError.Wrap(new NotSupportedException(
+            $"`{command}` is not supported: {feature}")));
 }

@@ -14,6 +14,9 @@ public static class ApiCatalog
         .. TemplateOperations.All(services.Templates),
         .. ClusterOperations.All(services.Cluster),
         .. BinlogOperations.All(services.Binlog),
+        .. TaskCheckOperations.All(services.Checks),
+        .. SecretOperations.All(services.Secrets),
+        .. MasterConfigOperations.All(services.Options, services.Cluster),
     ];
 
     internal static ApiResponse Ok(Type? body, string description = "success") => new(200, body, description);

@@ -85,6 +85,7 @@ public sealed class MasterHost : IAsyncDisposable
             services.AddSingleton<WorkerQueryClient>();
             services.AddSingleton<BinlogErrorService>();
             services.AddSingleton<TaskConversion>();
+            services.AddSingleton<TaskCheckService>();
             services.AddSingleton<WorkerLeases>();
             services.AddSingleton<WorkerStatusBoard>();
             services.AddSingleton<DesiredStateReader>();
@@ -100,7 +101,8 @@ public sealed class MasterHost : IAsyncDisposable
             api = new MasterServices(cluster, provider.GetRequiredService<SourceService>(), provider.GetRequiredService<TaskService>(),
                 provider.GetRequiredService<TaskUpstreamView>(), provider.GetRequiredService<TableStructureService>(),
                 provider.GetRequiredService<TaskConversion>(), provider.GetRequiredService<TemplateService>(),
-                provider.GetRequiredService<BinlogErrorService>(),
+                provider.GetRequiredService<BinlogErrorService>(), provider.GetRequiredService<TaskCheckService>(),
+                provider.GetRequiredService<PasswordCipher>(), options,
                 () => document ??= BuildDocument(ApiCatalog.All(api!)));
             // Workers reach the master over gRPC-Web: HTTP/1.1 on this same port, beside the OpenAPI.
             app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

@@ -1,5 +1,6 @@
 using Dm.Master.Cluster;
 using Dm.Master.Sources;
+using Dm.Master.State;
 using Dm.Master.Tasks;
 
 namespace Dm.Master.Hosting;
@@ -14,4 +15,7 @@ public sealed record MasterServices(
     TaskConversion Conversion,
     TemplateService Templates,
     BinlogErrorService Binlog,
+    TaskCheckService Checks,
+    PasswordCipher Secrets,
+    MasterOptions Options,
     Func<string> DocumentJson);

@@ -256,7 +256,8 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
     private async Task<StoredSource> InspectAsync(Source source, string password, IReadOnlySet<uint> usedIds, uint? serverId,
         CancellationToken ct)
     {
-        var adjusted = await SourceProbe.AdjustAsync(SourceRules.Endpoint(source, password), source.Flavor ?? "", serverId ?? 0,
+        // The password may be dmctl encrypt's cipher text: the upstream gets it decrypted, the store as given.
+        var adjusted = await SourceProbe.AdjustAsync(SourceRules.Endpoint(source, secrets.Reveal(password)), source.Flavor ?? "", serverId ?? 0,
             source.EnableGtid, usedIds, ct);
         return new StoredSource
         {
