@@ -65,6 +65,7 @@ public sealed class DmMasterProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _server.StopAsync();
+        KeptLogs.Keep(LogPath, Path.GetFileName(BaseDirectory));
         Http.Dispose();
         try { Directory.Delete(BaseDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

@@ -61,6 +61,7 @@ public sealed class DmWorkerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _server.StopAsync();
+        KeptLogs.Keep(LogPath, Path.GetFileName(BaseDirectory));
         try { Directory.Delete(BaseDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
