@@ -22,7 +22,11 @@ public sealed record ChunkPlan(string Id, int Index, string? Lower, string? Uppe
 public sealed record TablePlan(
     string SourceSchema, string SourceTable, string TargetSchema, string TargetTable,
     string CreateTableSql, IReadOnlyList<ColumnPlan> Columns, string? SplitColumn, IReadOnlyList<ChunkPlan> Chunks,
-    long EstimatedRows);
+    long EstimatedRows)
+{
+    /// <summary>KEY lines the target table is created without and gets back after its rows (streaming copy into a table it created; see <see cref="Load.DeferredIndexes"/>).</summary>
+    public IReadOnlyList<string>? DeferredKeys { get; init; }
+}
 
 /// <summary>Everything a dump exports; kept stable across restarts so finished chunks keep their meaning.</summary>
 public sealed record DumpPlan(IReadOnlyList<TablePlan> Tables)
