@@ -24,8 +24,13 @@ public sealed record TablePlan(
     string CreateTableSql, IReadOnlyList<ColumnPlan> Columns, string? SplitColumn, IReadOnlyList<ChunkPlan> Chunks,
     long EstimatedRows)
 {
-    /// <summary>KEY lines the target table is created without and gets back after its rows (streaming copy into a table it created; see <see cref="Load.DeferredIndexes"/>).</summary>
+    /// <summary>KEY lines the target table is created without and gets back after its rows (streaming copy; see <see cref="Load.DeferredIndexes"/>).
+    /// Null when the target table existed before the copy; set (maybe empty) for tables the copy creates from <see cref="CreateTableSql"/>.</summary>
     public IReadOnlyList<string>? DeferredKeys { get; init; }
+
+    /// <summary>The copy created the target table itself, so its columns are the source's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool CreatedByCopy => DeferredKeys is not null;
 }
 
 /// <summary>Everything a dump exports; kept stable across restarts so finished chunks keep their meaning.</summary>

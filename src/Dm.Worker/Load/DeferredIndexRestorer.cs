@@ -18,22 +18,25 @@ public static class DeferredIndexRestorer
     public static bool Enabled => Environment.GetEnvironmentVariable("DM_DEFER_INDEXES") != "0";
 
     /// <summary>
-    /// Defers a table's KEY lines when the target table does not exist yet (never touches a table the user made),
-    /// or when an earlier run of this copy created it deferred (its stored plan says so). No deferral at all when
-    /// any table has foreign keys: a referenced index must exist when the referencing table is created.
+    /// Marks the tables this copy creates (<see cref="TablePlan.CreatedByCopy"/>): those that do not exist in the
+    /// target yet, or that an earlier run of this copy created (its stored plan says so); a table the user made is
+    /// never touched. Their KEY lines are deferred, except when any table has foreign keys (a referenced index must
+    /// exist when the referencing table is created).
     /// </summary>
     public static async Task<DumpPlan> ChooseAsync(MySqlConnection target, DumpPlan plan, DumpPlan? previous, CancellationToken cancellationToken)
     {
-        if (!Enabled || plan.Tables.Any(t => t.CreateTableSql.Contains("REFERENCES", StringComparison.Ordinal)))
-            return plan;
-        var deferredBefore = (previous?.Tables ?? []).Where(t => t.DeferredKeys is { Count: > 0 })
-            .Select(t => (t.TargetSchema, t.TargetTable)).ToHashSet();
+        var mayDefer = Enabled && !plan.Tables.Any(t => t.CreateTableSql.Contains("REFERENCES", StringComparison.Ordinal));
+        var createdBefore = (previous?.Tables ?? []).Where(t => t.CreatedByCopy).Select(t => (t.TargetSchema, t.TargetTable)).ToHashSet();
+        // Shards routed into one table whose definitions differ: the first CREATE wins, so none of them is "the source's columns".
+        var mixed = plan.Tables.GroupBy(t => (t.TargetSchema, t.TargetTable))
+            .Where(g => g.Select(t => t.CreateTableSql).Distinct(StringComparer.Ordinal).Count() > 1).Select(g => g.Key).ToHashSet();
         var tables = new List<TablePlan>();
         foreach (var table in plan.Tables)
         {
             var name = (table.TargetSchema, table.TargetTable);
-            var defer = deferredBefore.Contains(name) || !await ExistsAsync(target, table.TargetSchema, table.TargetTable, cancellationToken);
-            tables.Add(defer ? table with { DeferredKeys = DeferredIndexes.Split(table.CreateTableSql).Keys } : table);
+            var created = !mixed.Contains(name)
+                && (createdBefore.Contains(name) || !await ExistsAsync(target, table.TargetSchema, table.TargetTable, cancellationToken));
+            tables.Add(!created ? table : table with { DeferredKeys = mayDefer ? DeferredIndexes.Split(table.CreateTableSql).Keys : [] });
         }
         return new DumpPlan(tables);
     }
