@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace Dm.Bench.FullCopy;
 
-/// <summary>Command line: <c>--table-size N</c> (rows per sysbench table, 4 tables), <c>--threads N</c>, <c>--file-mode</c> (also time DM# through files), <c>--on-duplicate replace|ignore|error</c> (DM# loader mode, default replace), <c>--statement-size BYTES</c> (DM# INSERT size, default 1000000), <c>--extra-args "ARGS"</c> (DM#'s mydumpers extra-args, e.g. "--filetype csv", which copies through CSV files).</summary>
-internal sealed record BenchOptions(int TableSize, int Threads, bool AlsoFileMode, string OnDuplicate, ulong StatementSize, string ExtraArgs)
+/// <summary>Command line: <c>--table-size N</c> (rows per sysbench table, 4 tables), <c>--threads N</c>, <c>--file-mode</c> (also time DM# through files), <c>--on-duplicate replace|ignore|error</c> (DM# loader mode, default replace), <c>--statement-size BYTES</c> (DM# INSERT size, default 1000000), <c>--extra-args "ARGS"</c> (DM#'s mydumpers extra-args, e.g. "--filetype csv", which copies through CSV files), <c>--also-env NAME=VALUE[,NAME=VALUE]</c> (repeatable: one more DM# streaming run with those environment variables, e.g. DM_DEFER_INDEXES=0, to compare a change within one run), <c>--no-warm-up</c> (skip the untimed first DM# copy that warms the JIT and the target buffer pool).</summary>
+internal sealed record BenchOptions(int TableSize, int Threads, bool AlsoFileMode, string OnDuplicate, ulong StatementSize, string ExtraArgs,
+    IReadOnlyList<string> AlsoEnv, bool WarmUp)
 {
     public const int Tables = 4;
 
@@ -15,6 +16,8 @@ internal sealed record BenchOptions(int TableSize, int Threads, bool AlsoFileMod
         var onDuplicate = "replace";
         ulong statementSize = 0;
         var extraArgs = "";
+        var alsoEnv = new List<string>();
+        var warmUp = true;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -25,9 +28,11 @@ internal sealed record BenchOptions(int TableSize, int Threads, bool AlsoFileMod
                 case "--on-duplicate": onDuplicate = args[++i]; break;
                 case "--statement-size": statementSize = ulong.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--extra-args": extraArgs = args[++i]; break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--table-size N, --threads N, --file-mode, --on-duplicate MODE, --statement-size BYTES, --extra-args ARGS)");
+                case "--also-env": alsoEnv.Add(args[++i]); break;
+                case "--no-warm-up": warmUp = false; break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--table-size N, --threads N, --file-mode, --on-duplicate MODE, --statement-size BYTES, --extra-args ARGS, --also-env NAME=VALUE[,NAME=VALUE], --no-warm-up)");
             }
         }
-        return new BenchOptions(tableSize, threads, fileMode, onDuplicate, statementSize, extraArgs);
+        return new BenchOptions(tableSize, threads, fileMode, onDuplicate, statementSize, extraArgs, alsoEnv, warmUp);
     }
 }

@@ -66,7 +66,10 @@ public static class SourceCorpus
               c_bin BINARY(8), c_varbin VARBINARY(300), c_blob BLOB, c_longblob LONGBLOB,
               c_enum ENUM('a','b','c d'), c_set SET('x','y','z'), c_json JSON, c_point POINT NULL,
               c_gen BIGINT AS (c_int * 2) VIRTUAL,
-              `select` INT COMMENT 'reserved word name'
+              `select` INT COMMENT 'reserved word name',
+              KEY ix_dt_int (c_dt, c_int) COMMENT 'plain keys are added after the rows',
+              FULLTEXT KEY ft_text (c_text),
+              KEY ix_gen (c_gen)
             ) DEFAULT CHARSET=utf8mb4
             """;
         yield return """

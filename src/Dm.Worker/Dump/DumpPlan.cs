@@ -22,7 +22,16 @@ public sealed record ChunkPlan(string Id, int Index, string? Lower, string? Uppe
 public sealed record TablePlan(
     string SourceSchema, string SourceTable, string TargetSchema, string TargetTable,
     string CreateTableSql, IReadOnlyList<ColumnPlan> Columns, string? SplitColumn, IReadOnlyList<ChunkPlan> Chunks,
-    long EstimatedRows);
+    long EstimatedRows)
+{
+    /// <summary>KEY lines the target table is created without and gets back after its rows (streaming copy; see <see cref="Load.DeferredIndexes"/>).
+    /// Null when the target table existed before the copy; set (maybe empty) for tables the copy creates from <see cref="CreateTableSql"/>.</summary>
+    public IReadOnlyList<string>? DeferredKeys { get; init; }
+
+    /// <summary>The copy created the target table itself, so its columns are the source's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool CreatedByCopy => DeferredKeys is not null;
+}
 
 /// <summary>Everything a dump exports; kept stable across restarts so finished chunks keep their meaning.</summary>
 public sealed record DumpPlan(IReadOnlyList<TablePlan> Tables)

@@ -3,16 +3,25 @@ namespace Dm.Worker.Load;
 /// <summary>
 /// A read-only view of a stream that counts the bytes read and remembers whether the end was reached. A load
 /// from a stream commits only after the stream really ended: if the producer failed, the read threw instead.
+/// Reads also observe <paramref name="abort"/>: the driver reads a LOAD DATA LOCAL source without a token, so a
+/// pause must end the stream itself (the driver then ends the statement and the chunk's transaction rolls back).
 /// </summary>
-public sealed class CountingReadStream(Stream inner) : Stream
+public sealed class CountingReadStream(Stream inner, CancellationToken abort = default) : Stream
 {
     public long BytesRead { get; private set; }
     public bool ReachedEnd { get; private set; }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        abort.ThrowIfCancellationRequested();
+        return Count(inner.Read(buffer, offset, count));
+    }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken));
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        abort.ThrowIfCancellationRequested();
+        return Count(await inner.ReadAsync(buffer, cancellationToken.CanBeCanceled ? cancellationToken : abort));
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -25,7 +25,7 @@ public sealed class CsvChunkLoader(MySqlConnection connection, LoaderCheckpointT
         var useReplace = UseReplace(table);
         while (true)
         {
-            await using var file = new CountingReadStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true));
+            await using var file = new CountingReadStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true), cancellationToken);
             if (await LoadOnceAsync(table, chunk, file, useReplace, path, cancellationToken))
                 return;
             useReplace = true;
@@ -38,7 +38,7 @@ public sealed class CsvChunkLoader(MySqlConnection connection, LoaderCheckpointT
     /// </summary>
     public async Task LoadStreamAsync(TablePlan table, ChunkPlan chunk, Stream csv, CancellationToken cancellationToken)
     {
-        await using var source = new CountingReadStream(csv);
+        await using var source = new CountingReadStream(csv, cancellationToken);
         if (!await LoadOnceAsync(table, chunk, source, UseReplace(table), "streamed chunk " + chunk.Id, cancellationToken))
             throw new ChunkConflictException(new InvalidOperationException($"duplicate keys in {Quote.Table(table.TargetSchema, table.TargetTable)}"));
     }

@@ -5,7 +5,7 @@ using MySqlConnector;
 
 namespace Dm.Worker.Load;
 
-/// <summary>Creates the routed schemas and tables in the target before any row is loaded (idempotent: IF NOT EXISTS).</summary>
+/// <summary>Creates the routed schemas and tables in the target before any row is loaded (idempotent: IF NOT EXISTS), without the indexes a table defers.</summary>
 public static class TargetSchemaCreator
 {
     public static async Task CreateAsync(MySqlConnection target, DumpPlan plan, CancellationToken cancellationToken)
@@ -16,7 +16,8 @@ public static class TargetSchemaCreator
         foreach (var table in plan.Tables)
         {
             await DataConnections.ExecuteAsync(target, "USE " + Quote.Identifier(table.TargetSchema), cancellationToken);
-            await DataConnections.ExecuteAsync(target, table.CreateTableSql, cancellationToken);
+            var create = table.DeferredKeys is { Count: > 0 } ? DeferredIndexes.Split(table.CreateTableSql).CreateTableSql : table.CreateTableSql;
+            await DataConnections.ExecuteAsync(target, create, cancellationToken);
         }
     }
 }
