@@ -3,7 +3,7 @@
 # (4 tables, ~500 MB by default) with the same thread count. Extra arguments go to the benchmark:
 #   --table-size N   rows per table (default 660000)   --threads N (default 4)   --file-mode (also time DM# via files)
 #   --extra-args "--filetype csv" (DM# copies through CSV files and LOAD DATA); --also-env DM_DEFER_INDEXES=0 (one more DM#
-#   run with that environment); --no-warm-up (skip the untimed first copy). Figures include CPU seconds of
+#   run with that environment); --warm-up (an untimed DM# copy first; default off: the timed copy is the process's first, as a user's first task). Figures include CPU seconds of
 #   the client and both servers: on a shared machine compare those, not wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -108,8 +108,8 @@ async Task<(TimeSpan Dump, TimeSpan Load, CpuMeter.Sample Cpu)> RunMydumperAsync
 
 if (options.WarmUp)
 {
-    // A dm-worker is a long-running process, and a target's buffer pool is warm in either tool's real use: one
-    // untimed copy first, so neither the JIT nor the target's first page allocations land on one side only.
+    // Opt-in: a long-running dm-worker's later tasks run JIT-warm code. By default the timed copy is the process's
+    // first, as a user's first task is.
     Console.WriteLine("warm-up copy (not compared):");
     await RunDmAsync(streaming: true);
 }
