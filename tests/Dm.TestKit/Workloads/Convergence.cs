@@ -31,6 +31,7 @@ public static class Convergence
         }
         throw new XunitException($"the target did not converge to the source (waited up to {timeout.TotalSeconds:0}s, stops early once nothing changes for {StableFor.TotalSeconds:0}s) " +
             $"(workload seed {workload.Options.Seed}; DM_WORKLOAD_SEED={workload.Options.Seed} replays it); {differences.Count} difference(s):\n" +
-            string.Join("\n", differences.Take(20)) + (describe == null ? "" : "\n" + await describe()));
+            string.Join("\n", differences.Take(20)) + (describe == null ? "" : "\n" + await describe()) +
+            "\n" + await ServerActivity.DescribeAsync(target, cancellationToken));
     }
 }
