@@ -1,5 +1,3 @@
-using Dm.Binlog.Events;
-
 namespace Dm.Binlog.Rows;
 
 /// <summary>
@@ -8,15 +6,15 @@ namespace Dm.Binlog.Rows;
 /// </summary>
 public readonly ref struct RowImageView
 {
-    private readonly RowsEvent _owner;
+    private readonly RowsEventContext _context;
     private readonly ColumnDefinition[] _columns;
     private readonly ReadOnlySpan<byte> _data;
     private readonly ReadOnlySpan<int> _offsets;
     private readonly bool[]? _partialJson;
 
-    internal RowImageView(RowsEvent owner, ColumnDefinition[] columns, ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, bool[]? partialJson)
+    internal RowImageView(scoped in RowsEventContext context, ColumnDefinition[] columns, ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, bool[]? partialJson)
     {
-        _owner = owner;
+        _context = context;
         _columns = columns;
         _data = data;
         _offsets = offsets;
@@ -42,7 +40,7 @@ public readonly ref struct RowImageView
         var offset = _offsets[index];
         if (offset >= 0)
         {
-            value = RowImage.ReadAt(_owner, _columns[index], _data[offset..], IsJsonDiff(index));
+            value = RowImage.ReadAt(_context, _columns[index], _data[offset..], IsJsonDiff(index));
             return true;
         }
         if (offset == RowImage.Absent)
