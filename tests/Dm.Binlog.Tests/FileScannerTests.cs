@@ -288,6 +288,7 @@ public sealed class FileScannerTests(MariaDbFixture fixture)
             {
                 BinlogEventType.MariaDbGtid when ev.TryGetMariaDbGtid(out var gtid, out var flags) => ViewGtid(gtid, flags, ev.ToEvent()),
                 BinlogEventType.Xid when ev.TryGetXid(out var xid) => $"xid {xid}",
+                BinlogEventType.MariaDbAnnotateRows when ev.TryGetAnnotateRows(out var query) => $"annotate {System.Text.Encoding.UTF8.GetString(query)}",
                 BinlogEventType.TableMap => TableFields(ev.AsTableMap()),
                 _ when ev.IsRows => "",
                 _ => Fields(ev.ToEvent()),

@@ -29,10 +29,18 @@ public sealed class BinlogEventDecoder
     public string? LogFile { get; set; }
 
     /// <summary>Drops the table maps (when moving to another binlog file: ids are only valid within one).</summary>
-    public void ForgetTables() => _tables.Clear();
+    public void ForgetTables()
+    {
+        _tables.Clear();
+        _lastTable = null;
+    }
 
     /// <summary>The table map for a table id, when seen.</summary>
-    public TableMapEvent? GetTable(ulong tableId) => _tables.GetValueOrDefault(tableId);
+    public TableMapEvent? GetTable(ulong tableId) =>
+        _lastTable is { } last && last.TableId == tableId ? last : _tables.GetValueOrDefault(tableId);
+
+    // The TABLE_MAP remembered last: the rows events right after it are for its table (no dictionary look-up).
+    private TableMapEvent? _lastTable;
 
     /// <summary>
     /// Decodes one whole event (header to checksum). <paramref name="position"/> is where it starts in
@@ -181,13 +189,13 @@ public sealed class BinlogEventDecoder
         if (_tables.TryGetValue(tableId, out var map) && map.Body.Span.SequenceEqual(body))
         {
             known = true;
-            return map;
+            return _lastTable = map;
         }
         map = TableMapEvent.Parse(body, postHeader);
         map.Body = body.ToArray();
         _tables[map.TableId] = map;
         known = false;
-        return map;
+        return _lastTable = map;
     }
 
     /// <summary>A TABLE_MAP event object for bytes already remembered (one object per event, as Decode gives).</summary>

@@ -75,6 +75,14 @@ public readonly ref struct BinlogEventView
         return ok;
     }
 
+    /// <summary>The UTF-8 statement text of a MariaDB ANNOTATE_ROWS event (what <see cref="AnnotateRowsEvent.Query"/> decodes).</summary>
+    public bool TryGetAnnotateRows(out ReadOnlySpan<byte> utf8Query)
+    {
+        var ok = EventType == BinlogEventType.MariaDbAnnotateRows;
+        utf8Query = ok ? Body : default;
+        return ok;
+    }
+
     /// <summary>The event as an object, exactly what <see cref="BinlogEventDecoder.Decode"/> gives (over a copy of the bytes).</summary>
     public BinlogEvent ToEvent() => _decoder.ToEvent(Header, Position, Bytes, _bodyLength);
 }

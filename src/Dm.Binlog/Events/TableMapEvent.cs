@@ -63,6 +63,7 @@ public sealed class TableMapEvent : BinlogEvent
             };
         }
         if (!reader.IsAtEnd) OptionalMetadata.Apply(columns, reader.ReadToEnd());
+        foreach (var column in columns) column.FastRead = ColumnValueReader.FastReadCode(column);
         return new TableMapEvent { TableId = tableId, Flags = flags, Database = database, Table = table, Columns = columns };
     }
 

@@ -40,7 +40,10 @@ public readonly ref struct RowImageView
         var offset = _offsets[index];
         if (offset >= 0)
         {
-            value = RowImage.ReadAt(_context, _columns[index], _data[offset..], IsJsonDiff(index));
+            // The common types straight away (their bytes were bounded when the row was located), the rest checked.
+            var column = _columns[index];
+            if (_partialJson == null && ColumnValueReader.TryReadCommon(column, _data[offset..], out value)) return true;
+            value = RowImage.ReadAt(_context, column, _data[offset..], IsJsonDiff(index));
             return true;
         }
         if (offset == RowImage.Absent)

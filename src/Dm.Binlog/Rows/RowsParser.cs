@@ -173,12 +173,16 @@ internal static class RowsParser
                 continue;
             }
             offsets[i] = position;
-            at = position; // where a failing value starts, for the error message
-            var length = partialJson != null && partialJson[i]
-                ? 4 + (int)Math.Min(int.MaxValue - 4, new Protocol.PayloadReader(data[position..]).ReadUInt32())
-                : ColumnWidths.Length(widths[i], table[i], data, position);
-            if (length < 0)
-                throw Error(context, position, $"length of column {table[i]} is cut off at the end of the row data");
+            var length = widths[i];
+            if (length < 0 || partialJson != null)
+            {
+                at = position; // where a failing value starts, for the error message
+                length = partialJson != null && partialJson[i]
+                    ? 4 + (int)Math.Min(int.MaxValue - 4, new Protocol.PayloadReader(data[position..]).ReadUInt32())
+                    : ColumnWidths.Length(length, table[i], data, position);
+                if (length < 0)
+                    throw Error(context, position, $"length of column {table[i]} is cut off at the end of the row data");
+            }
             if (length > data.Length - position)
                 throw Error(context, position, $"value of column {table[i]} needs {length} bytes, {data.Length - position} left");
             position += length;
