@@ -39,6 +39,9 @@ public sealed class BinlogEventDecoder
     public TableMapEvent? GetTable(ulong tableId) =>
         _lastTable is { } last && last.TableId == tableId ? last : _tables.GetValueOrDefault(tableId);
 
+    // What errors in the rows of the current view name (one object for all views: no allocation per event).
+    private readonly Rows.RowsEventContext _viewContext = new();
+
     // The TABLE_MAP remembered last: the rows events right after it are for its table (no dictionary look-up).
     private TableMapEvent? _lastTable;
 
@@ -127,7 +130,8 @@ public sealed class BinlogEventDecoder
             var table = GetTable(layout.TableId);
             layout.CheckTable(table);
             var presentAfter = layout.PresentAfterOffset < 0 ? default : body.Slice(layout.PresentAfterOffset, layout.BitmapLength);
-            return new RowsEventView(new Rows.RowsEventContext(type, LogFile, position, table, layout.TableId), layout,
+            _viewContext.Set(type, LogFile, position, table, layout.TableId);
+            return new RowsEventView(_viewContext, type, table, layout,
                 body.Slice(layout.PresentOffset, layout.BitmapLength), presentAfter, rowData);
         }
         catch (Exception e) when (IsUnplaced(e))

@@ -55,7 +55,9 @@ public sealed class RowsEvent : BinlogEvent
     internal string Where => Context.Where;
 
     /// <summary>What error messages about this event name.</summary>
-    internal RowsEventContext Context => new(EventType, _logFile, _position, Table, TableId);
+    internal RowsEventContext Context => _context ??= new(EventType, _logFile, _position, Table, TableId);
+
+    private RowsEventContext? _context;
 
     public IReadOnlyList<RowChange> Rows => _rows ??= RowsParser.Parse(this, _rowData.Span);
 
@@ -70,7 +72,7 @@ public sealed class RowsEvent : BinlogEvent
     /// e.g. stackalloc), so that not even one array per event is allocated; a smaller span is not used.
     /// </summary>
     public RowsReader ReadRows(Span<int> scratch) =>
-        new(Context, Kind, ColumnsPresent.Span, ColumnsPresentAfter.Span, _rowData.Span, scratch);
+        new(Context, Table, Kind, ColumnsPresent.Span, ColumnsPresentAfter.Span, _rowData.Span, scratch);
 
     /// <summary>Locates every column of every row (what <see cref="Rows"/> does) without building row objects; returns the row count.</summary>
     public int CountRows() => RowsParser.Count(this, _rowData.Span);

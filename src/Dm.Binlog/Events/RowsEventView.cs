@@ -12,10 +12,12 @@ public readonly ref struct RowsEventView
     private readonly RowsEventContext _context;
     private readonly RowsEventLayout _layout;
 
-    internal RowsEventView(scoped in RowsEventContext context, scoped in RowsEventLayout layout, ReadOnlySpan<byte> present,
-        ReadOnlySpan<byte> presentAfter, ReadOnlySpan<byte> rowData)
+    internal RowsEventView(RowsEventContext context, BinlogEventType eventType, TableMapEvent? table, scoped in RowsEventLayout layout,
+        ReadOnlySpan<byte> present, ReadOnlySpan<byte> presentAfter, ReadOnlySpan<byte> rowData)
     {
         _context = context;
+        EventType = eventType;
+        Table = table;
         _layout = layout;
         ColumnsPresent = present;
         ColumnsPresentAfter = presentAfter;
@@ -23,13 +25,13 @@ public readonly ref struct RowsEventView
     }
 
     public RowsEventKind Kind => _layout.Kind;
-    public BinlogEventType EventType => _context.EventType;
+    public BinlogEventType EventType { get; }
     public ulong TableId => _layout.TableId;
     public ushort Flags => _layout.Flags;
     public int ColumnCount => _layout.ColumnCount;
 
     /// <summary>The TABLE_MAP this event refers to; null when it was not seen (reading started mid-transaction).</summary>
-    public TableMapEvent? Table => _context.Table;
+    public TableMapEvent? Table { get; }
 
     /// <summary>Bitmap of the columns in the (before) images, bit i for column i.</summary>
     public ReadOnlySpan<byte> ColumnsPresent { get; }
@@ -44,7 +46,7 @@ public readonly ref struct RowsEventView
     public bool IsStatementEnd => (Flags & 1) != 0;
 
     /// <summary>The rows (see <see cref="RowsReader"/>), with <paramref name="scratch"/> for 2 × <see cref="ColumnCount"/> column offsets.</summary>
-    public RowsReader ReadRows(Span<int> scratch) => new(_context, Kind, ColumnsPresent, ColumnsPresentAfter, RowData, scratch);
+    public RowsReader ReadRows(Span<int> scratch) => new(_context, Table, Kind, ColumnsPresent, ColumnsPresentAfter, RowData, scratch);
 
     /// <summary><see cref="ReadRows(Span{int})"/> with an array for the offsets.</summary>
     public RowsReader ReadRows() => ReadRows(default);

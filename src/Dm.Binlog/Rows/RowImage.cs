@@ -82,7 +82,7 @@ public sealed class RowImage
         return offset >= 0;
     }
 
-    internal static ColumnValue ReadAt(scoped in RowsEventContext context, ColumnDefinition column, ReadOnlySpan<byte> data, bool jsonDiff)
+    internal static ColumnValue ReadAt(RowsEventContext context, ColumnDefinition column, ReadOnlySpan<byte> data, bool jsonDiff)
     {
         try
         {
@@ -97,7 +97,7 @@ public sealed class RowImage
     internal static bool IsMalformed(Exception e) =>
         e is BinlogFormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException;
 
-    internal static BinlogFormatException Malformed(scoped in RowsEventContext context, ColumnDefinition column, Exception e) =>
+    internal static BinlogFormatException Malformed(RowsEventContext context, ColumnDefinition column, Exception e) =>
         new($"{context.Describe()}: column {column}: malformed value ({e.Message})", e) { EventType = context.EventType };
 
     public object? this[int index] => GetValue(index);

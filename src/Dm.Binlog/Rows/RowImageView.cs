@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Dm.Binlog.Rows;
 
 /// <summary>
@@ -12,7 +14,7 @@ public readonly ref struct RowImageView
     private readonly ReadOnlySpan<int> _offsets;
     private readonly bool[]? _partialJson;
 
-    internal RowImageView(scoped in RowsEventContext context, ColumnDefinition[] columns, ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, bool[]? partialJson)
+    internal RowImageView(RowsEventContext context, ColumnDefinition[] columns, ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, bool[]? partialJson)
     {
         _context = context;
         _columns = columns;
@@ -28,6 +30,7 @@ public readonly ref struct RowImageView
 
     public ColumnDefinition Column(int index) => _columns[index];
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsPresent(int index) => _offsets[index] != RowImage.Absent;
 
     public bool IsNull(int index) => _offsets[index] == RowImage.NullValue;
@@ -35,6 +38,7 @@ public readonly ref struct RowImageView
     public bool IsJsonDiff(int index) => _partialJson != null && _partialJson[index];
 
     /// <summary>Decodes the value without allocating; false for SQL NULL. Same results as <see cref="RowImage.Read"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Read(int index, out ColumnValue value)
     {
         var offset = _offsets[index];

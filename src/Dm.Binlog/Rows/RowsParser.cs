@@ -12,7 +12,7 @@ internal static class RowsParser
     public static IReadOnlyList<RowChange> Parse(RowsEvent rows, ReadOnlySpan<byte> data)
     {
         var context = rows.Context;
-        var table = context.RequireColumns();
+        var table = rows.Table?.Columns ?? RowsEventContext.RequireColumns(null, context.EventType, context.Where, context.TableId);
         var widths = rows.Table!.ValueWidths;
         var result = new List<RowChange>();
         var memory = rows.RowData;
@@ -46,7 +46,7 @@ internal static class RowsParser
     public static int Count(RowsEvent rows, ReadOnlySpan<byte> data)
     {
         var context = rows.Context;
-        var table = context.RequireColumns();
+        var table = rows.Table?.Columns ?? RowsEventContext.RequireColumns(null, context.EventType, context.Where, context.TableId);
         var widths = rows.Table!.ValueWidths;
         var count = 0;
         var at = 0;
@@ -80,7 +80,7 @@ internal static class RowsParser
         }
     }
 
-    private static RowImage ReadImage(RowsEvent rows, scoped in RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlyMemory<byte> memory,
+    private static RowImage ReadImage(RowsEvent rows, RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlyMemory<byte> memory,
         ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present, ref OffsetBlock block)
     {
         var (array, start) = block.Next();
@@ -92,7 +92,7 @@ internal static class RowsParser
     /// The after image of PARTIAL_UPDATE_ROWS (MySQL source: sql/rpl_record.cc, pack_row/unpack_row): a packed
     /// value_options; with PARTIAL_JSON_UPDATES (1), one bit per JSON column of the image saying it holds a diff vector.
     /// </summary>
-    private static RowImage ReadPartialImage(RowsEvent rows, scoped in RowsEventContext context, ColumnDefinition[] table, int[] widths,
+    private static RowImage ReadPartialImage(RowsEvent rows, RowsEventContext context, ColumnDefinition[] table, int[] widths,
         ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
     {
         var partial = ReadPartialOptions(context, table, data, ref at, present);
@@ -102,7 +102,7 @@ internal static class RowsParser
     }
 
     /// <summary>The value_options ahead of a PARTIAL_UPDATE_ROWS after image: which JSON columns hold diffs (null: none).</summary>
-    internal static bool[]? ReadPartialOptions(scoped in RowsEventContext context, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
+    internal static bool[]? ReadPartialOptions(RowsEventContext context, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
     {
         var reader = new Protocol.PayloadReader(data[at..]);
         ulong options;
@@ -132,7 +132,7 @@ internal static class RowsParser
     }
 
     /// <summary>Fills the start offset of every column (or Absent/NullValue) and advances past the image.</summary>
-    internal static void Locate(scoped in RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlySpan<byte> data, ref int at,
+    internal static void Locate(RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlySpan<byte> data, ref int at,
         ReadOnlySpan<byte> present, Span<int> offsets, bool[]? partialJson = null)
     {
         var presentCount = 0;
@@ -152,7 +152,7 @@ internal static class RowsParser
         }
     }
 
-    private static void LocateValues(scoped in RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlySpan<byte> data, ref int at,
+    private static void LocateValues(RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlySpan<byte> data, ref int at,
         ReadOnlySpan<byte> present, ReadOnlySpan<byte> nulls, Span<int> offsets, bool[]? partialJson)
     {
         var n = 0;
@@ -190,7 +190,7 @@ internal static class RowsParser
         at = position;
     }
 
-    private static BinlogFormatException Error(scoped in RowsEventContext context, int at, string message, Exception? inner = null)
+    private static BinlogFormatException Error(RowsEventContext context, int at, string message, Exception? inner = null)
     {
         var text = $"{context.Describe()}: at row byte {at}: {message}";
         return inner == null ? new BinlogFormatException(text) { EventType = context.EventType }

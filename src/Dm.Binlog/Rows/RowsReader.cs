@@ -21,13 +21,13 @@ public ref struct RowsReader
     private int _at;
     private bool[]? _partialJson;
 
-    internal RowsReader(scoped in RowsEventContext context, RowsEventKind kind, ReadOnlySpan<byte> present, ReadOnlySpan<byte> presentAfter,
+    internal RowsReader(RowsEventContext context, TableMapEvent? table, RowsEventKind kind, ReadOnlySpan<byte> present, ReadOnlySpan<byte> presentAfter,
         ReadOnlySpan<byte> data, Span<int> scratch)
     {
         _context = context;
         _kind = kind;
-        _table = context.RequireColumns();
-        _widths = context.Table!.ValueWidths;
+        _table = table?.Columns ?? RowsEventContext.RequireColumns(table, context.EventType, context.Where, context.TableId);
+        _widths = table!.ValueWidths;
         _present = present;
         _presentAfter = presentAfter;
         _data = data;
