@@ -132,7 +132,7 @@ static Result Decode(List<string> files, string mode)
                         break;
                     case BinlogEventType.MariaDbAnnotateRows:
                         ev.TryGetAnnotateRows(out var query); // the statement's text, folded as text values are
-                        checksum = checksum * 0x100000001B3UL ^ (query.IsEmpty ? 1 : (ulong)query.Length << 16 ^ (ulong)query[0] << 8 ^ query[^1]);
+                        checksum = checksum * 0x100000001B3UL ^ FoldText(query);
                         break;
                     case BinlogEventType.Xid:
                         ev.TryGetXid(out var xid);
@@ -169,7 +169,19 @@ static Result Decode(List<string> files, string mode)
         foreach (var ev in reader.ReadEvents())
         {
             events++;
-            if (ev is not RowsEvent rowsEvent) continue;
+            if (ev is not RowsEvent rowsEvent)
+            {
+                // The same fields the views mode folds, so that both print the same checksum.
+                if (mode == "values") checksum = ev switch
+                {
+                    TableMapEvent => checksum,
+                    MariaDbGtidEvent g => checksum * 0x100000001B3UL ^ g.Gtid.Sequence ^ (ulong)g.Gtid.DomainId << 32 ^ g.Flags,
+                    XidEvent x => checksum * 0x100000001B3UL ^ x.Xid,
+                    AnnotateRowsEvent a => checksum * 0x100000001B3UL ^ FoldText(a.Utf8Query.Span),
+                    _ => checksum * 0x100000001B3UL ^ (ulong)ev.EventType,
+                };
+                continue;
+            }
             rowBytes += ev.Header.EventSize;
             if (mode == "events") continue;
             if (mode == "rows")
@@ -253,12 +265,11 @@ static ulong FoldValue(in Dm.Binlog.Rows.ColumnValue value)
             return (ulong)(((((t.Year * 13L + t.Month) * 32 + t.Day) * 24 + t.Hour) * 60 + t.Minute) * 60 + t.Second) << 20 ^ (ulong)t.Microsecond;
         }
         case Dm.Binlog.Rows.ColumnValueKind.Time: return (ulong)value.Time.Ticks;
-        default:
-        {
-            var bytes = value.Bytes;
-            return bytes.IsEmpty ? 1 : (ulong)bytes.Length << 16 ^ (ulong)bytes[0] << 8 ^ bytes[^1];
-        }
+        default: return FoldText(value.Bytes);
     }
 }
+
+// Text and binary by length and their first and last bytes (reading the span, as a consumer writing it out would).
+static ulong FoldText(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? 1 : (ulong)bytes.Length << 16 ^ (ulong)bytes[0] << 8 ^ bytes[^1];
 
 internal readonly record struct Result(long Events, long Rows, long Values, long RowEventBytes, ulong Checksum, double Seconds, double CpuSeconds, double SystemSeconds);
