@@ -50,6 +50,7 @@ for (var round = 0; round < rounds; round++)
     if (round == 0 || result.CpuSeconds < best.CpuSeconds) best = result;
 }
 Console.WriteLine($"dm_bytes={totalBytes}");
+Console.WriteLine($"dm_wide_crc={System.Runtime.Intrinsics.X86.Pclmulqdq.V512.IsSupported}");
 Console.WriteLine($"dm_row_event_bytes={best.RowEventBytes}");
 Console.WriteLine($"dm_events={best.Events}");
 Console.WriteLine($"dm_rows={best.Rows}");
@@ -77,11 +78,11 @@ static Result Decode(List<string> files, string mode)
         {
             using var scanner = new BinlogFileScanner(file);
             scanner.Read(out var first);
-            checksum ^= System.IO.Hashing.Crc32.HashToUInt32(first.Bytes);
+            checksum ^= Crc32.Compute(first.Bytes);
             unsafe
             {
                 fixed (byte* start = first.Bytes)
-                    checksum ^= System.IO.Hashing.Crc32.HashToUInt32(new ReadOnlySpan<byte>(start - 4, (int)new FileInfo(file).Length));
+                    checksum ^= Crc32.Compute(new ReadOnlySpan<byte>(start - 4, (int)new FileInfo(file).Length));
             }
         }
         return new Result(events, rows, values, rowBytes, checksum, stopwatch.Elapsed.TotalSeconds,
