@@ -119,7 +119,7 @@ public sealed class BinlogEventDecoder
         }
     }
 
-    /// <summary>The rows-event view of <paramref name="view"/> (its table from the remembered TABLE_MAPs).</summary>
+    /// <summary>The rows-event view of a rows event body (its table from the remembered TABLE_MAPs).</summary>
     internal RowsEventView ViewRows(BinlogEventType type, long position, ReadOnlySpan<byte> body)
     {
         try
