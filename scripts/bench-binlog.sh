@@ -5,7 +5,7 @@
 # Prints MB/s and events/s of each and the ratio. Not a test: prints figures, asserts nothing.
 #
 # Figures are per CPU second (the machine may be shared: best of BENCH_ROUNDS rounds, by CPU time).
-# Environment: BENCH_TABLES (4), BENCH_TABLE_SIZE (250000), BENCH_RUN_SECONDS (30), BENCH_ROUNDS (7),
+# Environment: BENCH_TABLES (4), BENCH_TABLE_SIZE (250000), BENCH_RUN_SECONDS (30), BENCH_ROUNDS (9),
 # BENCH_MB_ROUNDS (3, mariadb-binlog runs), BENCH_KEEP_DIR (unset = delete; set = keep and reuse the binlog).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,7 +53,7 @@ bytes=$(cat $files | wc -c)
 echo "== binlog: $(echo $files | wc -w) file(s), $((bytes / 1024 / 1024)) MiB"
 
 dotnet build bench/Dm.Bench.Binlog -c Release -nologo -v q >/dev/null
-rounds=${BENCH_ROUNDS:-7}
+rounds=${BENCH_ROUNDS:-9}
 # Dm.Binlog runs, best of $rounds rounds each by CPU time. "views" = the allocation-free path (BinlogFileScanner over the
 # memory-mapped file: no object per event, every value decoded into a ColumnValue and folded into a printed checksum,
 # GTID/XID/ANNOTATE fields folded too, other events decoded to objects); "values" = event objects (BinlogFileReader)
