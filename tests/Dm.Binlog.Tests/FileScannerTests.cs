@@ -98,7 +98,7 @@ public sealed class FileScannerTests(MariaDbFixture fixture)
         var path = await WriteBinlogAsync("scan_bad", bigRows: false);
         var name = Path.GetFileName(path);
         var bytes = await File.ReadAllBytesAsync(path);
-        var layout = Layout(bytes);
+        var layout = BinlogFileLayout.Of(bytes);
         var dir = Path.Combine(Path.GetTempPath(), $"dm-scan-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         try
@@ -228,19 +228,6 @@ public sealed class FileScannerTests(MariaDbFixture fixture)
                 ReadAll(reader.After);
             }
         }
-    }
-
-    /// <summary>(position, type, size) of every event in a binlog file.</summary>
-    private static List<(int Position, BinlogEventType Type, int Size)> Layout(byte[] file)
-    {
-        var list = new List<(int, BinlogEventType, int)>();
-        for (var at = 4; at + 19 <= file.Length;)
-        {
-            var size = (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(at + 9));
-            list.Add((at, (BinlogEventType)file[at + 4], size));
-            at += size;
-        }
-        return list;
     }
 
     /// <summary>Event objects from position 4 as text: type, position, fields, and for rows events every value as GetValue gives it.</summary>
