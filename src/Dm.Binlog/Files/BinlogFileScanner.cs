@@ -7,7 +7,7 @@ namespace Dm.Binlog.Files;
 /// Reads a binlog file event by event with no object per event: each <see cref="Read"/> gives a checked
 /// <see cref="BinlogEventView"/>, valid until the next <see cref="Read"/> (and never after <see cref="Dispose"/>).
 /// The file is memory-mapped (no copy: the fastest way through a whole file; it reads the length the file had
-/// when opened) or, with <c>memoryMapped: false</c>, read through one reused buffer (follows a growing file).
+/// when opened) or, with <c>memoryMapped: false</c>, read through one reused buffer.
 /// <see cref="BinlogFileReader"/> gives event objects instead. A truncated last event is an error naming its position.
 /// </summary>
 public sealed class BinlogFileScanner : IDisposable
