@@ -12,10 +12,12 @@ if (args.Length == 0)
 var rounds = 3;
 var mode = "values";
 var files = new List<string>();
+string[]? compare = null;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--rounds") rounds = int.Parse(args[++i]);
     else if (args[i] == "--mode") mode = args[++i];
+    else if (args[i] == "--compare") compare = args[++i].Split(',');
     else files.Add(args[i]);
 }
 
@@ -23,14 +25,32 @@ for (var i = 0; i < args.Length; i++)
 if (OperatingSystem.IsLinux()) Process.GetCurrentProcess().ProcessorAffinity = 1;
 
 var totalBytes = files.Sum(f => new FileInfo(f).Length);
+if (compare != null)
+{
+    // A/B on a shared machine: the modes take turns round by round, so that both meet the same load; best CPU of each.
+    var bestOf = new Dictionary<string, Result>();
+    for (var round = 0; round < rounds; round++)
+        foreach (var each in compare)
+        {
+            var result = Decode(files, each);
+            if (!bestOf.TryGetValue(each, out var known) || result.CpuSeconds < known.CpuSeconds) bestOf[each] = result;
+        }
+    foreach (var (each, result) in bestOf)
+        Console.WriteLine($"{each}: best {result.CpuSeconds:F3} s CPU ({result.CpuSeconds - result.SystemSeconds:F3} user), checksum {result.Checksum:X16}");
+    return 0;
+}
 Result best = default;
 for (var round = 0; round < rounds; round++)
 {
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    var collections = GC.CollectionCount(0);
     var result = Decode(files, mode);
-    Console.Error.WriteLine($"round {round + 1}: {result.Seconds:F3} s wall, {result.CpuSeconds:F3} s CPU");
+    Console.Error.WriteLine($"round {round + 1}: {result.Seconds:F3} s wall, {result.CpuSeconds:F3} s CPU ({result.SystemSeconds:F3} s system), " +
+        $"{(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:F1} MB allocated, {GC.CollectionCount(0) - collections} GCs");
     if (round == 0 || result.CpuSeconds < best.CpuSeconds) best = result;
 }
 Console.WriteLine($"dm_bytes={totalBytes}");
+Console.WriteLine($"dm_wide_crc={System.Runtime.Intrinsics.X86.Pclmulqdq.V512.IsSupported}");
 Console.WriteLine($"dm_row_event_bytes={best.RowEventBytes}");
 Console.WriteLine($"dm_events={best.Events}");
 Console.WriteLine($"dm_rows={best.Rows}");
@@ -49,7 +69,25 @@ static Result Decode(List<string> files, string mode)
     ulong checksum = 0;
     Span<int> scratch = stackalloc int[1024];
     var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+    var systemStart = Process.GetCurrentProcess().PrivilegedProcessorTime;
     var stopwatch = Stopwatch.StartNew();
+    if (mode == "floor")
+    {
+        // The floor under any decoder that checks every CRC: one CRC-32 pass over each whole mapped file.
+        foreach (var file in files)
+        {
+            using var scanner = new BinlogFileScanner(file);
+            scanner.Read(out var first);
+            checksum ^= Crc32.Compute(first.Bytes);
+            unsafe
+            {
+                fixed (byte* start = first.Bytes)
+                    checksum ^= Crc32.Compute(new ReadOnlySpan<byte>(start - 4, (int)new FileInfo(file).Length));
+            }
+        }
+        return new Result(events, rows, values, rowBytes, checksum, stopwatch.Elapsed.TotalSeconds,
+            (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds, (Process.GetCurrentProcess().PrivilegedProcessorTime - systemStart).TotalSeconds);
+    }
     if (mode == "raw")
     {
         // Decoder alone over an in-memory file: what the file reader adds is the difference to "events".
@@ -68,7 +106,61 @@ static Result Decode(List<string> files, string mode)
                 at += size;
             }
         }
-        return new Result(events, rows, values, rowBytes, checksum, stopwatch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds);
+        return new Result(events, rows, values, rowBytes, checksum, stopwatch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds, 0);
+    }
+    // "views" reads the allocation-free way (BinlogFileScanner: no object per event); "views-frame" stops
+    // after framing and checking each event, "views-locate" after locating every column of every row: the
+    // differences are the per-part breakdown.
+    if (mode.StartsWith("views", StringComparison.Ordinal))
+    {
+        var stage = mode == "views-frame" ? 0 : mode == "views-locate" ? 1 : 2;
+        var mapped = Environment.GetEnvironmentVariable("BENCH_READ") != "chunks" && mode != "views-chunks";
+        foreach (var file in files)
+        {
+            using var scanner = new BinlogFileScanner(file, memoryMapped: mapped);
+            scanner.Decoder.VerifyChecksum = Environment.GetEnvironmentVariable("BENCH_NO_CRC") != "1";
+            while (scanner.Read(out var ev))
+            {
+                events++;
+                if (stage == 0) continue;
+                switch (ev.EventType)
+                {
+                    case BinlogEventType.TableMap:
+                        break; // checked against (or parsed into) the decoder's map for its table id by Read
+                    case BinlogEventType.MariaDbGtid:
+                        ev.TryGetMariaDbGtid(out var gtid, out var flags);
+                        checksum = checksum * 0x100000001B3UL ^ gtid.Sequence ^ (ulong)gtid.DomainId << 32 ^ flags;
+                        break;
+                    case BinlogEventType.MariaDbAnnotateRows:
+                        ev.TryGetAnnotateRows(out var query); // the statement's text, folded as text values are
+                        checksum = checksum * 0x100000001B3UL ^ FoldText(query);
+                        break;
+                    case BinlogEventType.Xid:
+                        ev.TryGetXid(out var xid);
+                        checksum = checksum * 0x100000001B3UL ^ xid;
+                        break;
+                    default:
+                        if (!ev.IsRows)
+                        {
+                            // The rare others (QUERY, ROTATE, GTID_LIST, ...): decoded to their objects.
+                            checksum = checksum * 0x100000001B3UL ^ (ulong)ev.ToEvent().EventType;
+                            break;
+                        }
+                        rowBytes += ev.Header.EventSize;
+                        var rowsEvent = ev.AsRows();
+                        var rowReader = rowsEvent.ReadRows(rowsEvent.ColumnCount <= 512 ? scratch : default);
+                        while (rowReader.MoveNext())
+                        {
+                            rows++;
+                            if (stage == 2) values += Fold(rowReader.Before, ref checksum) + Fold(rowReader.After, ref checksum);
+                        }
+                        break;
+                }
+            }
+        }
+        var viewWall = stopwatch.Elapsed.TotalSeconds;
+        var viewCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
+        return new Result(events, rows, values, rowBytes, checksum, viewWall, viewCpu, (Process.GetCurrentProcess().PrivilegedProcessorTime - systemStart).TotalSeconds);
     }
     foreach (var file in files)
     {
@@ -78,7 +170,19 @@ static Result Decode(List<string> files, string mode)
         foreach (var ev in reader.ReadEvents())
         {
             events++;
-            if (ev is not RowsEvent rowsEvent) continue;
+            if (ev is not RowsEvent rowsEvent)
+            {
+                // The same fields the views mode folds, so that both print the same checksum.
+                if (mode == "values") checksum = ev switch
+                {
+                    TableMapEvent => checksum,
+                    MariaDbGtidEvent g => checksum * 0x100000001B3UL ^ g.Gtid.Sequence ^ (ulong)g.Gtid.DomainId << 32 ^ g.Flags,
+                    XidEvent x => checksum * 0x100000001B3UL ^ x.Xid,
+                    AnnotateRowsEvent a => checksum * 0x100000001B3UL ^ FoldText(a.Utf8Query.Span),
+                    _ => checksum * 0x100000001B3UL ^ (ulong)ev.EventType,
+                };
+                continue;
+            }
             rowBytes += ev.Header.EventSize;
             if (mode == "events") continue;
             if (mode == "rows")
@@ -105,7 +209,8 @@ static Result Decode(List<string> files, string mode)
     }
     var wall = stopwatch.Elapsed.TotalSeconds;
     var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
-    return new Result(events, rows, values, rowBytes, checksum, wall, cpu);
+    var system = (Process.GetCurrentProcess().PrivilegedProcessorTime - systemStart).TotalSeconds;
+    return new Result(events, rows, values, rowBytes, checksum, wall, cpu, system);
 }
 
 // Decodes every present column to its .NET value, as a consumer would.
@@ -161,12 +266,11 @@ static ulong FoldValue(in Dm.Binlog.Rows.ColumnValue value)
             return (ulong)(((((t.Year * 13L + t.Month) * 32 + t.Day) * 24 + t.Hour) * 60 + t.Minute) * 60 + t.Second) << 20 ^ (ulong)t.Microsecond;
         }
         case Dm.Binlog.Rows.ColumnValueKind.Time: return (ulong)value.Time.Ticks;
-        default:
-        {
-            var bytes = value.Bytes;
-            return bytes.IsEmpty ? 1 : (ulong)bytes.Length << 16 ^ (ulong)bytes[0] << 8 ^ bytes[^1];
-        }
+        default: return FoldText(value.Bytes);
     }
 }
 
-internal readonly record struct Result(long Events, long Rows, long Values, long RowEventBytes, ulong Checksum, double Seconds, double CpuSeconds);
+// Text and binary by length and their first and last bytes (reading the span, as a consumer writing it out would).
+static ulong FoldText(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? 1 : (ulong)bytes.Length << 16 ^ (ulong)bytes[0] << 8 ^ bytes[^1];
+
+internal readonly record struct Result(long Events, long Rows, long Values, long RowEventBytes, ulong Checksum, double Seconds, double CpuSeconds, double SystemSeconds);

@@ -10,8 +10,16 @@ namespace Dm.Binlog.Tests;
 /// naming the file, position and event type — never an out-of-range exception or a hang.
 /// </summary>
 [Collection(MariaDbCollection.Name)]
-public sealed class MalformedInputTests(MariaDbFixture fixture)
+public sealed class MalformedInputTests(MariaDbFixture fixture) : IDisposable
 {
+    private readonly List<string> _tempDirectories = new();
+
+    public void Dispose()
+    {
+        foreach (var dir in _tempDirectories)
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+    }
+
     private async Task<(string Name, byte[] Bytes)> RealBinlogFileAsync()
     {
         var server = fixture.Server;
@@ -39,33 +47,21 @@ public sealed class MalformedInputTests(MariaDbFixture fixture)
         return events;
     }
 
-    private static async Task<string> WriteTempAsync(string name, byte[] bytes)
+    private async Task<string> WriteTempAsync(string name, byte[] bytes)
     {
         var dir = Path.Combine(Path.GetTempPath(), "dm-binlog-malformed-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
+        _tempDirectories.Add(dir);
         var path = Path.Combine(dir, name);
         await File.WriteAllBytesAsync(path, bytes);
         return path;
-    }
-
-    /// <summary>(position, type, size) of every event in a binlog file.</summary>
-    private static List<(int Position, BinlogEventType Type, int Size)> Layout(byte[] file)
-    {
-        var list = new List<(int, BinlogEventType, int)>();
-        for (var at = 4; at + 19 <= file.Length;)
-        {
-            var size = (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(at + 9));
-            list.Add((at, (BinlogEventType)file[at + 4], size));
-            at += size;
-        }
-        return list;
     }
 
     [Fact]
     public async Task TruncatedFileNamesTheEventAndPosition()
     {
         var (name, bytes) = await RealBinlogFileAsync();
-        var rows = Layout(bytes).First(e => e.Type == BinlogEventType.WriteRowsV1);
+        var rows = BinlogFileLayout.Of(bytes).First(e => e.Type == BinlogEventType.WriteRowsV1);
         var path = await WriteTempAsync(name, bytes[..(rows.Position + rows.Size / 2)]);
         var error = await Assert.ThrowsAsync<BinlogFormatException>(() => ReadAllAsync(path));
         Assert.Equal(rows.Position, error.Position);
@@ -79,7 +75,7 @@ public sealed class MalformedInputTests(MariaDbFixture fixture)
     public async Task BadChecksumNamesTheEventAndPosition()
     {
         var (name, bytes) = await RealBinlogFileAsync();
-        var map = Layout(bytes).First(e => e.Type == BinlogEventType.TableMap);
+        var map = BinlogFileLayout.Of(bytes).First(e => e.Type == BinlogEventType.TableMap);
         bytes[map.Position + 25] ^= 0x40;
         var error = await Assert.ThrowsAsync<BinlogFormatException>(async () => await ReadAllAsync(await WriteTempAsync(name, bytes)));
         Assert.Equal(map.Position, error.Position);
@@ -92,7 +88,7 @@ public sealed class MalformedInputTests(MariaDbFixture fixture)
     public async Task WrongEventLengthIsReported()
     {
         var (name, bytes) = await RealBinlogFileAsync();
-        var rows = Layout(bytes).First(e => e.Type == BinlogEventType.WriteRowsV1);
+        var rows = BinlogFileLayout.Of(bytes).First(e => e.Type == BinlogEventType.WriteRowsV1);
         // The header claims fewer bytes than the event has: the decoder sees a cut event whose checksum cannot match.
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(rows.Position + 9), (uint)rows.Size - 7);
         var error = await Assert.ThrowsAsync<BinlogFormatException>(async () => await ReadAllAsync(await WriteTempAsync(name, bytes)));
@@ -110,7 +106,7 @@ public sealed class MalformedInputTests(MariaDbFixture fixture)
     public async Task RandomlyDamagedEventsOnlyEverGiveFormatErrors()
     {
         var (_, bytes) = await RealBinlogFileAsync();
-        var layout = Layout(bytes);
+        var layout = BinlogFileLayout.Of(bytes);
         var random = new Random(12345);
         var failures = 0;
         for (var round = 0; round < 3000; round++)

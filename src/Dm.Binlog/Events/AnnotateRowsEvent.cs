@@ -7,6 +7,9 @@ public sealed class AnnotateRowsEvent(ReadOnlyMemory<byte> text) : BinlogEvent
 {
     private string? _query;
 
+    /// <summary>The statement text as logged (UTF-8), not decoded.</summary>
+    public ReadOnlyMemory<byte> Utf8Query => text;
+
     /// <summary>The statement text (decoded on first access).</summary>
     public string Query => _query ??= Encoding.UTF8.GetString(text.Span);
 }

@@ -29,10 +29,21 @@ public sealed class BinlogEventDecoder
     public string? LogFile { get; set; }
 
     /// <summary>Drops the table maps (when moving to another binlog file: ids are only valid within one).</summary>
-    public void ForgetTables() => _tables.Clear();
+    public void ForgetTables()
+    {
+        _tables.Clear();
+        _lastTable = null;
+    }
 
     /// <summary>The table map for a table id, when seen.</summary>
-    public TableMapEvent? GetTable(ulong tableId) => _tables.GetValueOrDefault(tableId);
+    public TableMapEvent? GetTable(ulong tableId) =>
+        _lastTable is { } last && last.TableId == tableId ? last : _tables.GetValueOrDefault(tableId);
+
+    // What errors in the rows of the current view name (one object for all views: no allocation per event).
+    private readonly Rows.RowsEventContext _viewContext = new();
+
+    // The TABLE_MAP remembered last: the rows events right after it are for its table (no dictionary look-up).
+    private TableMapEvent? _lastTable;
 
     /// <summary>
     /// Decodes one whole event (header to checksum). <paramref name="position"/> is where it starts in
@@ -41,7 +52,24 @@ public sealed class BinlogEventDecoder
     /// </summary>
     public BinlogEvent Decode(ReadOnlyMemory<byte> bytes, long position = -1)
     {
-        var span = bytes.Span;
+        var header = ReadHeader(bytes.Span, ref position);
+        try
+        {
+            var bodyEnd = CheckChecksum(bytes.Span, header);
+            var body = bytes[BinlogEventHeader.Size..bodyEnd];
+            var ev = DecodeBody(header, body, bytes, position);
+            ev.Header = header;
+            return ev;
+        }
+        catch (Exception e) when (IsUnplaced(e))
+        {
+            throw Placed(header.EventType, position, e);
+        }
+    }
+
+    /// <summary>The common header, checked against the event's length; fills in <paramref name="position"/> from it when unknown.</summary>
+    private BinlogEventHeader ReadHeader(ReadOnlySpan<byte> span, ref long position)
+    {
         if (span.Length < BinlogEventHeader.Size)
             throw Error(null, position, $"event of {span.Length} bytes is shorter than the {BinlogEventHeader.Size}-byte header");
         var header = BinlogEventHeader.Read(span);
@@ -49,38 +77,140 @@ public sealed class BinlogEventDecoder
             position = header.NextPosition - header.EventSize;
         if (header.EventSize != span.Length)
             throw Error(header.EventType, position, $"header says {header.EventSize} bytes but the event has {span.Length} (truncated or wrong length)");
+        return header;
+    }
+
+    /// <summary>A format error not yet naming its event, or an out-of-range access on malformed bytes.</summary>
+    private static bool IsUnplaced(Exception e) => e is BinlogFormatException { Position: null }
+        or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException;
+
+    /// <summary>The error of <see cref="IsUnplaced"/> naming the event type, file and position.</summary>
+    private BinlogFormatException Placed(BinlogEventType type, long position, Exception e) =>
+        Error(type, position, e is BinlogFormatException ? e.Message : $"malformed body ({e.Message})", e);
+
+    /// <summary>
+    /// Checks one whole event (length, checksum) and gives a view of it, without building an event object:
+    /// the allocation-free path (<see cref="Files.BinlogFileScanner"/>). Keeps the decoder's state as
+    /// <see cref="Decode"/> does: a FORMAT_DESCRIPTION sets the checksum, a TABLE_MAP is remembered (parsed only
+    /// when its bytes differ from the map already known for its table id). The view is valid while
+    /// <paramref name="bytes"/> is; <see cref="BinlogEventView.ToEvent"/> decodes it to an object when wanted.
+    /// </summary>
+    public BinlogEventView Inspect(ReadOnlySpan<byte> bytes, long position = -1)
+    {
+        var header = ReadHeader(bytes, ref position);
         try
         {
-            var checksum = header.EventType == BinlogEventType.FormatDescription ? FormatChecksum(span) : Checksum;
-            var bodyEnd = span.Length;
-            if (checksum == ChecksumAlgorithm.Crc32)
+            var bodyEnd = CheckChecksum(bytes, header);
+            switch (header.EventType)
             {
-                if (span.Length < BinlogEventHeader.Size + 4) throw new BinlogFormatException("no room for the CRC32 checksum");
-                bodyEnd -= 4;
-                if (VerifyChecksum)
-                {
-                    var expected = BinaryPrimitives.ReadUInt32LittleEndian(span[bodyEnd..]);
-                    var actual = Crc32.Compute(span[..bodyEnd]);
-                    // The server sets LOG_EVENT_BINLOG_IN_USE_F (0x1) in the FORMAT_DESCRIPTION of the file it is writing
-                    // after computing the checksum, and clears it at close: check that event as if the flag were clear.
-                    if (expected != actual && header.EventType == BinlogEventType.FormatDescription && (header.Flags & 1) != 0)
-                        actual = FormatDescriptionChecksumWithoutInUseFlag(span[..bodyEnd]);
-                    if (expected != actual) throw new BinlogFormatException($"bad CRC32 checksum: event has 0x{expected:X8}, bytes give 0x{actual:X8}");
-                }
+                case BinlogEventType.FormatDescription:
+                    // Rare (one per file): the object path sets the format and checksum.
+                    DecodeBody(header, bytes[BinlogEventHeader.Size..bodyEnd].ToArray(), bytes.ToArray(), position);
+                    break;
+                case BinlogEventType.TableMap:
+                    RememberTable(bytes[BinlogEventHeader.Size..bodyEnd], out _);
+                    break;
             }
-            var body = bytes[BinlogEventHeader.Size..bodyEnd];
-            var ev = DecodeBody(header, body, bytes, position);
+            return new BinlogEventView(this, header, position, bytes, bodyEnd - BinlogEventHeader.Size);
+        }
+        catch (Exception e) when (IsUnplaced(e))
+        {
+            throw Placed(header.EventType, position, e);
+        }
+    }
+
+    /// <summary>The rows-event view of a rows event body (its table from the remembered TABLE_MAPs).</summary>
+    internal RowsEventView ViewRows(BinlogEventType type, long position, ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var layout = RowsEventLayout.Read(type, body, Format.PostHeaderLength(type));
+            var rowData = body[layout.RowDataOffset..];
+            if (layout.IsCompressed) rowData = MariaDbCompression.Decompress(rowData);
+            var table = GetTable(layout.TableId);
+            layout.CheckTable(table);
+            var presentAfter = layout.PresentAfterOffset < 0 ? default : body.Slice(layout.PresentAfterOffset, layout.BitmapLength);
+            _viewContext.Set(type, LogFile, position, table, layout.TableId);
+            return new RowsEventView(_viewContext, type, table, layout,
+                body.Slice(layout.PresentOffset, layout.BitmapLength), presentAfter, rowData);
+        }
+        catch (Exception e) when (IsUnplaced(e))
+        {
+            throw Placed(type, position, e);
+        }
+    }
+
+    /// <summary>A view's event as an object (what <see cref="Decode"/> gives), over a copy of its bytes.</summary>
+    internal BinlogEvent ToEvent(BinlogEventHeader header, long position, ReadOnlySpan<byte> bytes, int bodyLength)
+    {
+        var copy = bytes.ToArray();
+        try
+        {
+            var ev = header.EventType switch
+            {
+                // Already applied to this decoder's state when the view was made: build the object only.
+                BinlogEventType.FormatDescription => FormatDescriptionEvent.Parse(copy.AsSpan(BinlogEventHeader.Size)),
+                BinlogEventType.TableMap => CopyOfKnownTable(copy.AsSpan(BinlogEventHeader.Size, bodyLength)),
+                _ => DecodeBody(header, copy.AsMemory(BinlogEventHeader.Size, bodyLength), copy, position),
+            };
             ev.Header = header;
             return ev;
         }
-        catch (BinlogFormatException e) when (e.Position == null)
+        catch (Exception e) when (IsUnplaced(e))
         {
-            throw Error(header.EventType, position, e.Message, e);
+            throw Placed(header.EventType, position, e);
         }
-        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException)
+    }
+
+    /// <summary>Checks the CRC32 when the events carry one (and <see cref="VerifyChecksum"/>); returns where the body ends.</summary>
+    private int CheckChecksum(ReadOnlySpan<byte> span, in BinlogEventHeader header)
+    {
+        var checksum = header.EventType == BinlogEventType.FormatDescription ? FormatChecksum(span) : Checksum;
+        var bodyEnd = span.Length;
+        if (checksum != ChecksumAlgorithm.Crc32) return bodyEnd;
+        if (span.Length < BinlogEventHeader.Size + 4) throw new BinlogFormatException("no room for the CRC32 checksum");
+        bodyEnd -= 4;
+        if (!VerifyChecksum) return bodyEnd;
+        var expected = BinaryPrimitives.ReadUInt32LittleEndian(span[bodyEnd..]);
+        // One call over the whole event: System.IO.Hashing's CRC-32 is vectorised (carry-less multiply).
+        var actual = Crc32.Compute(span[..bodyEnd]);
+        // The server sets LOG_EVENT_BINLOG_IN_USE_F (0x1) in the FORMAT_DESCRIPTION of the file it is writing
+        // after computing the checksum, and clears it at close: check that event as if the flag were clear.
+        if (expected != actual && header.EventType == BinlogEventType.FormatDescription && (header.Flags & 1) != 0)
+            actual = FormatDescriptionChecksumWithoutInUseFlag(span[..bodyEnd]);
+        if (expected != actual) throw new BinlogFormatException($"bad CRC32 checksum: event has 0x{expected:X8}, bytes give 0x{actual:X8}");
+        return bodyEnd;
+    }
+
+    /// <summary>
+    /// Remembers a TABLE_MAP by table id. Each transaction repeats its TABLE_MAPs: when the bytes are those
+    /// already parsed for this table id, the known map is kept (<paramref name="known"/>) instead of parsing again.
+    /// </summary>
+    private TableMapEvent RememberTable(ReadOnlySpan<byte> body, out bool known)
+    {
+        var postHeader = Format.PostHeaderLength(BinlogEventType.TableMap);
+        var tableId = postHeader == 6 ? BinaryPrimitives.ReadUInt32LittleEndian(body) : new PayloadReader(body).ReadUInt48();
+        if (_tables.TryGetValue(tableId, out var map) && map.Body.Span.SequenceEqual(body))
         {
-            throw Error(header.EventType, position, $"malformed body ({e.Message})", e);
+            known = true;
+            return _lastTable = map;
         }
+        map = TableMapEvent.Parse(body, postHeader);
+        map.Body = body.ToArray();
+        _tables[map.TableId] = map;
+        known = false;
+        return _lastTable = map;
+    }
+
+    /// <summary>A TABLE_MAP event object for bytes already remembered (one object per event, as Decode gives).</summary>
+    private TableMapEvent CopyOfKnownTable(ReadOnlySpan<byte> body)
+    {
+        var known = RememberTable(body, out _);
+        return new TableMapEvent
+        {
+            TableId = known.TableId, Flags = known.Flags, Database = known.Database, Table = known.Table,
+            Columns = known.Columns, ValueWidths = known.ValueWidths, Body = known.Body,
+        };
     }
 
     /// <summary>The FORMAT_DESCRIPTION's own checksum: its algorithm byte sits just before the 4 CRC bytes.</summary>
@@ -131,16 +261,8 @@ public sealed class BinlogEventDecoder
                 return new XidEvent { Xid = new PayloadReader(span).ReadUInt64() };
             case BinlogEventType.TableMap:
             {
-                // Each transaction repeats its TABLE_MAPs: when the bytes are those already parsed for
-                // this table id, share the parsed columns instead of parsing them again.
-                var postHeader = Format.PostHeaderLength(type);
-                var tableId = postHeader == 6 ? BinaryPrimitives.ReadUInt32LittleEndian(span) : new PayloadReader(span).ReadUInt48();
-                if (_tables.TryGetValue(tableId, out var known) && known.Body.Span.SequenceEqual(span))
-                    return new TableMapEvent { TableId = tableId, Flags = known.Flags, Database = known.Database, Table = known.Table, Columns = known.Columns, Body = known.Body };
-                var map = TableMapEvent.Parse(span, postHeader);
-                map.Body = span.ToArray();
-                _tables[map.TableId] = map;
-                return map;
+                var map = RememberTable(span, out var known);
+                return known ? CopyOfKnownTable(span) : map;
             }
             case BinlogEventType.WriteRowsV0 or BinlogEventType.UpdateRowsV0 or BinlogEventType.DeleteRowsV0:
                 return new RawEvent(body);

@@ -52,7 +52,12 @@ public sealed class RowsEvent : BinlogEvent
     private readonly long _position;
 
     /// <summary>"at file:position" for error messages (built only when needed).</summary>
-    internal string Where => _position >= 0 ? $"at {_logFile ?? "?"}:{_position}" : $"in {_logFile ?? "?"}";
+    internal string Where => Context.Where;
+
+    /// <summary>What error messages about this event name.</summary>
+    internal RowsEventContext Context => _context ??= new(EventType, _logFile, _position, Table, TableId);
+
+    private RowsEventContext? _context;
 
     public IReadOnlyList<RowChange> Rows => _rows ??= RowsParser.Parse(this, _rowData.Span);
 
@@ -60,13 +65,14 @@ public sealed class RowsEvent : BinlogEvent
     /// The rows without an object per row or value: <c>var r = ev.ReadRows(); while (r.MoveNext()) r.After.Read(i, out var v);</c>
     /// (views valid until the next MoveNext). <see cref="Rows"/> is the convenient path over the same bytes.
     /// </summary>
-    public RowsReader ReadRows() => new(this, default);
+    public RowsReader ReadRows() => ReadRows(default);
 
     /// <summary>
     /// <see cref="ReadRows()"/> with caller-provided room for the column offsets (2 × <see cref="ColumnCount"/> ints,
     /// e.g. stackalloc), so that not even one array per event is allocated; a smaller span is not used.
     /// </summary>
-    public RowsReader ReadRows(Span<int> scratch) => new(this, scratch);
+    public RowsReader ReadRows(Span<int> scratch) =>
+        new(Context, Table, Kind, ColumnsPresent.Span, ColumnsPresentAfter.Span, _rowData.Span, scratch);
 
     /// <summary>Locates every column of every row (what <see cref="Rows"/> does) without building row objects; returns the row count.</summary>
     public int CountRows() => RowsParser.Count(this, _rowData.Span);
@@ -74,47 +80,13 @@ public sealed class RowsEvent : BinlogEvent
     internal static RowsEvent Parse(BinlogEventType type, ReadOnlyMemory<byte> body, int postHeaderLength,
         Func<ulong, TableMapEvent?> tables, string? logFile, long position)
     {
-        var span = body.Span;
-        var reader = new PayloadReader(span);
-        var tableId = postHeaderLength == 6 ? reader.ReadUInt32() : reader.ReadUInt48();
-        var flags = reader.ReadUInt16();
-        var version2 = type is BinlogEventType.WriteRowsV2 or BinlogEventType.UpdateRowsV2 or BinlogEventType.DeleteRowsV2
-            or BinlogEventType.PartialUpdateRows or BinlogEventType.MariaDbWriteRowsCompressed
-            or BinlogEventType.MariaDbUpdateRowsCompressed or BinlogEventType.MariaDbDeleteRowsCompressed;
-        if (version2)
-        {
-            var extraLength = reader.ReadUInt16();
-            if (extraLength < 2) throw new BinlogFormatException($"rows event extra-data length {extraLength} is below 2");
-            reader.Skip(extraLength - 2);
-        }
-        var kind = type switch
-        {
-            BinlogEventType.WriteRowsV0 or BinlogEventType.WriteRowsV1 or BinlogEventType.WriteRowsV2
-                or BinlogEventType.MariaDbWriteRowsCompressedV1 or BinlogEventType.MariaDbWriteRowsCompressed => RowsEventKind.Write,
-            BinlogEventType.DeleteRowsV0 or BinlogEventType.DeleteRowsV1 or BinlogEventType.DeleteRowsV2
-                or BinlogEventType.MariaDbDeleteRowsCompressedV1 or BinlogEventType.MariaDbDeleteRowsCompressed => RowsEventKind.Delete,
-            BinlogEventType.PartialUpdateRows => RowsEventKind.PartialUpdate,
-            _ => RowsEventKind.Update,
-        };
-        var width = reader.ReadLengthEncodedInteger();
-        // MySQL and MariaDB allow at most 4096 columns per table.
-        if (width > 4096) throw new BinlogFormatException($"rows event claims {width} columns");
-        var columnCount = (int)width;
-        var bitmapLength = (columnCount + 7) / 8;
-        var present = body.Slice(reader.Offset, bitmapLength);
-        reader.Skip(bitmapLength);
-        var presentAfter = ReadOnlyMemory<byte>.Empty;
-        if (kind is RowsEventKind.Update or RowsEventKind.PartialUpdate)
-        {
-            presentAfter = body.Slice(reader.Offset, bitmapLength);
-            reader.Skip(bitmapLength);
-        }
-        var rowData = body[reader.Offset..];
-        if (type is >= BinlogEventType.MariaDbWriteRowsCompressedV1 and <= BinlogEventType.MariaDbDeleteRowsCompressed)
-            rowData = MariaDbCompression.Decompress(rowData.Span);
-        var table = tables(tableId);
-        if (table != null && table.Columns.Length != columnCount)
-            throw new BinlogFormatException($"rows event has {columnCount} columns but TABLE_MAP of {table.Database}.{table.Table} (id {tableId}) has {table.Columns.Length}");
-        return new RowsEvent(kind, tableId, flags, table, columnCount, present, presentAfter, rowData, logFile, position);
+        var layout = RowsEventLayout.Read(type, body.Span, postHeaderLength);
+        var present = body.Slice(layout.PresentOffset, layout.BitmapLength);
+        var presentAfter = layout.PresentAfterOffset < 0 ? ReadOnlyMemory<byte>.Empty : body.Slice(layout.PresentAfterOffset, layout.BitmapLength);
+        var rowData = body[layout.RowDataOffset..];
+        if (layout.IsCompressed) rowData = MariaDbCompression.Decompress(rowData.Span);
+        var table = tables(layout.TableId);
+        layout.CheckTable(table);
+        return new RowsEvent(layout.Kind, layout.TableId, layout.Flags, table, layout.ColumnCount, present, presentAfter, rowData, logFile, position);
     }
 }

@@ -17,6 +17,15 @@ public sealed class TableMapEvent : BinlogEvent
     public string Table { get; init; } = "";
     public ColumnDefinition[] Columns { get; init; } = [];
 
+    private int[]? _widths;
+
+    /// <summary>Every column's value width, worked out once per map (see <see cref="ColumnWidths"/>).</summary>
+    internal int[] ValueWidths
+    {
+        get => _widths ??= ColumnWidths.For(Columns);
+        init => _widths = value;
+    }
+
     /// <summary>The event body as read, to recognise the same map when a later transaction repeats it.</summary>
     internal ReadOnlyMemory<byte> Body { get; set; }
 
@@ -54,6 +63,7 @@ public sealed class TableMapEvent : BinlogEvent
             };
         }
         if (!reader.IsAtEnd) OptionalMetadata.Apply(columns, reader.ReadToEnd());
+        foreach (var column in columns) column.FastRead = ColumnValueReader.FastReadCode(column);
         return new TableMapEvent { TableId = tableId, Flags = flags, Database = database, Table = table, Columns = columns };
     }
 

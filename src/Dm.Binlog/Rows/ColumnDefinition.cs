@@ -46,6 +46,13 @@ public sealed class ColumnDefinition
     /// <summary>Text encoding for a character column when its collation is known and not binary.</summary>
     public Encoding? Encoding { get; internal set; }
 
+    /// <summary>
+    /// How the allocation-free reader decodes this column's values without its general (checked) path, worked
+    /// out once the TABLE_MAP and its optional metadata are read (see <see cref="ColumnValueReader.FastReadCode"/>);
+    /// 0 = the general path.
+    /// </summary>
+    internal byte FastRead;
+
     public bool IsNumeric => Type is ColumnType.Tiny or ColumnType.Short or ColumnType.Int24 or ColumnType.Long or
         ColumnType.LongLong or ColumnType.Float or ColumnType.Double or ColumnType.NewDecimal or ColumnType.Decimal;
 

@@ -10,26 +10,61 @@ namespace Dm.Binlog.Rows;
 internal static class ColumnValueReader
 {
     /// <summary><paramref name="data"/> starts at the value and may run on past it (the rest of the row data).</summary>
-    public static ColumnValue Read(ColumnDefinition column, ReadOnlySpan<byte> data, bool jsonDiff)
+    public static ColumnValue Read(ColumnDefinition column, ReadOnlySpan<byte> data, bool jsonDiff) =>
+        !jsonDiff && TryReadCommon(column, data, out var value) ? value : ReadOther(column, data, jsonDiff);
+
+    // Codes of FastRead: the common types whose bytes the row locator has already bounded (fixed widths, a
+    // 1- or 2-byte length prefix), so reading them cannot run past the value.
+    private const byte Int8 = 1, UInt8 = 2, Int16 = 3, UInt16 = 4, Int24 = 5, UInt24 = 6, Int32 = 7, UInt32 = 8,
+        Int64 = 9, UInt64 = 10, Text8 = 11, Text16 = 12, Binary8 = 13, Binary16 = 14, Float32 = 15, Float64 = 16;
+
+    /// <summary>The <see cref="ColumnDefinition.FastRead"/> code of a column (0 = only the general path).</summary>
+    internal static byte FastReadCode(ColumnDefinition column)
     {
-        // The common types here, the rest out of line: a small method the JIT optimises fully.
-        switch (column.Type)
+        var unsigned = column.IsUnsigned == true;
+        var text = column.Encoding != null;
+        var shortPrefix = column.MaxLength < 256;
+        return column.Type switch
         {
-            case ColumnType.Long:
-                return column.IsUnsigned == true
-                    ? new ColumnValue(ColumnValueKind.UInt64, column, BinaryPrimitives.ReadUInt32LittleEndian(data), default)
-                    : new ColumnValue(ColumnValueKind.Int64, column, BinaryPrimitives.ReadInt32LittleEndian(data), default);
-            case ColumnType.LongLong:
-                return new ColumnValue(column.IsUnsigned == true ? ColumnValueKind.UInt64 : ColumnValueKind.Int64, column, BinaryPrimitives.ReadInt64LittleEndian(data), default);
-            case ColumnType.VarChar or ColumnType.VarString or ColumnType.String:
-            {
-                int prefix, length;
-                if (column.MaxLength < 256) (prefix, length) = (1, data[0]);
-                else (prefix, length) = (2, BinaryPrimitives.ReadUInt16LittleEndian(data));
-                return new ColumnValue(column.Encoding != null ? ColumnValueKind.Text : ColumnValueKind.Binary, column, 0, data.Slice(prefix, length));
-            }
-            default:
-                return ReadOther(column, data, jsonDiff);
+            ColumnType.Tiny => unsigned ? UInt8 : Int8,
+            ColumnType.Short => unsigned ? UInt16 : Int16,
+            ColumnType.Int24 => unsigned ? UInt24 : Int24,
+            ColumnType.Long => unsigned ? UInt32 : Int32,
+            ColumnType.LongLong => unsigned ? UInt64 : Int64,
+            ColumnType.Float => Float32,
+            ColumnType.Double => Float64,
+            ColumnType.VarChar or ColumnType.VarString or ColumnType.String =>
+                text ? shortPrefix ? Text8 : Text16 : shortPrefix ? Binary8 : Binary16,
+            _ => 0,
+        };
+    }
+
+    /// <summary>
+    /// The value of a column with a <see cref="ColumnDefinition.FastRead"/> code, with no exception handler (its
+    /// bytes were bounded when the row was located); false for the other columns. Same results as <see cref="ReadOther"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryReadCommon(ColumnDefinition column, ReadOnlySpan<byte> data, out ColumnValue value)
+    {
+        switch (column.FastRead)
+        {
+            case Int8: value = new(ColumnValueKind.Int64, column, (sbyte)data[0], default); return true;
+            case UInt8: value = new(ColumnValueKind.UInt64, column, data[0], default); return true;
+            case Int16: value = new(ColumnValueKind.Int64, column, BinaryPrimitives.ReadInt16LittleEndian(data), default); return true;
+            case UInt16: value = new(ColumnValueKind.UInt64, column, BinaryPrimitives.ReadUInt16LittleEndian(data), default); return true;
+            case Int24: value = new(ColumnValueKind.Int64, column, (data[0] | data[1] << 8 | data[2] << 16) << 8 >> 8, default); return true;
+            case UInt24: value = new(ColumnValueKind.UInt64, column, data[0] | data[1] << 8 | data[2] << 16, default); return true;
+            case Int32: value = new(ColumnValueKind.Int64, column, BinaryPrimitives.ReadInt32LittleEndian(data), default); return true;
+            case UInt32: value = new(ColumnValueKind.UInt64, column, BinaryPrimitives.ReadUInt32LittleEndian(data), default); return true;
+            case Int64: value = new(ColumnValueKind.Int64, column, BinaryPrimitives.ReadInt64LittleEndian(data), default); return true;
+            case UInt64: value = new(ColumnValueKind.UInt64, column, BinaryPrimitives.ReadInt64LittleEndian(data), default); return true;
+            case Float32: value = new(ColumnValueKind.Single, column, BinaryPrimitives.ReadInt32LittleEndian(data), default); return true;
+            case Float64: value = new(ColumnValueKind.Double, column, BinaryPrimitives.ReadInt64LittleEndian(data), default); return true;
+            case Text8: value = new(ColumnValueKind.Text, column, 0, data.Slice(1, data[0])); return true;
+            case Binary8: value = new(ColumnValueKind.Binary, column, 0, data.Slice(1, data[0])); return true;
+            case Text16: value = new(ColumnValueKind.Text, column, 0, data.Slice(2, BinaryPrimitives.ReadUInt16LittleEndian(data))); return true;
+            case Binary16: value = new(ColumnValueKind.Binary, column, 0, data.Slice(2, BinaryPrimitives.ReadUInt16LittleEndian(data))); return true;
+            default: value = default; return false;
         }
     }
 

@@ -66,7 +66,7 @@ public sealed class RowImage
         }
         catch (Exception e) when (IsMalformed(e))
         {
-            throw Malformed(_owner, column, e);
+            throw Malformed(_owner.Context, column, e);
         }
     }
 
@@ -78,11 +78,11 @@ public sealed class RowImage
     {
         var offset = OffsetOf(index);
         value = offset < 0 ? new ColumnValue(ColumnValueKind.Null, _columns[index], 0, default)
-            : ReadAt(_owner, _columns[index], _data.Span[offset..], IsJsonDiff(index));
+            : ReadAt(_owner.Context, _columns[index], _data.Span[offset..], IsJsonDiff(index));
         return offset >= 0;
     }
 
-    internal static ColumnValue ReadAt(Events.RowsEvent owner, ColumnDefinition column, ReadOnlySpan<byte> data, bool jsonDiff)
+    internal static ColumnValue ReadAt(RowsEventContext context, ColumnDefinition column, ReadOnlySpan<byte> data, bool jsonDiff)
     {
         try
         {
@@ -90,18 +90,15 @@ public sealed class RowImage
         }
         catch (Exception e) when (IsMalformed(e))
         {
-            throw Malformed(owner, column, e);
+            throw Malformed(context, column, e);
         }
     }
 
     internal static bool IsMalformed(Exception e) =>
         e is BinlogFormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException;
 
-    internal static BinlogFormatException Malformed(Events.RowsEvent owner, ColumnDefinition column, Exception e)
-    {
-        var where = $"{owner.EventType} {owner.Where} on {owner.Table?.Database}.{owner.Table?.Table}";
-        return new BinlogFormatException($"{where}: column {column}: malformed value ({e.Message})", e) { EventType = owner.EventType };
-    }
+    internal static BinlogFormatException Malformed(RowsEventContext context, ColumnDefinition column, Exception e) =>
+        new($"{context.Describe()}: column {column}: malformed value ({e.Message})", e) { EventType = context.EventType };
 
     public object? this[int index] => GetValue(index);
 

@@ -1,4 +1,4 @@
-using Dm.Binlog.Events;
+using System.Runtime.CompilerServices;
 
 namespace Dm.Binlog.Rows;
 
@@ -8,15 +8,15 @@ namespace Dm.Binlog.Rows;
 /// </summary>
 public readonly ref struct RowImageView
 {
-    private readonly RowsEvent _owner;
+    private readonly RowsEventContext _context;
     private readonly ColumnDefinition[] _columns;
     private readonly ReadOnlySpan<byte> _data;
     private readonly ReadOnlySpan<int> _offsets;
     private readonly bool[]? _partialJson;
 
-    internal RowImageView(RowsEvent owner, ColumnDefinition[] columns, ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, bool[]? partialJson)
+    internal RowImageView(RowsEventContext context, ColumnDefinition[] columns, ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, bool[]? partialJson)
     {
-        _owner = owner;
+        _context = context;
         _columns = columns;
         _data = data;
         _offsets = offsets;
@@ -30,6 +30,7 @@ public readonly ref struct RowImageView
 
     public ColumnDefinition Column(int index) => _columns[index];
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsPresent(int index) => _offsets[index] != RowImage.Absent;
 
     public bool IsNull(int index) => _offsets[index] == RowImage.NullValue;
@@ -37,12 +38,16 @@ public readonly ref struct RowImageView
     public bool IsJsonDiff(int index) => _partialJson != null && _partialJson[index];
 
     /// <summary>Decodes the value without allocating; false for SQL NULL. Same results as <see cref="RowImage.Read"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Read(int index, out ColumnValue value)
     {
         var offset = _offsets[index];
         if (offset >= 0)
         {
-            value = RowImage.ReadAt(_owner, _columns[index], _data[offset..], IsJsonDiff(index));
+            // The common types straight away (their bytes were bounded when the row was located), the rest checked.
+            var column = _columns[index];
+            if (_partialJson == null && ColumnValueReader.TryReadCommon(column, _data[offset..], out value)) return true;
+            value = RowImage.ReadAt(_context, column, _data[offset..], IsJsonDiff(index));
             return true;
         }
         if (offset == RowImage.Absent)

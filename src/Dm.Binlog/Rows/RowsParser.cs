@@ -11,7 +11,9 @@ internal static class RowsParser
 {
     public static IReadOnlyList<RowChange> Parse(RowsEvent rows, ReadOnlySpan<byte> data)
     {
-        var table = RequireTable(rows);
+        var context = rows.Context;
+        var table = rows.Table?.Columns ?? RowsEventContext.RequireColumns(null, context.EventType, context.Where, context.TableId);
+        var widths = rows.Table!.ValueWidths;
         var result = new List<RowChange>();
         var memory = rows.RowData;
         var at = 0;
@@ -22,18 +24,18 @@ internal static class RowsParser
             switch (rows.Kind)
             {
                 case RowsEventKind.Write:
-                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
+                    after = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
                     break;
                 case RowsEventKind.Delete:
-                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
+                    before = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
                     break;
                 case RowsEventKind.Update:
-                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
-                    after = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter.Span, ref offsets);
+                    before = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
+                    after = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresentAfter.Span, ref offsets);
                     break;
                 case RowsEventKind.PartialUpdate:
-                    before = ReadImage(rows, table, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
-                    after = ReadPartialImage(rows, table, memory, data, ref at, rows.ColumnsPresentAfter.Span);
+                    before = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
+                    after = ReadPartialImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresentAfter.Span);
                     break;
             }
             result.Add(new RowChange(before, after));
@@ -43,15 +45,17 @@ internal static class RowsParser
 
     public static int Count(RowsEvent rows, ReadOnlySpan<byte> data)
     {
-        var table = RequireTable(rows);
+        var context = rows.Context;
+        var table = rows.Table?.Columns ?? RowsEventContext.RequireColumns(null, context.EventType, context.Where, context.TableId);
+        var widths = rows.Table!.ValueWidths;
         var count = 0;
         var at = 0;
         Span<int> offsets = rows.ColumnCount <= 256 ? stackalloc int[rows.ColumnCount] : new int[rows.ColumnCount];
         while (at < data.Length)
         {
-            Locate(rows, table, data, ref at, rows.ColumnsPresent.Span, offsets);
-            if (rows.Kind is RowsEventKind.Update) Locate(rows, table, data, ref at, rows.ColumnsPresentAfter.Span, offsets);
-            if (rows.Kind is RowsEventKind.PartialUpdate) ReadPartialImage(rows, table, rows.RowData, data, ref at, rows.ColumnsPresentAfter.Span);
+            Locate(context, table, widths, data, ref at, rows.ColumnsPresent.Span, offsets);
+            if (rows.Kind is RowsEventKind.Update) Locate(context, table, widths, data, ref at, rows.ColumnsPresentAfter.Span, offsets);
+            if (rows.Kind is RowsEventKind.PartialUpdate) ReadPartialImage(rows, context, table, widths, rows.RowData, data, ref at, rows.ColumnsPresentAfter.Span);
             count++;
         }
         return count;
@@ -76,10 +80,11 @@ internal static class RowsParser
         }
     }
 
-    private static RowImage ReadImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present, ref OffsetBlock block)
+    private static RowImage ReadImage(RowsEvent rows, RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlyMemory<byte> memory,
+        ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present, ref OffsetBlock block)
     {
         var (array, start) = block.Next();
-        Locate(rows, table, data, ref at, present, array.AsSpan(start, table.Length));
+        Locate(context, table, widths, data, ref at, present, array.AsSpan(start, table.Length));
         return new RowImage(rows, table, memory, array, start);
     }
 
@@ -87,16 +92,17 @@ internal static class RowsParser
     /// The after image of PARTIAL_UPDATE_ROWS (MySQL source: sql/rpl_record.cc, pack_row/unpack_row): a packed
     /// value_options; with PARTIAL_JSON_UPDATES (1), one bit per JSON column of the image saying it holds a diff vector.
     /// </summary>
-    private static RowImage ReadPartialImage(RowsEvent rows, ColumnDefinition[] table, ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
+    private static RowImage ReadPartialImage(RowsEvent rows, RowsEventContext context, ColumnDefinition[] table, int[] widths,
+        ReadOnlyMemory<byte> memory, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
     {
-        var partial = ReadPartialOptions(rows, table, data, ref at, present);
+        var partial = ReadPartialOptions(context, table, data, ref at, present);
         var offsets = new int[table.Length];
-        Locate(rows, table, data, ref at, present, offsets, partial);
+        Locate(context, table, widths, data, ref at, present, offsets, partial);
         return new RowImage(rows, table, memory, offsets, 0, partial);
     }
 
     /// <summary>The value_options ahead of a PARTIAL_UPDATE_ROWS after image: which JSON columns hold diffs (null: none).</summary>
-    internal static bool[]? ReadPartialOptions(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
+    internal static bool[]? ReadPartialOptions(RowsEventContext context, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present)
     {
         var reader = new Protocol.PayloadReader(data[at..]);
         ulong options;
@@ -106,7 +112,7 @@ internal static class RowsParser
         }
         catch (BinlogFormatException e)
         {
-            throw Error(rows, at, e.Message, e);
+            throw Error(context, at, e.Message, e);
         }
         at += reader.Offset;
         bool[]? partial = null;
@@ -116,7 +122,7 @@ internal static class RowsParser
             for (var i = 0; i < table.Length; i++)
                 if (table[i].Type == ColumnType.Json && (present[i >> 3] & (1 << (i & 7))) != 0) jsonColumns.Add(i);
             var bytes = (jsonColumns.Count + 7) / 8;
-            if (at + bytes > data.Length) throw Error(rows, at, "partial-JSON bitmap is cut off");
+            if (at + bytes > data.Length) throw Error(context, at, "partial-JSON bitmap is cut off");
             partial = new bool[table.Length];
             for (var k = 0; k < jsonColumns.Count; k++)
                 partial[jsonColumns[k]] = (data[at + (k >> 3)] & (1 << (k & 7))) != 0;
@@ -126,31 +132,33 @@ internal static class RowsParser
     }
 
     /// <summary>Fills the start offset of every column (or Absent/NullValue) and advances past the image.</summary>
-    internal static void Locate(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present, Span<int> offsets, bool[]? partialJson = null)
+    internal static void Locate(RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlySpan<byte> data, ref int at,
+        ReadOnlySpan<byte> present, Span<int> offsets, bool[]? partialJson = null)
     {
         var presentCount = 0;
         foreach (var b in present) presentCount += BitOperations.PopCount(b);
         var nullBytes = (presentCount + 7) / 8;
-        if (at + nullBytes > data.Length) throw Error(rows, at, $"row NULL bitmap of {nullBytes} bytes is cut off");
+        if (at + nullBytes > data.Length) throw Error(context, at, $"row NULL bitmap of {nullBytes} bytes is cut off");
         var nulls = data.Slice(at, nullBytes);
         at += nullBytes;
         // The exception handler sits outside the per-column loop, which then keeps its locals in registers.
         try
         {
-            LocateValues(rows, table, data, ref at, present, nulls, offsets, partialJson);
+            LocateValues(context, table, widths, data, ref at, present, nulls, offsets, partialJson);
         }
         catch (BinlogFormatException e) when (e.EventType == null)
         {
-            throw Error(rows, at, e.Message, e);
+            throw Error(context, at, e.Message, e);
         }
     }
 
-    private static void LocateValues(RowsEvent rows, ColumnDefinition[] table, ReadOnlySpan<byte> data, ref int at,
+    private static void LocateValues(RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlySpan<byte> data, ref int at,
         ReadOnlySpan<byte> present, ReadOnlySpan<byte> nulls, Span<int> offsets, bool[]? partialJson)
     {
         var n = 0;
         var position = at;
-        for (var i = 0; i < table.Length; i++)
+        var count = Math.Min(table.Length, widths.Length);
+        for (var i = 0; i < count; i++)
         {
             if ((present[i >> 3] & (1 << (i & 7))) == 0)
             {
@@ -165,28 +173,27 @@ internal static class RowsParser
                 continue;
             }
             offsets[i] = position;
-            at = position; // where a failing value starts, for the error message
-            var length = partialJson != null && partialJson[i]
-                ? 4 + (int)Math.Min(int.MaxValue - 4, new Protocol.PayloadReader(data[position..]).ReadUInt32())
-                : RowValueDecoder.ValueLength(table[i], data[position..]);
+            var length = widths[i];
+            if (length < 0 || partialJson != null)
+            {
+                at = position; // where a failing value starts, for the error message
+                length = partialJson != null && partialJson[i]
+                    ? 4 + (int)Math.Min(int.MaxValue - 4, new Protocol.PayloadReader(data[position..]).ReadUInt32())
+                    : ColumnWidths.Length(length, table[i], data, position);
+                if (length < 0)
+                    throw Error(context, position, $"length of column {table[i]} is cut off at the end of the row data");
+            }
             if (length > data.Length - position)
-                throw Error(rows, position, $"value of column {table[i]} needs {length} bytes, {data.Length - position} left");
+                throw Error(context, position, $"value of column {table[i]} needs {length} bytes, {data.Length - position} left");
             position += length;
         }
         at = position;
     }
 
-    internal static ColumnDefinition[] RequireTable(RowsEvent rows) =>
-        rows.Table?.Columns ?? throw new BinlogFormatException(
-            $"{rows.EventType} {rows.Where}: no TABLE_MAP seen for table id {rows.TableId} (reading started inside a transaction?)")
-        {
-            EventType = rows.EventType,
-        };
-
-    private static BinlogFormatException Error(RowsEvent rows, int at, string message, Exception? inner = null)
+    private static BinlogFormatException Error(RowsEventContext context, int at, string message, Exception? inner = null)
     {
-        var text = $"{rows.EventType} {rows.Where} on {rows.Table?.Database}.{rows.Table?.Table}: at row byte {at}: {message}";
-        return inner == null ? new BinlogFormatException(text) { EventType = rows.EventType }
-            : new BinlogFormatException(text, inner) { EventType = rows.EventType };
+        var text = $"{context.Describe()}: at row byte {at}: {message}";
+        return inner == null ? new BinlogFormatException(text) { EventType = context.EventType }
+            : new BinlogFormatException(text, inner) { EventType = context.EventType };
     }
 }
