@@ -110,6 +110,26 @@ public sealed class DmlBuilderTests(MariaDbFixture fixture)
     }
 
     [Fact]
+    public async Task TableWithoutKeyDeletesIdenticalRowsInOneStatementAsManyAsWereDeleted()
+    {
+        var (connection, table) = await CreateAsync("dml_nokey_dup", "CREATE TABLE t (a INT, b VARBINARY(4), c VARCHAR(5))");
+        await using var _ = connection;
+        byte[] bytes = [1, 2];
+        await ExecuteAsync(connection, DmlBuilder.Insert(table, [[1, bytes, null], [1, bytes, null], [1, bytes, null], [1, bytes, "A"], [1, bytes, "a"], [2, null, null]]));
+
+        // Three rows with equal values (the byte arrays are different instances) of which two are deleted, and two text
+        // values equal only under the collation: those stay separate statements, each deleting its own copy.
+        var deletes = DmlBuilder.Delete(table, [[1, new byte[] { 1, 2 }, null], [1, bytes, "a"], [1, new byte[] { 1, 2 }, null], [1, bytes, "A"]]);
+        Assert.Equal(3, deletes.Count);
+        Assert.Equal("DELETE FROM `dml_nokey_dup`.`t` WHERE `a`=? AND `b`=? AND `c` IS NULL LIMIT 2", deletes[0].Sql);
+        Assert.EndsWith("LIMIT 1", deletes[1].Sql);
+        var affected = new List<int>();
+        foreach (var delete in deletes) affected.Add(await ExecuteAsync(connection, delete));
+        Assert.Equal([2, 1, 1], affected);
+        Assert.Equal(["1|NULL", "2|NULL"], await RowsAsync(connection, "SELECT a, IFNULL(c, 'NULL') FROM dml_nokey_dup.t ORDER BY a"));
+    }
+
+    [Fact]
     public async Task CompositePrimaryKeyAndRoutedTarget()
     {
         var (connection, table) = await CreateAsync("dml_route", "CREATE TABLE src (k1 INT NOT NULL, k2 VARCHAR(5) NOT NULL, v INT, PRIMARY KEY (k1, k2))");

@@ -94,16 +94,16 @@ public static class DmlBuilder
         var key = KeyColumns(table, out var byAllColumns);
         if (byAllColumns)
         {
-            // without a key each row must be deleted on its own, at most once
-            return rows.Select(row =>
+            // Without a key a row is deleted by all its values, as many copies as were deleted: identical rows are
+            // indistinguishable, so n of them go in one statement (each statement is a table scan for the target).
+            return IdenticalRows.Count(rows.Select(row => CheckRow(table, row))).Select(group =>
             {
-                CheckRow(table, row);
                 var sb = new StringBuilder("DELETE FROM ");
                 AppendTable(sb, table, target);
                 sb.Append(" WHERE ");
                 var parameters = new List<object?>();
-                AppendRowCondition(sb, parameters, key, row);
-                sb.Append(" LIMIT 1");
+                AppendRowCondition(sb, parameters, key, group.Row);
+                sb.Append(" LIMIT ").Append(group.Count);
                 return new DmlStatement(sb.ToString(), parameters);
             }).ToList();
         }

@@ -24,7 +24,8 @@ public static class Convergence
             if (differences.Count == 0) return;
             // The same differences for a while: the target has stopped moving, so waiting longer cannot help.
             var now = string.Join("\n", differences);
-            if (now != previous) (previous, unchangedSince) = (now, DateTime.UtcNow);
+            // A statement running on the target (a long keyless-table transaction) is movement the tables do not show yet.
+            if (now != previous || await ServerActivity.IsBusyAsync(target, cancellationToken)) (previous, unchangedSince) = (now, DateTime.UtcNow);
             if (DateTime.UtcNow >= deadline || DateTime.UtcNow - unchangedSince > StableFor) break;
             if (stillHealthy != null) await stillHealthy();
             await Task.Delay(500, cancellationToken);

@@ -24,6 +24,15 @@ public static class ServerActivity
         }
     }
 
+    /// <summary>Whether another session is running a statement on the server right now.</summary>
+    public static async Task<bool> IsBusyAsync(MariaDbServer server, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await server.OpenAsync(cancellationToken: cancellationToken);
+        await using var command = new MySqlCommand(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND COMMAND = 'Query'", connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) > 0;
+    }
+
     private static async Task AddRowsAsync(MySqlConnection connection, List<string> lines, string sql, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(sql, connection);
