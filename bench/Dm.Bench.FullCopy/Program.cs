@@ -28,7 +28,19 @@ Console.WriteLine($"prepared in {prepare.Elapsed.TotalSeconds:F1} s, InnoDB data
 var cpu = new CpuMeter(CpuMeter.FindServerPid(source.BaseDirectory), CpuMeter.FindServerPid(target.BaseDirectory));
 var totalRows = (long)BenchOptions.Tables * options.TableSize;
 
-async Task ResetTargetAsync() => await target.ExecuteAsync("DROP DATABASE IF EXISTS sbtest; DROP DATABASE IF EXISTS dm_meta");
+async Task ResetTargetAsync()
+{
+    await target.ExecuteAsync("DROP DATABASE IF EXISTS sbtest; DROP DATABASE IF EXISTS dm_meta");
+    // Each tool starts on a settled target: the previous run's dirty pages flushed, so neither pays for the other's writes.
+    var pct = await target.ScalarAsync("SELECT @@GLOBAL.innodb_max_dirty_pages_pct");
+    await target.ExecuteAsync("SET GLOBAL innodb_max_dirty_pages_pct = 0");
+    var settle = Stopwatch.StartNew();
+    while (settle.Elapsed < TimeSpan.FromSeconds(90) &&
+           Convert.ToInt64(await target.ScalarAsync("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'"), CultureInfo.InvariantCulture) > 50)
+        await Task.Delay(200);
+    await target.ExecuteAsync($"SET GLOBAL innodb_max_dirty_pages_pct = {Convert.ToString(pct, CultureInfo.InvariantCulture)}");
+    Console.WriteLine($"  target settled in {settle.Elapsed.TotalSeconds:F1} s");
+}
 
 async Task VerifyAsync(string who)
 {
