@@ -69,18 +69,22 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
         {
             try
             {
-                // BEGIN, the changes, the applied row and COMMIT go in one round trip (a MySqlTransaction would cost two more).
-                // The server stops at the first failing statement, so COMMIT only runs when everything before it succeeded.
+                // BEGIN, the changes and the applied row in one round trip, COMMIT in a second (a MySqlTransaction costs a third).
+                // COMMIT stays apart on purpose: a server still running a batch whose client has died (killed worker, cut
+                // network) must roll it back, not commit it after a successor has read the applied rows and replayed it.
                 await ExecuteAsync(connection, null, [.. statements.Select(s => ToCommand(s))],
-                    first: new MySqlBatchCommand("BEGIN"), last: [checkpoint.AppliedCommand(id, batch.Select(t => t.Id)), new MySqlBatchCommand("COMMIT")],
+                    first: new MySqlBatchCommand("BEGIN"), last: [checkpoint.AppliedCommand(id, batch.Select(t => t.Id))],
                     () => Describe(batch), cancellationToken);
+                await using (var commit = new MySqlCommand("COMMIT", connection))
+                    await commit.ExecuteNonQueryAsync(cancellationToken);
                 return;
             }
             // Writers touch different rows, but InnoDB may still lock neighbours (REPLACE, scans of tables without keys):
-            // a deadlock or lock timeout rolled the whole batch back, so running it again is exact.
+            // a deadlock rolled the whole batch back, a lock timeout only its statement; after a confirmed ROLLBACK the
+            // retry is exact. Without one (BEGIN would commit what is left open), the batch fails instead.
             catch (DataStatementException e) when (e.InnerException is MySqlException { Number: 1213 or 1205 } && attempt < MaxLockRetries)
             {
-                await RollBackAsync();
+                if (!await RollBackAsync()) throw;
                 await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * (index + 1)), cancellationToken);
             }
             catch
@@ -91,16 +95,20 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
         }
     }
 
-    /// <summary>Ends a batch that failed part-way (a lock timeout leaves its transaction open); a broken connection has none left.</summary>
-    private async Task RollBackAsync()
+    /// <summary>Ends a batch that failed part-way (a lock timeout leaves its transaction open); false when that is not confirmed.</summary>
+    private async Task<bool> RollBackAsync()
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await using var rollback = new MySqlCommand("ROLLBACK", connection);
             await rollback.ExecuteNonQueryAsync(timeout.Token);
+            return true;
         }
-        catch (Exception e) when (e is MySqlException or InvalidOperationException or IOException or OperationCanceledException) { }
+        catch (Exception e) when (e is MySqlException or InvalidOperationException or IOException or OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private const int MaxLockRetries = 10;
