@@ -27,8 +27,9 @@ public sealed class DmServerProcess(string name, int port, IReadOnlyList<string>
                 using var response = await http.GetAsync($"http://127.0.0.1:{port}/status", cancellationToken);
                 if (response.IsSuccessStatusCode) return;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException)
             {
+                // Not listening yet; a connection refused or reset while the socket is set up can surface as either.
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

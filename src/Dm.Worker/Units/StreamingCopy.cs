@@ -162,9 +162,11 @@ public sealed class StreamingCopy(FullCopyContext context)
         await transfers.Writer.WriteAsync(new Transfer(table, chunk, null!, pipe), ct);
         try
         {
-            // Rows are small: buffer them so the pipe is flushed in 64 KiB steps, not per row.
-            await using (var buffered = new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), 1 << 16))
-                await exporter.ExportAsync(source, table, chunk, buffered, ct);
+            // Rows are small: buffer them so the pipe is flushed in 64 KiB steps, not per row. Flushed with the token and
+            // never disposed: disposing flushes without one, which waits forever on a full pipe nobody reads after a stop.
+            var buffered = new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), 1 << 16);
+            await exporter.ExportAsync(source, table, chunk, buffered, ct);
+            await buffered.FlushAsync(ct);
             await pipe.Writer.CompleteAsync();
         }
         catch (Exception e)
@@ -212,6 +214,12 @@ public sealed class StreamingCopy(FullCopyContext context)
                 else
                     await foreach (var _ in transfer.Statements.Reader.ReadAllAsync(ct)) { }
                 await Task.Delay(RetryableChunkError.Backoff(1), ct);
+            }
+            catch (Exception e) when (transfer.Csv is { } pipe)
+            {
+                // Stopped or failed: the exporter must not wait for room in a pipe nobody reads any more.
+                await pipe.Reader.CompleteAsync(e);
+                throw;
             }
         }
     }
