@@ -72,8 +72,8 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
                 // BEGIN, the changes and the applied row in one round trip, COMMIT in a second (a MySqlTransaction costs a third).
                 // COMMIT stays apart on purpose: a server still running a batch whose client has died (killed worker, cut
                 // network) must roll it back, not commit it after a successor has read the applied rows and replayed it.
-                await ExecuteAsync(connection, null, [.. statements.Select(s => ToCommand(s))],
-                    first: new MySqlBatchCommand("BEGIN"), last: [checkpoint.AppliedCommand(id, batch.Select(t => t.Id))],
+                await RunBatchAsync(connection, null,
+                    [new MySqlBatchCommand("BEGIN"), .. statements.Select(ToCommand), checkpoint.AppliedCommand(id, batch.Select(t => t.Id))],
                     () => Describe(batch), cancellationToken);
                 await using (var commit = new MySqlCommand("COMMIT", connection))
                     await commit.ExecuteNonQueryAsync(cancellationToken);
@@ -116,16 +116,14 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
     /// <summary>Runs statements (and an optional last command) in one round trip inside the caller's transaction.</summary>
     internal static Task ExecuteAsync(MySqlConnection connection, MySqlTransaction transaction, IEnumerable<Dm.Sql.Dml.DmlStatement> statements,
         MySqlBatchCommand? last, Func<string> describe, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, transaction, [.. statements.Select(s => ToCommand(s))], null, last is null ? [] : [last], describe, cancellationToken);
+        RunBatchAsync(connection, transaction, [.. statements.Select(ToCommand), .. last is null ? [] : new[] { last }], describe, cancellationToken);
 
-    private static async Task ExecuteAsync(MySqlConnection connection, MySqlTransaction? transaction, List<MySqlBatchCommand> commands,
-        MySqlBatchCommand? first, MySqlBatchCommand[] last, Func<string> describe, CancellationToken cancellationToken)
+    private static async Task RunBatchAsync(MySqlConnection connection, MySqlTransaction? transaction, List<MySqlBatchCommand> commands,
+        Func<string> describe, CancellationToken cancellationToken)
     {
-        if (commands.Count == 0 && last.Length == 0) return;
+        if (commands.Count == 0) return;
         await using var batch = new MySqlBatch(connection, transaction);
-        if (first is not null) batch.BatchCommands.Add(first);
         foreach (var c in commands) batch.BatchCommands.Add(c);
-        foreach (var c in last) batch.BatchCommands.Add(c);
         try
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
