@@ -5,9 +5,10 @@ using Grpc.Core;
 namespace Dm.Worker.Control;
 
 /// <summary>
-/// Keeps this worker known to the master: registers, heartbeats every third of the keepalive TTL, and
-/// follows the stream of desired state (the bound source and its subtasks). On any failure it moves to
-/// the next master and registers again; the master meanwhile may have declared it offline.
+/// Keeps this worker known to the master: registers, heartbeats (carrying its subtasks' status) every second, or
+/// every third of the keepalive TTL if that is shorter, and follows the stream of desired state (the bound source
+/// and its subtasks). On any failure it moves to the next master and registers again; the master meanwhile may
+/// have declared it offline.
 /// </summary>
 public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ILogger<WorkerAgent> logger) : BackgroundService
 {
@@ -63,7 +64,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IL
 
     private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, CancellationToken ct)
     {
-        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(200).Ticks, options.KeepAliveTtl.Ticks / 3));
+        var period = HeartbeatPeriod(options.KeepAliveTtl);
         while (!ct.IsCancellationRequested)
         {
             var request = new HeartbeatRequest { Name = options.Name };
@@ -74,6 +75,13 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IL
             await Task.Delay(period, ct);
         }
     }
+
+    /// <summary>
+    /// A third of the TTL keeps the worker alive; the subtask status rides along, and query-status shows what the master
+    /// last received, so it goes at least every second (DM's default 60 s TTL alone left the status 20 s stale).
+    /// </summary>
+    internal static TimeSpan HeartbeatPeriod(TimeSpan keepAliveTtl) =>
+        TimeSpan.FromTicks(Math.Clamp(keepAliveTtl.Ticks / 3, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromSeconds(1).Ticks));
 
     private async Task WatchAsync(WorkerHub.WorkerHubClient client, CancellationToken ct)
     {

@@ -136,6 +136,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
 
     private static MySqlBatchCommand ToCommand(Dm.Sql.Dml.DmlStatement statement)
     {
+        if (Dm.Sql.Dml.InlinedStatement.TryRender(statement, out var sql)) return new MySqlBatchCommand(sql);
         var command = new MySqlBatchCommand(statement.Sql);
         foreach (var value in statement.Parameters) command.Parameters.Add(new MySqlParameter { Value = value });
         return command;
