@@ -27,12 +27,8 @@ internal static class BatchStatements
             {
                 if (!merged.TryGetValue(row.Table, out var table))
                     merged[row.Table] = table = (row.Target, new Dictionary<string, (bool, object?[])>(StringComparer.Ordinal));
-                if (row.Before is { } before)
-                {
-                    var oldKey = MergeableTables.Key(row.Table, before);
-                    if (row.After is null || MergeableTables.Key(row.Table, row.After) != oldKey) table.Final[oldKey] = (false, before);
-                }
-                if (row.After is { } after) table.Final[MergeableTables.Key(row.Table, after)] = (true, after);
+                if (row.Before is { } before && row.BeforeKey != row.AfterKey) table.Final[row.BeforeKey!] = (false, before);
+                if (row.After is { } after) table.Final[row.AfterKey!] = (true, after);
             }
         }
         foreach (var (info, (target, final)) in merged)

@@ -25,21 +25,28 @@ internal static class CausalityKeys
 
     private static bool TryAdd(List<string> keys, string targetTable, IndexInfo index, TableInfo table, object?[] row)
     {
-        var sb = new StringBuilder(targetTable).Append('\u0001').Append(index.Name).Append('\u0001');
+        if (Of(targetTable, index, table, row) is not { } key) return false;
+        keys.Add(key);
+        return true;
+    }
+
+    /// <summary>The key <paramref name="row"/> has in <paramref name="index"/>; null when a part is NULL or not a column.</summary>
+    public static string? Of(string targetTable, IndexInfo index, TableInfo table, object?[] row)
+    {
+        var sb = new StringBuilder(targetTable, targetTable.Length + 32).Append('\u0001').Append(index.Name).Append('\u0001');
         foreach (var name in index.Columns)
         {
-            if (name is null) return false; // expression part: cannot key on it
+            if (name is null) return null; // expression part: cannot key on it
             var column = table.Column(name);
-            if (column is null || column.Ordinal >= row.Length) return false;
+            if (column is null || column.Ordinal >= row.Length) return null;
             var value = row[column.Ordinal];
-            if (value is null) return false;
+            if (value is null) return null;
             // Text logged without charset metadata arrives as bytes; fold it like text so case variants still conflict.
             if (value is byte[] bytes && column.Charset is { } charset && !charset.Equals("binary", StringComparison.OrdinalIgnoreCase))
                 value = Encoding.UTF8.GetString(bytes);
             Append(sb, value);
         }
-        keys.Add(sb.ToString());
-        return true;
+        return sb.ToString();
     }
 
     private static void Append(StringBuilder sb, object? value)

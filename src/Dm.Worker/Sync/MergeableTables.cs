@@ -30,23 +30,10 @@ internal static class MergeableTables
         }
         return true;
     }
-
-    /// <summary>The primary key values as an exact text key (the table is mergeable).</summary>
-    public static string Key(TableInfo table, object?[] row)
-    {
-        var pk = table.PrimaryKey!;
-        if (pk.Columns.Count == 1) return Text(row[table.Column(pk.Columns[0]!)!.Ordinal]);
-        return string.Join('\u0001', pk.Columns.Select(c => Text(row[table.Column(c!)!.Ordinal])));
-    }
-
-    private static string Text(object? value) => value switch
-    {
-        null => "\u0002",
-        byte[] b => Convert.ToHexString(b),
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 }
 
-/// <summary>A row change kept as data (for a mergeable table) until its writer builds the batch's statements.</summary>
-internal sealed record PlannedRow(TableInfo Table, Dm.Sql.Ast.TableName Target, object?[]? Before, object?[]? After);
+/// <summary>
+/// A row change kept as data (for a mergeable table) until its writer builds the batch's statements, with the primary
+/// key of each image as its causality key (exact for these tables: see <see cref="MergeableTables"/>).
+/// </summary>
+internal sealed record PlannedRow(TableInfo Table, Dm.Sql.Ast.TableName Target, object?[]? Before, object?[]? After, string? BeforeKey, string? AfterKey);

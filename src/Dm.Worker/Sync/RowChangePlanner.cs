@@ -28,14 +28,18 @@ internal static class RowChangePlanner
         into.RowChanges += changes.Count;
         if (merge && MergeableTables.IsMergeable(table))
         {
+            // The primary key is the table's only key: the causality key doubles as the key the writer merges by.
+            var pk = table.PrimaryKey!;
             foreach (var change in changes)
             {
                 var before = change.Before is { } b ? BinlogValues.Read(b, table) : null;
                 var after = change.After is { } a ? BinlogValues.Read(a, table) : null;
                 if (before is null && after is null) throw MissingImage(rows);
-                CausalityKeys.Add(into.Keys, targetKey, table, before);
-                CausalityKeys.Add(into.Keys, targetKey, table, after);
-                into.Rows.Add(new PlannedRow(table, target, before, after));
+                var beforeKey = before is null ? null : CausalityKeys.Of(targetKey, pk, table, before) ?? throw MissingKey(rows, table);
+                var afterKey = after is null ? null : CausalityKeys.Of(targetKey, pk, table, after) ?? throw MissingKey(rows, table);
+                if (beforeKey is not null) into.Keys.Add(beforeKey);
+                if (afterKey is not null && afterKey != beforeKey) into.Keys.Add(afterKey);
+                into.Rows.Add(new PlannedRow(table, target, before, after, beforeKey, afterKey));
             }
             return;
         }
@@ -85,6 +89,9 @@ internal static class RowChangePlanner
         return key.Any(c => !Equals(before[c.Ordinal], after[c.Ordinal]) &&
                             !(before[c.Ordinal] is byte[] a && after[c.Ordinal] is byte[] b && a.AsSpan().SequenceEqual(b)));
     }
+
+    private static DmException MissingKey(RowsEvent rows, TableInfo table) =>
+        DmErrors.ErrBinlogDMLEmptyData.WithMessage($"{rows.EventType} at {rows.ResumePosition} has a row without its primary key of `{table.Schema}`.`{table.Name}`");
 
     private static DmException MissingImage(RowsEvent rows) =>
         DmErrors.ErrBinlogDMLEmptyData.WithMessage($"{rows.EventType} at {rows.ResumePosition} lacks a row image (binlog_row_image must be FULL)");

@@ -44,15 +44,20 @@ internal sealed class WriterPool : IAsyncDisposable
     public async ValueTask DispatchAsync(SyncTransaction transaction, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
-        var busy = new HashSet<int>();
+        // Usually no key or one writer's keys: the set is only made when a second writer shows up.
+        var first = -1;
+        HashSet<int>? busy = null;
         foreach (var key in transaction.Keys)
             if (_inFlight.TryGetValue(key, out var owner) && _writers[owner.Writer].CommittedSequence < owner.Sequence)
-                busy.Add(owner.Writer);
+            {
+                if (first < 0) first = owner.Writer;
+                else if (owner.Writer != first) (busy ??= [first]).Add(owner.Writer);
+            }
         int chosen;
-        if (busy.Count == 1) chosen = busy.First();
+        if (first >= 0 && busy is null) chosen = first;
         else
         {
-            if (busy.Count > 1) await WaitUntilAsync(() => busy.All(i => _writers[i].Idle), cancellationToken);
+            if (busy is not null) await WaitUntilAsync(() => busy.All(i => _writers[i].Idle), cancellationToken);
             chosen = LeastBusy();
         }
         foreach (var key in transaction.Keys) _inFlight[key] = (chosen, transaction.Sequence);
