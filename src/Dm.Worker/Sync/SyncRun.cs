@@ -60,18 +60,19 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
         logger.LogInformation("sync of {Task} starts at {Position} (safe mode exit {Exit}, {Applied} transactions already applied)",
             settings.Config.Name, BinlogOrder.Text(start.Position), start.SafeModeExit is { } e ? BinlogOrder.Text(e) : "none", _applied.Count);
 
-        var writers = new List<SyncWriter>();
+        // The writers' connections open together (each costs a handshake and session settings: a task's start waits on them).
+        var opening = Enumerable.Range(0, settings.Writers).Select(_ => OpenTargetAsync(cancellationToken)).ToList();
         try
         {
-            for (var i = 0; i < settings.Writers; i++)
-                writers.Add(new SyncWriter(i, await OpenTargetAsync(cancellationToken), checkpoint, settings.BatchStatements,
-                    () => _batchBase + Interlocked.Increment(ref _batchCounter), OnCommitted));
+            await Task.WhenAll(opening);
         }
         catch
         {
-            foreach (var w in writers) await w.DisposeAsync();
+            foreach (var open in opening.Where(o => o.IsCompletedSuccessfully)) await open.Result.DisposeAsync();
             throw;
         }
+        var writers = opening.Select((open, i) => new SyncWriter(i, open.Result, checkpoint, settings.BatchStatements,
+            () => _batchBase + Interlocked.Increment(ref _batchCounter), OnCommitted)).ToList();
         await using var pool = new WriterPool(writers, cancellationToken);
         _pool = pool;
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
