@@ -69,6 +69,7 @@ internal static class Crc32
                 var z3 = Vector512.LoadUnsafe(ref start, 192).AsUInt64();
                 for (offset = 256; offset + 256 <= length; offset += 256)
                 {
+                    if (Sse.IsSupported) PrefetchLines(ref start, offset + PrefetchDistance);
                     z = Fold(z, far) ^ Vector512.LoadUnsafe(ref start, offset).AsUInt64();
                     z1 = Fold(z1, far) ^ Vector512.LoadUnsafe(ref start, offset + 64).AsUInt64();
                     z2 = Fold(z2, far) ^ Vector512.LoadUnsafe(ref start, offset + 128).AsUInt64();
@@ -113,6 +114,22 @@ internal static class Crc32
         t = Pclmulqdq.CarrylessMultiply(t & low32, Vector128.CreateScalar(Fold64), 0x00) ^ Sse2.ShiftRightLogical128BitLane(t, 4);
         var quotient = Pclmulqdq.CarrylessMultiply(t & low32, Vector128.CreateScalar(BarrettMu), 0x00) & low32;
         return (Pclmulqdq.CarrylessMultiply(quotient, Vector128.CreateScalar(Polynomial), 0x00) ^ t).AsUInt32().GetElement(1);
+    }
+
+    // Large inputs (whole files, MariaDB's long ANNOTATE_ROWS of bulk inserts) stream from memory: the cache is asked
+    // for the 256 bytes this far ahead of each block folded (the hardware prefetcher stops at every 4 KiB page).
+    private const int PrefetchDistance = 2048;
+
+    /// <summary>Prefetches the four cache lines at <paramref name="offset"/> from <paramref name="start"/> (maybe past the input: a hint never faults).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchLines(ref byte start, nuint offset)
+    {
+        // Not pinned: should the GC move the input meanwhile, a stale address costs one useless hint, nothing else.
+        var p = (byte*)Unsafe.AsPointer(ref start) + offset;
+        Sse.Prefetch0(p);
+        Sse.Prefetch0(p + 64);
+        Sse.Prefetch0(p + 128);
+        Sse.Prefetch0(p + 192);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
