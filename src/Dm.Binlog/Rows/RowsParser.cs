@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Dm.Binlog.Events;
 
 namespace Dm.Binlog.Rows;
@@ -129,6 +131,63 @@ internal static class RowsParser
             at += bytes;
         }
         return partial;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="present"/> names exactly the first <paramref name="columns"/> columns (binlog_row_image=FULL,
+    /// the common case), so that <see cref="TryLocateFull"/> may locate its images: the same NULL-bitmap length and
+    /// column order as <see cref="Locate"/> then reads.
+    /// </summary>
+    internal static bool IsFull(ReadOnlySpan<byte> present, int columns)
+    {
+        var count = 0;
+        foreach (var b in present) count += BitOperations.PopCount(b);
+        if (count != columns) return false;
+        for (var i = 0; i < columns; i++)
+            if ((present[i >> 3] & (1 << (i & 7))) == 0) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="Locate"/> for an image with every column present (<see cref="IsFull"/>) and only fixed widths or 1- and 2-byte
+    /// length prefixes (<see cref="ColumnWidths"/>): one tight loop, no per-type work. False, with <paramref name="at"/> unchanged,
+    /// for anything else (other widths, bytes cut off): <see cref="Locate"/> then does it, or says what is wrong.
+    /// </summary>
+    internal static bool TryLocateFull(ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<int> widths, Span<int> offsets)
+    {
+        var count = offsets.Length;
+        if (widths.Length < count) return false;
+        var length = (uint)data.Length;
+        var position = at + ((count + 7) >> 3);
+        if ((uint)position > length) return false;
+        ref var bytes = ref MemoryMarshal.GetReference(data);
+        ref var nulls = ref Unsafe.Add(ref bytes, at);
+        ref var width = ref MemoryMarshal.GetReference(widths);
+        ref var offset = ref MemoryMarshal.GetReference(offsets);
+        // Invariant: position <= length, so the loads below stay within the data.
+        for (var i = 0; i < count; i++)
+        {
+            if ((Unsafe.Add(ref nulls, i >> 3) & (1 << (i & 7))) != 0)
+            {
+                Unsafe.Add(ref offset, i) = RowImage.NullValue;
+                continue;
+            }
+            Unsafe.Add(ref offset, i) = position;
+            var size = Unsafe.Add(ref width, i);
+            if (size < 0)
+            {
+                if (size == ColumnWidths.LengthByte && (uint)position < length)
+                    size = 1 + Unsafe.Add(ref bytes, position);
+                else if (size == ColumnWidths.LengthUInt16 && (uint)position + 2 <= length)
+                    size = 2 + (Unsafe.Add(ref bytes, position) | Unsafe.Add(ref bytes, position + 1) << 8);
+                else
+                    return false;
+            }
+            position += size;
+            if ((uint)position > length) return false;
+        }
+        at = position;
+        return true;
     }
 
     /// <summary>Fills the start offset of every column (or Absent/NullValue) and advances past the image.</summary>
