@@ -140,12 +140,12 @@ internal static class RowsParser
     /// </summary>
     internal static bool IsFull(ReadOnlySpan<byte> present, int columns)
     {
-        var count = 0;
-        foreach (var b in present) count += BitOperations.PopCount(b);
-        if (count != columns) return false;
-        for (var i = 0; i < columns; i++)
-            if ((present[i >> 3] & (1 << (i & 7))) == 0) return false;
-        return true;
+        // Every bit of the first `columns` set and none after: whole bytes 0xFF, the last one exactly its low bits.
+        var whole = columns >> 3;
+        var rest = columns & 7;
+        if (present.Length != whole + (rest == 0 ? 0 : 1)) return false;
+        if (present[..whole].ContainsAnyExcept((byte)0xFF)) return false;
+        return rest == 0 || present[whole] == (1 << rest) - 1;
     }
 
     /// <summary>
