@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using Dm.Binlog.Events;
 
 namespace Dm.Binlog.Files;
@@ -23,6 +22,7 @@ public sealed class BinlogFileScanner : IDisposable
     private int _start; // next event in _buffer
     private int _end; // bytes filled in _buffer
     private long _bufferPosition; // file offset of _buffer[0]
+    private ReadAhead _readAhead;
 
     /// <summary>
     /// Opens <paramref name="path"/> for events from <paramref name="startPosition"/> (4 = the first event).
@@ -80,28 +80,12 @@ public sealed class BinlogFileScanner : IDisposable
             if (size >= BinlogEventHeader.Size && size <= (uint)available)
             {
                 _start = start + (int)size;
-                if (Sse.IsSupported) Prefetch(data, start + (int)size);
+                _readAhead.Request(data, start + (int)size);
                 Decoder.Inspect(data.Slice(start, (int)size), _bufferPosition + start, out ev);
                 return true;
             }
         }
         return ReadMore(out ev);
-    }
-
-    // How far ahead of the next event the cache is asked to load the file: the CRC check is the first touch of every byte
-    // and otherwise waits on memory event by event (the hardware prefetcher stops at each 4 KiB page). 2 KiB measured best.
-    private const int PrefetchDistance = 2048;
-    private int _prefetched; // where in Data the lines asked for so far end
-
-    /// <summary>Asks for the cache lines up to <see cref="PrefetchDistance"/> past <paramref name="from"/> not asked for yet.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe void Prefetch(ReadOnlySpan<byte> data, int from)
-    {
-        var end = Math.Min(from + PrefetchDistance, data.Length);
-        var line = Math.Max(_prefetched, from);
-        fixed (byte* start = data)
-            for (; line < end; line += 64) Sse.Prefetch0(start + line);
-        _prefetched = line;
     }
 
     /// <summary><see cref="Read"/> when the next event is not whole in the buffer (or is malformed).</summary>
@@ -159,7 +143,8 @@ public sealed class BinlogFileScanner : IDisposable
             _buffer.AsSpan(_start, available).CopyTo(_buffer);
         }
         _bufferPosition += _start;
-        _start = _prefetched = 0;
+        _start = 0;
+        _readAhead.Reset();
         _end = available;
         return Fill() > 0;
     }
@@ -206,7 +191,8 @@ public sealed class BinlogFileScanner : IDisposable
         }
         _stream.Seek(startPosition, SeekOrigin.Begin);
         _bufferPosition = startPosition;
-        _start = _end = _prefetched = 0;
+        _start = _end = 0;
+        _readAhead.Reset();
         Fill();
     }
 }
