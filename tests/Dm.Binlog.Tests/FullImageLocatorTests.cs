@@ -64,6 +64,22 @@ public sealed class FullImageLocatorTests
         Assert.True(declined > 300, $"fast path declined {declined} times");
     }
 
+    [Theory]
+    [InlineData(3, new byte[] { 5, 0, 1 })] // MEDIUMBLOB claiming 65,541 bytes: its third length byte counts
+    [InlineData(4, new byte[] { 0xF0, 0xFF, 0xFF, 0xFF })] // LONGBLOB claiming 2^32 - 16 bytes: beyond any int
+    [InlineData(4, new byte[] { 0xFF, 0xFF, 0xFF, 0x7F })] // LONGBLOB claiming int.MaxValue bytes
+    public void LengthPrefixesClaimingMoreThanFollowsAreDeclined(int prefixBytes, byte[] prefix)
+    {
+        var columns = new[] { new ColumnDefinition { Index = 0, Type = ColumnType.Blob, BinlogType = ColumnType.Blob, Metadata = (ushort)prefixBytes } };
+        var data = new byte[1 + prefix.Length + 400]; // NULL bitmap, prefix, far fewer bytes than claimed
+        prefix.CopyTo(data, 1);
+        var at = 0;
+        Assert.False(RowsParser.TryLocateFull(data, ref at, ColumnWidths.For(columns), new int[1]));
+        Assert.Equal(0, at);
+        var context = new RowsEventContext(BinlogEventType.WriteRowsV1, "test-bin.000001", 4, null, 1);
+        Assert.Throws<BinlogFormatException>(() => RowsParser.Locate(context, columns, ColumnWidths.For(columns), data, ref at, [1], new int[1]));
+    }
+
     [Fact]
     public void FullMeansEveryColumnAndNothingElse()
     {
@@ -81,7 +97,7 @@ public sealed class FullImageLocatorTests
         return bitmap;
     }
 
-    /// <summary>Columns of the fixed-width and length-prefixed kinds, plus now and then one the fast path must leave (BLOB).</summary>
+    /// <summary>Columns of the fixed-width and length-prefixed kinds, plus now and then one the fast path must leave (a pre-5.6 DATETIME).</summary>
     private static ColumnDefinition[] RandomTable(Random random, int count)
     {
         var columns = new ColumnDefinition[count];
@@ -96,7 +112,9 @@ public sealed class FullImageLocatorTests
                 4 or 5 => new ColumnDefinition { Index = i, Type = ColumnType.VarChar, BinlogType = ColumnType.VarChar, Metadata = 120, MaxLength = 120, IsNullable = true },
                 6 => new ColumnDefinition { Index = i, Type = ColumnType.VarChar, BinlogType = ColumnType.VarChar, Metadata = 1000, MaxLength = 1000, IsNullable = true },
                 7 => new ColumnDefinition { Index = i, Type = ColumnType.String, BinlogType = ColumnType.String, Metadata = 0xFE3C, MaxLength = 60, IsNullable = true },
-                8 when random.Next(4) == 0 => new ColumnDefinition { Index = i, Type = ColumnType.Blob, BinlogType = ColumnType.Blob, Metadata = 2, IsNullable = true },
+                8 => new ColumnDefinition { Index = i, Type = ColumnType.Blob, BinlogType = ColumnType.Blob, Metadata = (ushort)random.Next(1, 5), IsNullable = true },
+                9 => new ColumnDefinition { Index = i, Type = ColumnType.Json, BinlogType = ColumnType.Json, Metadata = 4, IsNullable = true },
+                10 when random.Next(4) == 0 => new ColumnDefinition { Index = i, Type = ColumnType.DateTime, BinlogType = ColumnType.DateTime, IsNullable = true },
                 _ => new ColumnDefinition { Index = i, Type = ColumnType.Long, BinlogType = ColumnType.Long, IsNullable = true },
             };
         }
@@ -125,10 +143,12 @@ public sealed class FullImageLocatorTests
                     bytes.AddRange(Noise(random, length));
                     break;
                 }
-                case ColumnType.Blob:
+                case ColumnType.Blob or ColumnType.Json:
                 {
-                    var length = random.Next(50);
-                    bytes.AddRange([(byte)length, 0]);
+                    var length = random.Next(column.Metadata == 1 ? 256 : 600);
+                    // Now and then a prefix claiming far more than follows (top bytes set, up to 2^32 - 1): cut off.
+                    var claimed = column.Metadata > 2 && random.Next(8) == 0 ? (uint)length | (uint)random.Next(1, 256) << (8 * (column.Metadata - 1)) : (uint)length;
+                    for (var k = 0; k < column.Metadata; k++) bytes.Add((byte)(claimed >> (8 * k)));
                     bytes.AddRange(Noise(random, length));
                     break;
                 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -149,7 +150,7 @@ internal static class RowsParser
     }
 
     /// <summary>
-    /// <see cref="Locate"/> for an image with every column present (<see cref="IsFull"/>) and only fixed widths or 1- and 2-byte
+    /// <see cref="Locate"/> for an image with every column present (<see cref="IsFull"/>) and only fixed widths or 1- to 4-byte
     /// length prefixes (<see cref="ColumnWidths"/>): one tight loop, no per-type work. False, with <paramref name="at"/> unchanged,
     /// for anything else (other widths, bytes cut off): <see cref="Locate"/> then does it, or says what is wrong.
     /// </summary>
@@ -180,11 +181,17 @@ internal static class RowsParser
                     size = 1 + Unsafe.Add(ref bytes, position);
                 else if (size == ColumnWidths.LengthUInt16 && (uint)position + 2 <= length)
                     size = 2 + (Unsafe.Add(ref bytes, position) | Unsafe.Add(ref bytes, position + 1) << 8);
+                else if (size == ColumnWidths.LengthUInt24 && (uint)position + 3 <= length)
+                    size = 3 + (Unsafe.Add(ref bytes, position) | Unsafe.Add(ref bytes, position + 1) << 8 | Unsafe.Add(ref bytes, position + 2) << 16);
+                else if (size == ColumnWidths.LengthUInt32 && (uint)position + 4 <= length
+                    && BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(position, 4)) is var long32 && long32 <= length)
+                    size = 4 + (int)long32;
                 else
                     return false;
             }
+            // Both below 2^31 + 4: the sum as uint is exact.
+            if ((uint)position + (uint)size > length) return false;
             position += size;
-            if ((uint)position > length) return false;
         }
         at = position;
         return true;
