@@ -21,23 +21,26 @@ internal static class RowsParser
         var memory = rows.RowData;
         var at = 0;
         var offsets = new OffsetBlock(table.Length);
+        // Full images (the common case) go to the fast locator.
+        var fullBefore = rows.Kind is not RowsEventKind.PartialUpdate && IsFull(rows.ColumnsPresent.Span, table.Length);
+        var fullAfter = rows.Kind is RowsEventKind.Update && IsFull(rows.ColumnsPresentAfter.Span, table.Length);
         while (at < data.Length)
         {
             RowImage? before = null, after = null;
             switch (rows.Kind)
             {
                 case RowsEventKind.Write:
-                    after = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
+                    after = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, fullBefore, ref offsets);
                     break;
                 case RowsEventKind.Delete:
-                    before = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
+                    before = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, fullBefore, ref offsets);
                     break;
                 case RowsEventKind.Update:
-                    before = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
-                    after = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresentAfter.Span, ref offsets);
+                    before = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, fullBefore, ref offsets);
+                    after = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresentAfter.Span, fullAfter, ref offsets);
                     break;
                 case RowsEventKind.PartialUpdate:
-                    before = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, ref offsets);
+                    before = ReadImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresent.Span, false, ref offsets);
                     after = ReadPartialImage(rows, context, table, widths, memory, data, ref at, rows.ColumnsPresentAfter.Span);
                     break;
             }
@@ -84,10 +87,11 @@ internal static class RowsParser
     }
 
     private static RowImage ReadImage(RowsEvent rows, RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlyMemory<byte> memory,
-        ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present, ref OffsetBlock block)
+        ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present, bool full, ref OffsetBlock block)
     {
         var (array, start) = block.Next();
-        Locate(context, table, widths, data, ref at, present, array.AsSpan(start, table.Length));
+        var offsets = array.AsSpan(start, table.Length);
+        if (!full || !TryLocateFull(data, ref at, widths, offsets)) Locate(context, table, widths, data, ref at, present, offsets);
         return new RowImage(rows, table, memory, array, start);
     }
 
