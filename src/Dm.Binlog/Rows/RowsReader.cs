@@ -23,6 +23,8 @@ public ref struct RowsReader
     private readonly bool _fullBefore; // the (before) images hold every column: the fast locator may take them
     private readonly bool _fullAfter; // likewise the after images of updates
 
+    // Inlined into ReadRows and its caller: the reader is then built in place, not built and copied (a stalled wide load).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal RowsReader(RowsEventContext context, TableMapEvent? table, RowsEventKind kind, ReadOnlySpan<byte> present, ReadOnlySpan<byte> presentAfter,
         ReadOnlySpan<byte> data, Span<int> scratch)
     {
