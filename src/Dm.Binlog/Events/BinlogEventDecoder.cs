@@ -256,7 +256,7 @@ public sealed class BinlogEventDecoder
         var postHeader = Format.PostHeaderLength(BinlogEventType.TableMap);
         var tableId = postHeader == 6 ? BinaryPrimitives.ReadUInt32LittleEndian(body) : new PayloadReader(body).ReadUInt48();
         // Most often the map just seen again (one table per statement); else the one known for its id.
-        if ((_lastTable is { } last && last.TableId == tableId ? last : _tables.GetValueOrDefault(tableId)) is { } map && map.Body.Span.SequenceEqual(body))
+        if ((_lastTable is { } last && last.TableId == tableId ? last : _tables.GetValueOrDefault(tableId)) is { } map && body.SequenceEqual(map.Body))
         {
             known = true;
             return _lastTable = map;
