@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Dm.Binlog.Gtid;
 using Dm.Binlog.Protocol;
@@ -97,6 +98,40 @@ public sealed class BinlogEventDecoder
     /// </summary>
     public BinlogEventView Inspect(ReadOnlySpan<byte> bytes, long position = -1)
     {
+        Inspect(bytes, position, out var view);
+        return view;
+    }
+
+    /// <summary>
+    /// <see cref="Inspect(ReadOnlySpan{byte}, long)"/> into <paramref name="view"/>. The common event (position known,
+    /// length as its header says, not a FORMAT_DESCRIPTION) is checked here with no exception handler and no
+    /// struct copies; TABLE_MAPs and anything unusual go out of line.
+    /// </summary>
+    internal void Inspect(ReadOnlySpan<byte> bytes, long position, out BinlogEventView view)
+    {
+        var checksum = Checksum;
+        if (position < 0 || bytes.Length < BinlogEventHeader.Size + 4
+            || BinaryPrimitives.ReadUInt32LittleEndian(bytes[9..]) != (uint)bytes.Length
+            || (BinlogEventType)bytes[4] == BinlogEventType.FormatDescription || checksum is not (ChecksumAlgorithm.Crc32 or ChecksumAlgorithm.Off))
+        {
+            view = InspectOther(bytes, position);
+            return;
+        }
+        var bodyEnd = bytes.Length;
+        if (checksum == ChecksumAlgorithm.Crc32)
+        {
+            bodyEnd -= 4;
+            if (VerifyChecksum && Crc32.Compute(bytes[..bodyEnd]) != BinaryPrimitives.ReadUInt32LittleEndian(bytes[bodyEnd..]))
+                ThrowBadChecksum(bytes, position);
+        }
+        if ((BinlogEventType)bytes[4] == BinlogEventType.TableMap) RememberTable(bytes[BinlogEventHeader.Size..bodyEnd], position);
+        view = new BinlogEventView(this, position, bytes, bodyEnd - BinlogEventHeader.Size);
+    }
+
+    /// <summary>The general checks of <see cref="Inspect(ReadOnlySpan{byte}, long)"/>: unknown position, wrong lengths, FORMAT_DESCRIPTION.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private BinlogEventView InspectOther(ReadOnlySpan<byte> bytes, long position)
+    {
         var header = ReadHeader(bytes, ref position);
         try
         {
@@ -111,12 +146,42 @@ public sealed class BinlogEventDecoder
                     RememberTable(bytes[BinlogEventHeader.Size..bodyEnd], out _);
                     break;
             }
-            return new BinlogEventView(this, header, position, bytes, bodyEnd - BinlogEventHeader.Size);
+            return new BinlogEventView(this, position, bytes, bodyEnd - BinlogEventHeader.Size);
         }
         catch (Exception e) when (IsUnplaced(e))
         {
             throw Placed(header.EventType, position, e);
         }
+    }
+
+    /// <summary>A TABLE_MAP seen by <see cref="Inspect(ReadOnlySpan{byte}, long, out BinlogEventView)"/>, its errors naming it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RememberTable(ReadOnlySpan<byte> body, long position)
+    {
+        try
+        {
+            RememberTable(body, out _);
+        }
+        catch (Exception e) when (IsUnplaced(e))
+        {
+            throw Placed(BinlogEventType.TableMap, position, e);
+        }
+    }
+
+    /// <summary>The checksum error of an event <see cref="Inspect(ReadOnlySpan{byte}, long, out BinlogEventView)"/> checked (as <see cref="CheckChecksum"/> words it).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowBadChecksum(ReadOnlySpan<byte> bytes, long position)
+    {
+        var header = BinlogEventHeader.Read(bytes);
+        try
+        {
+            CheckChecksum(bytes, header);
+        }
+        catch (Exception e) when (IsUnplaced(e))
+        {
+            throw Placed(header.EventType, position, e);
+        }
+        throw new InvalidOperationException("CRC32 mismatch not confirmed by the full check");
     }
 
     /// <summary>The rows-event view of a rows event body (its table from the remembered TABLE_MAPs).</summary>
@@ -190,7 +255,8 @@ public sealed class BinlogEventDecoder
     {
         var postHeader = Format.PostHeaderLength(BinlogEventType.TableMap);
         var tableId = postHeader == 6 ? BinaryPrimitives.ReadUInt32LittleEndian(body) : new PayloadReader(body).ReadUInt48();
-        if (_tables.TryGetValue(tableId, out var map) && map.Body.Span.SequenceEqual(body))
+        // Most often the map just seen again (one table per statement); else the one known for its id.
+        if ((_lastTable is { } last && last.TableId == tableId ? last : _tables.GetValueOrDefault(tableId)) is { } map && body.SequenceEqual(map.Body))
         {
             known = true;
             return _lastTable = map;

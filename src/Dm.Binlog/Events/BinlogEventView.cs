@@ -14,18 +14,18 @@ public readonly ref struct BinlogEventView
     private readonly BinlogEventDecoder _decoder;
     private readonly int _bodyLength;
 
-    internal BinlogEventView(BinlogEventDecoder decoder, BinlogEventHeader header, long position, ReadOnlySpan<byte> bytes, int bodyLength)
+    internal BinlogEventView(BinlogEventDecoder decoder, long position, ReadOnlySpan<byte> bytes, int bodyLength)
     {
         _decoder = decoder;
-        Header = header;
         Position = position;
         Bytes = bytes;
         _bodyLength = bodyLength;
     }
 
-    public BinlogEventHeader Header { get; }
+    // The header is read from the bytes when asked for (a smaller view: returned without struct copies).
+    public BinlogEventHeader Header => BinlogEventHeader.Read(Bytes);
 
-    public BinlogEventType EventType => Header.EventType;
+    public BinlogEventType EventType => (BinlogEventType)Bytes[4];
 
     /// <summary>Where the event starts in its file (-1 when unknown).</summary>
     public long Position { get; }
@@ -70,7 +70,7 @@ public readonly ref struct BinlogEventView
     {
         var body = Body;
         var ok = EventType == BinlogEventType.MariaDbGtid && body.Length >= 13;
-        gtid = ok ? new MariaDbGtid(BinaryPrimitives.ReadUInt32LittleEndian(body[8..]), Header.ServerId, BinaryPrimitives.ReadUInt64LittleEndian(body)) : default;
+        gtid = ok ? new MariaDbGtid(BinaryPrimitives.ReadUInt32LittleEndian(body[8..]), BinaryPrimitives.ReadUInt32LittleEndian(Bytes[5..]), BinaryPrimitives.ReadUInt64LittleEndian(body)) : default;
         flags = ok ? body[12] : (byte)0;
         return ok;
     }

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Dm.Binlog.Protocol;
 
 namespace Dm.Binlog.Events;
@@ -25,6 +27,31 @@ internal readonly struct RowsEventLayout
     public bool IsCompressed { get; init; }
 
     public static RowsEventLayout Read(BinlogEventType type, ReadOnlySpan<byte> body, int postHeaderLength)
+    {
+        // The common shape read straight: 6-byte table id (post-header of 8 bytes, 10 in v2), no v2 extra data, fewer than 251 columns, all bytes there.
+        var version2 = type is BinlogEventType.WriteRowsV2 or BinlogEventType.UpdateRowsV2 or BinlogEventType.DeleteRowsV2
+            or BinlogEventType.PartialUpdateRows or BinlogEventType.MariaDbWriteRowsCompressed
+            or BinlogEventType.MariaDbUpdateRowsCompressed or BinlogEventType.MariaDbDeleteRowsCompressed;
+        var at = version2 ? 10 : 8;
+        if (postHeaderLength != at || body.Length <= at || body[at] >= 251 || version2 && BinaryPrimitives.ReadUInt16LittleEndian(body[8..]) != 2)
+            return ReadGeneral(type, body, postHeaderLength);
+        var kind = KindOf(type);
+        var columnCount = (int)body[at];
+        var bitmapLength = (columnCount + 7) >> 3;
+        var present = at + 1;
+        var presentAfter = kind is RowsEventKind.Update or RowsEventKind.PartialUpdate ? present + bitmapLength : -1;
+        var rowData = present + (presentAfter < 0 ? bitmapLength : 2 * bitmapLength);
+        if (rowData > body.Length) return ReadGeneral(type, body, postHeaderLength); // says what is cut off
+        return new RowsEventLayout
+        {
+            Kind = kind, TableId = BinaryPrimitives.ReadUInt32LittleEndian(body) | (ulong)BinaryPrimitives.ReadUInt16LittleEndian(body[4..]) << 32,
+            Flags = BinaryPrimitives.ReadUInt16LittleEndian(body[6..]), ColumnCount = columnCount, PresentOffset = present,
+            PresentAfterOffset = presentAfter, BitmapLength = bitmapLength, RowDataOffset = rowData,
+            IsCompressed = type is >= BinlogEventType.MariaDbWriteRowsCompressedV1 and <= BinlogEventType.MariaDbDeleteRowsCompressed,
+        };
+    }
+
+    private static RowsEventLayout ReadGeneral(BinlogEventType type, ReadOnlySpan<byte> body, int postHeaderLength)
     {
         var reader = new PayloadReader(body);
         var tableId = postHeaderLength == 6 ? reader.ReadUInt32() : reader.ReadUInt48();
@@ -60,6 +87,7 @@ internal readonly struct RowsEventLayout
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static RowsEventKind KindOf(BinlogEventType type) => type switch
     {
         BinlogEventType.WriteRowsV0 or BinlogEventType.WriteRowsV1 or BinlogEventType.WriteRowsV2

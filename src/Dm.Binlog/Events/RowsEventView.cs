@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dm.Binlog.Rows;
 
 namespace Dm.Binlog.Events;
@@ -46,6 +47,7 @@ public readonly ref struct RowsEventView
     public bool IsStatementEnd => (Flags & 1) != 0;
 
     /// <summary>The rows (see <see cref="RowsReader"/>), with <paramref name="scratch"/> for 2 × <see cref="ColumnCount"/> column offsets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RowsReader ReadRows(Span<int> scratch) => new(_context, Table, Kind, ColumnsPresent, ColumnsPresentAfter, RowData, scratch);
 
     /// <summary><see cref="ReadRows(Span{int})"/> with an array for the offsets.</summary>

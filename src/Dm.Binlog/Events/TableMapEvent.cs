@@ -27,7 +27,7 @@ public sealed class TableMapEvent : BinlogEvent
     }
 
     /// <summary>The event body as read, to recognise the same map when a later transaction repeats it.</summary>
-    internal ReadOnlyMemory<byte> Body { get; set; }
+    internal byte[] Body { get; set; } = [];
 
     /// <summary>Whether the optional metadata named the columns (binlog_row_metadata=FULL).</summary>
     public bool HasColumnNames => Columns.Length > 0 && Columns[0].Name != null;

@@ -78,6 +78,7 @@ public sealed class BinlogFileReader : IDisposable
         if (length < 4 || !memory.Span[..4].SequenceEqual(Magic))
             throw new BinlogFormatException($"{fileName} is not a binlog file (no FE 62 69 6E magic)") { LogFile = fileName, Position = 0 };
         var at = 4;
+        var readAhead = new ReadAhead();
         if (startPosition > 4)
         {
             // Read the FORMAT_DESCRIPTION for the checksum, then jump.
@@ -104,6 +105,7 @@ public sealed class BinlogFileReader : IDisposable
                 throw new BinlogFormatException($"{type?.ToString() ?? "event"} at {fileName}:{at}: truncated, {available} of {need} bytes in the file")
                     { LogFile = fileName, Position = at, EventType = type };
             }
+            readAhead.Request(memory.Span, at + need);
             var ev = _decoder.Decode(memory.Slice(at, need), at);
             at += need;
             ev.ResumePosition = ev is RotateEvent rotate ? new BinlogPosition(rotate.NextFileName, rotate.Position) : new BinlogPosition(fileName, at);

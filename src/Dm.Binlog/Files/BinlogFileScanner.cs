@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Dm.Binlog.Events;
 
 namespace Dm.Binlog.Files;
@@ -21,6 +22,7 @@ public sealed class BinlogFileScanner : IDisposable
     private int _start; // next event in _buffer
     private int _end; // bytes filled in _buffer
     private long _bufferPosition; // file offset of _buffer[0]
+    private ReadAhead _readAhead;
 
     /// <summary>
     /// Opens <paramref name="path"/> for events from <paramref name="startPosition"/> (4 = the first event).
@@ -68,6 +70,28 @@ public sealed class BinlogFileScanner : IDisposable
     /// <summary>The next event; false at the end of the file.</summary>
     public bool Read(out BinlogEventView ev)
     {
+        // The common case inline: a whole event of a sane length already in the map or buffer.
+        var start = _start;
+        var available = _end - start;
+        if (available >= BinlogEventHeader.Size)
+        {
+            var data = Data;
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(data[(start + 9)..]);
+            if (size >= BinlogEventHeader.Size && size <= (uint)available)
+            {
+                _start = start + (int)size;
+                _readAhead.Request(data, start + (int)size);
+                Decoder.Inspect(data.Slice(start, (int)size), _bufferPosition + start, out ev);
+                return true;
+            }
+        }
+        return ReadMore(out ev);
+    }
+
+    /// <summary><see cref="Read"/> when the next event is not whole in the buffer (or is malformed).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ReadMore(out BinlogEventView ev)
+    {
         while (true)
         {
             var data = Data;
@@ -84,7 +108,7 @@ public sealed class BinlogFileScanner : IDisposable
                     var at = _start;
                     var position = NextPosition;
                     _start += (int)size;
-                    ev = Decoder.Inspect(data.Slice(at, (int)size), position);
+                    Decoder.Inspect(data.Slice(at, (int)size), position, out ev);
                     return true;
                 }
                 need = (int)Math.Min(size, int.MaxValue);
@@ -120,6 +144,7 @@ public sealed class BinlogFileScanner : IDisposable
         }
         _bufferPosition += _start;
         _start = 0;
+        _readAhead.Reset();
         _end = available;
         return Fill() > 0;
     }
@@ -167,6 +192,7 @@ public sealed class BinlogFileScanner : IDisposable
         _stream.Seek(startPosition, SeekOrigin.Begin);
         _bufferPosition = startPosition;
         _start = _end = 0;
+        _readAhead.Reset();
         Fill();
     }
 }

@@ -26,10 +26,11 @@ internal sealed class RowsEventContext
     public void Set(BinlogEventType eventType, string? logFile, long position, TableMapEvent? table, ulong tableId)
     {
         EventType = eventType;
-        LogFile = logFile;
         Position = position;
-        Table = table;
         TableId = tableId;
+        // Set once per event on the view path: references stored only when they change (no GC write barrier).
+        if (!ReferenceEquals(LogFile, logFile)) LogFile = logFile;
+        if (!ReferenceEquals(Table, table)) Table = table;
     }
 
     /// <summary>"at file:position" (built only when an error needs it).</summary>

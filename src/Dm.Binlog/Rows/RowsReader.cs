@@ -20,7 +20,11 @@ public ref struct RowsReader
     private readonly Span<int> _offsets; // before image, then after image
     private int _at;
     private bool[]? _partialJson;
+    private readonly bool _fullBefore; // the (before) images hold every column: the fast locator may take them
+    private readonly bool _fullAfter; // likewise the after images of updates
 
+    // Inlined into ReadRows and its caller: the reader is then built in place, not built and copied (a stalled wide load).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal RowsReader(RowsEventContext context, TableMapEvent? table, RowsEventKind kind, ReadOnlySpan<byte> present, ReadOnlySpan<byte> presentAfter,
         ReadOnlySpan<byte> data, Span<int> scratch)
     {
@@ -33,6 +37,8 @@ public ref struct RowsReader
         _data = data;
         var needed = _table.Length * 2;
         _offsets = scratch.Length >= needed ? scratch[..needed] : new int[needed];
+        _fullBefore = kind is not RowsEventKind.PartialUpdate && RowsParser.IsFull(present, _table.Length);
+        _fullAfter = kind is RowsEventKind.Update && RowsParser.IsFull(presentAfter, _table.Length);
     }
 
     /// <summary>The row's before image (updates, deletes); <see cref="RowImageView.Exists"/> is false for inserts.</summary>
@@ -55,11 +61,15 @@ public ref struct RowsReader
     {
         if (_at >= _data.Length) return false;
         var columns = _table.Length;
-        RowsParser.Locate(_context, _table, _widths, _data, ref _at, _present, _offsets.Slice(0, columns));
+        var first = _offsets.Slice(0, columns);
+        if (!_fullBefore || !RowsParser.TryLocateFull(_data, ref _at, _widths, first))
+            RowsParser.Locate(_context, _table, _widths, _data, ref _at, _present, first);
         switch (_kind)
         {
             case RowsEventKind.Update:
-                RowsParser.Locate(_context, _table, _widths, _data, ref _at, _presentAfter, _offsets.Slice(columns, columns));
+                var second = _offsets.Slice(columns, columns);
+                if (!_fullAfter || !RowsParser.TryLocateFull(_data, ref _at, _widths, second))
+                    RowsParser.Locate(_context, _table, _widths, _data, ref _at, _presentAfter, second);
                 break;
             case RowsEventKind.PartialUpdate:
                 _partialJson = RowsParser.ReadPartialOptions(_context, _table, _data, ref _at, _presentAfter);
