@@ -9,7 +9,8 @@ namespace Dm.Sql.Dml;
 /// a boxed copy per value, for the same bytes on the wire (the text protocol inlines parameters anyway).
 /// Literals read the same whatever the session's sql_mode: text without quotes, backslashes or control characters is
 /// quoted as is, other text travels as a utf8mb4 hex literal, bytes as a binary hex literal, numbers in invariant
-/// culture with round-trip precision (a FLOAT as its exact double value). Values of any other type are not inlined (the caller keeps parameters).
+/// culture with round-trip precision (a FLOAT as its exact double value). Values of any other type, and hex literals of
+/// more than 1 KiB, are not inlined: the caller keeps parameters for that statement.
 /// </summary>
 public static class InlinedStatement
 {
@@ -48,8 +49,10 @@ public static class InlinedStatement
         switch (value)
         {
             case null or DBNull: sb.Append("NULL"); return true;
-            case string s: AppendText(sb, s); return true;
-            case byte[] bytes: AppendHex(sb.Append("X'"), bytes).Append('\''); return true;
+            case string s: return TryAppendText(sb, s);
+            // Hex doubles the bytes: a long value would bring a multi-row statement nearer max_allowed_packet than the
+            // driver's escaping does, and its cost is in moving the data anyway.
+            case byte[] bytes when bytes.Length <= MaxHexBytes: AppendHex(sb.Append("X'"), bytes).Append('\''); return true;
             case long v: sb.Append(v); return true;
             case ulong v: sb.Append(v); return true;
             case int v: sb.Append(v); return true;
@@ -67,18 +70,23 @@ public static class InlinedStatement
         }
     }
 
-    private static void AppendText(StringBuilder sb, string s)
+    private const int MaxHexBytes = 1024;
+
+    private static bool TryAppendText(StringBuilder sb, string s)
     {
         foreach (var c in s)
         {
             if (c is '\'' or '\\' || c < ' ')
             {
                 // The meaning of a backslash depends on NO_BACKSLASH_ESCAPES; a hex literal means the same under any mode.
-                AppendHex(sb.Append("_utf8mb4 X'"), Encoding.UTF8.GetBytes(s)).Append('\'');
-                return;
+                var bytes = Encoding.UTF8.GetBytes(s);
+                if (bytes.Length > MaxHexBytes) return false;
+                AppendHex(sb.Append("_utf8mb4 X'"), bytes).Append('\'');
+                return true;
             }
         }
         sb.Append('\'').Append(s).Append('\'');
+        return true;
     }
 
     private static StringBuilder AppendHex(StringBuilder sb, byte[] bytes)

@@ -148,9 +148,10 @@ public sealed class WorkloadDml(Random random, WorkloadCatalog catalog)
         switch (Verb())
         {
             case 0:
-                var row = $"({a}, {random.Pick(["'dup'", "'b1'", "'b2'", "NULL"])}, {(random.Chance(0.5) ? "NULL" : RandomValues.DateTime(random, 0))})";
+                var row = $"({a}, {random.Pick(["'dup'", "'b1'", "'b2'", "NULL"])}, {(random.Chance(0.5) ? "NULL" : RandomValues.DateTime(random, 0))}, " +
+                          $"{random.Pick(["NULL", "0.1", "-2.5", "3.3"])})";
                 // Exact duplicates on purpose: a table without a key may hold them, and replication must keep their count.
-                return ("insert", $"INSERT INTO {table} (a, b, c) VALUES {string.Join(", ", Enumerable.Repeat(row, random.Next(1, 4)))}");
+                return ("insert", $"INSERT INTO {table} (a, b, c, f) VALUES {string.Join(", ", Enumerable.Repeat(row, random.Next(1, 4)))}");
             case 1 or 2:
                 return ("update", $"UPDATE {table} SET b = {random.Pick(["'dup'", "'upd'", "NULL"])}, c = {RandomValues.DateTime(random, 0)} " +
                     $"WHERE a = {a} LIMIT {random.Next(1, 4)}");

@@ -38,7 +38,8 @@ public sealed record WorkloadTables(string SchemaA = "wl_a", string SchemaB = "w
                 string.Join(", ", AllTypesColumns.MariaDbColumns.Select(c => $"{SqlText.Name(c.Name)} {c.Type}")) + ")";
         yield return $"CREATE TABLE {Q(UniqueOnly)} (u BIGINT NOT NULL, w VARCHAR(32), n INT, UNIQUE KEY uk (u))";
         yield return $"CREATE TABLE {Q(Composite)} (g INT NOT NULL, h VARCHAR(20) NOT NULL, val BIGINT, `select` VARCHAR(10), PRIMARY KEY (g, h))";
-        yield return $"CREATE TABLE {Q(NoKey)} (a INT, b VARCHAR(16), c DATETIME)";
+        // A FLOAT too: rows without a key are found by every value, and a float's shortest text does not match what is stored.
+        yield return $"CREATE TABLE {Q(NoKey)} (a INT, b VARCHAR(16), c DATETIME, f FLOAT)";
     }
 
     /// <summary>Seed rows made on the server (ids 1..rows), so a full copy has something to copy.</summary>
@@ -52,7 +53,7 @@ public sealed record WorkloadTables(string SchemaA = "wl_a", string SchemaB = "w
             """;
         yield return $"INSERT INTO {Q(UniqueOnly)} SELECT seq, CONCAT('u', seq), seq % 7 FROM {Seq}{rows}";
         yield return $"INSERT INTO {Q(Composite)} SELECT seq % 50, CONCAT('h', seq), seq * 3, 'sel' FROM {Seq}{rows}";
-        yield return $"INSERT INTO {Q(NoKey)} SELECT seq % 100, IF(seq % 3 = 0, 'dup', CONCAT('b', seq % 10)), NULL FROM {Seq}{rows}";
+        yield return $"INSERT INTO {Q(NoKey)} SELECT seq % 100, IF(seq % 3 = 0, 'dup', CONCAT('b', seq % 10)), NULL, (seq % 7) / 10 FROM {Seq}{rows}";
         yield return $"INSERT INTO {Q(AllTypes)} (id, c_int, c_varchar, c_dt6, c_json) SELECT seq, seq, CONCAT('seed ', seq), " +
             $"TIMESTAMP('2020-02-02 02:02:02.123456') + INTERVAL seq MINUTE, JSON_OBJECT('seed', seq) FROM {Seq}{Math.Min(rows, 2000)}";
     }
