@@ -7,10 +7,10 @@ namespace Dm.Sql.Dml;
 /// A <see cref="DmlStatement"/> as plain SQL text with its values written in as literals. The syncer sends thousands of
 /// statements a second; handing each value to the driver as a parameter cost a parameter object, a type lookup and
 /// a boxed copy per value, for the same bytes on the wire (the text protocol inlines parameters anyway).
-/// Literals read the same whatever the session's sql_mode: text without quotes, backslashes or control characters is
-/// quoted as is, other text travels as a utf8mb4 hex literal, bytes as a binary hex literal, numbers in invariant
-/// culture with round-trip precision (a FLOAT as its exact double value). Values of any other type, and hex literals of
-/// more than 1 KiB, are not inlined: the caller keeps parameters for that statement.
+/// Literals read the same whatever the session's sql_mode: text is quoted with its quotes doubled, bytes travel as a
+/// hex literal, numbers in invariant culture with round-trip precision (a FLOAT as its exact double value). Text with
+/// backslashes or control characters, bytes over 1 KiB and values of any other type are not inlined: the caller keeps
+/// parameters for that statement.
 /// </summary>
 public static class InlinedStatement
 {
@@ -53,14 +53,14 @@ public static class InlinedStatement
             // Hex doubles the bytes: a long value would bring a multi-row statement nearer max_allowed_packet than the
             // driver's escaping does, and its cost is in moving the data anyway.
             case byte[] bytes when bytes.Length <= MaxHexBytes: AppendHex(sb.Append("X'"), bytes).Append('\''); return true;
-            case long v: sb.Append(v); return true;
-            case ulong v: sb.Append(v); return true;
-            case int v: sb.Append(v); return true;
-            case uint v: sb.Append(v); return true;
-            case short v: sb.Append(v); return true;
-            case ushort v: sb.Append(v); return true;
-            case sbyte v: sb.Append(v); return true;
-            case byte v: sb.Append(v); return true;
+            case long v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
+            case ulong v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
+            case int v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
+            case uint v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
+            case short v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
+            case ushort v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
+            case sbyte v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
+            case byte v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
             case decimal v: sb.Append(v.ToString(CultureInfo.InvariantCulture)); return true;
             case double v when double.IsFinite(v): sb.Append(v.ToString("R", CultureInfo.InvariantCulture)); return true;
             // A float's exact value as a double: the server parses a double, and the shortest float text ("0.1") would
@@ -74,18 +74,17 @@ public static class InlinedStatement
 
     private static bool TryAppendText(StringBuilder sb, string s)
     {
-        foreach (var c in s)
+        // A backslash means different things under NO_BACKSLASH_ESCAPES, and a charset introducer before a hex literal
+        // is not understood by every target (older TiDB): such text, and control characters, stay parameters.
+        if (s.AsSpan().IndexOfAnyInRange('\0', (char)31) >= 0 || s.Contains('\\')) return false;
+        sb.Append('\'');
+        var start = 0;
+        for (var i = s.IndexOf('\''); i >= 0; i = s.IndexOf('\'', start))
         {
-            if (c is '\'' or '\\' || c < ' ')
-            {
-                // The meaning of a backslash depends on NO_BACKSLASH_ESCAPES; a hex literal means the same under any mode.
-                var bytes = Encoding.UTF8.GetBytes(s);
-                if (bytes.Length > MaxHexBytes) return false;
-                AppendHex(sb.Append("_utf8mb4 X'"), bytes).Append('\'');
-                return true;
-            }
+            sb.Append(s, start, i + 1 - start).Append('\''); // a quote is doubled: the same under every sql_mode
+            start = i + 1;
         }
-        sb.Append('\'').Append(s).Append('\'');
+        sb.Append(s, start, s.Length - start).Append('\'');
         return true;
     }
 

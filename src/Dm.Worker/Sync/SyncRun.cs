@@ -108,10 +108,18 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
     private async Task<MySqlConnection> OpenTargetAsync(CancellationToken cancellationToken)
     {
         var connection = await DataConnections.OpenAsync(settings.Target, cancellationToken);
-        await DataConnections.ExecuteAsync(connection, $"SET SESSION foreign_key_checks = {(settings.TargetForeignKeyChecks ? 1 : 0)}", cancellationToken);
-        // Writers touch disjoint keys; READ COMMITTED spares them gap locks on each other's inserts.
-        await DataConnections.ExecuteAsync(connection, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", cancellationToken);
-        return connection;
+        try
+        {
+            await DataConnections.ExecuteAsync(connection, $"SET SESSION foreign_key_checks = {(settings.TargetForeignKeyChecks ? 1 : 0)}", cancellationToken);
+            // Writers touch disjoint keys; READ COMMITTED spares them gap locks on each other's inserts.
+            await DataConnections.ExecuteAsync(connection, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     internal async Task<MySqlConnection> UpstreamAsync(CancellationToken cancellationToken) =>

@@ -23,8 +23,16 @@ internal static class DataConnections
             builder.ConvertZeroDateTime = false;
             builder.UseAffectedRows = false;
         });
-        await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'", cancellationToken);
-        return connection;
+        try
+        {
+            await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public static async Task<int> ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken, MySqlTransaction? transaction = null)
