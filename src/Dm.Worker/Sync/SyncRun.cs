@@ -281,7 +281,10 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
         _transaction ??= Open(rows);
         if (_transaction.Skip) return;
         var at = PositionOf(rows);
-        RowChangePlanner.Plan(_transaction, rows, info, target, SafeMode(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks);
+        // Rows are merged per source table: a routed table may share its target with other shards, whose changes to the same
+        // key must stay in binlog order with its own, so only tables written under their own name are merged.
+        var unrouted = string.Equals(target.Schema, schema, StringComparison.Ordinal) && string.Equals(target.Name, table, StringComparison.Ordinal);
+        RowChangePlanner.Plan(_transaction, rows, info, target, SafeMode(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks && unrouted);
         if (_large is not null || _transaction.RowChanges >= settings.LargeTransactionRows)
             await SpillLargeAsync(cancellationToken);
     }
