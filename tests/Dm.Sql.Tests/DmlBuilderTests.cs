@@ -24,7 +24,8 @@ public sealed class DmlBuilderTests(MariaDbFixture fixture)
         return (connection, tracker.GetTable(schema, name)!);
     }
 
-    private static async Task<int> ExecuteAsync(MySqlConnection connection, DmlStatement statement)
+    /// <summary>Runs a built statement with its values as the driver's parameters.</summary>
+    internal static async Task<int> ExecuteAsync(MySqlConnection connection, DmlStatement statement)
     {
         await using var command = new MySqlCommand(statement.Sql, connection);
         foreach (var value in statement.Parameters) command.Parameters.Add(new MySqlParameter { Value = value ?? DBNull.Value });

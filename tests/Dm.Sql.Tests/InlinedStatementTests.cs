@@ -46,7 +46,7 @@ public sealed class InlinedStatementTests(MariaDbFixture fixture)
         var table = tracker.GetTable(schema, "by_parameters")!;
 
         var insert = DmlBuilder.Insert(table, Rows);
-        await ExecuteWithParametersAsync(connection, insert);
+        await DmlBuilderTests.ExecuteAsync(connection, insert);
         // After the parameters' insert: MySqlConnector escapes with backslashes even when the session has turned them off.
         await ExecuteAsync(connection, $"SET SESSION sql_mode = '{sqlMode}'");
         Assert.True(InlinedStatement.TryRender(insert with { Sql = insert.Sql.Replace("`by_parameters`", "`inlined`") }, out var inlined));
@@ -82,7 +82,7 @@ public sealed class InlinedStatementTests(MariaDbFixture fixture)
         var table = tracker.GetTable("inline_keyless", "t")!;
         // A FLOAT matches by its exact value: the shortest text of 0.1f (what the driver sends) would not equal the stored value.
         object?[][] rows = [[0.1f, 0.1, 1.5m, "it's", new byte[] { 0x27 }, "2020-01-01 00:00:00.000001"], [-3.4028235E+38f, 1E+300, null, "?", null, null]];
-        await ExecuteWithParametersAsync(connection, DmlBuilder.Insert(table, rows));
+        await DmlBuilderTests.ExecuteAsync(connection, DmlBuilder.Insert(table, rows));
         foreach (var statement in DmlBuilder.Delete(table, rows))
         {
             Assert.True(InlinedStatement.TryRender(statement, out var sql));
@@ -113,13 +113,6 @@ public sealed class InlinedStatementTests(MariaDbFixture fixture)
     {
         await using var command = new MySqlCommand(sql, connection);
         return await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task ExecuteWithParametersAsync(MySqlConnection connection, DmlStatement statement)
-    {
-        await using var command = new MySqlCommand(statement.Sql, connection);
-        foreach (var value in statement.Parameters) command.Parameters.Add(new MySqlParameter { Value = value ?? DBNull.Value });
-        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Every column as exact text (hex for strings and bytes, so charsets and padding show).</summary>

@@ -7,7 +7,7 @@ namespace Dm.Worker.Sync;
 /// <summary>
 /// Turns decoded binlog values into parameters MySqlConnector writes as literals the target reads back
 /// exactly: dates and times as text in the column's own shape, decimals as exact text (C# decimal when it
-/// round-trips), TIME beyond a day as "[-]h:mm:ss.ffffff".
+/// round-trips), TIME beyond a day as "[-]h:mm:ss.ffffff", FLOAT as the double of the same value.
 /// </summary>
 internal static class BinlogValues
 {
@@ -66,6 +66,9 @@ internal static class BinlogValues
         MySqlDecimal d => ExactDecimal(d.Text),
         MySqlDateTime t => t.ToString(withTime: column.Type is not (ColumnType.Date or ColumnType.NewDate), t.Microsecond == 0 ? 0 : 6),
         TimeSpan span => FormatTime(span),
+        // A FLOAT as its exact double: its shortest text ("0.1", what the driver writes) matches no stored row in the
+        // WHERE clause of a table without a key.
+        float f => (double)f,
         _ => value,
     };
 

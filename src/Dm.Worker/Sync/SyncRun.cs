@@ -105,22 +105,13 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
         ReportProgress();
     }
 
-    private async Task<MySqlConnection> OpenTargetAsync(CancellationToken cancellationToken)
-    {
-        var connection = await DataConnections.OpenAsync(settings.Target, cancellationToken);
-        try
-        {
-            await DataConnections.ExecuteAsync(connection, $"SET SESSION foreign_key_checks = {(settings.TargetForeignKeyChecks ? 1 : 0)}", cancellationToken);
+    private Task<MySqlConnection> OpenTargetAsync(CancellationToken cancellationToken) =>
+        DataConnections.OpenAsync(settings.Target, cancellationToken, sessionStatements:
+        [
+            $"SET SESSION foreign_key_checks = {(settings.TargetForeignKeyChecks ? 1 : 0)}",
             // Writers touch disjoint keys; READ COMMITTED spares them gap locks on each other's inserts.
-            await DataConnections.ExecuteAsync(connection, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+            "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+        ]);
 
     internal async Task<MySqlConnection> UpstreamAsync(CancellationToken cancellationToken) =>
         _upstream ??= await DataConnections.OpenAsync(settings.Upstream, cancellationToken);

@@ -138,8 +138,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
     {
         if (Dm.Sql.Dml.InlinedStatement.TryRender(statement, out var sql)) return new MySqlBatchCommand(sql);
         var command = new MySqlBatchCommand(statement.Sql);
-        // A FLOAT as its exact double: the driver writes a float's shortest text, which a WHERE clause would not match.
-        foreach (var value in statement.Parameters) command.Parameters.Add(new MySqlParameter { Value = value is float f ? (double)f : value });
+        foreach (var value in statement.Parameters) command.Parameters.Add(new MySqlParameter { Value = value });
         return command;
     }
 

@@ -12,7 +12,9 @@ internal static class DataConnections
 {
     /// <param name="allowLocalInfile">Only for target connections that load CSV files with LOAD DATA LOCAL INFILE
     /// (never for the source: a server could otherwise ask for any local file).</param>
-    public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken, bool allowLocalInfile = false)
+    /// <param name="sessionStatements">Further session settings, run after DM#'s own; a connection whose settings fail is closed.</param>
+    public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken, bool allowLocalInfile = false,
+        IReadOnlyList<string>? sessionStatements = null)
     {
         var connection = await DatabaseConnector.OpenAsync(endpoint, cancellationToken, builder =>
         {
@@ -26,6 +28,7 @@ internal static class DataConnections
         try
         {
             await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'", cancellationToken);
+            foreach (var sql in sessionStatements ?? []) await ExecuteAsync(connection, sql, cancellationToken);
             return connection;
         }
         catch
