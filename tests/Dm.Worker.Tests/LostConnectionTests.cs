@@ -36,8 +36,11 @@ public sealed class LostConnectionTests(SourceAndTargetFixture fx)
         Assert.Equal(UnitOutcome.Failed, result.Outcome);
         Assert.True(result.Resumable, result.Error?.Message);
         Assert.Equal(10002, result.Error!.Code);
-        // What the driver saw depends on where the cut hit (mid-packet or between packets); each is a lost connection.
-        Assert.Matches("reset by peer|incomplete response|Broken pipe|Failed to read", result.Error.Message);
+        // What the driver saw depends on where the cut hit (mid-packet, between packets, or on a socket already shut down:
+        // ENOTCONN, 2 runs in 12 here); each is a lost connection.
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(result.Error.Message,
+                "reset by peer|incomplete response|Broken pipe|Failed to read|Transport endpoint is not connected"),
+            result.Error.Message); // the whole message when it fails (Assert.Matches cuts it short)
         if (reset)
         {
             Directory.Delete(context.DumpDirectory, recursive: true);
