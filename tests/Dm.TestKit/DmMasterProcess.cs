@@ -38,8 +38,7 @@ public sealed class DmMasterProcess : IAsyncDisposable
     public static async Task<DmMasterProcess> StartAsync(string name = "master1", IReadOnlyList<string>? extraArguments = null,
         CancellationToken cancellationToken = default)
     {
-        var baseDir = Path.Combine(Path.GetTempPath(), "dm-testkit", $"master-{Guid.NewGuid():N}"[..19]);
-        Directory.CreateDirectory(baseDir);
+        var baseDir = ScratchDirectory.Create("master");
         var master = new DmMasterProcess(name, FreePort.Next(), baseDir, extraArguments ?? []);
         try
         {

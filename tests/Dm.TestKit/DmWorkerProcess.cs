@@ -24,8 +24,7 @@ public sealed class DmWorkerProcess : IAsyncDisposable
     public static async Task<DmWorkerProcess> StartAsync(string name, IEnumerable<DmMasterProcess> masters, int keepAliveTtlSeconds = 3,
         IReadOnlyList<string>? extraArguments = null, CancellationToken cancellationToken = default)
     {
-        var baseDir = Path.Combine(Path.GetTempPath(), "dm-testkit", $"worker-{Guid.NewGuid():N}"[..19]);
-        Directory.CreateDirectory(baseDir);
+        var baseDir = ScratchDirectory.Create("worker");
         var port = FreePort.Next();
         List<string> args =
         [

@@ -63,8 +63,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     {
         options ??= new MariaDbOptions();
         var template = await EnsureTemplateAsync(cancellationToken);
-        var baseDir = Path.Combine(Path.GetTempPath(), "dm-testkit", $"mariadb-{Guid.NewGuid():N}"[..20]);
-        Directory.CreateDirectory(baseDir);
+        var baseDir = ScratchDirectory.Create("mariadb");
         CopyDirectory(template, Path.Combine(baseDir, "data"));
         Directory.CreateDirectory(Path.Combine(baseDir, "binlog"));
         Directory.CreateDirectory(Path.Combine(baseDir, "tmp"));
@@ -202,8 +201,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         try
         {
             if (_template != null) return _template;
-            var dir = Path.Combine(Path.GetTempPath(), "dm-testkit", $"template-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
-            Directory.CreateDirectory(dir);
+            var dir = ScratchDirectory.Create("template");
             await ChildProcess.RunAsync("mariadb-install-db",
                 ["--no-defaults", $"--datadir={dir}", "--user=root", "--auth-root-authentication-method=normal",
                  "--skip-test-db", "--skip-name-resolve"],
