@@ -18,6 +18,8 @@ internal sealed record BenchOptions
     public string ParallelMode { get; init; } = "optimistic";
     public int LagSeconds { get; init; } = 30;
     public int LagRate { get; init; } = 200;
+    /// <summary>Rounds of the catch-up (each peer once per round, in alternating order, from the same state).</summary>
+    public int Rounds { get; init; } = 3;
     public bool SkipReplica { get; init; }
     public bool SkipDm { get; init; }
     /// <summary>Where to copy dm-master's and dm-worker's logs at the end; null = not kept.</summary>
@@ -25,7 +27,7 @@ internal sealed record BenchOptions
 
     public const string Usage = "--tables N (4) --table-size N (100000) --events N (50000) --sysbench-threads N (4) --threads N (4) "
         + "--batch N (100) --parallel-mode optimistic|conservative|aggressive|minimal (optimistic) --lag-seconds N (30, 0 = no lag phase) "
-        + "--lag-rate TPS (200) --skip-replica --skip-dm --dm-log-dir DIR (keep dm-master/dm-worker logs)";
+        + "--lag-rate TPS (200) --rounds N (3) --skip-replica --skip-dm --dm-log-dir DIR (keep dm-master/dm-worker logs)";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -46,6 +48,7 @@ internal sealed record BenchOptions
                 "--parallel-mode" => options with { ParallelMode = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--parallel-mode needs a value") },
                 "--lag-seconds" => options with { LagSeconds = Next() },
                 "--lag-rate" => options with { LagRate = Next() },
+                "--rounds" => options with { Rounds = Next() },
                 "--skip-replica" => options with { SkipReplica = true },
                 "--skip-dm" => options with { SkipDm = true },
                 "--dm-log-dir" => options with { DmLogDirectory = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--dm-log-dir needs a value") },
@@ -54,6 +57,7 @@ internal sealed record BenchOptions
         }
         if (options.ParallelMode is not ("optimistic" or "conservative" or "aggressive" or "minimal" or "none"))
             throw new ArgumentException($"--parallel-mode {options.ParallelMode}: MariaDB knows optimistic, conservative, aggressive, minimal, none");
+        if (options.Rounds < 1) throw new ArgumentException("--rounds must be at least 1");
         if (options.SkipDm && options.SkipReplica) throw new ArgumentException("--skip-dm and --skip-replica leave nothing to measure");
         return options;
     }

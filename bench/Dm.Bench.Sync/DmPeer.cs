@@ -81,6 +81,26 @@ internal sealed class DmPeer : IReplicationPeer, IAsyncDisposable
         Console.WriteLine($"{Name}: started at {DateTime.UtcNow - clock.Elapsed:HH:mm:ss.fff} UTC; POST /tasks answered in {created.TotalSeconds:F2} s, POST /tasks/{TaskName}/start in {(clock.Elapsed - created).TotalSeconds:F2} s");
     }
 
+    /// <summary>
+    /// Deletes the task and then waits until the worker's log says its subtask stopped (the target must see no more
+    /// writes before the next round resets it).
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var stoppedBefore = CountStops(_worker.ReadLog());
+        using var response = await _master.Http.DeleteAsync($"/api/v1/tasks/{TaskName}?force=true", cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{Name}: DELETE task answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (CountStops(_worker.ReadLog()) == stoppedBefore)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Name}: the worker did not stop task {TaskName}\n{Tail(_worker.ReadLog())}");
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private static int CountStops(string log) => log.Split('\n').Count(l => l.Contains($"subtask {TaskName} ", StringComparison.Ordinal) && l.Contains("stopped", StringComparison.Ordinal));
+
     public async Task ThrowIfFailedAsync(CancellationToken cancellationToken)
     {
         var status = await StatusAsync(cancellationToken);

@@ -17,6 +17,9 @@ internal interface IReplicationPeer
 
     Task StartAsync(BinlogCoordinates from, CancellationToken cancellationToken);
 
+    /// <summary>Stops applying and forgets where it was, so that <see cref="StartAsync"/> can begin again (the next round).</summary>
+    Task StopAsync(CancellationToken cancellationToken);
+
     /// <summary>Throws with the peer's own error when replication has stopped on one.</summary>
     Task ThrowIfFailedAsync(CancellationToken cancellationToken);
 

@@ -4,7 +4,7 @@ using Dm.TestKit;
 
 // Incremental catch-up: the same sysbench oltp_write_only binlog backlog, from the same position, applied by a
 // MariaDB replica with slave_parallel_threads = T and by DM# (incremental task, repl_threads = T), one after the
-// other in one run; rows/s of each and the ratio. Then replication lag p50/p99 of both under a steady load, and
+// other in one run, for --rounds rounds from the same state; rows/s of each and the ratio per round and its median. Then replication lag p50/p99 of both under a steady load, and
 // a checksum of every table of both targets against the upstream. Prints figures; asserts nothing about speed.
 // Exits 1 when a peer failed or a target differs from the upstream.
 var options = BenchOptions.Parse(args);
@@ -58,28 +58,57 @@ var backlog = BinlogBacklog.Count(upstream.BinlogDirectory, start, end);
 Console.WriteLine($"backlog {start} .. {end}: {backlog.RowChanges} row changes in {backlog.Transactions} transactions, "
     + $"{backlog.Bytes / 1048576.0:F1} MiB of binlog; written in {clock.Elapsed.TotalSeconds:F1} s ({upstreamTps:F0} tps upstream)");
 
-var results = new Dictionary<IReplicationPeer, (double RowsPerSecond, double? CpuSeconds)>();
+// Rounds: the machine's own speed drifts between runs (the same target work took 4.9-6.0 CPU s in consecutive runs), so
+// each round runs both peers back to back, alternating which goes first, and the ratio is the median of the rounds'.
+// Round 1 meets freshly started dm-master/dm-worker processes (their JIT warm-up included, as after a worker restart);
+// later rounds reuse them with a new task, as a long-running worker takes one: the output names which is which.
+if (options.Rounds > 1)
+    foreach (var target in targets) await TargetReset.KeepPreparedAsync(target, ct);
+var ratios = new List<double>();
+var cpuRatios = new List<double>();
 var failed = new List<IReplicationPeer>();
-foreach (var peer in peers)
+for (var round = 1; round <= options.Rounds && failed.Count == 0; round++)
 {
-    try
+    if (round > 1)
     {
-        results[peer] = await CatchUpRun.MeasureAsync(peer, upstream, start, markerTable, end, backlog, ct);
+        foreach (var peer in peers) await peer.StopAsync(ct);
+        foreach (var target in targets) await TargetReset.RestoreAsync(target, ct);
     }
-    catch (Exception e) when (e is not OperationCanceledException)
+    if (options.Rounds > 1) Console.WriteLine($"--- round {round} of {options.Rounds}");
+    var order = round % 2 == 1 ? peers : Enumerable.Reverse(peers).ToList();
+    var results = new Dictionary<IReplicationPeer, (double RowsPerSecond, double? CpuSeconds)>();
+    foreach (var peer in order)
     {
-        Console.WriteLine($"{peer.Name}: FAILED: {e.Message}");
-        failed.Add(peer);
+        try
+        {
+            results[peer] = await CatchUpRun.MeasureAsync(peer, upstream, start, markerTable, end, backlog, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.WriteLine($"{peer.Name}: FAILED: {e.Message}");
+            failed.Add(peer);
+        }
     }
-}
-if (results.Count == 2)
-{
+    if (results.Count < 2) continue;
     var (replica, dmResult) = (results[peers[0]], results[peers[1]]);
-    Console.WriteLine($"ratio DM# / MariaDB replica (rows/s): {dmResult.RowsPerSecond / replica.RowsPerSecond:F2} (goal >= 1.0)");
+    ratios.Add(dmResult.RowsPerSecond / replica.RowsPerSecond);
+    Console.WriteLine($"ratio DM# / MariaDB replica (rows/s){(options.Rounds > 1 ? $", round {round}" : "")}: {ratios[^1]:F2}");
     // On a shared machine wall time depends on what else runs; CPU spent per row does much less.
     if (replica.CpuSeconds is { } replicaCpu && dmResult.CpuSeconds is { } dmCpu)
+    {
+        cpuRatios.Add(replicaCpu / dmCpu);
         Console.WriteLine($"CPU for the backlog (applier processes + target server): replica {replicaCpu:F1} s, DM# {dmCpu:F1} s; "
-            + $"rows per CPU second ratio DM# / replica: {replicaCpu / dmCpu:F2}");
+            + $"rows per CPU second ratio DM# / replica: {cpuRatios[^1]:F2}");
+    }
+}
+if (ratios.Count > 0)
+{
+    Console.WriteLine($"ratio DM# / MariaDB replica (rows/s), median of {ratios.Count} round(s): {Median(ratios):F2} (goal >= 1.0); "
+        + $"per round {string.Join(", ", ratios.Select(r => r.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}"
+        + (ratios.Count > 1 ? " (the first with freshly started DM# processes, the others with the same processes warm)" : ""));
+    if (cpuRatios.Count > 0)
+        Console.WriteLine($"rows per CPU second ratio DM# / replica, median: {Median(cpuRatios):F2}; "
+            + $"per round {string.Join(", ", cpuRatios.Select(r => r.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
 }
 
 var healthy = peers.Except(failed).ToList();
@@ -107,3 +136,9 @@ if (options.LagSeconds > 0 && healthy.Count > 0)
 if (File.Exists("/proc/loadavg"))
     Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");
 return failed.Count == 0 ? 0 : 1;
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}

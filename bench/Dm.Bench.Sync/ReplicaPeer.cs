@@ -53,6 +53,13 @@ internal sealed class ReplicaPeer(MariaDbServer upstream, MariaDbServer replica,
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await replica.OpenAsync(cancellationToken: cancellationToken);
+        await using var command = new MySqlCommand("STOP SLAVE; RESET SLAVE ALL", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task ThrowIfFailedAsync(CancellationToken cancellationToken)
     {
         var status = await SlaveStatusAsync(cancellationToken);

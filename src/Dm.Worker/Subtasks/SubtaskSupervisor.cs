@@ -59,6 +59,7 @@ public sealed class SubtaskSupervisor : IHostedService
             {
                 await _runners[name].Runner.DisposeAsync();
                 _runners.Remove(name);
+                _logger.LogInformation("subtask {Task} stopped: no longer assigned", name);
             }
             foreach (var assignment in assigned.Values)
             {

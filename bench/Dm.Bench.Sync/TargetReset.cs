@@ -1,0 +1,51 @@
+using Dm.TestKit;
+using MySqlConnector;
+
+namespace Dm.Bench.Sync;
+
+/// <summary>
+/// Puts a target back where every round starts: the prepared <c>sbtest</c> tables (kept in <c>bench_prepared</c> on the
+/// target itself, so no restart and no dump), no marker table, no DM# meta schema. Each round then applies the same
+/// backlog from the same position; the peer must have stopped applying first.
+/// </summary>
+internal static class TargetReset
+{
+    private const string Keep = "bench_prepared";
+
+    /// <summary>Keeps a copy of the prepared tables on the target (once, before the first round).</summary>
+    public static async Task KeepPreparedAsync(MariaDbServer target, CancellationToken cancellationToken)
+    {
+        await using var connection = await target.OpenAsync(cancellationToken: cancellationToken);
+        await ExecuteAsync(connection, $"CREATE DATABASE {Keep}", cancellationToken);
+        foreach (var table in await TablesAsync(connection, cancellationToken))
+            await ExecuteAsync(connection, $"CREATE TABLE {Keep}.`{table}` LIKE sbtest.`{table}`; INSERT INTO {Keep}.`{table}` SELECT * FROM sbtest.`{table}`",
+                cancellationToken);
+    }
+
+    public static async Task RestoreAsync(MariaDbServer target, CancellationToken cancellationToken)
+    {
+        await using var connection = await target.OpenAsync(cancellationToken: cancellationToken);
+        await ExecuteAsync(connection, "DROP DATABASE IF EXISTS dm_meta", cancellationToken);
+        var kept = new HashSet<string>(await TablesAsync(connection, cancellationToken, Keep), StringComparer.Ordinal);
+        foreach (var table in await TablesAsync(connection, cancellationToken))
+            await ExecuteAsync(connection, kept.Contains(table)
+                ? $"TRUNCATE TABLE sbtest.`{table}`; INSERT INTO sbtest.`{table}` SELECT * FROM {Keep}.`{table}`"
+                : $"DROP TABLE sbtest.`{table}`", cancellationToken); // a marker table a peer replicated
+    }
+
+    private static async Task<List<string>> TablesAsync(MySqlConnection connection, CancellationToken cancellationToken, string schema = "sbtest")
+    {
+        var tables = new List<string>();
+        await using var command = new MySqlCommand("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = @schema", connection);
+        command.Parameters.AddWithValue("@schema", schema);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) tables.Add(reader.GetString(0));
+        return tables;
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(sql, connection) { CommandTimeout = 600 };
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
