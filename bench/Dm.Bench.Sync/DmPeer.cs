@@ -99,7 +99,7 @@ internal sealed class DmPeer : IReplicationPeer, IAsyncDisposable
         }
     }
 
-    private static int CountStops(string log) => log.Split('\n').Count(l => l.Contains($"subtask {TaskName} ", StringComparison.Ordinal) && l.Contains("stopped", StringComparison.Ordinal));
+    private static int CountStops(string log) => log.Split('\n').Count(l => l.Contains($"subtask {TaskName} stopped: no longer assigned", StringComparison.Ordinal));
 
     public async Task ThrowIfFailedAsync(CancellationToken cancellationToken)
     {

@@ -158,7 +158,8 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Kills children recorded by test hosts that no longer run (a crashed or killed earlier run).</summary>
-    private static void ReapOrphansOnce()
+    /// <summary>Kills the servers a crashed earlier test host left running (once per host; before their directories are swept).</summary>
+    internal static void ReapOrphansOnce()
     {
         if (Interlocked.Exchange(ref _reaped, 1) == 1 || !Directory.Exists(PidDirectory)) return;
         foreach (var file in Directory.GetFiles(PidDirectory, "*.pid"))
@@ -178,7 +179,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    private static bool IsAlive(int pid)
+    internal static bool IsAlive(int pid)
     {
         try { return !Process.GetProcessById(pid).HasExited; }
         catch (ArgumentException) { return false; }
