@@ -4,8 +4,8 @@ using Dm.TestKit;
 
 // Incremental catch-up: the same sysbench oltp_write_only binlog backlog, from the same position, applied by a
 // MariaDB replica with slave_parallel_threads = T and by DM# (incremental task, repl_threads = T), one after the
-// other in one run, for --rounds rounds from the same state; rows/s of each and the ratio per round and its median. Then replication lag p50/p99 of both under a steady load, and
-// a checksum of every table of both targets against the upstream. Prints figures; asserts nothing about speed.
+// other in one run, for --rounds rounds from the same state; rows/s of each and the ratio per round and its median.
+// Then replication lag p50/p99 of both under a steady load, and a checksum of every table of both targets against the upstream. Prints figures; asserts nothing about speed.
 // Exits 1 when a peer failed or a target differs from the upstream.
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();

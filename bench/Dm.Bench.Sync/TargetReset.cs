@@ -17,7 +17,7 @@ internal static class TargetReset
     {
         await using var connection = await target.OpenAsync(cancellationToken: cancellationToken);
         await ExecuteAsync(connection, $"CREATE DATABASE {Keep}", cancellationToken);
-        foreach (var table in await TablesAsync(connection, cancellationToken))
+        foreach (var table in await SchemaTables.ListAsync(connection, "sbtest", cancellationToken))
             await ExecuteAsync(connection, $"CREATE TABLE {Keep}.`{table}` LIKE sbtest.`{table}`; INSERT INTO {Keep}.`{table}` SELECT * FROM sbtest.`{table}`",
                 cancellationToken);
     }
@@ -26,17 +26,17 @@ internal static class TargetReset
     {
         await using var connection = await target.OpenAsync(cancellationToken: cancellationToken);
         await ExecuteAsync(connection, "DROP DATABASE IF EXISTS dm_meta", cancellationToken);
-        var kept = new HashSet<string>(await TablesAsync(connection, cancellationToken, Keep), StringComparer.Ordinal);
-        foreach (var table in await TablesAsync(connection, cancellationToken))
+        var kept = new HashSet<string>(await SchemaTables.ListAsync(connection, Keep, cancellationToken), StringComparer.Ordinal);
+        foreach (var table in await SchemaTables.ListAsync(connection, "sbtest", cancellationToken))
             await ExecuteAsync(connection, kept.Contains(table)
                 ? $"TRUNCATE TABLE sbtest.`{table}`; INSERT INTO sbtest.`{table}` SELECT * FROM {Keep}.`{table}`"
                 : $"DROP TABLE sbtest.`{table}`", cancellationToken); // a marker table a peer replicated
     }
 
-    /// <summary>Waits until the target's buffer pool holds (almost) no dirty page, so no round pays for an earlier one's writes.</summary>
-    public static async Task FlushDirtyPagesAsync(MariaDbServer target, CancellationToken cancellationToken)
+    /// <summary>Waits until the server's buffer pool holds (almost) no dirty page, so no round pays for earlier writes.</summary>
+    public static async Task FlushDirtyPagesAsync(MariaDbServer server, CancellationToken cancellationToken)
     {
-        await using var connection = await target.OpenAsync(cancellationToken: cancellationToken);
+        await using var connection = await server.OpenAsync(cancellationToken: cancellationToken);
         // Flushing at the default io_capacity (200 pages/s) took minutes for the restored tables.
         await ExecuteAsync(connection,
             "SET GLOBAL innodb_io_capacity_max = 100000; SET GLOBAL innodb_io_capacity = 50000; SET GLOBAL innodb_max_dirty_pages_pct = 0", cancellationToken);
@@ -55,16 +55,6 @@ internal static class TargetReset
                 "SET GLOBAL innodb_max_dirty_pages_pct = DEFAULT; SET GLOBAL innodb_io_capacity = DEFAULT; SET GLOBAL innodb_io_capacity_max = DEFAULT",
                 cancellationToken);
         }
-    }
-
-    private static async Task<List<string>> TablesAsync(MySqlConnection connection, CancellationToken cancellationToken, string schema = "sbtest")
-    {
-        var tables = new List<string>();
-        await using var command = new MySqlCommand("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = @schema", connection);
-        command.Parameters.AddWithValue("@schema", schema);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) tables.Add(reader.GetString(0));
-        return tables;
     }
 
     private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)

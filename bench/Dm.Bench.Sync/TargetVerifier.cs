@@ -1,6 +1,5 @@
 using Dm.TestKit;
 using Dm.TestKit.DataComparison;
-using MySqlConnector;
 
 namespace Dm.Bench.Sync;
 
@@ -12,11 +11,7 @@ internal static class TargetVerifier
     {
         await using var source = await upstream.OpenAsync(cancellationToken: cancellationToken);
         await using var target = await peer.Target.OpenAsync(cancellationToken: cancellationToken);
-        var tables = new List<string>();
-        await using (var command = new MySqlCommand(
-            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'sbtest' ORDER BY TABLE_NAME", source))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            while (await reader.ReadAsync(cancellationToken)) tables.Add(reader.GetString(0));
+        var tables = await SchemaTables.ListAsync(source, "sbtest", cancellationToken);
         var differences = new List<string>();
         foreach (var table in tables)
         {

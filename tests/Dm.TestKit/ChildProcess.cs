@@ -157,8 +157,7 @@ public sealed class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>Kills children recorded by test hosts that no longer run (a crashed or killed earlier run).</summary>
-    /// <summary>Kills the servers a crashed earlier test host left running (once per host; before their directories are swept).</summary>
+    /// <summary>Kills children recorded by test hosts that no longer run (a crashed or killed earlier run); once per host.</summary>
     internal static void ReapOrphansOnce()
     {
         if (Interlocked.Exchange(ref _reaped, 1) == 1 || !Directory.Exists(PidDirectory)) return;

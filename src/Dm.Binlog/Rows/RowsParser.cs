@@ -21,9 +21,7 @@ internal static class RowsParser
         var memory = rows.RowData;
         var at = 0;
         var offsets = new OffsetBlock(table.Length);
-        // Full images (the common case) go to the fast locator.
-        var fullBefore = rows.Kind is not RowsEventKind.PartialUpdate && IsFull(rows.ColumnsPresent.Span, table.Length);
-        var fullAfter = rows.Kind is RowsEventKind.Update && IsFull(rows.ColumnsPresentAfter.Span, table.Length);
+        var (fullBefore, fullAfter) = FullImages(rows.Kind, rows.ColumnsPresent.Span, rows.ColumnsPresentAfter.Span, table.Length);
         while (at < data.Length)
         {
             RowImage? before = null, after = null;
@@ -90,8 +88,7 @@ internal static class RowsParser
         ReadOnlySpan<byte> data, ref int at, ReadOnlySpan<byte> present, bool full, ref OffsetBlock block)
     {
         var (array, start) = block.Next();
-        var offsets = array.AsSpan(start, table.Length);
-        if (!full || !TryLocateFull(data, ref at, widths, offsets)) Locate(context, table, widths, data, ref at, present, offsets);
+        LocateImage(context, table, widths, data, ref at, present, full, array.AsSpan(start, table.Length));
         return new RowImage(rows, table, memory, array, start);
     }
 
@@ -136,6 +133,19 @@ internal static class RowsParser
             at += bytes;
         }
         return partial;
+    }
+
+    /// <summary>Which images of a rows event of <paramref name="kind"/> are full (<see cref="IsFull"/>): the fast locator may take those.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (bool Before, bool After) FullImages(RowsEventKind kind, ReadOnlySpan<byte> present, ReadOnlySpan<byte> presentAfter, int columns) =>
+        (kind is not RowsEventKind.PartialUpdate && IsFull(present, columns), kind is RowsEventKind.Update && IsFull(presentAfter, columns));
+
+    /// <summary>One image's column offsets: by <see cref="TryLocateFull"/> when <paramref name="full"/> and it can, else by <see cref="Locate"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void LocateImage(RowsEventContext context, ColumnDefinition[] table, int[] widths, ReadOnlySpan<byte> data, ref int at,
+        ReadOnlySpan<byte> present, bool full, Span<int> offsets)
+    {
+        if (!full || !TryLocateFull(data, ref at, widths, offsets)) Locate(context, table, widths, data, ref at, present, offsets);
     }
 
     /// <summary>

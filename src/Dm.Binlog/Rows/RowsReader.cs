@@ -37,8 +37,7 @@ public ref struct RowsReader
         _data = data;
         var needed = _table.Length * 2;
         _offsets = scratch.Length >= needed ? scratch[..needed] : new int[needed];
-        _fullBefore = kind is not RowsEventKind.PartialUpdate && RowsParser.IsFull(present, _table.Length);
-        _fullAfter = kind is RowsEventKind.Update && RowsParser.IsFull(presentAfter, _table.Length);
+        (_fullBefore, _fullAfter) = RowsParser.FullImages(kind, present, presentAfter, _table.Length);
     }
 
     /// <summary>The row's before image (updates, deletes); <see cref="RowImageView.Exists"/> is false for inserts.</summary>
@@ -61,15 +60,11 @@ public ref struct RowsReader
     {
         if (_at >= _data.Length) return false;
         var columns = _table.Length;
-        var first = _offsets.Slice(0, columns);
-        if (!_fullBefore || !RowsParser.TryLocateFull(_data, ref _at, _widths, first))
-            RowsParser.Locate(_context, _table, _widths, _data, ref _at, _present, first);
+        RowsParser.LocateImage(_context, _table, _widths, _data, ref _at, _present, _fullBefore, _offsets.Slice(0, columns));
         switch (_kind)
         {
             case RowsEventKind.Update:
-                var second = _offsets.Slice(columns, columns);
-                if (!_fullAfter || !RowsParser.TryLocateFull(_data, ref _at, _widths, second))
-                    RowsParser.Locate(_context, _table, _widths, _data, ref _at, _presentAfter, second);
+                RowsParser.LocateImage(_context, _table, _widths, _data, ref _at, _presentAfter, _fullAfter, _offsets.Slice(columns, columns));
                 break;
             case RowsEventKind.PartialUpdate:
                 _partialJson = RowsParser.ReadPartialOptions(_context, _table, _data, ref _at, _presentAfter);

@@ -53,14 +53,8 @@ public static class InlinedStatement
             // Hex doubles the bytes: a long value would bring a multi-row statement nearer max_allowed_packet than the
             // driver's escaping does, and its cost is in moving the data anyway.
             case byte[] bytes when bytes.Length <= MaxHexBytes: AppendHex(sb.Append("X'"), bytes).Append('\''); return true;
-            case long v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
-            case ulong v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
-            case int v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
-            case uint v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
-            case short v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
-            case ushort v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
-            case sbyte v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
-            case byte v: sb.Append(CultureInfo.InvariantCulture, $"{v}"); return true;
+            // Formatted in place (each is ISpanFormattable), in invariant culture.
+            case long or ulong or int or uint or short or ushort or sbyte or byte: sb.Append(CultureInfo.InvariantCulture, $"{value}"); return true;
             case decimal v: sb.Append(v.ToString(CultureInfo.InvariantCulture)); return true;
             case double v when double.IsFinite(v): sb.Append(v.ToString("R", CultureInfo.InvariantCulture)); return true;
             // A float's exact value as a double: the server parses a double, and the shortest float text ("0.1") would
