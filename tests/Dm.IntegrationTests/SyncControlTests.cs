@@ -200,4 +200,34 @@ public sealed class SyncControlTests
         Assert.Equal(1L, Convert.ToInt64(await env.Target.ScalarAsync(
             "SELECT COUNT(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop' AND TABLE_NAME = 'orders' AND INDEX_NAME = 'idx_note_2'")));
     }
+
+    [Fact]
+    public async Task ForcedDeleteStopsTheRunningSubtaskBeforeItDropsTheMetaTables()
+    {
+        await using var setup = await StartReplicatingAsync("sync-q-4", 79, "q-delete", "q-src-delete", 20);
+        var env = setup.Env;
+        const string metaTables = "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'dm_meta' AND TABLE_NAME LIKE 'q-delete\\_%'";
+        Assert.True(Convert.ToInt64(await env.Target.ScalarAsync(metaTables)) > 0);
+
+        // A stalled worker (well within its 3 s lease) hears of the deletion late: the master must wait for it.
+        setup.Worker.Freeze();
+        Task<(int Status, JsonNode? Body)> deleting;
+        try
+        {
+            deleting = SendAsync(env, HttpMethod.Delete, "/api/v1/tasks/q-delete?force=true");
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            Assert.False(deleting.IsCompleted, "the deletion answered while the worker still ran the subtask");
+        }
+        finally
+        {
+            setup.Worker.Thaw();
+        }
+        var deleted = await deleting;
+        Assert.True(deleted.Status == 204, deleted.Body?.ToJsonString());
+        // The worker had stopped the subtask (its final checkpoint flush included) before the master answered...
+        Assert.Contains("subtask q-delete stopped: no longer assigned", File.ReadAllText(setup.Worker.LogPath));
+        // ...and only then were the checkpoint tables dropped, so they stay dropped.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(0L, Convert.ToInt64(await env.Target.ScalarAsync(metaTables)));
+    }
 }

@@ -39,6 +39,23 @@ public sealed class DmServerProcess(string name, int port, IReadOnlyList<string>
         throw new TimeoutException($"{name} on port {port} did not answer /status:\n{ReadLog()}");
     }
 
+    /// <summary>
+    /// SIGSTOP: the process stays alive (its sockets open, its lease not yet expired) but does nothing until
+    /// <see cref="Thaw"/>, as a worker stalled by the machine.
+    /// </summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        if (_process is not { HasExited: false } process) throw new InvalidOperationException($"{name} is not running");
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {process.Pid} failed");
+    }
+
     /// <summary>SIGKILL, as a crash.</summary>
     public void Kill()
     {

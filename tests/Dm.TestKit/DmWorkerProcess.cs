@@ -53,6 +53,11 @@ public sealed class DmWorkerProcess : IAsyncDisposable
     /// <summary>SIGKILL, as a crash.</summary>
     public void Kill() => _server.Kill();
 
+    /// <inheritdoc cref="DmServerProcess.Freeze"/>
+    public void Freeze() => _server.Freeze();
+
+    public void Thaw() => _server.Thaw();
+
     public Task StopAsync() => _server.StopAsync();
 
     public string ReadLog() => _server.ReadLog();

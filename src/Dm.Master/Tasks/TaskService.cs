@@ -98,9 +98,40 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
             TxnOp.DeletePrefix(MasterKeys.TaskCliArgsOfTask(name)),
         };
         ops.AddRange(stored.SourceNames.Select(s => TxnOp.Delete(MasterKeys.SubtaskStage(s, name))));
+        var deletedAt = DateTimeOffset.UtcNow;
         await store.TxnAsync([], ops, ct: ct);
-        if (!keepMeta) await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? ApiTaskDefaults.MetaSchema,
-            name, logger, ct);
+        if (keepMeta) return;
+        await WaitUntilWorkersStoppedAsync(stored, deletedAt, ct);
+        await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? ApiTaskDefaults.MetaSchema, name, logger, ct);
+    }
+
+    /// <summary>How long a deletion waits for the workers to stop the task's subtasks before it drops the meta tables.</summary>
+    private static readonly TimeSpan StopWaitLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Waits until each bound worker has reported the deleted task's subtask gone, as DM stops subtasks before it removes
+    /// their meta. Dropped under a running subtask, the checkpoint table would vanish beneath its final flush, and a task
+    /// created again under the same name before the worker noticed would keep that old subtask, which then restarts
+    /// from the task's start position and applies rows twice.
+    /// </summary>
+    private async Task WaitUntilWorkersStoppedAsync(StoredTask stored, DateTimeOffset deletedAt, CancellationToken ct)
+    {
+        var bounds = await _state.BoundsAsync(ct);
+        var deadline = DateTimeOffset.UtcNow + StopWaitLimit;
+        foreach (var source in stored.SourceNames)
+        {
+            if (bounds.GetValueOrDefault(source) is not { } worker) continue;
+            while (statuses.MayStillRun(worker, stored.Name, source, deletedAt))
+            {
+                if (DateTimeOffset.UtcNow >= deadline)
+                {
+                    logger.LogWarning("task {Task}: worker {Worker} did not report its subtask on {Source} stopped within {Limit} s; dropping the meta tables anyway",
+                        stored.Name, worker, source, StopWaitLimit.TotalSeconds);
+                    return;
+                }
+                await Task.Delay(50, ct);
+            }
+        }
     }
 
     public async Task<GetTaskStatusResponse> StatusAsync(string name, IReadOnlyList<string>? sourceNames, CancellationToken ct)

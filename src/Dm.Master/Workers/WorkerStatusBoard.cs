@@ -22,6 +22,15 @@ public sealed class WorkerStatusBoard
     public bool HoldsDumpFiles(string worker, string source) =>
         _dumpFileSources.TryGetValue(worker, out var sources) && sources.Contains(source);
 
+    /// <summary>
+    /// Whether the worker may still run the subtask: true until a report received after <paramref name="since"/> leaves
+    /// it out. A worker lists a subtask until its runner has stopped, final checkpoint flush included. A worker that
+    /// never reported runs nothing.
+    /// </summary>
+    public bool MayStillRun(string worker, string task, string source, DateTimeOffset since) =>
+        _reports.TryGetValue(worker, out var report)
+        && (report.At <= since || report.Subtasks.Any(s => s.Name == task && s.SourceName == source));
+
     /// <summary>The status of a subtask as its worker last reported it, if that worker reported it.</summary>
     public SubTaskStatus? Find(string worker, string task, string source) =>
         _reports.TryGetValue(worker, out var report)
