@@ -22,10 +22,11 @@ public sealed class SyncControlTests
     }
 
     /// <summary>Upstream shop.orders created after the task's start position, replicated by an incremental task.</summary>
-    private static async Task<Setup> StartReplicatingAsync(string name, int serverId, string task, string source, int rows)
+    private static async Task<Setup> StartReplicatingAsync(string name, int serverId, string task, string source, int rows,
+        int keepAliveTtlSeconds = 3)
     {
         var env = await MigrationEnvironment.StartAsync($"{name}-master", serverId, rows: 0);
-        var worker = await DmWorkerProcess.StartAsync($"{name}-worker", [env.Master]);
+        var worker = await DmWorkerProcess.StartAsync($"{name}-worker", [env.Master], keepAliveTtlSeconds);
         await env.CreateSourceAsync(source, env.Upstream);
         string file;
         long pos;
@@ -204,12 +205,13 @@ public sealed class SyncControlTests
     [Fact]
     public async Task ForcedDeleteStopsTheRunningSubtaskBeforeItDropsTheMetaTables()
     {
-        await using var setup = await StartReplicatingAsync("sync-q-4", 79, "q-delete", "q-src-delete", 20);
+        await using var setup = await StartReplicatingAsync("sync-q-4", 79, "q-delete", "q-src-delete", 20, keepAliveTtlSeconds: 10);
         var env = setup.Env;
         const string metaTables = "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'dm_meta' AND TABLE_NAME LIKE 'q-delete\\_%'";
         Assert.True(Convert.ToInt64(await env.Target.ScalarAsync(metaTables)) > 0);
 
-        // A stalled worker (well within its 3 s lease) hears of the deletion late: the master must wait for it.
+        // A stalled worker (well within its 10 s lease) hears of the deletion late: the master must wait for it.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         setup.Worker.Freeze();
         Task<(int Status, JsonNode? Body)> deleting;
         try
@@ -224,9 +226,11 @@ public sealed class SyncControlTests
         }
         var deleted = await deleting;
         Assert.True(deleted.Status == 204, deleted.Body?.ToJsonString());
-        // The worker had stopped the subtask (its final checkpoint flush included) before the master answered...
-        Assert.Contains("subtask q-delete stopped: no longer assigned", File.ReadAllText(setup.Worker.LogPath));
-        // ...and only then were the checkpoint tables dropped, so they stay dropped.
+        // Answered because the worker reported the subtask stopped, not because the master gave up waiting (10 s).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"the deletion took {clock.Elapsed}");
+        await MigrationEnvironment.WaitForAsync(() => Task.FromResult(File.ReadAllText(setup.Worker.LogPath)
+            .Contains("subtask q-delete stopped: no longer assigned", StringComparison.Ordinal)), "the worker's stop line", TimeSpan.FromSeconds(5));
+        // Dropped after the subtask's final flush, the checkpoint tables stay dropped.
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(0L, Convert.ToInt64(await env.Target.ScalarAsync(metaTables)));
     }

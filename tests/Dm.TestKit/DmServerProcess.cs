@@ -43,18 +43,18 @@ public sealed class DmServerProcess(string name, int port, IReadOnlyList<string>
     /// SIGSTOP: the process stays alive (its sockets open, its lease not yet expired) but does nothing until
     /// <see cref="Thaw"/>, as a worker stalled by the machine.
     /// </summary>
-    public void Freeze() => Signal("STOP");
+    public void Freeze()
+    {
+        if (!Signal.Freeze(RunningPid)) throw new InvalidOperationException($"SIGSTOP to {name} failed");
+    }
 
     /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
-    public void Thaw() => Signal("CONT");
-
-    private void Signal(string signal)
+    public void Thaw()
     {
-        if (_process is not { HasExited: false } process) throw new InvalidOperationException($"{name} is not running");
-        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {process.Pid} failed");
+        if (!Signal.Thaw(RunningPid)) throw new InvalidOperationException($"SIGCONT to {name} failed");
     }
+
+    private int RunningPid => _process is { HasExited: false } process ? process.Pid : throw new InvalidOperationException($"{name} is not running");
 
     /// <summary>SIGKILL, as a crash.</summary>
     public void Kill()

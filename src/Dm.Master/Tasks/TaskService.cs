@@ -98,30 +98,32 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
             TxnOp.DeletePrefix(MasterKeys.TaskCliArgsOfTask(name)),
         };
         ops.AddRange(stored.SourceNames.Select(s => TxnOp.Delete(MasterKeys.SubtaskStage(s, name))));
-        var deletedAt = DateTimeOffset.UtcNow;
-        await store.TxnAsync([], ops, ct: ct);
+        var deleted = await store.TxnAsync([], ops, ct: ct);
         if (keepMeta) return;
-        await WaitUntilWorkersStoppedAsync(stored, deletedAt, ct);
-        await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? ApiTaskDefaults.MetaSchema, name, logger, ct);
+        // The task is gone now: the client leaving must not cut short the drop of its meta, or a task created again
+        // under the name would resume from the old checkpoint. Both steps are bounded without the request's token.
+        await WaitUntilWorkersStoppedAsync(stored, deleted.Revision);
+        await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? ApiTaskDefaults.MetaSchema, name, logger,
+            CancellationToken.None);
     }
 
     /// <summary>How long a deletion waits for the workers to stop the task's subtasks before it drops the meta tables.</summary>
     private static readonly TimeSpan StopWaitLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Waits until each bound worker has reported the deleted task's subtask gone, as DM stops subtasks before it removes
-    /// their meta. Dropped under a running subtask, the checkpoint table would vanish beneath its final flush, and a task
-    /// created again under the same name before the worker noticed would keep that old subtask, which then restarts
-    /// from the task's start position and applies rows twice.
+    /// Waits until each bound worker has applied the deletion and reported the subtask gone, as DM stops subtasks before
+    /// it removes their meta. Dropped under a running subtask, the checkpoint table would vanish beneath its final flush,
+    /// and a task created again under the same name before the worker noticed would keep that old subtask, which then
+    /// restarts from the task's start position and applies rows twice.
     /// </summary>
-    private async Task WaitUntilWorkersStoppedAsync(StoredTask stored, DateTimeOffset deletedAt, CancellationToken ct)
+    private async Task WaitUntilWorkersStoppedAsync(StoredTask stored, long deletedRevision)
     {
-        var bounds = await _state.BoundsAsync(ct);
+        var bounds = await _state.BoundsAsync(CancellationToken.None);
         var deadline = DateTimeOffset.UtcNow + StopWaitLimit;
         foreach (var source in stored.SourceNames)
         {
             if (bounds.GetValueOrDefault(source) is not { } worker) continue;
-            while (statuses.MayStillRun(worker, stored.Name, source, deletedAt))
+            while (statuses.MayStillRun(worker, stored.Name, source, deletedRevision))
             {
                 if (DateTimeOffset.UtcNow >= deadline)
                 {
@@ -129,7 +131,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
                         stored.Name, worker, source, StopWaitLimit.TotalSeconds);
                     return;
                 }
-                await Task.Delay(50, ct);
+                await Task.Delay(50);
             }
         }
     }

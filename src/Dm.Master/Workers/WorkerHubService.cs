@@ -47,7 +47,7 @@ public sealed class WorkerHubService(
                 try { list.Add(ApiJson.Deserialize<SubTaskStatus>(json)); }
                 catch (ApiJsonException e) { logger.LogWarning("worker {Worker} sent a status I cannot read: {Error}", request.Name, e.Message); }
             }
-            statuses.Report(request.Name, list);
+            statuses.Report(request.Name, list, request.AppliedRevision);
             statuses.ReportDumpFiles(request.Name, request.DumpFileSources);
         }
         return new HeartbeatResponse { Known = known };

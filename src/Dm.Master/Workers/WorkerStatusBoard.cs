@@ -9,11 +9,12 @@ namespace Dm.Master.Workers;
 /// </summary>
 public sealed class WorkerStatusBoard
 {
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<SubTaskStatus> Subtasks)> _reports = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long AppliedRevision, IReadOnlyList<SubTaskStatus> Subtasks)> _reports = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<string, IReadOnlySet<string>> _dumpFileSources = new(StringComparer.Ordinal);
 
-    public void Report(string worker, IReadOnlyList<SubTaskStatus> subtasks) => _reports[worker] = (DateTimeOffset.UtcNow, subtasks);
+    /// <param name="appliedRevision">The newest desired-state revision the worker had fully applied when it took the statuses.</param>
+    public void Report(string worker, IReadOnlyList<SubTaskStatus> subtasks, long appliedRevision) => _reports[worker] = (appliedRevision, subtasks);
 
     /// <summary>The sources whose dump files the worker said it holds in its latest heartbeat.</summary>
     public void ReportDumpFiles(string worker, IEnumerable<string> sources) =>
@@ -23,13 +24,15 @@ public sealed class WorkerStatusBoard
         _dumpFileSources.TryGetValue(worker, out var sources) && sources.Contains(source);
 
     /// <summary>
-    /// Whether the worker may still run the subtask: true until a report received after <paramref name="since"/> leaves
-    /// it out. A worker lists a subtask until its runner has stopped, final checkpoint flush included. A worker that
-    /// never reported runs nothing.
+    /// Whether the worker may still run the subtask: true until it reports, having applied the desired state at
+    /// <paramref name="revision"/> or later, a status list without it. A worker lists a subtask from the moment it
+    /// creates its runner until the runner has stopped, final checkpoint flush included. No report yet (a master just
+    /// started) is not proof of anything.
     /// </summary>
-    public bool MayStillRun(string worker, string task, string source, DateTimeOffset since) =>
-        _reports.TryGetValue(worker, out var report)
-        && (report.At <= since || report.Subtasks.Any(s => s.Name == task && s.SourceName == source));
+    public bool MayStillRun(string worker, string task, string source, long revision) =>
+        !_reports.TryGetValue(worker, out var report)
+        || report.AppliedRevision < revision
+        || report.Subtasks.Any(s => s.Name == task && s.SourceName == source);
 
     /// <summary>The status of a subtask as its worker last reported it, if that worker reported it.</summary>
     public SubTaskStatus? Find(string worker, string task, string source) =>

@@ -24,6 +24,9 @@ public sealed class AssignmentBoard
     /// <summary>Where the status of the subtasks comes from (the supervisor that runs them).</summary>
     public Func<IEnumerable<Dm.Core.Api.SubTaskStatus>>? StatusSource { get; set; }
 
+    /// <summary>The revision of the newest desired state the supervisor has fully applied.</summary>
+    public Func<long>? AppliedRevisionSource { get; set; }
+
     /// <summary>The status of each subtask as OpenAPI SubTaskStatus JSON, for the heartbeat.</summary>
     public IEnumerable<string> StatusJson() =>
         (StatusSource?.Invoke() ?? []).Select(s => Dm.Core.Api.ApiJson.Serialize(s)).ToList();

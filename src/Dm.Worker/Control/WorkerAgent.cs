@@ -67,7 +67,8 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IL
         var period = HeartbeatPeriod(options.KeepAliveTtl);
         while (!ct.IsCancellationRequested)
         {
-            var request = new HeartbeatRequest { Name = options.Name };
+            // The revision first: the statuses read after it are at least as new as the state it names.
+            var request = new HeartbeatRequest { Name = options.Name, AppliedRevision = board.AppliedRevisionSource?.Invoke() ?? 0 };
             request.SubtaskStatusJson.AddRange(board.StatusJson());
             request.DumpFileSources.AddRange(Dump.DumpFileRegistry.Sources());
             var response = await client.HeartbeatAsync(request, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);

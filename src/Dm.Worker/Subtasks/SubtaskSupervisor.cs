@@ -24,6 +24,8 @@ public sealed class SubtaskSupervisor : IHostedService
     private string _source = "";
     // What heartbeats read: replaced (never mutated) under the gate, so a heartbeat never waits on it.
     private volatile SubtaskRunner[] _published = [];
+    // Set after _published, so a heartbeat that reads it first sends statuses at least as new.
+    private long _appliedRevision;
 
     public SubtaskSupervisor(AssignmentBoard board, WorkerOptions options, ILoggerFactory loggers)
     {
@@ -32,6 +34,7 @@ public sealed class SubtaskSupervisor : IHostedService
         _loggers = loggers;
         _logger = loggers.CreateLogger<SubtaskSupervisor>();
         board.StatusSource = Statuses;
+        board.AppliedRevisionSource = () => Interlocked.Read(ref _appliedRevision);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -45,6 +48,7 @@ public sealed class SubtaskSupervisor : IHostedService
         await _gate.WaitAsync();
         // The newest state, whichever change woke this call: calls may take the gate out of order.
         var state = _board.Current;
+        var applied = true;
         try
         {
             if (state.BoundSource != _source)
@@ -72,20 +76,25 @@ public sealed class SubtaskSupervisor : IHostedService
                 {
                     entry = (Identity(assignment), CreateRunner(assignment, source));
                     _runners[assignment.Task] = entry;
+                    Publish(); // listed from now on: a heartbeat must not miss a runner while others are still stopping
                 }
                 entry.Runner.Expect(Enum.Parse<TaskStage>(assignment.ExpectedStage), assignment.StartGeneration);
             }
         }
         catch (Exception e)
         {
+            applied = false;
             _logger.LogError(e, "cannot apply the desired state at revision {Revision}", state.Revision);
         }
         finally
         {
-            _published = _runners.Values.Select(r => r.Runner).ToArray();
+            Publish();
+            if (applied && state.Revision > Interlocked.Read(ref _appliedRevision)) Interlocked.Exchange(ref _appliedRevision, state.Revision);
             _gate.Release();
         }
     }
+
+    private void Publish() => _published = _runners.Values.Select(r => r.Runner).ToArray();
 
     /// <summary>What a runner is built from: a change in any of it means a new runner.</summary>
     private static string Identity(SubtaskAssignment a) => a.TaskJson + "\n" + a.StartTime + "\n" + a.SafeModeTimeDuration;
