@@ -17,6 +17,7 @@ internal sealed class WorkloadSession(int index, string connectionString, Worklo
     [
         1054, // unknown column: another connection dropped it
         1146, // table does not exist: dropped or renamed meanwhile
+        1051, // unknown table in DROP TABLE: another connection dropped or renamed it first
         1062, // duplicate key: a range update or a re-used key
         1213, // deadlock
         1205, // lock wait timeout
