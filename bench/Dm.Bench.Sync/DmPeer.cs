@@ -83,7 +83,7 @@ internal sealed class DmPeer : IReplicationPeer, IAsyncDisposable
 
     /// <summary>
     /// Deletes the task and then waits until the worker's log says its subtask stopped (the target must see no more
-    /// writes before the next round resets it).
+    /// writes before the next round resets it). The master's DELETE already waits for that, but only up to 10 s.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {

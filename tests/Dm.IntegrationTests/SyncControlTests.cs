@@ -228,7 +228,7 @@ public sealed class SyncControlTests
         Assert.True(deleted.Status == 204, deleted.Body?.ToJsonString());
         // Answered because the worker reported the subtask stopped, not because the master gave up waiting (10 s).
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"the deletion took {clock.Elapsed}");
-        await MigrationEnvironment.WaitForAsync(() => Task.FromResult(File.ReadAllText(setup.Worker.LogPath)
+        await MigrationEnvironment.WaitForAsync(() => Task.FromResult(setup.Worker.ReadLog()
             .Contains("subtask q-delete stopped: no longer assigned", StringComparison.Ordinal)), "the worker's stop line", TimeSpan.FromSeconds(5));
         // Dropped after the subtask's final flush, the checkpoint tables stay dropped.
         await Task.Delay(TimeSpan.FromSeconds(1));
