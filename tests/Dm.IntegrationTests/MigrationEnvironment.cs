@@ -26,6 +26,10 @@ public sealed class MigrationEnvironment : IAsyncDisposable
         return env;
     }
 
+    /// <summary>An environment of servers the caller started (and this environment now disposes of).</summary>
+    public static MigrationEnvironment Of(MariaDbServer upstream, MariaDbServer target, DmMasterProcess master) =>
+        new() { Upstream = upstream, Target = target, Master = master };
+
     public static async Task SeedAsync(MariaDbServer server, string schema, int rows) => await server.ExecuteAsync($"""
         CREATE DATABASE `{schema}`;
         CREATE TABLE `{schema}`.orders (id BIGINT PRIMARY KEY, customer INT NOT NULL, amount DECIMAL(12,2), note VARCHAR(200), created DATETIME(6));

@@ -291,4 +291,36 @@ public sealed class TaskApiTests(MasterEnvironment env)
         Assert.Contains("target db privilege", check);
         Assert.Contains("INSERT", check, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task EmptyIgnoredCheckingItemsAndOverwriteAreAcceptedAsDmDoes()
+    {
+        await Source("t-src-compat");
+        var task = TaskBodies.Full("task-compat", env, "t-src-compat");
+        // DM skips empty names in ignore_checking_items, and its OpenAPI guide still writes on_duplicate "overwrite" (replace).
+        task["ignore_checking_items"] = new JsonArray("version", "");
+        task["on_duplicate"] = "overwrite";
+        var response = await Create(task);
+        Assert.True(response.Code == 201, response.ToString());
+        Assert.Equal("replace", response.Json!["task"]!["on_duplicate"]!.GetValue<string>());
+        Assert.Equal("replace", (await Api.Get("/api/v1/tasks/task-compat")).Json!["on_duplicate"]!.GetValue<string>());
+
+        var unknown = TaskBodies.Full("task-compat-2", env, "t-src-compat");
+        unknown["ignore_checking_items"] = new JsonArray("versoin");
+        Assert.Equal(400, (await Create(unknown)).Code);
+    }
+
+    [Fact]
+    public async Task ASourceCanBeCreatedWithItsFieldsAtTheTopLevelAsDmsGuideWritesIt()
+    {
+        var body = MasterEnvironment.SourceBody("t-src-flat", env.Upstream1, enable: true);
+        var response = await Api.Post("/api/v1/sources", body);
+        Assert.True(response.Code == 201, response.ToString());
+        Assert.Equal("t-src-flat", response.Json!["source_name"]!.GetValue<string>());
+        Assert.Equal("******", response.Json["password"]!.GetValue<string>());
+        // Neither form: the spec's form judges it, naming the missing field.
+        var neither = await Api.Post("/api/v1/sources", new { host = "127.0.0.1" });
+        Assert.Equal(400, neither.Code);
+        Assert.Contains("source", neither.Body);
+    }
 }

@@ -25,6 +25,8 @@ public enum OnDuplicate
     [JsonStringEnumMemberName("replace")] Replace,
     [JsonStringEnumMemberName("error")] Error,
     [JsonStringEnumMemberName("ignore")] Ignore,
+    /// <summary>DM's name for <see cref="Replace"/> before v6 (its OpenAPI guide still shows it); stored as replace.</summary>
+    [JsonStringEnumMemberName("overwrite")] Overwrite,
 }
 
 public enum OnDuplicatePhysical

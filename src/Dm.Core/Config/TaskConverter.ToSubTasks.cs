@@ -18,68 +18,90 @@ public static partial class TaskConverter
     public static List<SubTaskConfig> ToSubTasks(DmTask apiTask, IReadOnlyDictionary<string, SourceConfig> sources)
     {
         var task = ApiTaskDefaults.Adjust(apiTask);
-        var rulesBySource = task.TableMigrateRule.GroupBy(r => r.Source.SourceName).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var filterTemplates = (task.BinlogFilterRule ?? []).ToDictionary(
-            kv => kv.Key,
-            kv => new BinlogEventRule { Action = "Ignore", Events = kv.Value.IgnoreEvent is null ? [] : [.. kv.Value.IgnoreEvent], SqlPattern = kv.Value.IgnoreSql is null ? [] : [.. kv.Value.IgnoreSql] },
-            StringComparer.Ordinal);
-        var target = TargetDb(task);
-        var full = task.SourceConfig.FullMigrateConf;
-        var incr = task.SourceConfig.IncrMigrateConf;
-        if (full?.ImportMode == ImportMode.ImportInto && task.SourceConfig.SourceConf.Count > 1)
-            throw DmErrors.ErrConfigImportIntoShardingNotSupport.New();
-
+        CheckSourceCount(task);
         var result = new List<SubTaskConfig>();
         foreach (var conf in task.SourceConfig.SourceConf)
         {
             if (!sources.TryGetValue(conf.SourceName, out var source))
                 throw DmErrors.ErrConfigSourceIDNotFound.New(conf.SourceName);
-            var st = new SubTaskConfig
-            {
-                Name = task.Name,
-                Mode = ApiEnumNames.Of(task.TaskMode),
-                MetaSchema = task.MetaSchema!,
-                Meta = conf.BinlogGtid is null && conf.BinlogName is null && conf.BinlogPos is null ? null : new BinlogMeta
-                {
-                    BinlogGtid = conf.BinlogGtid ?? "",
-                    BinlogName = conf.BinlogName ?? "",
-                    BinlogPos = (uint)(conf.BinlogPos ?? 0),
-                },
-                IsSharding = task.ShardMode is not null,
-                ShardMode = task.ShardMode is { } mode ? ApiEnumNames.Of(mode) : "",
-                StrictOptimisticShardMode = task.StrictOptimisticShardMode ?? false,
-                OnlineDdl = task.EnhanceOnlineSchemaChange,
-                CaseSensitive = source.CaseSensitive,
-                Timezone = task.Timezone ?? "",
-                SourceId = conf.SourceName,
-                From = source.From.Clone(),
-                To = target.Clone(),
-                Mydumper = new MydumperConfig(),
-                Loader = FullConf(full, task.OnDuplicate),
-                Syncer = new SyncerConfig
-                {
-                    WorkerCount = incr?.ReplThreads ?? 16,
-                    Batch = incr?.ReplBatch ?? 100,
-                    SafeMode = incr?.SafeMode ?? false,
-                },
-                IgnoreCheckingItems = task.IgnoreCheckingItems is { Count: > 0 } items ? [.. items] : [],
-            };
-            if (full?.Consistency is { } consistency)
-                st.Mydumper.ExtraArgs = "--consistency " + consistency;
-            if (full?.ExportThreads is { } exportThreads)
-                st.Mydumper.Threads = exportThreads;
-            ApplyTableRules(st, rulesBySource.GetValueOrDefault(conf.SourceName) ?? [], filterTemplates);
-            try
-            {
-                st.Adjust();
-            }
-            catch (DmException ex)
-            {
-                throw new DmException(ex.Error, $"source name {conf.SourceName}: {ex.RawMessage}", ex.InnerException);
-            }
-            result.Add(st);
+            result.Add(Convert(task, conf, source));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The one subtask of <paramref name="source"/>, as DM's master splits a task for the worker of each source: the
+    /// task's rules and <c>source_conf</c> entries for other sources are not looked at, so a worker needs only its own
+    /// source's config. DM's 20031 when the task does not name the source.
+    /// </summary>
+    public static SubTaskConfig ToSubTask(DmTask apiTask, SourceConfig source)
+    {
+        var task = ApiTaskDefaults.Adjust(apiTask);
+        CheckSourceCount(task);
+        var conf = task.SourceConfig.SourceConf.FirstOrDefault(c => c.SourceName == source.SourceId)
+            ?? throw DmErrors.ErrConfigSourceIDNotFound.New(source.SourceId);
+        return Convert(task, conf, source);
+    }
+
+    private static void CheckSourceCount(DmTask task)
+    {
+        if (task.SourceConfig.FullMigrateConf?.ImportMode == ImportMode.ImportInto && task.SourceConfig.SourceConf.Count > 1)
+            throw DmErrors.ErrConfigImportIntoShardingNotSupport.New();
+    }
+
+    /// <summary>One source's subtask of an adjusted task.</summary>
+    private static SubTaskConfig Convert(DmTask task, TaskSourceConf conf, SourceConfig source)
+    {
+        var filterTemplates = (task.BinlogFilterRule ?? []).ToDictionary(
+            kv => kv.Key,
+            kv => new BinlogEventRule { Action = "Ignore", Events = kv.Value.IgnoreEvent is null ? [] : [.. kv.Value.IgnoreEvent], SqlPattern = kv.Value.IgnoreSql is null ? [] : [.. kv.Value.IgnoreSql] },
+            StringComparer.Ordinal);
+        var full = task.SourceConfig.FullMigrateConf;
+        var incr = task.SourceConfig.IncrMigrateConf;
+        var st = new SubTaskConfig
+        {
+            Name = task.Name,
+            Mode = ApiEnumNames.Of(task.TaskMode),
+            MetaSchema = task.MetaSchema!,
+            Meta = conf.BinlogGtid is null && conf.BinlogName is null && conf.BinlogPos is null ? null : new BinlogMeta
+            {
+                BinlogGtid = conf.BinlogGtid ?? "",
+                BinlogName = conf.BinlogName ?? "",
+                BinlogPos = (uint)(conf.BinlogPos ?? 0),
+            },
+            IsSharding = task.ShardMode is not null,
+            ShardMode = task.ShardMode is { } mode ? ApiEnumNames.Of(mode) : "",
+            StrictOptimisticShardMode = task.StrictOptimisticShardMode ?? false,
+            OnlineDdl = task.EnhanceOnlineSchemaChange,
+            CaseSensitive = source.CaseSensitive,
+            Timezone = task.Timezone ?? "",
+            SourceId = conf.SourceName,
+            From = source.From.Clone(),
+            To = TargetDb(task),
+            Mydumper = new MydumperConfig(),
+            Loader = FullConf(full, task.OnDuplicate),
+            Syncer = new SyncerConfig
+            {
+                WorkerCount = incr?.ReplThreads ?? 16,
+                Batch = incr?.ReplBatch ?? 100,
+                SafeMode = incr?.SafeMode ?? false,
+            },
+            IgnoreCheckingItems = task.IgnoreCheckingItems is { Count: > 0 } items ? [.. items] : [],
+        };
+        if (full?.Consistency is { } consistency)
+            st.Mydumper.ExtraArgs = "--consistency " + consistency;
+        if (full?.ExportThreads is { } exportThreads)
+            st.Mydumper.Threads = exportThreads;
+        ApplyTableRules(st, task.TableMigrateRule.Where(r => r.Source.SourceName == conf.SourceName).ToList(), filterTemplates);
+        try
+        {
+            st.Adjust();
+        }
+        catch (DmException ex)
+        {
+            throw new DmException(ex.Error, $"source name {conf.SourceName}: {ex.RawMessage}", ex.InnerException);
+        }
+        return st;
     }
 
     private static DbConfig TargetDb(DmTask task)

@@ -41,13 +41,14 @@ public static class CheckingItems
 
     /// <summary>
     /// The items to run: every default item minus the ignored ones; "all" ignores everything.
-    /// An unknown name is DM's config error 20001.
+    /// An unknown name is DM's config error 20001; an empty name is skipped, as DM does.
     /// </summary>
     public static IReadOnlySet<string> ToRun(IEnumerable<string> ignore)
     {
         var run = new HashSet<string>(Known.Where(i => i != PrimaryKey), StringComparer.Ordinal);
         foreach (var item in ignore)
         {
+            if (item.Length == 0) continue;
             if (item == All) return new HashSet<string>();
             if (!Known.Contains(item))
                 throw new UpstreamException(UpstreamErrorCodes.CheckItemNotSupported,

@@ -14,7 +14,7 @@ public static class SourceOperations
     public static IEnumerable<ApiOperation> All(SourceService sources) =>
     [
         new("POST", "/api/v1/sources", "DMAPICreateSource", Tag, "create new data source",
-            async r => r.Created(await sources.CreateAsync(await r.Body<CreateSourceRequest>(required: false), r.Aborted)))
+            async r => r.Created(await sources.CreateAsync(await r.Body<CreateSourceRequest>(required: false, otherForm: SourceBodies.ReadFlat), r.Aborted)))
         {
             RequestBody = typeof(CreateSourceRequest),
             Responses = [Created(typeof(Source)), Failed()],

@@ -59,7 +59,9 @@ public sealed class ApiRequest(HttpContext http, JsonSerializerOptions json)
     /// Reads the JSON body as <typeparamref name="T"/>. An empty body means "all defaults" (as DM's
     /// binding does) unless <paramref name="required"/>; required fields of T must still be present.
     /// </summary>
-    public async Task<T> Body<T>(bool required, Func<T>? whenEmpty = null) where T : class
+    /// <param name="otherForm">Reads a body of another accepted form (a shape older DM docs use), or null when the body is not of
+    /// that form; JSON errors it meets are reported like the main form's.</param>
+    public async Task<T> Body<T>(bool required, Func<T>? whenEmpty = null, Func<byte[], JsonSerializerOptions, T?>? otherForm = null) where T : class
     {
         var request = Http.Request;
         if (request.ContentType is { Length: > 0 } type && !IsJson(type) && request.ContentLength is not 0)
@@ -92,6 +94,7 @@ public sealed class ApiRequest(HttpContext http, JsonSerializerOptions json)
         }
         try
         {
+            if (otherForm?.Invoke(bytes, json) is { } other) return other;
             return JsonSerializer.Deserialize<T>(bytes, json)
                    ?? throw new ApiInputException("request body must be a JSON object, got null");
         }

@@ -225,18 +225,33 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         IReadOnlyList<SubtaskStage> stages, CancellationToken ct)
     {
         var bounds = await _state.BoundsAsync(ct);
+        var alive = (await store.GetPrefixAsync(MasterKeys.WorkerKeepAlivePrefix, ct)).Kvs
+            .Select(kv => MasterKeys.LastName(kv.Key)).ToHashSet(StringComparer.Ordinal);
         var list = new List<SubTaskStatus>();
         foreach (var source in stored.SourceNames)
         {
             if (only != null && !only.Contains(source)) continue;
-            // What the bound worker last reported; a subtask no worker runs is Stopped whatever stage is expected.
             var worker = bounds.GetValueOrDefault(source);
-            var reported = worker == null ? null : statuses.Find(worker, stored.Name, source);
-            list.Add(reported ?? new SubTaskStatus
+            if (worker == null || !alive.Contains(worker))
+            {
+                // No live worker runs it: say so, as DM's query-status does when it cannot reach a source's worker.
+                list.Add(new SubTaskStatus
+                {
+                    Name = stored.Name,
+                    SourceName = source,
+                    WorkerName = worker ?? "",
+                    Stage = TaskStage.Stopped,
+                    Unit = "InvalidUnit",
+                    ErrorMsg = DmErrors.ErrMasterWorkerCliNotFound.New(source).ToErrorMessage(),
+                });
+                continue;
+            }
+            // What the bound worker last reported; a subtask it has not reported yet is Stopped whatever stage is expected.
+            list.Add(statuses.Find(worker, stored.Name, source) ?? new SubTaskStatus
             {
                 Name = stored.Name,
                 SourceName = source,
-                WorkerName = worker ?? "",
+                WorkerName = worker,
                 Stage = TaskStage.Stopped,
                 Unit = "InvalidUnit",
             });

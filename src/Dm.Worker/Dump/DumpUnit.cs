@@ -1,10 +1,11 @@
 using Dm.Core.Errors;
+using Dm.Core.Rules;
 using Dm.Worker.Units;
 
 namespace Dm.Worker.Dump;
 
 /// <summary>
-/// DM's Dump unit. File mode: exports the subtask's tables from one consistent snapshot into the dump dir with
+/// DM's Dump unit. File mode: exports the subtask's tables, under their upstream names, from one consistent snapshot into the dump dir with
 /// <c>threads</c> connections; a restarted dump keeps the chunk files already finished (see
 /// <see cref="DumpSettings.MayMixSnapshots"/> for when that is exact) and only exports the rest.
 /// Streaming mode: runs the shared <see cref="StreamingCopy"/>, which loads chunks as they are read.
@@ -85,7 +86,9 @@ public sealed class DumpUnit : IUnit
         if (manifest is null)
         {
             var tables = await TableLister.ListAsync(snapshot.Connections[0], settings.Filter, cancellationToken);
-            var plan = await new TablePlanner(snapshot.Connections[0], settings.Router, settings.ChunkRows, settings.Csv is null ? "sql" : "csv")
+            // The files keep the upstream's names, as DM's dump files do: routes are the Load unit's business.
+            var plan = await new TablePlanner(snapshot.Connections[0], new TableRouter([], _context.Config.CaseSensitive), settings.ChunkRows,
+                    settings.Csv is null ? "sql" : "csv")
                 .PlanAsync(tables, cancellationToken);
             manifest = new DumpDirectory.Manifest(plan, snapshot.Position, settings.Csv, _context.SourceId);
             dir.WriteManifest(manifest);

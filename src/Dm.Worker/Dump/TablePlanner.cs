@@ -99,13 +99,18 @@ public sealed class TablePlanner(MySqlConnection snapshot, TableRouter router, l
         return reader.GetString(1);
     }
 
-    /// <summary>Replaces the table name after <c>CREATE TABLE</c> with the routed one and adds IF NOT EXISTS (shards may share a target).</summary>
+    /// <summary>
+    /// Replaces the table name after <c>CREATE TABLE</c> (as SHOW CREATE TABLE gives it, or as this method wrote it)
+    /// with the routed one and adds IF NOT EXISTS (shards may share a target).
+    /// </summary>
     internal static string RouteCreateTable(string createTable, string targetTable)
     {
         const string prefix = "CREATE TABLE `";
-        if (!createTable.StartsWith(prefix, StringComparison.Ordinal))
-            throw new InvalidDataException("unexpected SHOW CREATE TABLE output: " + createTable[..Math.Min(60, createTable.Length)]);
-        var i = prefix.Length;
+        const string routedPrefix = "CREATE TABLE IF NOT EXISTS `";
+        var start = createTable.StartsWith(prefix, StringComparison.Ordinal) ? prefix.Length
+            : createTable.StartsWith(routedPrefix, StringComparison.Ordinal) ? routedPrefix.Length
+            : throw new InvalidDataException("unexpected SHOW CREATE TABLE output: " + createTable[..Math.Min(60, createTable.Length)]);
+        var i = start;
         while (i < createTable.Length)
         {
             if (createTable[i] == '`')

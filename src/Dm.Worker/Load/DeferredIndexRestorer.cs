@@ -10,7 +10,8 @@ namespace Dm.Worker.Load;
 /// Chooses which tables of a streaming copy defer their plain secondary indexes, and puts them back once every
 /// chunk is loaded. The choice is stored in the plan (written to the target before any table is created), and
 /// the target's own schema says what is still missing, so a crash between "rows loaded" and "indexes added"
-/// only means the next run adds the missing ones (one ALTER TABLE each, atomic).
+/// only means the next run adds the missing ones (one ALTER TABLE each, atomic). Shards of several sources merged into one
+/// table are copied by several workers at once: whichever adds a key first wins, the others add only what is still missing.
 /// DM_DEFER_INDEXES=0 turns deferral off.
 /// </summary>
 public static class DeferredIndexRestorer
@@ -53,12 +54,24 @@ public static class DeferredIndexRestorer
             while (pending.TryDequeue(out var group))
             {
                 var (schema, table) = group.Key;
-                var present = await IndexNamesAsync(connection, schema, table, ct);
                 // Shards routed into one table may list the same key; the first of each name is the one created.
-                var missing = group.SelectMany(t => t.DeferredKeys!).DistinctBy(DeferredIndexes.Name)
-                    .Where(k => !present.Contains(DeferredIndexes.Name(k))).ToList();
-                if (missing.Count > 0)
-                    await DataConnections.ExecuteAsync(connection, $"ALTER TABLE {Quote.Table(schema, table)} {DeferredIndexes.AddClauses(missing)}", ct);
+                var keys = group.SelectMany(t => t.DeferredKeys!).DistinctBy(DeferredIndexes.Name).ToList();
+                for (var attempt = 1; ; attempt++)
+                {
+                    var present = await IndexNamesAsync(connection, schema, table, ct);
+                    var missing = keys.Where(k => !present.Contains(DeferredIndexes.Name(k))).ToList();
+                    if (missing.Count == 0) break;
+                    try
+                    {
+                        await DataConnections.ExecuteAsync(connection, $"ALTER TABLE {Quote.Table(schema, table)} {DeferredIndexes.AddClauses(missing)}", ct);
+                        break;
+                    }
+                    // Another source's copy into the same table (a shard on another worker) added a key in the meantime:
+                    // look again at what is missing.
+                    catch (DataStatementException e) when (e.InnerException is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyName } && attempt < 5)
+                    {
+                    }
+                }
             }
         }, cancellationToken);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dm.Core.Config;
 using Dm.Core.Errors;
+using Dm.Core.Rules;
 using Dm.Worker.Checkpoints;
 using Dm.Worker.Dump;
 using Dm.Worker.Units;
@@ -8,7 +9,8 @@ using Dm.Worker.Units;
 namespace Dm.Worker.Load;
 
 /// <summary>
-/// DM's Load unit (logical import). File mode: creates the routed schemas and tables, then <c>pool_size</c>
+/// DM's Load unit (logical import). File mode: routes the dumped tables (files keep upstream names) by the task's rules,
+/// creates the routed schemas and tables, then <c>pool_size</c>
 /// writers apply the dump dir's chunk files, each in one transaction with its checkpoint row, skipping chunks
 /// already checkpointed; removes the dump dir afterwards unless <c>clean-dump-file</c> is false.
 /// Streaming mode: finishes the shared <see cref="StreamingCopy"/> (normally already done by Dump; after a
@@ -59,6 +61,12 @@ public sealed class LoadUnit : IUnit
             }
         }, DmErrors.ErrLoadLightningRuntime, cancellationToken);
 
+    private DumpFileRouting Routing()
+    {
+        try { return new DumpFileRouting(new TableRouter(_context.Config.RouteRules, _context.Config.CaseSensitive)); }
+        catch (ArgumentException e) { throw DmErrors.ErrLoadUnitGenTableRouter.Wrap(e); }
+    }
+
     private async Task<DumpMetadata> LoadFilesAsync(CancellationToken cancellationToken)
     {
         var dir = new DumpDirectory(_context.DumpDirectory);
@@ -66,6 +74,8 @@ public sealed class LoadUnit : IUnit
             throw DmErrors.ErrLoadUnitDumpDirNotFound.New(dir.Path);
         var metadata = dir.ReadMetadata();
         var manifest = dir.ReadManifest() ?? throw DmErrors.ErrLoadUnitDumpDirNotFound.New(dir.Combine(DumpFileNames.Manifest));
+        var plan = Routing().Route(manifest.Plan);
+        var dumped = plan.Tables.Zip(manifest.Plan.Tables).ToDictionary<(TablePlan First, TablePlan Second), TablePlan, TablePlan>(p => p.First, p => p.Second, ReferenceEqualityComparer.Instance);
         _progress.MetaBinlog = metadata.BinlogText;
         _progress.MetaBinlogGtid = metadata.Position.GtidSet;
 
@@ -75,8 +85,8 @@ public sealed class LoadUnit : IUnit
         {
             await checkpoint.EnsureAsync(target, cancellationToken);
             var finished = await checkpoint.ReadFinishedAsync(target, cancellationToken);
-            await TargetSchemaCreator.CreateAsync(target, manifest.Plan, cancellationToken);
-            var all = manifest.Plan.AllChunks().ToList();
+            await TargetSchemaCreator.CreateAsync(target, plan, cancellationToken);
+            var all = plan.AllChunks().ToList();
             long total = 0;
             foreach (var (_, chunk) in all)
                 total += finished.TryGetValue(chunk.Id, out var size) ? size : new FileInfo(dir.Combine(chunk.Id)).Length;
@@ -103,7 +113,8 @@ public sealed class LoadUnit : IUnit
                             if (csvLoader is not null)
                                 await csvLoader.LoadAsync(item.Item1, item.Item2, path, ct);
                             else
-                                await writer.WriteAsync(item.Item1, item.Item2, DumpFileReader.ReadStatementBodiesAsync(path, ct), ct);
+                                await writer.WriteAsync(item.Item1, item.Item2, DumpFileRouting.Retarget(
+                                    DumpFileReader.ReadStatementBodiesAsync(path, ct), dumped[item.Item1], item.Item1), ct);
                             break;
                         }
                         catch (Exception e) when (RetryableChunkError.Is(e) && attempt < RetryableChunkError.MaxAttempts && !ct.IsCancellationRequested)

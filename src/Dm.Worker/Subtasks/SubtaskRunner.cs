@@ -10,7 +10,7 @@ namespace Dm.Worker.Subtasks;
 /// master expects Paused/Stopped, resumes from the units' checkpoints, auto-resumes resumable errors with
 /// DM's backoff (1 s doubling to 5 min), and reports DM's SubTaskStatus.
 /// </summary>
-public sealed class SubtaskRunner : IAsyncDisposable
+public sealed class SubtaskRunner : ISubtask
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
@@ -23,7 +23,9 @@ public sealed class SubtaskRunner : IAsyncDisposable
     private CancellationTokenSource? _run;
     private Task _loop = Task.CompletedTask;
     private int _current;
-    private TaskStage _stage = TaskStage.Paused;
+    // Stopped until the master first expects Running (a task created but not started, as DM shows it).
+    private TaskStage _stage = TaskStage.Stopped;
+    private bool _started;
     private string? _error;
     private readonly HashSet<int> _initialised = [];
     private bool _checkedCheckpoint;
@@ -40,7 +42,7 @@ public sealed class SubtaskRunner : IAsyncDisposable
 
     public string TaskName => _config.Name;
 
-    /// <summary>The subtask's Sync unit as the master's live queries see it (null in modes without Sync).</summary>
+    /// <inheritdoc />
     public Dm.Worker.Sync.ISyncControl? SyncControl => _units.OfType<Dm.Worker.Sync.ISyncControl>().FirstOrDefault();
 
     /// <summary>Converges on the stage the master expects: Running runs (or resumes); anything else pauses.</summary>
@@ -58,6 +60,7 @@ public sealed class SubtaskRunner : IAsyncDisposable
                 _generation = generation;
                 _run = new CancellationTokenSource();
                 _stage = TaskStage.Running;
+                _started = true;
                 _error = null;
                 var token = _run.Token;
                 _loop = System.Threading.Tasks.Task.Run(() => RunAsync(token));
@@ -192,7 +195,8 @@ public sealed class SubtaskRunner : IAsyncDisposable
     {
         lock (_gate)
         {
-            var unit = _units.Count == 0 ? null : _units[Math.Min(_current, _units.Count - 1)];
+            // Before its first start a subtask has no unit at work, as in DM: no progress of a unit that never ran.
+            var unit = _units.Count == 0 || !_started ? null : _units[Math.Min(_current, _units.Count - 1)];
             var unitStatus = unit?.Status();
             return new SubTaskStatus
             {

@@ -1,6 +1,7 @@
 using Dm.Core.Api;
 using Dm.Core.Config;
 using Dm.Core.Contracts;
+using Dm.Core.Errors;
 using Dm.Worker.Control;
 using Dm.Worker.Hosting;
 using Dm.Worker.Sync;
@@ -11,7 +12,9 @@ namespace Dm.Worker.Subtasks;
 /// <summary>
 /// Keeps the subtasks this worker runs equal to its desired state: a runner per assigned task of the bound
 /// source, told the expected stage; runners of tasks no longer assigned (or of a source no longer bound) are
-/// stopped and dropped. Their status goes up with the heartbeats.
+/// stopped and dropped. Their status goes up with the heartbeats. A subtask whose assignment cannot be built into a
+/// runner is held as an <see cref="UnbuildableSubtask"/>, so its error shows in the status; a changed assignment for
+/// that task is tried again.
 /// </summary>
 public sealed class SubtaskSupervisor : IHostedService
 {
@@ -20,10 +23,10 @@ public sealed class SubtaskSupervisor : IHostedService
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, (string TaskJson, SubtaskRunner Runner)> _runners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Identity, ISubtask Runner)> _runners = new(StringComparer.Ordinal);
     private string _source = "";
     // What heartbeats read: replaced (never mutated) under the gate, so a heartbeat never waits on it.
-    private volatile SubtaskRunner[] _published = [];
+    private volatile ISubtask[] _published = [];
     // Set after _published, so a heartbeat that reads it first sends statuses at least as new.
     private long _appliedRevision;
 
@@ -57,7 +60,10 @@ public sealed class SubtaskSupervisor : IHostedService
                 _source = state.BoundSource;
             }
             if (_source == "") return;
-            var source = SourceConfig.FromYaml(state.SourceConfigYaml);
+            SourceConfig? source = null;
+            DmException? sourceError = null;
+            try { source = SourceConfig.FromYaml(state.SourceConfigYaml); }
+            catch (Exception e) { sourceError = BuildError(e, $"source {_source}"); }
             var assigned = state.Subtasks.ToDictionary(s => s.Task, StringComparer.Ordinal);
             foreach (var name in _runners.Keys.Where(n => !assigned.ContainsKey(n)).ToList())
             {
@@ -67,14 +73,15 @@ public sealed class SubtaskSupervisor : IHostedService
             }
             foreach (var assignment in assigned.Values)
             {
-                if (_runners.TryGetValue(assignment.Task, out var existing) && existing.TaskJson != Identity(assignment))
+                var identity = Identity(assignment, state.SourceConfigYaml);
+                if (_runners.TryGetValue(assignment.Task, out var existing) && existing.Identity != identity)
                 {
                     await existing.Runner.DisposeAsync();
                     _runners.Remove(assignment.Task);
                 }
                 if (!_runners.TryGetValue(assignment.Task, out var entry))
                 {
-                    entry = (Identity(assignment), CreateRunner(assignment, source));
+                    entry = (identity, Build(assignment, source, sourceError));
                     _runners[assignment.Task] = entry;
                     Publish(); // listed from now on: a heartbeat must not miss a runner while others are still stopping
                 }
@@ -94,16 +101,33 @@ public sealed class SubtaskSupervisor : IHostedService
         }
     }
 
+    /// <summary>A runner for the assignment, or, when it cannot be built, a subtask that shows why.</summary>
+    private ISubtask Build(SubtaskAssignment assignment, SourceConfig? source, DmException? sourceError)
+    {
+        var error = sourceError;
+        if (source is not null)
+        {
+            try { return CreateRunner(assignment, source); }
+            catch (Exception e) { error = BuildError(e, $"task {assignment.Task}"); }
+        }
+        _logger.LogError("subtask {Task} on source {Source} cannot run: {Error}", assignment.Task, _source, error!.Message);
+        return new UnbuildableSubtask(assignment.Task, _source, _options.Name, error!);
+    }
+
+    /// <summary>The error to show for a desired state that cannot be built: DM's own when it is one, else DM's 20035.</summary>
+    private static DmException BuildError(Exception e, string what) =>
+        e as DmException ?? DmErrors.ErrConfigEtcdParse.Wrap(e, what);
+
     private void Publish() => _published = _runners.Values.Select(r => r.Runner).ToArray();
 
     /// <summary>What a runner is built from: a change in any of it means a new runner.</summary>
-    private static string Identity(SubtaskAssignment a) => a.TaskJson + "\n" + a.StartTime + "\n" + a.SafeModeTimeDuration;
+    private static string Identity(SubtaskAssignment a, string sourceYaml) =>
+        a.TaskJson + "\n" + a.StartTime + "\n" + a.SafeModeTimeDuration + "\n" + sourceYaml;
 
     private SubtaskRunner CreateRunner(SubtaskAssignment assignment, SourceConfig source)
     {
         var task = ApiJson.Deserialize<DmTask>(assignment.TaskJson);
-        var config = TaskConverter.ToSubTasks(task, new Dictionary<string, SourceConfig> { [source.SourceId] = source })
-            .Single(s => s.SourceId == source.SourceId);
+        var config = TaskConverter.ToSubTask(task, source);
         var units = new List<IUnit>();
         var sync = TaskConfig.HasSync(config.Mode) ? CreateSyncUnit(config, source, assignment) : null;
         if (TaskConfig.HasDump(config.Mode) || TaskConfig.HasLoad(config.Mode))

@@ -32,5 +32,8 @@ public sealed record TableChecksum(long Rows, decimal CrcSum, decimal Md5Sum)
         return new TableChecksum(r.GetInt64(0), Convert.ToDecimal(r.GetValue(1), CultureInfo.InvariantCulture), Convert.ToDecimal(r.GetValue(2), CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The checksum of the union of two tables without common rows (shards merged into one table).</summary>
+    public static TableChecksum operator +(TableChecksum a, TableChecksum b) => new(a.Rows + b.Rows, a.CrcSum + b.CrcSum, a.Md5Sum + b.Md5Sum);
+
     private static string Q(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
 }
