@@ -35,7 +35,7 @@ public sealed class ReplicationClientTests(MariaDbFixture fixture)
         for (var i = 1; i <= 5; i++) await Server.ExecuteAsync($"INSERT INTO {table} VALUES ({i}, 'g{i}')");
         var after = MariaDbGtidList.Parse((string)(await Server.ScalarAsync("SELECT @@gtid_binlog_pos"))!);
 
-        var client = new BinlogClient(BinlogReading.Options(Server) with { StartMariaDbGtid = before });
+        var client = new BinlogClient(BinlogReading.Options(Server) with { StartGtid = before });
         var ids = new List<long>();
         var gtids = new List<MariaDbGtid>();
         await foreach (var ev in client.ReadEventsAsync())
@@ -46,7 +46,7 @@ public sealed class ReplicationClientTests(MariaDbFixture fixture)
         Assert.Equal([1L, 2, 3, 4, 5], ids);
         Assert.Equal(5, gtids.Count);
         Assert.All(gtids, g => Assert.False(before.Contains(g)));
-        Assert.Equal(after.ToString(), client.MariaDbGtidPosition.ToString());
+        Assert.Equal(after.ToString(), client.ExecutedGtid?.ToString());
         Assert.False(client.InTransaction);
     }
 

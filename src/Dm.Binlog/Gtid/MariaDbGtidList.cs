@@ -5,7 +5,7 @@ namespace Dm.Binlog.Gtid;
 /// e.g. <c>0-1-100,1-2-7</c>. <see cref="Contains"/> follows MariaDB: a GTID is in the position when its
 /// domain's last sequence number is at least as high.
 /// </summary>
-public sealed class MariaDbGtidList : IEquatable<MariaDbGtidList>
+public sealed class MariaDbGtidList : GtidSet
 {
     private readonly SortedDictionary<uint, MariaDbGtid> _byDomain = new();
 
@@ -17,7 +17,9 @@ public sealed class MariaDbGtidList : IEquatable<MariaDbGtidList>
     }
 
     public IReadOnlyCollection<MariaDbGtid> Gtids => _byDomain.Values;
-    public bool IsEmpty => _byDomain.Count == 0;
+    public override GtidFlavor Flavor => GtidFlavor.MariaDb;
+
+    public override bool IsEmpty => _byDomain.Count == 0;
 
     public static MariaDbGtidList Parse(string text)
     {
@@ -43,6 +45,11 @@ public sealed class MariaDbGtidList : IEquatable<MariaDbGtidList>
     /// <summary>Whether every domain of <paramref name="other"/> is at or behind this position.</summary>
     public bool Contains(MariaDbGtidList other) => other._byDomain.Values.All(Contains);
 
+    public override bool Contains(GtidSet other) => other is MariaDbGtidList list && Contains(list);
+
+    public override GtidSet Union(GtidSet other) => Union(other as MariaDbGtidList
+        ?? throw new ArgumentException($"cannot add {other.Flavor} GTIDs to a MariaDB GTID list", nameof(other)));
+
     /// <summary>Per domain, the GTID with the higher sequence number.</summary>
     public MariaDbGtidList Union(MariaDbGtidList other)
     {
@@ -53,11 +60,7 @@ public sealed class MariaDbGtidList : IEquatable<MariaDbGtidList>
         return result;
     }
 
-    public MariaDbGtidList Clone() => new(_byDomain.Values);
+    public override MariaDbGtidList Clone() => new(_byDomain.Values);
 
     public override string ToString() => string.Join(",", _byDomain.Values);
-
-    public bool Equals(MariaDbGtidList? other) => other != null && ToString() == other.ToString();
-    public override bool Equals(object? obj) => Equals(obj as MariaDbGtidList);
-    public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
 }

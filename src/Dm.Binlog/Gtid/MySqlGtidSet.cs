@@ -8,12 +8,14 @@ namespace Dm.Binlog.Gtid;
 /// A MySQL GTID set (<c>@@gtid_executed</c> style): per source UUID, sorted disjoint intervals of
 /// transaction numbers, e.g. <c>3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7</c>. Tagged GTIDs (8.4) are not supported.
 /// </summary>
-public sealed class MySqlGtidSet : IEquatable<MySqlGtidSet>
+public sealed class MySqlGtidSet : GtidSet
 {
     /// <summary>Intervals per source, each [Start, End] inclusive, sorted and merged.</summary>
     private readonly SortedDictionary<Guid, List<(long Start, long End)>> _sets = new();
 
-    public bool IsEmpty => _sets.Count == 0;
+    public override GtidFlavor Flavor => GtidFlavor.MySql;
+
+    public override bool IsEmpty => _sets.Count == 0;
 
     public IEnumerable<(Guid SourceId, IReadOnlyList<(long Start, long End)> Intervals)> Sources =>
         _sets.Select(kv => (kv.Key, (IReadOnlyList<(long, long)>)kv.Value));
@@ -90,6 +92,11 @@ public sealed class MySqlGtidSet : IEquatable<MySqlGtidSet>
         return true;
     }
 
+    public override bool Contains(GtidSet other) => other is MySqlGtidSet mine && Contains(mine);
+
+    public override GtidSet Union(GtidSet other) => Union(other as MySqlGtidSet
+        ?? throw new ArgumentException($"cannot add {other.Flavor} GTIDs to a MySQL GTID set", nameof(other)));
+
     public MySqlGtidSet Union(MySqlGtidSet other)
     {
         var result = Clone();
@@ -98,7 +105,7 @@ public sealed class MySqlGtidSet : IEquatable<MySqlGtidSet>
         return result;
     }
 
-    public MySqlGtidSet Clone()
+    public override MySqlGtidSet Clone()
     {
         var copy = new MySqlGtidSet();
         foreach (var (uuid, intervals) in _sets) copy._sets[uuid] = [.. intervals];
@@ -165,8 +172,4 @@ public sealed class MySqlGtidSet : IEquatable<MySqlGtidSet>
         }
         return text.ToString();
     }
-
-    public bool Equals(MySqlGtidSet? other) => other != null && ToString() == other.ToString();
-    public override bool Equals(object? obj) => Equals(obj as MySqlGtidSet);
-    public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
 }

@@ -23,18 +23,21 @@ public sealed class BinlogClient
     {
         _options = options;
         _decoder.VerifyChecksum = options.VerifyChecksum;
-        _tracker = new TransactionTracker(options.StartMariaDbGtid, options.StartMySqlGtid);
+        _tracker = new TransactionTracker(options.StartGtid);
         if (options.StartPosition is { } p) Position = p;
     }
 
     /// <summary>Where the events after the last one yielded start (file and position).</summary>
     public BinlogPosition Position { get; private set; }
 
-    /// <summary>MariaDB GTID position after the last complete transaction (starting from <see cref="BinlogClientOptions.StartMariaDbGtid"/>).</summary>
-    public MariaDbGtidList MariaDbGtidPosition => _tracker.MariaDbPosition;
+    /// <summary>
+    /// The GTIDs executed up to the last complete transaction, going on from <see cref="BinlogClientOptions.StartGtid"/>; null
+    /// while none is known (no start set and no GTID event yet). Live: it changes as events are read (see <see cref="Location"/>).
+    /// </summary>
+    public GtidSet? ExecutedGtid => _tracker.Executed;
 
-    /// <summary>MySQL GTIDs executed up to the last complete transaction (starting from <see cref="BinlogClientOptions.StartMySqlGtid"/>).</summary>
-    public MySqlGtidSet MySqlGtidExecuted => _tracker.MySqlExecuted;
+    /// <summary>Where the events after the last one yielded start, with a copy of the GTIDs executed up to the last complete transaction.</summary>
+    public BinlogLocation Location => new(Position, _tracker.Executed?.Clone());
 
     /// <summary>Whether the last event yielded is inside a transaction (resume by GTID would replay it).</summary>
     public bool InTransaction => _tracker.InGroup;
@@ -104,7 +107,7 @@ public sealed class BinlogClient
         if (connection.IsMariaDb && _options.SendAnnotateRows) flags |= 2; // BINLOG_SEND_ANNOTATE_ROWS_EVENT
         var resuming = _started && Position.FileName != null;
         _started = true;
-        if (!resuming && _options.StartMariaDbGtid is { } mariaGtid)
+        if (!resuming && _options.StartPosition is null && _options.StartGtid is MariaDbGtidList mariaGtid)
         {
             if (!connection.IsMariaDb) throw new InvalidOperationException("a MariaDB GTID start position needs a MariaDB source");
             await connection.QueryAsync($"SET @slave_connect_state = '{mariaGtid}'", cancellationToken);
@@ -113,13 +116,10 @@ public sealed class BinlogClient
             await SendDumpAsync(connection, "", 4, flags, cancellationToken);
             return;
         }
-        if (!resuming && _options.StartMySqlGtid is { } mysqlGtid)
+        if (!resuming && _options.StartPosition is null && _options.StartGtid is MySqlGtidSet mysqlGtid)
         {
             if (connection.IsMariaDb) throw new InvalidOperationException("a MySQL GTID set start position needs a MySQL source");
-            var gtids = mysqlGtid.Encode();
-            var command = new PayloadWriter().WriteByte(0x1E).WriteUInt16((ushort)(flags | 4)) // BINLOG_THROUGH_GTID
-                .WriteUInt32(_options.ServerId).WriteUInt32(0).WriteUInt64(4).WriteUInt32((uint)gtids.Length).WriteBytes(gtids);
-            await connection.SendCommandAsync(command.Written, cancellationToken);
+            await connection.SendCommandAsync(DumpGtidCommand(_options.ServerId, flags, mysqlGtid), cancellationToken);
             return;
         }
         if (Position.FileName == null)
@@ -131,6 +131,14 @@ public sealed class BinlogClient
         }
         _decoder.LogFile = Position.FileName;
         await SendDumpAsync(connection, Position.FileName, Position.Position, flags, cancellationToken);
+    }
+
+    /// <summary>MySQL's <c>COM_BINLOG_DUMP_GTID</c> asking for every transaction not in <paramref name="executed"/>.</summary>
+    internal static ReadOnlyMemory<byte> DumpGtidCommand(uint serverId, ushort flags, MySqlGtidSet executed)
+    {
+        var gtids = executed.Encode();
+        return new PayloadWriter().WriteByte(0x1E).WriteUInt16((ushort)(flags | 4)) // BINLOG_THROUGH_GTID
+            .WriteUInt32(serverId).WriteUInt32(0).WriteUInt64(4).WriteUInt32((uint)gtids.Length).WriteBytes(gtids).Written;
     }
 
     private async Task SendDumpAsync(ServerConnection connection, string file, long position, ushort flags, CancellationToken cancellationToken)

@@ -14,14 +14,15 @@ public sealed record BinlogClientOptions
     /// <summary>Our replica server id; must differ from the source's and from every other replica's.</summary>
     public uint ServerId { get; init; } = 1001;
 
-    /// <summary>Start by file and position (<c>COM_BINLOG_DUMP</c>). Ignored when a GTID start is given.</summary>
+    /// <summary>Start by file and position (<c>COM_BINLOG_DUMP</c>); with neither this nor <see cref="StartGtid"/>, the oldest binlog file.</summary>
     public BinlogPosition? StartPosition { get; init; }
 
-    /// <summary>Start after these MariaDB GTIDs (<c>@slave_connect_state</c>).</summary>
-    public MariaDbGtidList? StartMariaDbGtid { get; init; }
-
-    /// <summary>Start after this MySQL GTID set (<c>COM_BINLOG_DUMP_GTID</c>).</summary>
-    public MySqlGtidSet? StartMySqlGtid { get; init; }
+    /// <summary>
+    /// Without <see cref="StartPosition"/>: start after these GTIDs, by the set's flavor (MariaDB <c>@slave_connect_state</c>,
+    /// MySQL <c>COM_BINLOG_DUMP_GTID</c>). With it: the GTIDs executed up to that position (a checkpoint's), so that
+    /// <see cref="BinlogClient.ExecutedGtid"/> goes on from them instead of from nothing.
+    /// </summary>
+    public GtidSet? StartGtid { get; init; }
 
     /// <summary>Heartbeat period asked of the source; zero turns heartbeats off.</summary>
     public TimeSpan HeartbeatPeriod { get; init; } = TimeSpan.FromSeconds(30);

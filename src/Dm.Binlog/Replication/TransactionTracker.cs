@@ -13,14 +13,17 @@ internal sealed class TransactionTracker
     private (Guid Sid, long Gno)? _pendingMySql;
     private bool _inTransaction;
 
-    public TransactionTracker(MariaDbGtidList? mariaDb, MySqlGtidSet? mySql)
+    /// <param name="start">The GTIDs executed before the first event read (copied); null when unknown.</param>
+    public TransactionTracker(GtidSet? start)
     {
-        MariaDbPosition = mariaDb?.Clone() ?? new MariaDbGtidList();
-        MySqlExecuted = mySql?.Clone() ?? new MySqlGtidSet();
+        Executed = start?.Clone();
     }
 
-    public MariaDbGtidList MariaDbPosition { get; }
-    public MySqlGtidSet MySqlExecuted { get; }
+    /// <summary>
+    /// The GTIDs executed up to the last complete transaction: the start set with every GTID completed since; created at the
+    /// first completed GTID when there was no start set. A stream of the other flavor than the start set is a format error.
+    /// </summary>
+    public GtidSet? Executed { get; private set; }
 
     /// <summary>Whether the last event seen was inside an open event group.</summary>
     public bool InGroup => _pendingMariaDb != null || _pendingMySql != null || _inTransaction;
@@ -58,10 +61,17 @@ internal sealed class TransactionTracker
 
     private void Complete()
     {
-        if (_pendingMariaDb is { } m) MariaDbPosition.Add(m);
-        if (_pendingMySql is { } s) MySqlExecuted.Add(s.Sid, s.Gno);
+        if (_pendingMariaDb is { } m) Of<MariaDbGtidList>(GtidFlavor.MariaDb).Add(m);
+        if (_pendingMySql is { } s) Of<MySqlGtidSet>(GtidFlavor.MySql).Add(s.Sid, s.Gno);
         _pendingMariaDb = null;
         _pendingMySql = null;
         _inTransaction = false;
+    }
+
+    private T Of<T>(GtidFlavor flavor) where T : GtidSet
+    {
+        Executed ??= GtidSet.Empty(flavor);
+        return Executed as T ?? throw new BinlogFormatException(
+            $"the server sends {flavor} GTIDs, but the stream was started from a {Executed.Flavor} GTID set ({Executed})");
     }
 }

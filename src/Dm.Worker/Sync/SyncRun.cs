@@ -120,7 +120,7 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
     {
         var options = settings.ClientOptions(start.File.Length > 0 ? new BinlogPosition(start.File, (long)start.Position) : null);
         if (start.File.Length == 0 && start.GtidSet.Length > 0)
-            options = options with { StartMariaDbGtid = Dm.Binlog.Gtid.MariaDbGtidList.Parse(start.GtidSet) };
+            options = options with { StartGtid = Dm.Binlog.Gtid.MariaDbGtidList.Parse(start.GtidSet) };
         _client = new BinlogClient(options);
         var failures = 0;
         while (true)
@@ -230,7 +230,7 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
     /// <summary>Where <paramref name="ev"/> ends, with the GTID set after it (for checkpoints).</summary>
     private CorePosition PositionAfter(BinlogEvent ev)
     {
-        var gtid = _client.MariaDbGtidPosition.IsEmpty ? (_client.MySqlGtidExecuted.ToString() ?? "") : _client.MariaDbGtidPosition.ToString();
+        var gtid = _client.ExecutedGtid?.ToString() ?? "";
         return new CorePosition(ev.ResumePosition.FileName, (ulong)ev.ResumePosition.Position, gtid);
     }
 
