@@ -6,36 +6,19 @@ namespace Dm.Binlog.Replication;
 /// A binlog file name read for ordering: the base name, the sequence number after its last dot, and, for a file of DM's
 /// relay log, the relay sub-directory's suffix, which DM writes into the name as <c>mysql-bin|000001.000003</c> (base
 /// <c>mysql-bin</c>, relay suffix 1, sequence 3). Files order by relay suffix (none first), then sequence, then name.
-/// Printing gives the name back as it was written.
+/// Printing gives the name back as it was written. Build one with <see cref="Parse"/>.
 /// </summary>
-public readonly struct BinlogFileName : IComparable<BinlogFileName>, IEquatable<BinlogFileName>
+/// <param name="Name">The whole name, as written.</param>
+/// <param name="BaseName">The name before the relay suffix and the extension (<c>mysql-bin</c>).</param>
+/// <param name="RelaySuffix">The relay sub-directory's suffix, or null for a name as the upstream writes it.</param>
+/// <param name="Sequence">The number after the last dot, -1 when there is none.</param>
+public readonly record struct BinlogFileName(string Name, string BaseName, int? RelaySuffix, long Sequence) : IComparable<BinlogFileName>
 {
     /// <summary>The separator DM puts between the base name and the relay suffix.</summary>
     public const char RelaySuffixSeparator = '|';
 
-    private BinlogFileName(string name, string baseName, int? relaySuffix, long sequence, string extension)
-    {
-        Name = name;
-        BaseName = baseName;
-        RelaySuffix = relaySuffix;
-        Sequence = sequence;
-        Extension = extension;
-    }
-
-    /// <summary>The whole name, as written.</summary>
-    public string Name { get; }
-
-    /// <summary>The name before the relay suffix and the extension (<c>mysql-bin</c>).</summary>
-    public string BaseName { get; }
-
-    /// <summary>The relay sub-directory's suffix, or null for a name as the upstream writes it.</summary>
-    public int? RelaySuffix { get; }
-
-    /// <summary>The number after the last dot, -1 when there is none.</summary>
-    public long Sequence { get; }
-
     /// <summary>The digits after the last dot as written (<c>000003</c>), "" when there are none.</summary>
-    private string Extension { get; }
+    private string Extension => Sequence < 0 ? "" : Name[(Name.LastIndexOf('.') + 1)..];
 
     public static BinlogFileName Parse(string name)
     {
@@ -44,11 +27,10 @@ public readonly struct BinlogFileName : IComparable<BinlogFileName>, IEquatable<
             && long.TryParse(name.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _);
         var sequence = hasSequence ? long.Parse(name.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture) : -1;
         var stem = hasSequence ? name[..dot] : name;
-        var extension = hasSequence ? name[(dot + 1)..] : "";
         var bar = stem.LastIndexOf(RelaySuffixSeparator);
         if (bar >= 0 && bar + 1 < stem.Length && int.TryParse(stem.AsSpan(bar + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var suffix))
-            return new BinlogFileName(name, stem[..bar], suffix, sequence, extension);
-        return new BinlogFileName(name, stem, null, sequence, extension);
+            return new BinlogFileName(name, stem[..bar], suffix, sequence);
+        return new BinlogFileName(name, stem, null, sequence);
     }
 
     /// <summary>The name the upstream knows the file by (the relay suffix taken out).</summary>
@@ -68,12 +50,6 @@ public readonly struct BinlogFileName : IComparable<BinlogFileName>, IEquatable<
         var bySequence = Sequence.CompareTo(other.Sequence);
         return bySequence != 0 ? bySequence : string.CompareOrdinal(Name, other.Name);
     }
-
-    public bool Equals(BinlogFileName other) => string.Equals(Name, other.Name, StringComparison.Ordinal);
-
-    public override bool Equals(object? obj) => obj is BinlogFileName other && Equals(other);
-
-    public override int GetHashCode() => (Name ?? "").GetHashCode(StringComparison.Ordinal);
 
     public override string ToString() => Name ?? "";
 }
