@@ -1,6 +1,6 @@
+using Dm.ClusterState;
+using Dm.ClusterState.Sqlite;
 using Dm.Core.Api;
-using Dm.Core.ClusterState;
-using Dm.Core.ClusterState.Sqlite;
 using Dm.Master.State;
 using Dm.Master.Workers;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Dm.ClusterState;
 using Dm.Core.Api;
-using Dm.Core.ClusterState;
 using Dm.Core.Errors;
 using Dm.Master.Hosting;
 using Dm.Master.State;

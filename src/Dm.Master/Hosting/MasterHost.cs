@@ -1,11 +1,11 @@
-using Dm.Core.CommandLine;
 using System.Text.Json.Nodes;
+using Dm.ClusterState;
+using Dm.ClusterState.Sqlite;
 using Dm.Core.Api;
-using Dm.Core.ClusterState;
-using Dm.Core.ClusterState.Sqlite;
+using Dm.Core.CommandLine;
+using Dm.Core.Metrics;
 using Dm.Master.Api;
 using Dm.Master.Cluster;
-using Dm.Core.Metrics;
 using Dm.Master.OpenApi;
 using Dm.Master.Sources;
 using Dm.Master.State;

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Dm.ClusterState;
 using Dm.Core.Api;
-using Dm.Core.ClusterState;
 
 namespace Dm.Master.State;
 

@@ -1,4 +1,4 @@
-using Dm.Core.ClusterState;
+using Dm.ClusterState;
 
 namespace Dm.Master.State;
 

@@ -1,8 +1,7 @@
 using Dm.Core.Config;
-using Dm.Core.Precheck;
-using CheckingItems = Dm.Core.Precheck.CheckingItems;
 using Dm.Core.Rules;
 using Dm.Core.Upstream;
+using Dm.Master.Precheck;
 
 namespace Dm.Master.Tasks;
 

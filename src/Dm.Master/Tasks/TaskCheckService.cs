@@ -1,8 +1,7 @@
 using Dm.Core.Config;
 using Dm.Core.Errors;
-using Dm.Core.Precheck;
-using CheckingItems = Dm.Core.Precheck.CheckingItems;
 using Dm.Core.Upstream;
+using Dm.Master.Precheck;
 
 namespace Dm.Master.Tasks;
 
@@ -46,7 +45,7 @@ public sealed class TaskCheckService(TaskCompiler compiler, TaskService tasks)
         try
         {
             var report = await TaskPrecheck.RunAsync(precheck, ct);
-            if (CheckingItems.ToRun(precheck.IgnoreCheckingItems).Contains(CheckingItems.TableSchema))
+            if (CheckingItemSelection.ToRun(precheck.IgnoreCheckingItems).Contains(CheckingItems.TableSchema))
             {
                 var results = report.Results.Append(await MigratedTablesCheck.RunAsync(subTasks, ct)).ToList();
                 for (var i = 0; i < results.Count; i++) results[i].Id = i;

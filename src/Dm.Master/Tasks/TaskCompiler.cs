@@ -1,8 +1,8 @@
 using Dm.Core.Api;
 using Dm.Core.Config;
-using Dm.Core.Precheck;
 using Dm.Core.Rules;
 using Dm.Core.Upstream;
+using Dm.Master.Precheck;
 using Dm.Master.Sources;
 using Dm.Master.State;
 

@@ -1,9 +1,9 @@
+using Dm.ClusterState;
 using Dm.Core.Api;
-using Dm.Core.ClusterState;
 using Dm.Core.Config;
 using Dm.Core.Errors;
-using Dm.Core.Precheck;
 using Dm.Core.Upstream;
+using Dm.Master.Precheck;
 using Dm.Master.Sources;
 using Dm.Master.State;
 

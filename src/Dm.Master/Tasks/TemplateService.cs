@@ -1,5 +1,5 @@
+using Dm.ClusterState;
 using Dm.Core.Api;
-using Dm.Core.ClusterState;
 using Dm.Core.Errors;
 using Dm.Master.State;
 

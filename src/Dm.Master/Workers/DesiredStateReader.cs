@@ -1,4 +1,4 @@
-using Dm.Core.ClusterState;
+using Dm.ClusterState;
 using Dm.Core.Contracts;
 using Dm.Master.State;
 using Dm.Master.Tasks;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Dm.Core.ClusterState;
+using Dm.ClusterState;
 using Dm.Master.Cluster;
 using Dm.Master.State;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Dm.Core.ClusterState;
+using Dm.ClusterState;
 using Dm.Master.Cluster;
 using Dm.Master.State;
 

@@ -1,4 +1,5 @@
 using Dm.Core.Upstream;
+using Dm.TestKit;
 
 namespace Dm.Core.Tests.Upstream;
 
