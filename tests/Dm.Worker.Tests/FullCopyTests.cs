@@ -126,7 +126,7 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
         {
             dir.Reset();
             Assert.DoesNotContain("earlier-src", DumpFileRegistry.Sources());
-            dir.WriteManifest(new DumpDirectory.Manifest(new DumpPlan([]), new Dm.Core.Upstream.BinlogPosition("bin.000001", 4, ""), null, "earlier-src"));
+            dir.WriteManifest(new DumpDirectory.Manifest(new DumpPlan([]), new Dm.Binlog.Replication.BinlogLocation("bin.000001", 4), null, "earlier-src"));
             Assert.Contains("earlier-src", DumpFileRegistry.Sources());
         }
         finally

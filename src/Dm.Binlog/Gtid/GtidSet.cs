@@ -58,6 +58,15 @@ public abstract class GtidSet : IEquatable<GtidSet>
         : TryParse(GtidFlavor.MariaDb, text, out _) ? GtidFlavor.MariaDb
         : null;
 
+    /// <summary>
+    /// The set a text holds, in whichever flavor it is written (<see cref="FlavorOf"/>); null for "" (no GTIDs known).
+    /// For text kept without its server's flavor, such as a dump's metadata file. <see cref="FormatException"/> when neither.
+    /// </summary>
+    public static GtidSet? ParseEither(string text) =>
+        text.Trim().Length == 0 ? null
+        : FlavorOf(text) is { } flavor ? Parse(flavor, text)
+        : throw new FormatException($"'{text}' is neither a MySQL GTID set nor a MariaDB GTID list");
+
     /// <summary>Equal when of the same flavor with the same transactions.</summary>
     public bool Equals(GtidSet? other) => other is not null && other.Flavor == Flavor && other.ToString() == ToString();
 

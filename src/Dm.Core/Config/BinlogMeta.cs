@@ -1,3 +1,5 @@
+using Dm.Binlog.Gtid;
+using Dm.Binlog.Replication;
 using Dm.Core.Config.Yaml;
 
 namespace Dm.Core.Config;
@@ -16,6 +18,21 @@ public sealed class BinlogMeta
     {
         if (BinlogName.Length == 0 && BinlogGtid.Length == 0)
             throw Errors.DmErrors.ErrConfigMetaInvalid.New();
+    }
+
+    /// <summary>
+    /// Where the meta says to start, for a source whose GTIDs are of <paramref name="flavor"/>: the file and position when a
+    /// file is named (position at least 4, the first event), with the GTID set when one is given; the GTID set alone otherwise.
+    /// DM's 20011 when the GTID text is not a set of that flavor.
+    /// </summary>
+    public BinlogLocation ToLocation(GtidFlavor flavor)
+    {
+        Verify();
+        GtidSet? gtid = null;
+        if (BinlogGtid.Length > 0 && !GtidSet.TryParse(flavor, BinlogGtid, out gtid))
+            throw Errors.DmErrors.ErrConfigMetaInvalid.WithMessage(
+                $"binlog-gtid `{BinlogGtid}` is not a {(flavor == GtidFlavor.MySql ? "MySQL" : "MariaDB")} GTID set");
+        return BinlogName.Length > 0 ? new BinlogLocation(BinlogName, Math.Max(4u, BinlogPos), gtid) : BinlogLocation.AtGtid(gtid!);
     }
 
     internal static BinlogMeta Read(YamlMap map)

@@ -1,3 +1,5 @@
+using Dm.Binlog.Gtid;
+
 namespace Dm.Core.Upstream;
 
 /// <summary>What the master needs to know about an upstream server, read in one round trip.</summary>
@@ -24,6 +26,9 @@ public sealed record ServerInfo
 
     public bool IsMariaDb => Flavor == ServerFlavor.MariaDb;
 
+    /// <summary>The flavor of the server's GTIDs.</summary>
+    public GtidFlavor GtidFlavor => IsMariaDb ? GtidFlavor.MariaDb : GtidFlavor.MySql;
+
     /// <summary>DM: names are case-sensitive only when lower_case_table_names = 0.</summary>
     public bool CaseSensitive => LowerCaseTableNames == 0;
 
@@ -31,14 +36,4 @@ public sealed record ServerInfo
     public bool GtidAvailable => IsMariaDb || string.Equals(GtidMode, "ON", StringComparison.OrdinalIgnoreCase);
 
     public ServerVersion? ParsedVersion => ServerVersion.TryParse(Version, out var v) ? v : null;
-}
-
-/// <summary>The upstream's current binlog end: file, position and the executed GTID set ("" when none).</summary>
-public sealed record BinlogPosition(string File, ulong Position, string GtidSet)
-{
-    /// <summary>The server's binlog-do-db list as SHOW MASTER STATUS prints it (comma separated, "" when unset).</summary>
-    public string BinlogDoDb { get; init; } = "";
-
-    /// <summary>The server's binlog-ignore-db list ("" when unset).</summary>
-    public string BinlogIgnoreDb { get; init; } = "";
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Dm.Binlog.Gtid;
+using Dm.Binlog.Replication;
 using MySqlConnector;
 
 namespace Dm.Core.Upstream;
@@ -72,19 +74,19 @@ public sealed class UpstreamInspector : IAsyncDisposable
     /// The binlog end now: SHOW BINARY LOG STATUS on MySQL ≥ 8.2 (where SHOW MASTER STATUS is gone in 8.4),
     /// SHOW MASTER STATUS elsewhere. The GTID set is MySQL's Executed_Gtid_Set or MariaDB's gtid_binlog_pos.
     /// </summary>
-    public async Task<BinlogPosition> ReadBinlogPositionAsync(ServerInfo info, CancellationToken cancellationToken)
+    public async Task<MasterStatus> ReadMasterStatusAsync(ServerInfo info, CancellationToken cancellationToken)
     {
         var useNewSyntax = !info.IsMariaDb && info.ParsedVersion is { } v && v >= new ServerVersion(8, 2, 0);
         var sql = useNewSyntax ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
         string file = "", doDb = "", ignoreDb = "", gtid = "";
-        ulong position = 0;
+        long position = 0;
         var found = false;
         await RunAsync(sql, async reader =>
         {
             if (!await reader.ReadAsync(cancellationToken)) return;
             found = true;
             file = reader.GetString(0);
-            position = Convert.ToUInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+            position = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
             doDb = reader.FieldCount > 2 && !reader.IsDBNull(2) ? reader.GetString(2) : "";
             ignoreDb = reader.FieldCount > 3 && !reader.IsDBNull(3) ? reader.GetString(3) : "";
             if (reader.FieldCount > 4 && !reader.IsDBNull(4)) gtid = reader.GetString(4);
@@ -94,7 +96,11 @@ public sealed class UpstreamInspector : IAsyncDisposable
                 $"unexpect database error: {sql} on {Endpoint.Address} returned no row; is log_bin enabled?");
         if (info.IsMariaDb)
             gtid = (await ReadGlobalVariablesAsync(cancellationToken, "gtid_binlog_pos")).GetValueOrDefault("gtid_binlog_pos", "");
-        return new BinlogPosition(file, position, NormalizeGtidSet(gtid)) { BinlogDoDb = doDb, BinlogIgnoreDb = ignoreDb };
+        var text = string.Concat(gtid.Where(c => !char.IsWhiteSpace(c)));
+        if (!GtidSet.TryParse(info.GtidFlavor, text, out var gtidSet))
+            throw new UpstreamException(UpstreamErrorCodes.DatabaseUnexpected,
+                $"unexpect database error: the GTID set {text} of {Endpoint.Address} cannot be read as a {info.Flavor} GTID set");
+        return new MasterStatus(new BinlogLocation(file, position, gtidSet), doDb, ignoreDb);
     }
 
     /// <summary>Raw <c>SHOW DATABASES</c>: system schemas included, as DM's API returns them.</summary>
@@ -212,7 +218,5 @@ public sealed class UpstreamInspector : IAsyncDisposable
         uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     // Executed_Gtid_Set spans lines when long; the set itself has no whitespace.
-    private static string NormalizeGtidSet(string gtid) => string.Concat(gtid.Where(c => !char.IsWhiteSpace(c)));
-
     public ValueTask DisposeAsync() => _ownsConnection ? _connection.DisposeAsync() : ValueTask.CompletedTask;
 }

@@ -1,3 +1,4 @@
+using Dm.Core.Config;
 using Dm.Core.Upstream;
 
 namespace Dm.Master.Precheck;
@@ -29,9 +30,6 @@ public sealed record PrecheckSource(string SourceId, DatabaseEndpoint Endpoint)
     /// <summary>With relay on, the worker reads its own relay log: the meta position is not checked upstream.</summary>
     public bool EnableRelay { get; init; }
 }
-
-/// <summary>A task's <c>meta</c>: binlog-name / binlog-pos / binlog-gtid.</summary>
-public sealed record BinlogMeta(string BinlogName, ulong BinlogPos, string BinlogGtid = "");
 
 /// <summary>Everything the precheck needs from a task config.</summary>
 public sealed record PrecheckRequest

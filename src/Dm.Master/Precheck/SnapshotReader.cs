@@ -21,9 +21,9 @@ internal static class SnapshotReader
                 string? grantsError = null;
                 try { grants = await AccountGrants.ReadAsync(connection, info.IsMariaDb, cancellationToken); }
                 catch (UpstreamException e) { grantsError = e.Message; }
-                BinlogPosition? binlog = null;
+                MasterStatus? binlog = null;
                 string? binlogError = null;
-                try { binlog = await inspector.ReadBinlogPositionAsync(info, cancellationToken); }
+                try { binlog = await inspector.ReadMasterStatusAsync(info, cancellationToken); }
                 catch (UpstreamException e) { binlogError = e.Message; }
 
                 var tables = new List<TableMapping>();

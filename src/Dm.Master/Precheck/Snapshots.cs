@@ -12,7 +12,7 @@ internal sealed class SourceSnapshot
     public required ServerInfo Info { get; init; }
     public IReadOnlyList<string>? Grants { get; init; }
     public string? GrantsError { get; init; }
-    public BinlogPosition? Binlog { get; init; }
+    public MasterStatus? Binlog { get; init; }
     public string? BinlogError { get; init; }
     public required IReadOnlyList<TableMapping> Tables { get; init; }
 

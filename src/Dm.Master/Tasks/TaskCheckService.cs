@@ -37,7 +37,7 @@ public sealed class TaskCheckService(TaskCompiler compiler, TaskService tasks)
                 throw DmErrors.ErrConfigMetadataNotSet.New(instance.SourceId, TaskModes.Incremental);
 
         var subTasks = cfg.ToSubTasks(sources);
-        var precheck = compiler.PrecheckRequest(task, subTasks, tasks.TargetEndpoint(task)) with
+        var precheck = compiler.PrecheckRequest(task, subTasks, sources, tasks.TargetEndpoint(task)) with
         {
             ErrorLimit = request.ErrorCount ?? DefaultShown,
             WarnLimit = request.WarnCount ?? DefaultShown,

@@ -41,8 +41,9 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
     public async Task<TaskConfig> ToTaskConfigAsync(DmTask task, CancellationToken ct) =>
         TaskConverter.ToTaskConfig(Reveal(task), await SourceConfigsAsync(task, ct));
 
-    /// <summary>The pre-check of the task: its sources with their rules, and its target.</summary>
-    public PrecheckRequest PrecheckRequest(DmTask task, IReadOnlyList<SubTaskConfig> subTasks, DatabaseEndpoint target) => new()
+    /// <summary>The pre-check of the task: its sources with their rules, start points and GTID/relay settings, and its target.</summary>
+    public PrecheckRequest PrecheckRequest(DmTask task, IReadOnlyList<SubTaskConfig> subTasks, IReadOnlyDictionary<string, SourceConfig> sourceConfigs,
+        DatabaseEndpoint target) => new()
     {
         TaskName = task.Name,
         Mode = subTasks[0].Mode,
@@ -50,8 +51,12 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
         {
             var filter = s.CreateBlockAllowListFilter();
             var router = s.CreateTableRouter();
+            var source = sourceConfigs[s.SourceId];
             return new PrecheckSource(s.SourceId, Endpoint(s.From))
             {
+                Meta = s.Meta,
+                EnableGtid = source.EnableGtid,
+                EnableRelay = source.EnableRelay,
                 SchemaFilter = schema => !SystemSchemas.Contains(schema) && filter.Match(schema, ""),
                 TableFilter = (schema, table) => !SystemSchemas.Contains(schema) && filter.Match(schema, table),
                 Router = t =>

@@ -205,8 +205,9 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
     public async Task<string> CheckAsync(DmTask task, CancellationToken ct)
     {
         await compiler.ToTaskConfigAsync(task, ct);
-        var subTasks = await compiler.SubTasksAsync(task, ct);
-        return await TaskPrecheck.CheckAsync(compiler.PrecheckRequest(task, subTasks, TargetEndpoint(task)), ct);
+        var sources = await compiler.SourceConfigsAsync(task, ct);
+        var subTasks = TaskConverter.ToSubTasks(compiler.Reveal(task), sources);
+        return await TaskPrecheck.CheckAsync(compiler.PrecheckRequest(task, subTasks, sources, TargetEndpoint(task)), ct);
     }
 
     /// <summary>How to reach the task's target database (password revealed).</summary>

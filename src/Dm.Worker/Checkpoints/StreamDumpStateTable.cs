@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Dm.Binlog.Gtid;
+using Dm.Binlog.Replication;
 using Dm.Core.Upstream;
 using Dm.Worker.Dump;
 using Dm.Worker.Units;
@@ -42,8 +44,9 @@ public sealed class StreamDumpStateTable(string metaSchema, string taskName, str
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return null;
-        var position = new BinlogPosition(reader.GetString(0), reader.GetUInt64(1), reader.GetString(2));
-        var exit = reader.GetString(3).Length == 0 ? null : new BinlogPosition(reader.GetString(3), reader.GetUInt64(4), reader.GetString(5));
+        var position = new BinlogLocation(reader.GetString(0), (long)reader.GetUInt64(1), GtidSet.ParseEither(reader.GetString(2)));
+        var exit = reader.GetString(3).Length == 0 ? null
+            : new BinlogLocation(reader.GetString(3), (long)reader.GetUInt64(4), GtidSet.ParseEither(reader.GetString(5)));
         var plan = JsonSerializer.Deserialize<DumpPlan>(reader.GetString(6)) ?? throw new InvalidDataException("empty dump plan");
         return (plan, new DumpMetadata(position, exit));
     }
@@ -54,12 +57,12 @@ public sealed class StreamDumpStateTable(string metaSchema, string taskName, str
             $"REPLACE INTO {TableName} (`id`,`binlog_name`,`binlog_pos`,`binlog_gtid`,`exit_binlog_name`,`exit_binlog_pos`,`exit_binlog_gtid`,`plan`) " +
             "VALUES (@id,@n,@p,@g,@en,@ep,@eg,@plan)", connection);
         command.Parameters.AddWithValue("@id", sourceId);
-        command.Parameters.AddWithValue("@n", metadata.Position.File);
-        command.Parameters.AddWithValue("@p", metadata.Position.Position);
-        command.Parameters.AddWithValue("@g", metadata.Position.GtidSet);
-        command.Parameters.AddWithValue("@en", metadata.SafeModeExit?.File ?? "");
-        command.Parameters.AddWithValue("@ep", metadata.SafeModeExit?.Position ?? 0);
-        command.Parameters.AddWithValue("@eg", metadata.SafeModeExit?.GtidSet ?? "");
+        command.Parameters.AddWithValue("@n", metadata.Position.FileName);
+        command.Parameters.AddWithValue("@p", metadata.Position.Offset);
+        command.Parameters.AddWithValue("@g", metadata.Position.GtidText);
+        command.Parameters.AddWithValue("@en", metadata.SafeModeExit?.FileName ?? "");
+        command.Parameters.AddWithValue("@ep", metadata.SafeModeExit?.Offset ?? 0);
+        command.Parameters.AddWithValue("@eg", metadata.SafeModeExit?.GtidText ?? "");
         command.Parameters.AddWithValue("@plan", JsonSerializer.Serialize(plan));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

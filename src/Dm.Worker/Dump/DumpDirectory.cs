@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dm.Binlog.Replication;
 using Dm.Core.Upstream;
 
 namespace Dm.Worker.Dump;
@@ -18,7 +20,8 @@ public sealed class DumpDirectory(string path)
 
     /// <param name="Csv">The dialect of the chunk files when they are CSV; null for SQL files.</param>
     /// <param name="SourceId">The source dumped (tells a restarted worker whose dump files it holds).</param>
-    public sealed record Manifest(DumpPlan Plan, BinlogPosition FirstPosition, CsvFormat? Csv = null, string? SourceId = null);
+    public sealed record Manifest(DumpPlan Plan, [property: JsonConverter(typeof(BinlogLocationJsonConverter))] BinlogLocation FirstPosition,
+        CsvFormat? Csv = null, string? SourceId = null);
 
     public bool IsComplete => File.Exists(Combine(DumpFileNames.Metadata));
 

@@ -1,20 +1,21 @@
 using System.Globalization;
 using System.Text;
+using Dm.Binlog.Gtid;
+using Dm.Binlog.Replication;
 using Dm.Core.Errors;
-using Dm.Core.Upstream;
 
 namespace Dm.Worker.Dump;
 
 /// <summary>
-/// The dump's binlog positions. <see cref="Position"/> is the first snapshot: Sync starts there.
+/// The dump's binlog locations. <see cref="Position"/> is the first snapshot: Sync starts there.
 /// When a resumed dump reused chunks from that snapshot and exported the rest from a later one,
-/// <see cref="SafeModeExit"/> is the later snapshot's position: Sync must replay in safe mode (idempotent
+/// <see cref="SafeModeExit"/> is the later snapshot's location: Sync must replay in safe mode (idempotent
 /// REPLACE/DELETE) until it passes it, which makes the mixed-snapshot copy converge exactly.
 /// </summary>
-public sealed record DumpMetadata(BinlogPosition Position, BinlogPosition? SafeModeExit)
+public sealed record DumpMetadata(BinlogLocation Position, BinlogLocation? SafeModeExit)
 {
     /// <summary>DM's "(file, pos)" text for <c>meta_binlog</c>.</summary>
-    public string BinlogText => $"({Position.File}, {Position.Position})";
+    public string BinlogText => Position.Position.ToDmString();
 
     /// <summary>mydumper's metadata layout, which DM reads; the safe-mode section is ours.</summary>
     public string Render(DateTime started, DateTime finished)
@@ -28,21 +29,24 @@ public sealed record DumpMetadata(BinlogPosition Position, BinlogPosition? SafeM
         return sb.ToString();
     }
 
-    private static void AppendPosition(StringBuilder sb, string title, BinlogPosition p) =>
+    private static void AppendPosition(StringBuilder sb, string title, BinlogLocation p) =>
         sb.Append(title).Append('\n')
-          .Append("\tLog: ").Append(p.File).Append('\n')
-          .Append("\tPos: ").Append(p.Position.ToString(CultureInfo.InvariantCulture)).Append('\n')
-          .Append("\tGTID:").Append(p.GtidSet).Append("\n\n");
+          .Append("\tLog: ").Append(p.FileName).Append('\n')
+          .Append("\tPos: ").Append(p.Offset.ToString(CultureInfo.InvariantCulture)).Append('\n')
+          .Append("\tGTID:").Append(p.GtidText).Append("\n\n");
 
     public static DumpMetadata Parse(string text)
     {
-        BinlogPosition? main = null, exit = null;
+        BinlogLocation? main = null, exit = null;
         string? section = null, file = null, gtid = null;
-        ulong? pos = null;
+        long? pos = null;
         void Close()
         {
             if (section is null || file is null || pos is null) return;
-            var p = new BinlogPosition(file, pos.Value, gtid ?? "");
+            GtidSet? set;
+            try { set = GtidSet.ParseEither(gtid ?? ""); }
+            catch (FormatException e) { throw Bad(e.Message); }
+            var p = new BinlogLocation(file, pos.Value, set);
             if (section == "SHOW MASTER STATUS:") main = p; else exit = p;
         }
         foreach (var raw in text.Split('\n'))
@@ -55,7 +59,7 @@ public sealed record DumpMetadata(BinlogPosition Position, BinlogPosition? SafeM
             }
             else if (section != null && line.StartsWith("\tLog: ", StringComparison.Ordinal)) file = line[6..];
             else if (section != null && line.StartsWith("\tPos: ", StringComparison.Ordinal))
-                pos = ulong.TryParse(line[6..], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw Bad("bad Pos");
+                pos = long.TryParse(line[6..], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw Bad("bad Pos");
             else if (section != null && line.StartsWith("\tGTID:", StringComparison.Ordinal)) gtid = line[6..].Trim();
         }
         Close();

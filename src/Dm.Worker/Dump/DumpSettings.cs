@@ -29,9 +29,9 @@ public sealed record DumpSettings(int Threads, long ChunkRows, int StatementSize
     }
 
     /// <summary>Whether chunks exported from an older snapshot may be kept next to ones from a newer snapshot.</summary>
-    public static bool MayMixSnapshots(FullCopyContext context, Dm.Core.Upstream.BinlogPosition first, Dm.Core.Upstream.BinlogPosition now) =>
+    public static bool MayMixSnapshots(FullCopyContext context, Dm.Binlog.Replication.BinlogLocation first, Dm.Binlog.Replication.BinlogLocation now) =>
         // Same binlog end and GTID set: nothing was committed in between, both snapshots hold the same data.
-        (first.File == now.File && first.Position == now.Position && first.GtidSet == now.GtidSet)
+        first == now
         // Sync follows and replays from the first position in safe mode up to the exit point: converges exactly.
         || TaskConfig.HasSync(context.Config.Mode);
 

@@ -1,3 +1,4 @@
+using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Core.Upstream;
 using Dm.Worker.Units;
@@ -14,13 +15,13 @@ public sealed class SnapshotSession : IAsyncDisposable
 {
     private readonly List<MySqlConnection> _connections;
 
-    private SnapshotSession(List<MySqlConnection> connections, BinlogPosition position)
+    private SnapshotSession(List<MySqlConnection> connections, BinlogLocation position)
     {
         _connections = connections;
         Position = position;
     }
 
-    public BinlogPosition Position { get; }
+    public BinlogLocation Position { get; }
 
     public IReadOnlyList<MySqlConnection> Connections => _connections;
 
@@ -54,7 +55,7 @@ public sealed class SnapshotSession : IAsyncDisposable
             // snapshot opens after UNLOCK; it is then only used for planning, not for row data.
             foreach (var connection in connections.Skip(locked && mode == ConsistencyMode.Lock ? 1 : 0))
                 await DataConnections.ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT", cancellationToken);
-            var position = await inspector.ReadBinlogPositionAsync(info, cancellationToken);
+            var position = (await inspector.ReadMasterStatusAsync(info, cancellationToken)).Location;
             if (locked)
                 await DataConnections.ExecuteAsync(control, "UNLOCK TABLES", cancellationToken);
             if (locked && mode == ConsistencyMode.Lock)

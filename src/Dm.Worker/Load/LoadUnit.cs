@@ -77,7 +77,7 @@ public sealed class LoadUnit : IUnit
         var plan = Routing().Route(manifest.Plan);
         var dumped = plan.Tables.Zip(manifest.Plan.Tables).ToDictionary<(TablePlan First, TablePlan Second), TablePlan, TablePlan>(p => p.First, p => p.Second, ReferenceEqualityComparer.Instance);
         _progress.MetaBinlog = metadata.BinlogText;
-        _progress.MetaBinlogGtid = metadata.Position.GtidSet;
+        _progress.MetaBinlogGtid = metadata.Position.GtidText;
 
         var verb = OnDuplicate.Verb(OnDuplicateMode(_context.Config.Loader));
         var checkpoint = new LoaderCheckpointTable(_context.Config.MetaSchema, _context.TaskName, _context.SourceId);

@@ -1,3 +1,4 @@
+using Dm.Binlog.Replication;
 using Dm.Core.Contracts;
 using Dm.Worker.Sync;
 using Grpc.Core;
@@ -76,7 +77,7 @@ public sealed class WorkerQueryService(SyncControlLocator locator, ILogger<Worke
                 if (position != null && at != position) continue;
                 var item = new ErrorOperation
                 {
-                    Position = at,
+                    Position = at.ToString(),
                     Operation = operation == SyncErrorOperation.Replace ? ErrorOperationKind.Replace : ErrorOperationKind.Skip,
                 };
                 item.Statements.AddRange(statements);
@@ -93,7 +94,11 @@ public sealed class WorkerQueryService(SyncControlLocator locator, ILogger<Worke
             return Task.FromResult(new QueryReply());
         }, e => new QueryReply { Error = e });
 
-    private static string? Position(string position) => position.Length == 0 ? null : position;
+    /// <summary>The master's "file:pos" ("" for the event the unit stopped on); DM's 11049 when it is not one.</summary>
+    private static BinlogPosition? Position(string position) =>
+        position.Length == 0 ? null
+        : BinlogPosition.TryParse(position, out var parsed) ? parsed
+        : throw Dm.Core.Errors.DmErrors.ErrInvalidBinlogPosStr.New(position);
 
     private static string TableName(TableRef t) => $"`{t.Schema}`.`{t.Table}`";
 

@@ -2,7 +2,6 @@ using Dm.Binlog.Events;
 using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using MySqlConnector;
-using CorePosition = Dm.Core.Upstream.BinlogPosition;
 
 namespace Dm.Worker.Sync;
 
@@ -12,7 +11,7 @@ namespace Dm.Worker.Sync;
 /// </summary>
 internal static class BinlogTimeLocator
 {
-    public static async Task<CorePosition> FindAsync(MySqlConnection upstream, BinlogClientOptions options, DateTime startUtc, CancellationToken cancellationToken)
+    public static async Task<BinlogPosition> FindAsync(MySqlConnection upstream, BinlogClientOptions options, DateTime startUtc, CancellationToken cancellationToken)
     {
         var files = new List<string>();
         await using (var command = new MySqlCommand("SHOW BINARY LOGS", upstream))
@@ -27,7 +26,7 @@ internal static class BinlogTimeLocator
             if (await FirstTimestampAsync(options, files[i], cancellationToken) <= target) { first = i; break; }
         }
         var client = new BinlogClient(options with { StartPosition = new BinlogPosition(files[first], 4), StopAtEnd = true });
-        var boundary = new CorePosition(files[first], 4, "");
+        var boundary = new BinlogPosition(files[first], 4);
         var inGroup = false;
         await foreach (var ev in client.ReadEventsAsync(cancellationToken))
         {
@@ -37,11 +36,11 @@ internal static class BinlogTimeLocator
             if (!client.InTransaction && ev is XidEvent or QueryEvent)
             {
                 inGroup = false;
-                boundary = new CorePosition(ev.ResumePosition.FileName, (ulong)ev.ResumePosition.Position, "");
+                boundary = ev.ResumePosition;
             }
             else if (ev is RotateEvent && !client.InTransaction)
             {
-                boundary = new CorePosition(ev.ResumePosition.FileName, (ulong)ev.ResumePosition.Position, "");
+                boundary = ev.ResumePosition;
             }
         }
         return boundary;

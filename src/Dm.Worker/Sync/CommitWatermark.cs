@@ -1,4 +1,4 @@
-using Dm.Core.Upstream;
+using Dm.Binlog.Replication;
 
 namespace Dm.Worker.Sync;
 
@@ -11,15 +11,15 @@ namespace Dm.Worker.Sync;
 internal sealed class CommitWatermark
 {
     private readonly object _gate = new();
-    private readonly Queue<(long Sequence, BinlogPosition End, uint Timestamp)> _open = new();
+    private readonly Queue<(long Sequence, BinlogLocation End, uint Timestamp)> _open = new();
     private readonly HashSet<long> _committed = [];
     private readonly List<(long MaxSequence, long Batch)> _batches = [];
     private long _sequence;
 
-    public CommitWatermark(BinlogPosition start) => Position = start;
+    public CommitWatermark(BinlogLocation start) => Position = start;
 
     /// <summary>The watermark's position (the start until a transaction commits).</summary>
-    public BinlogPosition Position { get; private set; }
+    public BinlogLocation Position { get; private set; }
 
     public long Sequence { get; private set; }
 
@@ -27,7 +27,7 @@ internal sealed class CommitWatermark
     public uint Timestamp { get; private set; }
 
     /// <summary>Numbers the next transaction.</summary>
-    public long Next(BinlogPosition end, uint timestamp)
+    public long Next(BinlogLocation end, uint timestamp)
     {
         lock (_gate)
         {
@@ -38,7 +38,7 @@ internal sealed class CommitWatermark
     }
 
     /// <summary>A transaction that needs no work (filtered, or already applied before a crash).</summary>
-    public long Done(BinlogPosition end, uint timestamp)
+    public long Done(BinlogLocation end, uint timestamp)
     {
         lock (_gate)
         {
@@ -51,7 +51,7 @@ internal sealed class CommitWatermark
     }
 
     /// <summary>A point with no transaction (DDL, or events outside transactions) once everything before it is committed.</summary>
-    public void MoveTo(BinlogPosition position, uint timestamp)
+    public void MoveTo(BinlogLocation position, uint timestamp)
     {
         lock (_gate)
         {
@@ -72,7 +72,7 @@ internal sealed class CommitWatermark
     }
 
     /// <summary>The watermark and the batches it covers (removed from the list).</summary>
-    public (BinlogPosition Position, List<long> CoveredBatches) Snapshot()
+    public (BinlogLocation Position, List<long> CoveredBatches) Snapshot()
     {
         lock (_gate)
         {

@@ -1,3 +1,5 @@
+using Dm.Binlog.Replication;
+
 namespace Dm.Worker.Sync;
 
 /// <summary>
@@ -33,17 +35,17 @@ public interface ISyncControl
     Task<bool> DeleteTableAsync(string schema, string table, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records what to do with the event the unit stopped on (or with the one at <paramref name="position"/>,
-    /// "file:pos"): skip it, or run <paramref name="replacement"/> statements instead. Takes effect when the
+    /// Records what to do with the event the unit stopped on (or with the one at <paramref name="position"/>):
+    /// skip it, or run <paramref name="replacement"/> statements instead. Takes effect when the
     /// subtask resumes. Throws <see cref="Dm.Core.Errors.DmException"/> when there is no such event to act on.
     /// </summary>
-    void HandleError(SyncErrorOperation operation, string? position, IReadOnlyList<string> replacement);
+    void HandleError(SyncErrorOperation operation, BinlogPosition? position, IReadOnlyList<string> replacement);
 
-    /// <summary>Pending error operations as (position, operation, statements).</summary>
-    IReadOnlyList<(string Position, SyncErrorOperation Operation, IReadOnlyList<string> Statements)> ListErrorOperations();
+    /// <summary>Pending error operations as (position, operation, statements), in binlog order.</summary>
+    IReadOnlyList<(BinlogPosition Position, SyncErrorOperation Operation, IReadOnlyList<string> Statements)> ListErrorOperations();
 
-    /// <summary>Drops a pending operation; false when none was recorded at that position.</summary>
-    bool RevertErrorOperation(string? position);
+    /// <summary>Drops a pending operation (the one of the event the unit stopped on when null); false when there is none.</summary>
+    bool RevertErrorOperation(BinlogPosition? position);
 }
 
 /// <summary>DM's <c>binlog</c> operations on an event the target refused.</summary>

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Dm.Binlog.Gtid;
+using Dm.Binlog.Replication;
 using Dm.Core.Upstream;
 using Dm.Worker.Units;
 using MySqlConnector;
@@ -67,11 +69,18 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
         command.Parameters.AddWithValue("@id", sourceId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0)) return null;
-        var position = new BinlogPosition(reader.GetString(0), reader.GetUInt64(1), reader.IsDBNull(2) ? "" : reader.GetString(2));
+        var position = new BinlogLocation(reader.GetString(0), reader.GetInt64(1), Gtid(reader, 2));
         var exitName = reader.IsDBNull(3) ? "" : reader.GetString(3);
-        var exit = exitName.Length == 0 ? null
-            : new BinlogPosition(exitName, reader.GetUInt64(4), reader.IsDBNull(5) ? "" : reader.GetString(5));
+        var exit = exitName.Length == 0 ? null : new BinlogLocation(exitName, reader.GetInt64(4), Gtid(reader, 5));
         return new SyncCheckpoint(position, exit);
+    }
+
+    /// <summary>A GTID set column (written from a typed set, so its text says its flavor); null when empty.</summary>
+    private static GtidSet? Gtid(MySqlDataReader reader, int column)
+    {
+        var text = reader.IsDBNull(column) ? "" : reader.GetString(column);
+        try { return GtidSet.ParseEither(text); }
+        catch (FormatException e) { throw new InvalidDataException($"the checkpoint's GTID set '{text}' cannot be read: {e.Message}", e); }
     }
 
     /// <summary>The tracked structures: (upstream schema, table, CREATE TABLE).</summary>
@@ -90,10 +99,10 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
         return tables;
     }
 
-    /// <summary>Every upstream transaction (by end position text) a batch after the global row applied, and the batch ids.</summary>
-    public async Task<(HashSet<string> Transactions, List<long> Batches)> ReadAppliedAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>Every upstream transaction (and DDL progress) a batch after the global row applied, and the batch ids.</summary>
+    internal async Task<(AppliedRecords Applied, List<long> Batches)> ReadAppliedAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {
-        var transactions = new HashSet<string>(StringComparer.Ordinal);
+        var transactions = new AppliedRecords();
         var batches = new List<long>();
         await using var command = new MySqlCommand($"SELECT `batch`,`transactions` FROM {AppliedTableName} WHERE `id` = @id", connection);
         command.Parameters.AddWithValue("@id", sourceId);
@@ -101,18 +110,25 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
         while (await reader.ReadAsync(cancellationToken))
         {
             batches.Add(reader.GetInt64(0));
-            foreach (var t in reader.GetString(1).Split('\n', StringSplitOptions.RemoveEmptyEntries)) transactions.Add(t);
+            transactions.Add(reader.GetString(1));
         }
         return (transactions, batches);
     }
 
-    /// <summary>The row a writer batch adds inside its own transaction.</summary>
-    public MySqlBatchCommand AppliedCommand(long batch, IEnumerable<string> transactions, bool replace = false)
+    /// <summary>The row a writer batch adds inside its own transaction, naming the transactions it applied.</summary>
+    internal MySqlBatchCommand AppliedCommand(long batch, IEnumerable<BinlogPosition> transactions) =>
+        AppliedCommand(batch, AppliedRecords.Text(transactions), replace: false);
+
+    /// <summary>The row a DDL keeps its progress in (replaced as its pieces are applied).</summary>
+    internal MySqlBatchCommand DdlProgressCommand(long batch, BinlogPosition id, int done, bool inFlight) =>
+        AppliedCommand(batch, AppliedRecords.DdlText(id, done, inFlight), replace: true);
+
+    private MySqlBatchCommand AppliedCommand(long batch, string text, bool replace)
     {
         var command = new MySqlBatchCommand($"{(replace ? "REPLACE" : "INSERT")} INTO {AppliedTableName} (`id`,`batch`,`transactions`) VALUES (?,?,?)");
         command.Parameters.Add(new MySqlParameter { Value = sourceId });
         command.Parameters.Add(new MySqlParameter { Value = batch });
-        command.Parameters.Add(new MySqlParameter { Value = string.Join('\n', transactions) });
+        command.Parameters.Add(new MySqlParameter { Value = text });
         return command;
     }
 
@@ -125,12 +141,12 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
             "`exit_safe_binlog_name`=VALUES(`exit_safe_binlog_name`),`exit_safe_binlog_pos`=VALUES(`exit_safe_binlog_pos`)," +
             "`exit_safe_binlog_gtid`=VALUES(`exit_safe_binlog_gtid`)", connection, transaction);
         command.Parameters.AddWithValue("@id", sourceId);
-        command.Parameters.AddWithValue("@n", checkpoint.Position.File);
-        command.Parameters.AddWithValue("@p", checkpoint.Position.Position);
-        command.Parameters.AddWithValue("@g", checkpoint.Position.GtidSet);
-        command.Parameters.AddWithValue("@en", checkpoint.SafeModeExit?.File ?? "");
-        command.Parameters.AddWithValue("@ep", checkpoint.SafeModeExit?.Position ?? 0);
-        command.Parameters.AddWithValue("@eg", checkpoint.SafeModeExit?.GtidSet ?? "");
+        command.Parameters.AddWithValue("@n", checkpoint.Position.FileName);
+        command.Parameters.AddWithValue("@p", checkpoint.Position.Offset);
+        command.Parameters.AddWithValue("@g", checkpoint.Position.GtidText);
+        command.Parameters.AddWithValue("@en", checkpoint.SafeModeExit?.FileName ?? "");
+        command.Parameters.AddWithValue("@ep", checkpoint.SafeModeExit?.Offset ?? 0);
+        command.Parameters.AddWithValue("@eg", checkpoint.SafeModeExit?.GtidText ?? "");
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -155,7 +171,7 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
     }
 
     public async Task WriteTableAsync(MySqlConnection connection, MySqlTransaction? transaction, string schema, string table, string createSql,
-        BinlogPosition position, CancellationToken cancellationToken)
+        BinlogLocation position, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
             $"INSERT INTO {TableName} (`id`,`cp_schema`,`cp_table`,`binlog_name`,`binlog_pos`,`binlog_gtid`,`exit_safe_binlog_gtid`,`table_info`,`is_global`) " +
@@ -164,9 +180,9 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
         command.Parameters.AddWithValue("@id", sourceId);
         command.Parameters.AddWithValue("@s", schema);
         command.Parameters.AddWithValue("@t", table);
-        command.Parameters.AddWithValue("@n", position.File);
-        command.Parameters.AddWithValue("@p", position.Position);
-        command.Parameters.AddWithValue("@g", position.GtidSet);
+        command.Parameters.AddWithValue("@n", position.FileName);
+        command.Parameters.AddWithValue("@p", position.Offset);
+        command.Parameters.AddWithValue("@g", position.GtidText);
         command.Parameters.AddWithValue("@info", JsonSerializer.Serialize(new TableInfoJson { CreateSql = createSql }));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -189,4 +205,4 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
 }
 
 /// <summary>Where Sync resumes, and until where it must stay in safe mode (null: no obligation).</summary>
-public sealed record SyncCheckpoint(BinlogPosition Position, BinlogPosition? SafeModeExit);
+public sealed record SyncCheckpoint(BinlogLocation Position, BinlogLocation? SafeModeExit);

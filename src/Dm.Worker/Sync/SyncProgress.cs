@@ -1,5 +1,5 @@
 using Dm.Core.Api;
-using Dm.Core.Upstream;
+using Dm.Binlog.Replication;
 
 namespace Dm.Worker.Sync;
 
@@ -15,8 +15,8 @@ internal sealed class SyncProgress
     private long _transactions;
     private (DateTime At, long Transactions) _recentMark = (DateTime.UtcNow, 0);
     private long _recentTps;
-    private BinlogPosition? _master;
-    private BinlogPosition? _synced;
+    private BinlogLocation? _master;
+    private BinlogLocation? _synced;
     private uint _syncedTimestamp;
     private TimeSpan _clockOffset;
     private bool _caughtUp;
@@ -25,13 +25,13 @@ internal sealed class SyncProgress
 
     public void Transaction() => Interlocked.Increment(ref _transactions);
 
-    public void Master(BinlogPosition position, TimeSpan upstreamClockOffset)
+    public void Master(BinlogLocation position, TimeSpan upstreamClockOffset)
     {
         lock (_gate) (_master, _clockOffset) = (position, upstreamClockOffset);
     }
 
     /// <summary>The applied watermark; <paramref name="caughtUp"/> when nothing read is left unapplied.</summary>
-    public void Synced(BinlogPosition position, uint timestamp, bool caughtUp)
+    public void Synced(BinlogLocation position, uint timestamp, bool caughtUp)
     {
         lock (_gate)
         {
@@ -53,7 +53,7 @@ internal sealed class SyncProgress
                 _recentMark = (now, transactions);
             }
             var synced = _master is not null && _synced is not null && _caughtUp &&
-                         _master.File == _synced.File && _master.Position <= _synced.Position;
+                         _master.FileName == _synced.FileName && _master.Offset <= _synced.Offset;
             var behind = synced || _syncedTimestamp == 0 ? 0
                 : Math.Max(0, (long)((now + _clockOffset) - DateTimeOffset.FromUnixTimeSeconds(_syncedTimestamp).UtcDateTime).TotalSeconds);
             return new SyncStatus
@@ -61,10 +61,10 @@ internal sealed class SyncProgress
                 TotalEvents = Interlocked.Read(ref _events),
                 TotalTps = (long)(transactions / Math.Max(1, (now - _started).TotalSeconds)),
                 RecentTps = _recentTps,
-                MasterBinlog = _master is null ? "" : $"({_master.File}, {_master.Position})",
-                MasterBinlogGtid = _master?.GtidSet ?? "",
-                SyncerBinlog = _synced is null ? "" : $"({_synced.File}, {_synced.Position})",
-                SyncerBinlogGtid = _synced?.GtidSet ?? "",
+                MasterBinlog = _master?.Position.ToDmString() ?? "",
+                MasterBinlogGtid = _master?.GtidText ?? "",
+                SyncerBinlog = _synced?.Position.ToDmString() ?? "",
+                SyncerBinlogGtid = _synced?.GtidText ?? "",
                 BlockingDdls = [],
                 UnresolvedGroups = [],
                 Synced = synced,

@@ -1,7 +1,7 @@
 using Dm.Core.Errors;
 using Dm.Worker.Units;
+using Dm.Binlog.Replication;
 using MySqlConnector;
-using CorePosition = Dm.Core.Upstream.BinlogPosition;
 
 namespace Dm.Worker.Sync;
 
@@ -13,19 +13,21 @@ internal sealed partial class SyncRun
     /// <summary>No checkpoint yet: start_time, else the task's meta, else (mode all) nothing — Load writes the dump's point.</summary>
     private async Task<SyncCheckpoint> ResolveStartAsync(CancellationToken cancellationToken)
     {
-        CorePosition start;
+        BinlogLocation start;
         if (!string.IsNullOrEmpty(settings.StartTime))
         {
             var upstream = await UpstreamAsync(cancellationToken);
             var time = await StartTimeUtcAsync(upstream, settings.StartTime, cancellationToken);
-            start = await BinlogTimeLocator.FindAsync(upstream, settings.ClientOptions(null), time, cancellationToken);
-            logger.LogInformation("sync of {Task}: start_time {Time} is at {Position}", settings.Config.Name, settings.StartTime, BinlogOrder.Text(start));
+            var position = await BinlogTimeLocator.FindAsync(upstream, settings.ClientOptions(null), time, cancellationToken);
+            start = await BinlogGtidLocator.LocateAsync(settings.ClientOptions(null), position, cancellationToken);
+            logger.LogInformation("sync of {Task}: start_time {Time} is at {Position}", settings.Config.Name, settings.StartTime, start);
         }
         else if (settings.Config.Meta is { } meta && (meta.BinlogName.Length > 0 || meta.BinlogGtid.Length > 0))
         {
-            start = meta.BinlogName.Length > 0
-                ? new CorePosition(meta.BinlogName, Math.Max(4u, meta.BinlogPos), meta.BinlogGtid)
-                : new CorePosition("", 0, meta.BinlogGtid);
+            start = meta.ToLocation(settings.GtidFlavor);
+            // A position without its GTID set: the set is read from the binlog, so that checkpoints carry complete sets.
+            if (start.HasPosition && start.GtidSet is null)
+                start = await BinlogGtidLocator.LocateAsync(settings.ClientOptions(null), start.Position, cancellationToken);
         }
         else if (settings.Config.Mode == Dm.Core.Config.TaskModes.All)
         {
@@ -127,7 +129,7 @@ internal sealed partial class SyncRun
     {
         var (position, covered) = _watermark.Snapshot();
         var stale = _applied.Count == 0 && _staleBatches.Count > 0 && _watermark.Sequence >= _lastSkippedSequence ? _staleBatches : [];
-        var exit = _safeModeExit is { } e && BinlogOrder.Compare(position, e) < 0 ? e : null;
+        var exit = _safeModeExit is { HasPosition: true } e && position.HasPosition && position.Position < e.Position ? e : null;
         try
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Dm.Binlog.Events;
+using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Sql;
 using Dm.Sql.Ast;
@@ -25,7 +26,7 @@ internal sealed partial class SyncRun
     private async Task HandleStatementAsync(QueryEvent query, CancellationToken cancellationToken)
     {
         var position = PositionAfter(query);
-        var id = BinlogOrder.Text(position);
+        var id = position.Position;
         var currentSchema = query.DefaultDatabase.Length > 0 ? query.DefaultDatabase : null;
         var lexer = LexerOptionsOf(query);
         var progress = TakeDdlProgress(id);
@@ -148,27 +149,17 @@ internal sealed partial class SyncRun
     /// The DDL's progress row in the applied table: "ddl:&lt;pos&gt;@&lt;pieces done&gt;", with "?" while the next piece runs
     /// (a crash then leaves it unknown whether the target has it).
     /// </summary>
-    private async Task MarkDdlAsync(long marker, string id, int done, bool inFlight, CancellationToken cancellationToken)
+    private async Task MarkDdlAsync(long marker, BinlogPosition id, int done, bool inFlight, CancellationToken cancellationToken)
     {
         await using var command = new MySqlBatch(_control);
-        command.BatchCommands.Add(checkpoint.AppliedCommand(marker, [$"ddl:{id}@{done}{(inFlight ? "?" : "")}"], replace: true));
+        command.BatchCommands.Add(checkpoint.DdlProgressCommand(marker, id, done, inFlight));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>What an earlier run did of the DDL at <paramref name="id"/>, from its progress row (consumed).</summary>
-    private (int Done, bool InFlight)? TakeDdlProgress(string id)
-    {
-        if (_applied.Count == 0) return null;
-        var prefix = "ddl:" + id + "@";
-        var entry = _applied.FirstOrDefault(a => a.StartsWith(prefix, StringComparison.Ordinal));
-        if (entry is null) return null;
-        _applied.Remove(entry);
-        var rest = entry[prefix.Length..];
-        var inFlight = rest.EndsWith('?');
-        return (int.Parse(inFlight ? rest[..^1] : rest, System.Globalization.CultureInfo.InvariantCulture), inFlight);
-    }
+    private (int Done, bool InFlight)? TakeDdlProgress(BinlogPosition id) => _applied.TakeDdl(id);
 
-    private async Task ExecuteDdlAsync(string sql, string id, string upstreamSql, bool replay, CancellationToken cancellationToken)
+    private async Task ExecuteDdlAsync(string sql, BinlogPosition id, string upstreamSql, bool replay, CancellationToken cancellationToken)
     {
         try
         {
@@ -188,7 +179,7 @@ internal sealed partial class SyncRun
         }
     }
 
-    private static IReadOnlyList<Statement> ParseReplacement(IReadOnlyList<string> sqls, string id)
+    private static IReadOnlyList<Statement> ParseReplacement(IReadOnlyList<string> sqls, BinlogPosition id)
     {
         try
         {

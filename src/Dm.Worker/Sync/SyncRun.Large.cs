@@ -1,6 +1,6 @@
 using Dm.Worker.Units;
+using Dm.Binlog.Replication;
 using MySqlConnector;
-using CorePosition = Dm.Core.Upstream.BinlogPosition;
 
 namespace Dm.Worker.Sync;
 
@@ -27,7 +27,7 @@ internal sealed partial class SyncRun
         transaction.Keys.Clear();
     }
 
-    private async Task FinishLargeAsync(SyncTransaction transaction, CorePosition end, CancellationToken cancellationToken)
+    private async Task FinishLargeAsync(SyncTransaction transaction, BinlogLocation end, CancellationToken cancellationToken)
     {
         var large = _large!;
         var batch = _batchBase + Interlocked.Increment(ref _batchCounter);

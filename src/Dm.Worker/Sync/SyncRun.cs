@@ -11,7 +11,6 @@ using Dm.Sql.Lexing;
 using Dm.Sql.Parsing;
 using Dm.Worker.Units;
 using MySqlConnector;
-using CorePosition = Dm.Core.Upstream.BinlogPosition;
 
 namespace Dm.Worker.Sync;
 
@@ -21,7 +20,7 @@ namespace Dm.Worker.Sync;
 /// DDL behind a barrier, and keeps the global checkpoint at the commit watermark.
 /// </summary>
 internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable checkpoint, TrackedSchemas schemas, SyncProgress progress,
-    ConcurrentDictionary<string, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ILogger logger)
+    ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ILogger logger)
 {
     private const int MaxReconnects = 10;
 
@@ -37,15 +36,15 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
     private CommitWatermark _watermark = null!;
     private WriterPool _pool = null!;
     private BinlogClient _client = null!;
-    private HashSet<string> _applied = [];
+    private AppliedRecords _applied = new();
     private List<long> _staleBatches = [];
-    private CorePosition? _safeModeExit;
+    private BinlogLocation? _safeModeExit;
     private uint? _safeModeUntil;
     private SyncTransaction? _transaction;
     private LargeTransaction? _large;
 
-    /// <summary>"file:pos" of the event the run stopped on with an error, for binlog skip/replace.</summary>
-    public string? BlockedAt { get; private set; }
+    /// <summary>The position of the event the run stopped on with an error, for binlog skip/replace.</summary>
+    public BinlogPosition? BlockedAt { get; private set; }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -58,7 +57,7 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
         _safeModeExit = start.SafeModeExit;
         _watermark = new CommitWatermark(start.Position);
         logger.LogInformation("sync of {Task} starts at {Position} (safe mode exit {Exit}, {Applied} transactions already applied)",
-            settings.Config.Name, BinlogOrder.Text(start.Position), start.SafeModeExit is { } e ? BinlogOrder.Text(e) : "none", _applied.Count);
+            settings.Config.Name, start.Position, start.SafeModeExit?.ToString() ?? "none", _applied.Count);
 
         // The writers' connections open together (each costs a handshake and session settings: a task's start waits on them).
         var opening = Enumerable.Range(0, settings.Writers).Select(_ => OpenTargetAsync(cancellationToken)).ToList();
@@ -116,11 +115,11 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
     internal async Task<MySqlConnection> UpstreamAsync(CancellationToken cancellationToken) =>
         _upstream ??= await DataConnections.OpenAsync(settings.Upstream, cancellationToken);
 
-    private async Task ReadLoopAsync(CorePosition start, CancellationToken cancellationToken)
+    private async Task ReadLoopAsync(BinlogLocation start, CancellationToken cancellationToken)
     {
-        var options = settings.ClientOptions(start.File.Length > 0 ? new BinlogPosition(start.File, (long)start.Position) : null);
-        if (start.File.Length == 0 && start.GtidSet.Length > 0)
-            options = options with { StartGtid = Dm.Binlog.Gtid.MariaDbGtidList.Parse(start.GtidSet) };
+        var options = settings.ClientOptions(start);
+        logger.LogInformation("sync of {Task} reads the binlog {How}", settings.Config.Name,
+            options.StartPosition is { } p ? $"from {p} (GTIDs executed so far: {start.GtidText})" : $"after the GTID set {start.GtidText}");
         _client = new BinlogClient(options);
         var failures = 0;
         while (true)
@@ -220,24 +219,20 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
     /// <summary>A transaction opened by <paramref name="ev"/>; skipped when an applied row names it.</summary>
     private SyncTransaction Open(BinlogEvent ev)
     {
-        var id = ev.ResumePosition.ToString(); // "file:pos", as BinlogOrder.Text writes positions
-        return new SyncTransaction { Id = id, Timestamp = ev.Header.Timestamp, Skip = _applied.Count > 0 && _applied.Remove(id) };
+        var id = ev.ResumePosition;
+        return new SyncTransaction { Id = id, Timestamp = ev.Header.Timestamp, Skip = _applied.TakeTransaction(id) };
     }
 
     /// <summary>Where <paramref name="ev"/> ends, without the GTID set (cheap: for comparisons and names).</summary>
-    private static CorePosition PositionOf(BinlogEvent ev) => new(ev.ResumePosition.FileName, (ulong)ev.ResumePosition.Position, "");
+    private static BinlogPosition PositionOf(BinlogEvent ev) => ev.ResumePosition;
 
-    /// <summary>Where <paramref name="ev"/> ends, with the GTID set after it (for checkpoints).</summary>
-    private CorePosition PositionAfter(BinlogEvent ev)
-    {
-        var gtid = _client.ExecutedGtid?.ToString() ?? "";
-        return new CorePosition(ev.ResumePosition.FileName, (ulong)ev.ResumePosition.Position, gtid);
-    }
+    /// <summary>Where <paramref name="ev"/> ends, with (a copy of) the GTIDs executed up to there (for checkpoints).</summary>
+    private BinlogLocation PositionAfter(BinlogEvent ev) => new(ev.ResumePosition, _client.ExecutedGtid?.Clone());
 
-    private bool SafeMode(uint timestamp, CorePosition at)
+    private bool SafeMode(uint timestamp, BinlogPosition at)
     {
         if (settings.Config.Syncer.SafeMode) return true;
-        if (_safeModeExit is { } exit && BinlogOrder.Compare(at, exit) <= 0) return true;
+        if (_safeModeExit is { HasPosition: true } exit && at.CompareTo(exit.Position) <= 0) return true;
         if (settings.SafeModeDuration is { } duration)
         {
             _safeModeUntil ??= timestamp + (uint)duration.TotalSeconds;
@@ -262,7 +257,7 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
         {
             case FilterAction.Ignore: return;
             case FilterAction.Error:
-                var refusedAt = BinlogOrder.Text(PositionOf(rows));
+                var refusedAt = PositionOf(rows);
                 throw await BlockAsync(refusedAt, DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage(
                     $"{type} on `{schema}`.`{table}` at {refusedAt} is refused by a binlog filter rule"), cancellationToken);
         }
@@ -284,7 +279,7 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
     /// Stops on the event at <paramref name="at"/>: every change before it is committed first (the target then shows
     /// exactly what came before the blocked event), and the position is kept for binlog skip/replace.
     /// </summary>
-    private async Task<DmException> BlockAsync(string at, DmException error, CancellationToken cancellationToken)
+    private async Task<DmException> BlockAsync(BinlogPosition at, DmException error, CancellationToken cancellationToken)
     {
         BlockedAt = at;
         await _pool.DrainAsync(cancellationToken);

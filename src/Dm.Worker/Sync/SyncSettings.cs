@@ -1,4 +1,6 @@
+using Dm.Binlog.Gtid;
 using Dm.Binlog.Replication;
+using Dm.Core.Errors;
 using Dm.Core.Config;
 using Dm.Core.Upstream;
 
@@ -40,15 +42,30 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
         }
     }
 
-    public BinlogClientOptions ClientOptions(Dm.Binlog.Replication.BinlogPosition? start) => new()
+    /// <summary>The flavor of the source's GTIDs (its configured flavor; MySQL unless it says MariaDB).</summary>
+    public GtidFlavor GtidFlavor => string.Equals(Source.Flavor, ServerFlavor.MariaDb, StringComparison.OrdinalIgnoreCase)
+        ? GtidFlavor.MariaDb : GtidFlavor.MySql;
+
+    /// <summary>
+    /// How to read the binlog from <paramref name="start"/> (the oldest binlog when null), as DM decides it: after its GTID set
+    /// when the source has <c>enable-gtid</c> and the start has a set; otherwise from its file and position, the set (when
+    /// known) seeding the GTIDs the client counts from. DM's 20011 for a start with a GTID set only while GTID is off.
+    /// </summary>
+    public BinlogClientOptions ClientOptions(BinlogLocation? start)
     {
-        Host = Upstream.Host,
-        Port = Upstream.Port,
-        User = Upstream.User,
-        Password = Upstream.Password,
-        ServerId = ReplicaServerId,
-        StartPosition = start,
-        HeartbeatPeriod = TimeSpan.FromSeconds(1),
-        Tls = Upstream.UsesTls ? TlsMode.Required : TlsMode.Preferred,
-    };
+        var options = new BinlogClientOptions
+        {
+            Host = Upstream.Host,
+            Port = Upstream.Port,
+            User = Upstream.User,
+            Password = Upstream.Password,
+            ServerId = ReplicaServerId,
+            HeartbeatPeriod = TimeSpan.FromSeconds(1),
+            Tls = Upstream.UsesTls ? TlsMode.Required : TlsMode.Preferred,
+        };
+        if (start is null) return options;
+        if (Source.EnableGtid && start.GtidSet is { IsEmpty: false } gtid) return options with { StartGtid = gtid };
+        if (!start.HasPosition) throw DmErrors.ErrConfigMetaInvalid.New();
+        return options with { StartPosition = start.Position, StartGtid = start.GtidSet };
+    }
 }

@@ -1,4 +1,4 @@
-using Dm.Core.Upstream;
+using Dm.Binlog.Replication;
 using Dm.Sql.Dml;
 
 namespace Dm.Worker.Sync;
@@ -9,14 +9,14 @@ namespace Dm.Worker.Sync;
 /// </summary>
 internal sealed class SyncTransaction
 {
-    /// <summary>"file:pos" just after the event that opened it (GTID or BEGIN): its name in the applied table.</summary>
-    public required string Id { get; init; }
+    /// <summary>The position just after the event that opened it (GTID or BEGIN): its name in the applied table.</summary>
+    public required BinlogPosition Id { get; init; }
 
     /// <summary>Already applied before a crash (named by an applied row): read past, not applied again.</summary>
     public bool Skip { get; init; }
 
     public long Sequence { get; set; }
-    public BinlogPosition End { get; set; } = null!;
+    public BinlogLocation End { get; set; } = null!;
     /// <summary>Statements for changes to tables that are not mergeable, in binlog order.</summary>
     public List<DmlStatement> Statements { get; } = [];
 

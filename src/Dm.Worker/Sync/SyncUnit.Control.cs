@@ -1,3 +1,4 @@
+using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Sql;
 using Dm.Worker.Units;
@@ -30,7 +31,7 @@ public sealed partial class SyncUnit
         await _checkpoint.EnsureAsync(target, cancellationToken);
         var at = await _checkpoint.ReadGlobalAsync(target, cancellationToken);
         await _checkpoint.WriteTableAsync(target, null, schema, table, normalised,
-            at?.Position ?? new Dm.Core.Upstream.BinlogPosition("", 0, ""), cancellationToken);
+            at?.Position ?? new BinlogLocation("", 0), cancellationToken);
     }
 
     public async Task SetCreateTableFromAsync(string schema, string table, bool fromTarget, bool flush, CancellationToken cancellationToken)
@@ -52,22 +53,22 @@ public sealed partial class SyncUnit
         return known;
     }
 
-    public void HandleError(SyncErrorOperation operation, string? position, IReadOnlyList<string> replacement)
+    public void HandleError(SyncErrorOperation operation, BinlogPosition? position, IReadOnlyList<string> replacement)
     {
-        var at = string.IsNullOrEmpty(position) ? _blockedAt : position;
+        var at = position ?? BlockedAt;
         if (at is null)
             throw DmErrors.ErrSyncerOperatorNotExist.WithMessage("the Sync unit is not stopped on an event; give the position (file:pos) to act on");
         if (operation == SyncErrorOperation.Replace && replacement.Count == 0)
             throw DmErrors.ErrSyncerUnitNotSupportedOperate.WithMessage("binlog replace needs at least one statement");
-        _errorOperations[at] = (operation, replacement);
+        _errorOperations[at.Value] = (operation, replacement);
     }
 
-    public IReadOnlyList<(string Position, SyncErrorOperation Operation, IReadOnlyList<string> Statements)> ListErrorOperations() =>
-        _errorOperations.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value.Operation, kv.Value.Statements)).ToList();
+    public IReadOnlyList<(BinlogPosition Position, SyncErrorOperation Operation, IReadOnlyList<string> Statements)> ListErrorOperations() =>
+        _errorOperations.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value.Operation, kv.Value.Statements)).ToList();
 
-    public bool RevertErrorOperation(string? position)
+    public bool RevertErrorOperation(BinlogPosition? position)
     {
-        var at = string.IsNullOrEmpty(position) ? _blockedAt : position;
-        return at is not null && _errorOperations.TryRemove(at, out _);
+        var at = position ?? BlockedAt;
+        return at is { } p && _errorOperations.TryRemove(p, out _);
     }
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Core.Upstream;
 using Dm.Worker.Units;
@@ -19,8 +21,15 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
     private readonly TrackedSchemas _schemas;
     private readonly ILogger _logger;
     private SyncProgress _progress = new();
-    private readonly ConcurrentDictionary<string, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> _errorOperations = new(StringComparer.Ordinal);
-    private volatile string? _blockedAt;
+    private readonly ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> _errorOperations = new();
+    // The event the last run stopped on; read by the master's queries while a run may set it (boxed: set atomically).
+    private volatile StrongBox<BinlogPosition>? _blocked;
+
+    private BinlogPosition? BlockedAt
+    {
+        get => _blocked?.Value;
+        set => _blocked = value is { } p ? new StrongBox<BinlogPosition>(p) : null;
+    }
 
     public SyncUnit(SyncSettings settings, ILogger logger)
     {
@@ -58,7 +67,7 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
         var run = new SyncRun(_settings, _checkpoint, _schemas, _progress, _errorOperations, _logger);
         try
         {
-            _blockedAt = null;
+            BlockedAt = null;
             await run.RunAsync(cancellationToken);
             if (cancellationToken.IsCancellationRequested) return UnitResult.Paused;
             // Sync never finishes: a run that ends by itself lost its stream; the runner's auto-resume starts another.
@@ -70,7 +79,7 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
         }
         catch (Exception e)
         {
-            _blockedAt = run.BlockedAt;
+            BlockedAt = run.BlockedAt;
             var (error, resumable) = Classify(e);
             _logger.LogWarning("sync of {Task} stopped: {Error}", _settings.Config.Name, error.Message);
             return UnitResult.Failed(error, resumable);

@@ -143,7 +143,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
     }
 
     private static string Describe(List<SyncTransaction> batch) =>
-        $"batch of {batch.Count} upstream transaction(s) ending at {BinlogOrder.Text(batch[^1].End)}: " +
+        $"batch of {batch.Count} upstream transaction(s) ending at {batch[^1].End.Position}: " +
         string.Join("; ", batch.SelectMany(t => t.Statements).Take(3).Select(s => s.Sql));
 
     public async ValueTask DisposeAsync() => await connection.DisposeAsync();

@@ -1,3 +1,4 @@
+using Dm.Binlog.Replication;
 using Dm.Core.Upstream;
 using MySqlConnector;
 
@@ -10,11 +11,11 @@ internal sealed class UpstreamStatus(DatabaseEndpoint endpoint, MySqlConnection 
 
     public MySqlConnection Connection => upstream;
 
-    public async Task<(BinlogPosition Position, TimeSpan ClockOffset)> ReadAsync(CancellationToken cancellationToken)
+    public async Task<(BinlogLocation Position, TimeSpan ClockOffset)> ReadAsync(CancellationToken cancellationToken)
     {
         await using var inspector = UpstreamInspector.Over(endpoint, upstream);
         _info ??= await inspector.ReadServerInfoAsync(cancellationToken);
-        var position = await inspector.ReadBinlogPositionAsync(_info, cancellationToken);
+        var position = (await inspector.ReadMasterStatusAsync(_info, cancellationToken)).Location;
         var before = DateTime.UtcNow;
         await using var clock = new MySqlCommand("SELECT UNIX_TIMESTAMP(NOW(6))", upstream);
         var upstreamNow = DateTime.UnixEpoch.AddSeconds((double)Convert.ToDecimal(await clock.ExecuteScalarAsync(cancellationToken)));

@@ -227,7 +227,7 @@ public sealed class StreamingCopy(FullCopyContext context)
     private void ShowMeta(DumpMetadata metadata)
     {
         LoadProgress.MetaBinlog = metadata.BinlogText;
-        LoadProgress.MetaBinlogGtid = metadata.Position.GtidSet;
+        LoadProgress.MetaBinlogGtid = metadata.Position.GtidText;
     }
 
     /// <summary>Text size of the unfinished part, from the tables' average row length (the exact size is known only after export).</summary>

@@ -37,14 +37,14 @@ public sealed class UpstreamInspectorTests(UpstreamServers servers)
             Assert.Equal("STATEMENT", info.BinlogFormat);
             Assert.Equal("MINIMAL", info.BinlogRowImage);
             Assert.Equal(2u, info.ServerId);
-            var position = await inspector.ReadBinlogPositionAsync(info, Ct);
+            var position = await inspector.ReadMasterStatusAsync(info, Ct);
             Assert.Equal(UpstreamServers.IgnoredDb, position.BinlogIgnoreDb);
         }
         await using (var inspector = await UpstreamInspector.ConnectAsync(UpstreamServers.Root(servers.Target), Ct))
         {
             var info = await inspector.ReadServerInfoAsync(Ct);
             Assert.False(info.LogBin);
-            var e = await Assert.ThrowsAsync<UpstreamException>(() => inspector.ReadBinlogPositionAsync(info, Ct));
+            var e = await Assert.ThrowsAsync<UpstreamException>(() => inspector.ReadMasterStatusAsync(info, Ct));
             Assert.Contains("log_bin", e.Message);
         }
     }
@@ -55,13 +55,13 @@ public sealed class UpstreamInspectorTests(UpstreamServers servers)
         await UpstreamServers.ExecAsync(servers.Source, "CREATE DATABASE IF NOT EXISTS insp_pos", "CREATE TABLE IF NOT EXISTS insp_pos.t (id INT PRIMARY KEY)");
         await using var inspector = await UpstreamInspector.ConnectAsync(UpstreamServers.Root(servers.Source), Ct);
         var info = await inspector.ReadServerInfoAsync(Ct);
-        var before = await inspector.ReadBinlogPositionAsync(info, Ct);
+        var before = (await inspector.ReadMasterStatusAsync(info, Ct)).Location;
         await UpstreamServers.ExecAsync(servers.Source, "INSERT INTO insp_pos.t VALUES (" + Environment.TickCount % 100000 + ")");
-        var after = await inspector.ReadBinlogPositionAsync(info, Ct);
-        Assert.StartsWith("mysql-bin.", before.File);
-        Assert.True(after.File != before.File || after.Position > before.Position);
-        Assert.Matches(@"^0-1-\d+$", after.GtidSet);
-        Assert.NotEqual(before.GtidSet, after.GtidSet);
+        var after = (await inspector.ReadMasterStatusAsync(info, Ct)).Location;
+        Assert.StartsWith("mysql-bin.", before.FileName);
+        Assert.True(after.FileName != before.FileName || after.Offset > before.Offset);
+        Assert.Matches(@"^0-1-\d+$", after.GtidText);
+        Assert.NotEqual(before.GtidText, after.GtidText);
     }
 
     [Fact]
@@ -92,16 +92,16 @@ public sealed class UpstreamInspectorTests(UpstreamServers servers)
         // Make the target a real replica of the source, starting at the source's current position.
         await using var inspector = await UpstreamInspector.ConnectAsync(UpstreamServers.Root(servers.Source), Ct);
         var info = await inspector.ReadServerInfoAsync(Ct);
-        var position = await inspector.ReadBinlogPositionAsync(info, Ct);
+        var position = await inspector.ReadMasterStatusAsync(info, Ct);
         await using (var replica = await servers.Target.OpenAsync(cancellationToken: Ct))
         {
             await using var change = new MySqlCommand(
                 "CHANGE MASTER TO MASTER_HOST = @host, MASTER_PORT = " + servers.Source.Port +
-                ", MASTER_USER = 'root', MASTER_PASSWORD = @password, MASTER_LOG_FILE = @file, MASTER_LOG_POS = " + position.Position +
+                ", MASTER_USER = 'root', MASTER_PASSWORD = @password, MASTER_LOG_FILE = @file, MASTER_LOG_POS = " + position.Location.Offset +
                 ", MASTER_USE_GTID = no", replica);
             change.Parameters.AddWithValue("@host", servers.Source.Host);
             change.Parameters.AddWithValue("@password", servers.Source.Password);
-            change.Parameters.AddWithValue("@file", position.File);
+            change.Parameters.AddWithValue("@file", position.Location.FileName);
             await change.ExecuteNonQueryAsync(Ct);
         }
         try

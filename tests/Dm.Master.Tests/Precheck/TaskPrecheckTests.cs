@@ -1,3 +1,5 @@
+using Dm.Core.Config;
+using Dm.Binlog.Replication;
 using System.Text.Json;
 using Dm.Core.Upstream;
 using Dm.Master.Precheck;
@@ -348,49 +350,50 @@ public sealed class TaskPrecheckTests(UpstreamServers servers) : IAsyncLifetime
     [Fact]
     public async Task MetaPositionMustStillBeInTheUpstreamBinlog()
     {
-        BinlogPosition now;
+        BinlogLocation now;
         await using (var inspector = await UpstreamInspector.ConnectAsync(UpstreamServers.Root(servers.Source), Ct))
-            now = await inspector.ReadBinlogPositionAsync(await inspector.ReadServerInfoAsync(Ct), Ct);
+            now = (await inspector.ReadMasterStatusAsync(await inspector.ReadServerInfoAsync(Ct), Ct)).Location;
+        static BinlogMeta Meta(string name, long pos, string gtid = "") => new() { BinlogName = name, BinlogPos = (uint)pos, BinlogGtid = gtid };
         async Task<CheckResult> Check(BinlogMeta meta, bool gtid) =>
             (await TaskPrecheck.RunAsync(Request("incremental", Source("pc_ok") with { Meta = meta, EnableGtid = gtid }), Ct))
             .Results.Single(r => r.Item == "meta_position");
 
-        Assert.Equal(CheckState.Success, (await Check(new BinlogMeta(now.File, now.Position), false)).State);
-        Assert.Equal(CheckState.Success, (await Check(new BinlogMeta(now.File, 4), false)).State);
+        Assert.Equal(CheckState.Success, (await Check(Meta(now.FileName, now.Offset), false)).State);
+        Assert.Equal(CheckState.Success, (await Check(Meta(now.FileName, 4), false)).State);
         Assert.StartsWith("binlog mysql-bin.999999 is not in the upstream's binary logs",
-            (await Check(new BinlogMeta("mysql-bin.999999", 4), false)).Errors!.Single().ShortError);
-        Assert.StartsWith($"binlog position {now.Position + 1000000} is outside {now.File}",
-            (await Check(new BinlogMeta(now.File, now.Position + 1000000), false)).Errors!.Single().ShortError);
+            (await Check(Meta("mysql-bin.999999", 4), false)).Errors!.Single().ShortError);
+        Assert.StartsWith($"binlog position {now.Offset + 1000000} is outside {now.FileName}",
+            (await Check(Meta(now.FileName, now.Offset + 1000000), false)).Errors!.Single().ShortError);
 
-        Assert.Equal(CheckState.Success, (await Check(new BinlogMeta("", 0, now.GtidSet), true)).State);
-        Assert.Equal(CheckState.Success, (await Check(new BinlogMeta("", 0, "0-1-1"), true)).State);
+        Assert.Equal(CheckState.Success, (await Check(Meta("", 0, now.GtidText), true)).State);
+        Assert.Equal(CheckState.Success, (await Check(Meta("", 0, "0-1-1"), true)).State);
         Assert.StartsWith("GTID 0-1-999999999 is ahead of the upstream's gtid_binlog_pos",
-            (await Check(new BinlogMeta("", 0, "0-1-999999999"), true)).Errors!.Single().ShortError);
+            (await Check(Meta("", 0, "0-1-999999999"), true)).Errors!.Single().ShortError);
         Assert.StartsWith("GTID domain 7 of 7-1-5 is not in the upstream's gtid_binlog_pos",
-            (await Check(new BinlogMeta("", 0, "7-1-5"), true)).Errors!.Single().ShortError);
-        Assert.Equal("GTID set banana for MariaDB not valid", (await Check(new BinlogMeta("", 0, "banana"), true)).Errors!.Single().ShortError);
+            (await Check(Meta("", 0, "7-1-5"), true)).Errors!.Single().ShortError);
+        Assert.Equal("GTID set banana for MariaDB not valid", (await Check(Meta("", 0, "banana"), true)).Errors!.Single().ShortError);
 
         // Purging the binlogs that held the old transactions makes an old GTID unusable.
         await UpstreamServers.ExecAsync(servers.Source, "INSERT INTO pc_ok.t1 VALUES (" + (Environment.TickCount & 0xffff) + ", 'x') ON DUPLICATE KEY UPDATE v = 'y'",
             "FLUSH BINARY LOGS");
-        BinlogPosition fresh;
+        BinlogLocation fresh;
         await using (var inspector = await UpstreamInspector.ConnectAsync(UpstreamServers.Root(servers.Source), Ct))
-            fresh = await inspector.ReadBinlogPositionAsync(await inspector.ReadServerInfoAsync(Ct), Ct);
+            fresh = (await inspector.ReadMasterStatusAsync(await inspector.ReadServerInfoAsync(Ct), Ct)).Location;
         // PURGE keeps a file InnoDB's binlog checkpoint still needs; retry until the old files are gone.
-        for (var i = 0; i < 100 && !Equals(await servers.Source.ScalarAsync("SHOW BINARY LOGS"), fresh.File); i++)
+        for (var i = 0; i < 100 && !Equals(await servers.Source.ScalarAsync("SHOW BINARY LOGS"), fresh.FileName); i++)
         {
-            await UpstreamServers.ExecAsync(servers.Source, $"PURGE BINARY LOGS TO '{fresh.File}'");
+            await UpstreamServers.ExecAsync(servers.Source, $"PURGE BINARY LOGS TO '{fresh.FileName}'");
             await Task.Delay(100, Ct);
         }
-        Assert.Equal(fresh.File, await servers.Source.ScalarAsync("SHOW BINARY LOGS"));
-        Assert.Contains("purged", (await Check(new BinlogMeta("", 0, "0-1-1"), true)).Errors!.Single().ShortError);
-        Assert.Equal(CheckState.Success, (await Check(new BinlogMeta("", 0, fresh.GtidSet), true)).State);
-        Assert.StartsWith($"binlog {now.File} is not in the upstream's binary logs", (await Check(new BinlogMeta(now.File, 4), false)).Errors!.Single().ShortError);
+        Assert.Equal(fresh.FileName, await servers.Source.ScalarAsync("SHOW BINARY LOGS"));
+        Assert.Contains("purged", (await Check(Meta("", 0, "0-1-1"), true)).Errors!.Single().ShortError);
+        Assert.Equal(CheckState.Success, (await Check(Meta("", 0, fresh.GtidText), true)).State);
+        Assert.StartsWith($"binlog {now.FileName} is not in the upstream's binary logs", (await Check(Meta(now.FileName, 4), false)).Errors!.Single().ShortError);
 
         // Not checked with relay on, nor in modes that dump first.
-        var relay = await TaskPrecheck.RunAsync(Request("incremental", Source("pc_ok") with { Meta = new BinlogMeta("nope", 4), EnableRelay = true }), Ct);
+        var relay = await TaskPrecheck.RunAsync(Request("incremental", Source("pc_ok") with { Meta = Meta("nope", 4), EnableRelay = true }), Ct);
         Assert.DoesNotContain(relay.Results, r => r.Item == "meta_position");
-        var all = await TaskPrecheck.RunAsync(Request("all", Source("pc_ok") with { Meta = new BinlogMeta("nope", 4) }), Ct);
+        var all = await TaskPrecheck.RunAsync(Request("all", Source("pc_ok") with { Meta = Meta("nope", 4) }), Ct);
         Assert.DoesNotContain(all.Results, r => r.Item == "meta_position");
     }
 

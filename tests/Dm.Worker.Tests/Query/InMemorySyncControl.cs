@@ -1,3 +1,4 @@
+using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Worker.Sync;
 
@@ -11,10 +12,10 @@ internal sealed class InMemorySyncControl : ISyncControl
 {
     private readonly object _gate = new();
     private readonly SortedDictionary<string, SortedDictionary<string, string>> _tables = new(StringComparer.Ordinal);
-    private readonly List<(string Position, SyncErrorOperation Operation, IReadOnlyList<string> Statements)> _operations = [];
+    private readonly List<(BinlogPosition Position, SyncErrorOperation Operation, IReadOnlyList<string> Statements)> _operations = [];
 
     /// <summary>The position of the event the unit stopped on; null when it is not stopped on an error.</summary>
-    public string? StoppedAt { get; set; }
+    public BinlogPosition? StoppedAt { get; set; }
 
     public List<string> Calls { get; } = [];
 
@@ -68,7 +69,7 @@ internal sealed class InMemorySyncControl : ISyncControl
         lock (_gate) return Task.FromResult(_tables.TryGetValue(schema, out var tables) && tables.Remove(table));
     }
 
-    public void HandleError(SyncErrorOperation operation, string? position, IReadOnlyList<string> replacement)
+    public void HandleError(SyncErrorOperation operation, BinlogPosition? position, IReadOnlyList<string> replacement)
     {
         var at = position ?? StoppedAt ?? throw DmErrors.ErrSyncerOperatorNotExist.WithMessage("the subtask is not stopped on an error");
         lock (_gate)
@@ -78,12 +79,12 @@ internal sealed class InMemorySyncControl : ISyncControl
         }
     }
 
-    public IReadOnlyList<(string Position, SyncErrorOperation Operation, IReadOnlyList<string> Statements)> ListErrorOperations()
+    public IReadOnlyList<(BinlogPosition Position, SyncErrorOperation Operation, IReadOnlyList<string> Statements)> ListErrorOperations()
     {
         lock (_gate) return _operations.ToList();
     }
 
-    public bool RevertErrorOperation(string? position)
+    public bool RevertErrorOperation(BinlogPosition? position)
     {
         var at = position ?? StoppedAt;
         lock (_gate) return at != null && _operations.RemoveAll(o => o.Position == at) > 0;

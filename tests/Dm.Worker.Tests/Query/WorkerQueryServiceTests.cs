@@ -107,7 +107,7 @@ public sealed class WorkerQueryServiceTests(QueryServiceHost host) : IClassFixtu
     public async Task HandleErrorRecordsListsAndRevertsOperations()
     {
         var control = Run("errors");
-        control.StoppedAt = "mysql-bin.000002:1234";
+        control.StoppedAt = Dm.Binlog.Replication.BinlogPosition.Parse("mysql-bin.000002:1234");
 
         Assert.Null((await host.Client.HandleErrorAsync(new HandleErrorRequest { Subtask = Ref("errors"), Operation = ErrorOperationKind.Skip })).Error);
         var replace = new HandleErrorRequest { Subtask = Ref("errors"), Operation = ErrorOperationKind.Replace, Position = "mysql-bin.000003:4" };

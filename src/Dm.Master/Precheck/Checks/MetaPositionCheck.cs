@@ -1,5 +1,7 @@
 using System.Globalization;
+using Dm.Binlog.Gtid;
 using Dm.Core.Config;
+using Dm.Core.Errors;
 using Dm.Core.Upstream;
 using MySqlConnector;
 
@@ -37,6 +39,8 @@ internal static class MetaPositionCheck
 
     private static async Task<string?> FilePositionAsync(MySqlConnection connection, BinlogMeta meta, CancellationToken cancellationToken)
     {
+        if (meta.BinlogName.Length == 0)
+            return DmErrors.ErrConfigMetaInvalid.New().RawMessage + $" (the meta has binlog-gtid {meta.BinlogGtid} only)";
         var logs = await BinaryLogsAsync(connection, cancellationToken);
         var match = logs.FirstOrDefault(l => l.File == meta.BinlogName);
         if (match.File == null)
@@ -59,41 +63,26 @@ internal static class MetaPositionCheck
 
     private static async Task<string?> MariaDbGtidAsync(MySqlConnection connection, SourceSnapshot s, string gtid, CancellationToken cancellationToken)
     {
-        if (!TryParseMariaDb(gtid, out var wanted)) return $"GTID set {gtid} for MariaDB not valid";
-        if (!TryParseMariaDb(s.Binlog?.GtidSet ?? "", out var current)) return $"cannot read the upstream's gtid_binlog_pos: {s.BinlogError}";
-        foreach (var (domain, seq) in wanted)
+        if (!GtidSet.TryParse(GtidFlavor.MariaDb, gtid, out var parsed)) return $"GTID set {gtid} for MariaDB not valid";
+        var wanted = (MariaDbGtidList)parsed!;
+        if (s.Binlog?.Location.GtidSet is not MariaDbGtidList current) return $"cannot read the upstream's gtid_binlog_pos: {s.BinlogError}";
+        foreach (var gtidOfDomain in wanted.Gtids)
         {
-            if (!current.TryGetValue(domain, out var have))
-                return $"GTID domain {domain} of {gtid} is not in the upstream's gtid_binlog_pos {s.Binlog!.GtidSet}";
-            if (seq > have)
-                return $"GTID {gtid} is ahead of the upstream's gtid_binlog_pos {s.Binlog!.GtidSet}";
+            if (current[gtidOfDomain.DomainId] is not { } have)
+                return $"GTID domain {gtidOfDomain.DomainId} of {gtid} is not in the upstream's gtid_binlog_pos {current}";
+            if (gtidOfDomain.Sequence > have.Sequence)
+                return $"GTID {gtid} is ahead of the upstream's gtid_binlog_pos {current}";
         }
         var logs = await BinaryLogsAsync(connection, cancellationToken);
         if (logs.Count == 0) return "the upstream has no binary logs";
         var firstList = await SqlRows.ReadAsync(connection, "SHOW BINLOG EVENTS IN @file LIMIT 4",
             r => (Type: r.GetString(2), Info: r.NullableString(5) ?? ""), cancellationToken, ("@file", logs[0].File));
         var list = firstList.FirstOrDefault(e => e.Type == "Gtid_list").Info.Trim('[', ']', ' ');
-        if (!TryParseMariaDb(list ?? "", out var purgedUpTo)) return null;
-        foreach (var (domain, seq) in wanted)
-            if (purgedUpTo.TryGetValue(domain, out var before) && seq < before)
+        if (!GtidSet.TryParse(GtidFlavor.MariaDb, list ?? "", out var before)) return null;
+        var purgedUpTo = (MariaDbGtidList)before!;
+        foreach (var gtidOfDomain in wanted.Gtids)
+            if (purgedUpTo[gtidOfDomain.DomainId] is { } oldest && gtidOfDomain.Sequence < oldest.Sequence)
                 return $"GTID {gtid} is older than the upstream's oldest binlog {logs[0].File} (starts after {list}): purged";
         return null;
-    }
-
-    /// <summary>domain-server-seq entries, comma separated → highest seq per domain.</summary>
-    private static bool TryParseMariaDb(string text, out Dictionary<uint, ulong> seqByDomain)
-    {
-        seqByDomain = [];
-        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = entry.Split('-');
-            if (parts.Length != 3 ||
-                !uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var domain) ||
-                !uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _) ||
-                !ulong.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
-                return false;
-            seqByDomain[domain] = Math.Max(seq, seqByDomain.GetValueOrDefault(domain));
-        }
-        return true;
     }
 }
