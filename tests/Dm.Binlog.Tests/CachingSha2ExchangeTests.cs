@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dm.Binlog.Protocol;
 using Dm.Binlog.Replication;
+using static Dm.TestKit.MySqlPackets;
 
 namespace Dm.Binlog.Tests;
 
@@ -114,21 +115,5 @@ public sealed class CachingSha2ExchangeTests
         for (var i = 0; i < plain.Length; i++) plain[i] ^= Nonce[i % Nonce.Length];
         Assert.Equal(Encoding.UTF8.GetBytes(Password + "\0"), plain);
         await WriteAsync(stream, 6, [0x00, 0, 0, 2, 0, 0, 0], cancellationToken);
-    }
-
-    private static async Task WriteAsync(NetworkStream stream, byte sequence, byte[] payload, CancellationToken cancellationToken)
-    {
-        byte[] header = [(byte)payload.Length, (byte)(payload.Length >> 8), (byte)(payload.Length >> 16), sequence];
-        await stream.WriteAsync(header, cancellationToken);
-        await stream.WriteAsync(payload, cancellationToken);
-    }
-
-    private static async Task<(byte Sequence, byte[] Payload)> ReadAsync(NetworkStream stream, CancellationToken cancellationToken)
-    {
-        var header = new byte[4];
-        await stream.ReadExactlyAsync(header, cancellationToken);
-        var payload = new byte[header[0] | header[1] << 8 | header[2] << 16];
-        await stream.ReadExactlyAsync(payload, cancellationToken);
-        return (header[3], payload);
     }
 }

@@ -1,6 +1,7 @@
 using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Core.Upstream;
+using Dm.Worker.Errors;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -76,9 +77,9 @@ public sealed class SnapshotSession : IAsyncDisposable
         {
             await DataConnections.ExecuteAsync(control, sql, cancellationToken);
         }
-        catch (DataStatementException e) when (e.InnerException is MySqlException { Number: 1227 or 1044 or 1142 })
+        catch (DataStatementException e) when (DatabaseErrorPolicy.IsAccessDenied(e))
         {
-            throw DmErrors.ErrDumpUnitGlobalLock.Wrap(e.InnerException);
+            throw DmErrors.ErrDumpUnitGlobalLock.Wrap(e.InnerException!);
         }
     }
 

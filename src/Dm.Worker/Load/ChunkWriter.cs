@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dm.Worker.Checkpoints;
 using Dm.Worker.Dump;
+using Dm.Worker.Errors;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -35,7 +36,7 @@ public sealed class ChunkWriter(MySqlConnection connection, LoaderCheckpointTabl
             await checkpoint.RecordFinishedAsync(connection, transaction, chunk.Id, table.TargetSchema, table.TargetTable, bytes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (DataStatementException e) when (e.InnerException is MySqlException { Number: 1062 } && !ReferenceEquals(chunkVerb, verb) && verb != PlainInsert)
+        catch (DataStatementException e) when (DatabaseErrorPolicy.IsDuplicateEntry(e) && !ReferenceEquals(chunkVerb, verb) && verb != PlainInsert)
         {
             progress.AddPending(-bytes);
             conflictingTables.TryAdd(tableKey, true);

@@ -3,6 +3,7 @@ using Dm.Core.Errors;
 using Dm.Core.Upstream;
 using Dm.Worker.Checkpoints;
 using Dm.Worker.Dump;
+using Dm.Worker.Errors;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -18,8 +19,6 @@ namespace Dm.Worker.Load;
 public sealed class CsvChunkLoader(MySqlConnection connection, LoaderCheckpointTable checkpoint, CsvFormat format, string onDuplicateMode,
     LoadProgress progress, ConcurrentDictionary<string, bool> conflictingTables)
 {
-    private const int DuplicateEntry = 1062;
-
     public async Task LoadAsync(TablePlan table, ChunkPlan chunk, string path, CancellationToken cancellationToken)
     {
         var useReplace = UseReplace(table);
@@ -55,7 +54,7 @@ public sealed class CsvChunkLoader(MySqlConnection connection, LoaderCheckpointT
         if (!source.ReachedEnd)
             throw new IOException($"LOAD DATA of {what} finished before its data ended");
         var warnings = await ReadWarningsAsync(transaction, cancellationToken);
-        var other = warnings.FirstOrDefault(w => w.Code != DuplicateEntry);
+        var other = warnings.FirstOrDefault(w => !DatabaseErrorPolicy.IsDuplicateEntry((MySqlErrorCode)w.Code));
         if (other.Code != 0)
             throw DmErrors.ErrDBExecuteFailed.New($"LOAD DATA of {what} into {Quote.Table(table.TargetSchema, table.TargetTable)} changed a value: {other.Code} {other.Message}");
         if (warnings.Count > 0 && onDuplicateMode is "" or "replace")

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dm.Core.Upstream;
 using Dm.Worker.Dump;
+using Dm.Worker.Errors;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -68,7 +69,7 @@ public static class DeferredIndexRestorer
                     }
                     // Another source's copy into the same table (a shard on another worker) added a key in the meantime:
                     // look again at what is missing.
-                    catch (DataStatementException e) when (e.InnerException is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyName } && attempt < 5)
+                    catch (DataStatementException e) when (DatabaseErrorPolicy.ClassifyDdl(e) == ErrorKind.AlreadyApplied && attempt < 5)
                     {
                     }
                 }

@@ -1,24 +1,24 @@
 using Dm.Core.Api;
 using Dm.Core.Config;
 using Dm.Core.Errors;
+using Dm.Worker.Errors;
 using Dm.Worker.Units;
 
 namespace Dm.Worker.Subtasks;
 
 /// <summary>
 /// One subtask (a task on this worker's source): runs its units in order by task mode, pauses when the
-/// master expects Paused/Stopped, resumes from the units' checkpoints, auto-resumes resumable errors with
-/// DM's backoff (1 s doubling to 5 min), and reports DM's SubTaskStatus.
+/// master expects Paused/Stopped, resumes from the units' checkpoints, and reports DM's SubTaskStatus. A failed unit
+/// is resumed automatically after DM's backoff (<see cref="ResumeBackoff"/>) unless <see cref="DatabaseErrorPolicy"/>
+/// says its error needs the user; then it stays paused until the user starts the task again.
 /// </summary>
 public sealed class SubtaskRunner : ISubtask
 {
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
-
     private readonly SubTaskConfig _config;
     private readonly string _worker;
     private readonly IReadOnlyList<IUnit> _units;
     private readonly ILogger _logger;
+    private readonly ResumeBackoff _backoff;
     private readonly object _gate = new();
     private CancellationTokenSource? _run;
     private Task _loop = Task.CompletedTask;
@@ -32,12 +32,14 @@ public sealed class SubtaskRunner : ISubtask
     private long _generation;
     private long? _stoppedOnErrorAt;
 
-    public SubtaskRunner(SubTaskConfig config, string worker, IReadOnlyList<IUnit> units, ILogger logger)
+    /// <param name="backoff">Auto-resume's waits (DM's, on the system clock, by default).</param>
+    public SubtaskRunner(SubTaskConfig config, string worker, IReadOnlyList<IUnit> units, ILogger logger, ResumeBackoff? backoff = null)
     {
         _config = config;
         _worker = worker;
         _units = units;
         _logger = logger;
+        _backoff = backoff ?? new ResumeBackoff();
     }
 
     public string TaskName => _config.Name;
@@ -47,7 +49,7 @@ public sealed class SubtaskRunner : ISubtask
 
     /// <summary>Converges on the stage the master expects: Running runs (or resumes); anything else pauses.</summary>
     /// <param name="generation">The master's start generation: a subtask stopped on an error that auto-resume does not
-    /// retry stays stopped until the user starts (resumes) it again, which changes the generation.</param>
+    /// resume stays stopped until the user starts (resumes) it again, which changes the generation.</param>
     public void Expect(TaskStage expected, long generation = 0)
     {
         lock (_gate)
@@ -74,7 +76,7 @@ public sealed class SubtaskRunner : ISubtask
 
     private async Task RunAsync(CancellationToken ct)
     {
-        var backoff = FirstBackoff;
+        _backoff.Restart();
         try
         {
             if (_units.Count == 0)
@@ -106,10 +108,10 @@ public sealed class SubtaskRunner : ISubtask
                 }
                 catch (Exception e)
                 {
-                    // Init (or a unit breaking its contract) failed: a database that could not be reached may
-                    // come back, so that is resumable; anything else needs the user.
+                    // Init (or a unit breaking its contract) failed: the policy tells a database that could not be
+                    // reached (it may come back) from a config the user must fix.
                     var error = e as DmException ?? DmErrors.ErrDBDriverError.Wrap(e);
-                    result = UnitResult.Failed(error, resumable: IsUnreachable(e));
+                    result = UnitResult.Failed(error, DatabaseErrorPolicy.Classify(error));
                 }
 
                 switch (result.Outcome)
@@ -117,7 +119,7 @@ public sealed class SubtaskRunner : ISubtask
                     case UnitOutcome.Finished:
                         _logger.LogInformation("subtask {Task}: unit {Unit} finished", _config.Name, unit.Name);
                         _current++;
-                        backoff = FirstBackoff;
+                        _backoff.Restart();
                         continue;
                     case UnitOutcome.Paused:
                         return;
@@ -125,12 +127,14 @@ public sealed class SubtaskRunner : ISubtask
                         Fail(result.Error!);
                         if (!result.Resumable)
                         {
+                            _logger.LogWarning("subtask {Task}: the error needs the user; not resumed automatically", _config.Name);
                             lock (_gate) _stoppedOnErrorAt = _generation;
                             return;
                         }
-                        _logger.LogWarning("subtask {Task}: resumable error, resuming in {Backoff}: {Error}", _config.Name, backoff, result.Error!.Message);
-                        await System.Threading.Tasks.Task.Delay(backoff, ct);
-                        backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                        var wait = _backoff.Next();
+                        _logger.LogWarning("subtask {Task}: {Kind} error, resuming in {Backoff}: {Error}", _config.Name, result.Kind, wait, result.Error!.Message);
+                        // The status shows the error while it waits.
+                        await _backoff.WaitAsync(wait, ct);
                         lock (_gate) { _stage = TaskStage.Running; _error = null; }
                         continue;
                 }
@@ -173,13 +177,6 @@ public sealed class SubtaskRunner : ISubtask
         }
         _checkedCheckpoint = true;
     }
-
-    private static bool IsUnreachable(Exception? e) => e switch
-    {
-        null => false,
-        Dm.Core.Upstream.UpstreamException u => u.ConnectFailed,
-        _ => IsUnreachable(e.InnerException),
-    };
 
     private void Fail(DmException error)
     {

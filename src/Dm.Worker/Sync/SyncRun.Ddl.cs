@@ -7,6 +7,7 @@ using Dm.Sql.Classification;
 using Dm.Sql.Lexing;
 using Dm.Sql.Parsing;
 using Dm.Sql.Tracking;
+using Dm.Worker.Errors;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -19,10 +20,6 @@ namespace Dm.Worker.Sync;
 /// </summary>
 internal sealed partial class SyncRun
 {
-    // Errors that mean "the target already has this change" — accepted when replaying a DDL that an earlier run
-    // started (it left a "ddl:" applied row: the crash came between the DDL and its checkpoint) and for merged shard tables.
-    private static readonly HashSet<int> AlreadyApplied = [1007, 1008, 1050, 1051, 1054, 1060, 1061, 1068, 1091, 1146, 1826];
-
     private async Task HandleStatementAsync(QueryEvent query, CancellationToken cancellationToken)
     {
         var position = PositionAfter(query);
@@ -167,12 +164,15 @@ internal sealed partial class SyncRun
         }
         catch (DataStatementException e) when (e.InnerException is MySqlException m)
         {
-            if ((replay || settings.Config.IsSharding) && AlreadyApplied.Contains(m.Number))
+            var kind = DatabaseErrorPolicy.ClassifyDdl(e);
+            // "The target already has this change" is accepted when replaying a DDL that an earlier run started (it left a
+            // "ddl:" applied row: the crash came between the DDL and its checkpoint) and for merged shard tables.
+            if ((replay || settings.Config.IsSharding) && kind == ErrorKind.AlreadyApplied)
             {
                 logger.LogInformation("sync of {Task}: `{Sql}` at {Position} is already in the target ({Error})", settings.Config.Name, sql, id, m.Message);
                 return;
             }
-            if (m.Number is 1205 or 1213 || m.Number >= 2000) throw; // transient: auto-resume retries it
+            if (kind == ErrorKind.Transient) throw; // auto-resume retries it
             BlockedAt = id;
             throw DmErrors.ErrSyncerUnitHandleDDLFailed.WithMessage(
                 $"DDL `{upstreamSql}` at {id} failed on the target as `{sql}`: {m.Message} (use binlog skip/replace, or fix the target or the tracked schema)", m);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Dm.Binlog;
 using Dm.Binlog.Events;
-using Dm.Binlog.Protocol;
 using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Core.Rules;
@@ -9,6 +8,7 @@ using Dm.Sql;
 using Dm.Sql.Ast;
 using Dm.Sql.Lexing;
 using Dm.Sql.Parsing;
+using Dm.Worker.Errors;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -136,8 +136,8 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
                     }
                     catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
                     {
-                        var (error, resumable) = ReadError(e);
-                        if (!resumable || ++failures > MaxReconnects) throw new BinlogReadException(error, resumable);
+                        var (error, kind) = DatabaseErrorPolicy.ForBinlogRead(e);
+                        if (kind != ErrorKind.Transient || ++failures > MaxReconnects) throw new BinlogReadException(error, kind);
                         logger.LogWarning("binlog stream of {Task} broke ({Error}); reconnecting at {Position}", settings.Config.Name, e.Message, _client.Position);
                         await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * failures)), cancellationToken);
                         break;
@@ -146,7 +146,7 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
                     {
                         // The server ended the stream (it sends EOF when it shuts down): the same as a dropped connection.
                         if (++failures > MaxReconnects)
-                            throw new BinlogReadException(DmErrors.ErrSyncerGetEvent.WithMessage("the upstream keeps ending the binlog stream"), true);
+                            throw new BinlogReadException(DmErrors.ErrSyncerGetEvent.WithMessage("the upstream keeps ending the binlog stream"), ErrorKind.Transient);
                         logger.LogWarning("binlog stream of {Task} ended by the upstream; reconnecting at {Position}", settings.Config.Name, _client.Position);
                         await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * failures)), cancellationToken);
                         break;
@@ -161,15 +161,6 @@ internal sealed partial class SyncRun(SyncSettings settings, SyncCheckpointTable
             }
         }
     }
-
-    private static (DmException Error, bool Resumable) ReadError(Exception e) => e switch
-    {
-        ServerErrorException { ErrorCode: 1236 } s => (DmErrors.ErrSyncerGetEvent.WithMessage(
-            $"the upstream cannot send the binlog from the checkpoint (purged or missing?): {s.ServerMessage}", s), false),
-        ServerErrorException { ErrorCode: 1045 or 1044 or 1227 } s => (DmErrors.ErrSyncerGetEvent.Wrap(s, s.Message), false),
-        BinlogFormatException f => (DmErrors.ErrSyncerGetEvent.Wrap(f, f.Message), false),
-        _ => (DmErrors.ErrSyncerGetEvent.Wrap(e, e.Message), true),
-    };
 
     private async Task HandleEventAsync(BinlogEvent ev, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Core.Upstream;
+using Dm.Worker.Errors;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -71,7 +72,7 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
             await run.RunAsync(cancellationToken);
             if (cancellationToken.IsCancellationRequested) return UnitResult.Paused;
             // Sync never finishes: a run that ends by itself lost its stream; the runner's auto-resume starts another.
-            return UnitResult.Failed(DmErrors.ErrSyncerGetEvent.WithMessage("the binlog stream ended"), resumable: true);
+            return UnitResult.Failed(DmErrors.ErrSyncerGetEvent.WithMessage("the binlog stream ended"), ErrorKind.Transient);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -80,22 +81,17 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
         catch (Exception e)
         {
             BlockedAt = run.BlockedAt;
-            var (error, resumable) = Classify(e);
-            _logger.LogWarning("sync of {Task} stopped: {Error}", _settings.Config.Name, error.Message);
-            return UnitResult.Failed(error, resumable);
+            // The read loop already classified a binlog failure (it gave up reconnecting, or the error is not transient).
+            var (error, kind) = e is BinlogReadException r ? (r.Error, r.Kind) : DatabaseErrorPolicy.ForUnit(e, DmErrors.ErrSyncerEvent);
+            _logger.LogWarning("sync of {Task} stopped ({Kind}): {Error}", _settings.Config.Name, kind, error.Message);
+            return UnitResult.Failed(error, kind);
         }
     }
-
-    private static (DmException, bool) Classify(Exception e) => e switch
-    {
-        BinlogReadException r => (r.Error, r.Resumable),
-        _ => DatabaseErrors.Classify(e, DmErrors.ErrSyncerEvent),
-    };
 }
 
-/// <summary>Reading the upstream binlog failed (after in-run reconnects): resumable unless the binlog is gone.</summary>
-internal sealed class BinlogReadException(DmException error, bool resumable) : Exception(error.Message, error)
+/// <summary>Reading the upstream binlog failed (after in-run reconnects), with the kind <see cref="DatabaseErrorPolicy"/> gave it.</summary>
+internal sealed class BinlogReadException(DmException error, ErrorKind kind) : Exception(error.Message, error)
 {
     public DmException Error { get; } = error;
-    public bool Resumable { get; } = resumable;
+    public ErrorKind Kind { get; } = kind;
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Dm.Worker.Errors;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -82,7 +83,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
             // Writers touch different rows, but InnoDB may still lock neighbours (REPLACE, scans of tables without keys):
             // a deadlock rolled the whole batch back, a lock timeout only its statement; after a confirmed ROLLBACK the
             // retry is exact. Without one (BEGIN would commit what is left open), the batch fails instead.
-            catch (DataStatementException e) when (e.InnerException is MySqlException { Number: 1213 or 1205 } && attempt < MaxLockRetries)
+            catch (DataStatementException e) when (DatabaseErrorPolicy.IsLockConflict(e) && attempt < MaxLockRetries)
             {
                 if (!await RollBackAsync()) throw;
                 await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * (index + 1)), cancellationToken);

@@ -6,6 +6,7 @@ using Dm.Sql.Ast;
 using Dm.Sql.Parsing;
 using Dm.Sql.Printing;
 using Dm.Sql.Tracking;
+using Dm.Worker.Errors;
 using MySqlConnector;
 
 namespace Dm.Worker.Sync;
@@ -104,7 +105,7 @@ internal sealed class TrackedSchemas(TableRouter router)
             if (!await reader.ReadAsync(cancellationToken) || reader.FieldCount < 2 || reader.GetName(1) != "Create Table") return null;
             return reader.GetString(1);
         }
-        catch (MySqlException e) when (e.Number is 1146 or 1049)
+        catch (MySqlException e) when (DatabaseErrorPolicy.IsUnknownTable(e))
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using Dm.Core.Errors;
+using Dm.Worker.Errors;
 
 namespace Dm.Worker.Units;
 
@@ -10,11 +11,14 @@ public enum UnitOutcome
     Failed,
 }
 
-/// <summary>How one ProcessAsync call ended.</summary>
-public sealed record UnitResult(UnitOutcome Outcome, DmException? Error = null, bool Resumable = false)
+/// <summary>How one ProcessAsync call ended; a failure carries DM's error and its <see cref="ErrorKind"/>.</summary>
+public sealed record UnitResult(UnitOutcome Outcome, DmException? Error = null, ErrorKind? Kind = null)
 {
     public static readonly UnitResult Finished = new(UnitOutcome.Finished);
     public static readonly UnitResult Paused = new(UnitOutcome.Paused);
 
-    public static UnitResult Failed(DmException error, bool resumable) => new(UnitOutcome.Failed, error, resumable);
+    /// <summary>A failure that auto-resume runs again (every kind but <see cref="ErrorKind.NeedsUser"/>, as DM).</summary>
+    public bool Resumable => Outcome == UnitOutcome.Failed && Kind is { } kind && DatabaseErrorPolicy.AutoResumes(kind);
+
+    public static UnitResult Failed(DmException error, ErrorKind kind) => new(UnitOutcome.Failed, error, kind);
 }

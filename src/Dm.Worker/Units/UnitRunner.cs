@@ -1,4 +1,5 @@
 using Dm.Core.Errors;
+using Dm.Worker.Errors;
 
 namespace Dm.Worker.Units;
 
@@ -18,8 +19,8 @@ internal static class UnitRunner
         }
         catch (Exception e)
         {
-            var (error, resumable) = DatabaseErrors.Classify(e, runtimeError);
-            return UnitResult.Failed(error, resumable);
+            var (error, kind) = DatabaseErrorPolicy.ForUnit(e, runtimeError);
+            return UnitResult.Failed(error, kind);
         }
     }
 }
