@@ -5,6 +5,8 @@ using Dm.Core.Config;
 using Dm.Core.Rules;
 using Dm.Core.Upstream;
 using Dm.TestKit;
+using Dm.Worker.Dump;
+using Dm.Worker.Hosting;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -75,9 +77,14 @@ async Task<(TimeSpan Wall, CpuMeter.Sample Cpu)> RunDmAsync(bool streaming)
         Mydumper = new MydumperConfig { Threads = options.Threads, StatementSize = options.StatementSize, ExtraArgs = options.ExtraArgs },
         Loader = new LoaderConfig { PoolSize = options.Threads, Dir = dir, OnDuplicateLogical = options.OnDuplicate },
     };
+    // The worker's switches as a dm-worker started now would take them from the environment (--also-env sets it per run).
+    var switches = WorkerCommandLine.FromEnvironment(new WorkerOptions(), Environment.GetEnvironmentVariable);
     var context = new FullCopyContext(config,
         new DatabaseEndpoint(source.Host, source.Port, source.User, source.Password),
-        new DatabaseEndpoint(target.Host, target.Port, target.User, target.Password)) { Streaming = streaming };
+        new DatabaseEndpoint(target.Host, target.Port, target.User, target.Password))
+    {
+        DumpFiles = new DumpFileRegistry(), Streaming = streaming, StreamCsv = switches.StreamCsv, DeferIndexes = switches.DeferIndexes,
+    };
     var clock = Stopwatch.StartNew();
     var cpuBefore = cpu.Now();
     var (dump, load) = FullCopyUnits.Create(context);

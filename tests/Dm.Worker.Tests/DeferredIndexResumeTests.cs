@@ -54,6 +54,21 @@ public sealed class DeferredIndexResumeTests(SourceAndTargetFixture fx)
         await fx.AssertMigratedAsync();
     }
 
+    [Fact]
+    public async Task With_the_workers_defer_indexes_off_tables_are_created_with_their_indexes()
+    {
+        await fx.ResetTargetAsync();
+        var (dump, load) = FullCopyUnits.Create(fx.Context("defer_off", streaming: true) with { DeferIndexes = false });
+        await dump.InitAsync(CancellationToken.None);
+        var copy = dump.ProcessAsync(CancellationToken.None);
+        // Created before its first row: k_1 is there as soon as the table is.
+        await WaitForAsync("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'big_db' AND TABLE_NAME = 'big'", copy);
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'big_db' AND INDEX_NAME = 'k_1'"));
+        Assert.Equal(UnitOutcome.Finished, (await copy).Outcome);
+        await UnitDriver.RunToEndAsync(load);
+        await fx.AssertMigratedAsync();
+    }
+
     /// <summary>Polls until <paramref name="sql"/> counts something, failing if the copy ends first; returns 0 when seen.</summary>
     private async Task<long> WaitForAsync(string sql, Task running)
     {

@@ -46,7 +46,7 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
         var context = fx.Context("file_task", streaming: false, adjust: c => c.SourceId = "holder-src");
         var (dump, load) = FullCopyUnits.Create(context);
         await UnitDriver.RunToEndAsync(dump);
-        Assert.Contains("holder-src", DumpFileRegistry.Sources());
+        Assert.Contains("holder-src", context.DumpFiles.Sources());
 
         var dir = context.DumpDirectory;
         var metadata = DumpMetadata.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "metadata")));
@@ -63,7 +63,7 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
         await UnitDriver.RunToEndAsync(load);
         await fx.AssertMigratedAsync();
         Assert.False(Directory.Exists(dir), "clean-dump-file removes the dump dir");
-        Assert.DoesNotContain("holder-src", DumpFileRegistry.Sources());
+        Assert.DoesNotContain("holder-src", context.DumpFiles.Sources());
         Assert.Equal("100.00 %", ((LoadStatus)load.Status()).Progress);
     }
 
@@ -122,17 +122,20 @@ public sealed class FullCopyTests(SourceAndTargetFixture fx)
     public void Dump_dirs_left_in_the_default_location_by_an_earlier_process_are_reported_by_source()
     {
         var dir = new DumpDirectory(Path.GetFullPath(Dm.Core.Config.LoaderConfig.DefaultDir + ".earlier_task"));
+        // A registry is made when the worker process starts: the one made after the earlier process left its dir finds it.
+        DumpFileRegistry registry;
         try
         {
             dir.Reset();
-            Assert.DoesNotContain("earlier-src", DumpFileRegistry.Sources());
+            Assert.DoesNotContain("earlier-src", new DumpFileRegistry().Sources());
             dir.WriteManifest(new DumpDirectory.Manifest(new DumpPlan([]), new Dm.Binlog.Replication.BinlogLocation("bin.000001", 4), null, "earlier-src"));
-            Assert.Contains("earlier-src", DumpFileRegistry.Sources());
+            registry = new DumpFileRegistry();
+            Assert.Contains("earlier-src", registry.Sources());
         }
         finally
         {
             Directory.Delete(dir.Path, recursive: true);
         }
-        Assert.DoesNotContain("earlier-src", DumpFileRegistry.Sources());
+        Assert.DoesNotContain("earlier-src", registry.Sources());
     }
 }

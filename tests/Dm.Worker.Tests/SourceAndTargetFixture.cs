@@ -40,6 +40,9 @@ public sealed class SourceAndTargetFixture : IAsyncLifetime
 
     public static DatabaseEndpoint Endpoint(MariaDbServer server) => new(server.Host, server.Port, server.User, server.Password);
 
+    /// <summary>The dump dirs the contexts' Dump units write, as a worker process holds them.</summary>
+    public Dm.Worker.Dump.DumpFileRegistry DumpFiles { get; } = new();
+
     /// <summary>A full-mode subtask over the corpus: block-allow list and routes as <see cref="SourceCorpus"/> expects.</summary>
     public FullCopyContext Context(string task, bool streaming, string? dumpDir = null, Action<SubTaskConfig>? adjust = null)
     {
@@ -54,7 +57,7 @@ public sealed class SourceAndTargetFixture : IAsyncLifetime
             Loader = new LoaderConfig { PoolSize = 4, Dir = dumpDir ?? Path.Combine(Path.GetTempPath(), "dm-worker-tests", Guid.NewGuid().ToString("N")) },
         };
         adjust?.Invoke(config);
-        return new FullCopyContext(config, Endpoint(Source), Endpoint(Target)) { Streaming = streaming, DefaultChunkRows = 20_000 };
+        return new FullCopyContext(config, Endpoint(Source), Endpoint(Target)) { DumpFiles = DumpFiles, Streaming = streaming, DefaultChunkRows = 20_000 };
     }
 
     public async Task ResetTargetAsync()

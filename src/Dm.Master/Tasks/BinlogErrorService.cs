@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dm.Core.Contracts;
+using Dm.Contracts;
 using Dm.Core.Errors;
 using Dm.Master.Sources;
 using Dm.Master.Workers;

@@ -1,6 +1,6 @@
 using Dm.ClusterState;
+using Dm.Contracts;
 using Dm.Core.Api;
-using Dm.Core.Contracts;
 using Dm.Master.State;
 using Grpc.Core;
 
@@ -42,10 +42,10 @@ public sealed class WorkerHubService(
         if (known)
         {
             var list = new List<SubTaskStatus>();
-            foreach (var json in request.SubtaskStatusJson)
+            foreach (var status in request.Subtasks)
             {
-                try { list.Add(ApiJson.Deserialize<SubTaskStatus>(json)); }
-                catch (ApiJsonException e) { logger.LogWarning("worker {Worker} sent a status I cannot read: {Error}", request.Name, e.Message); }
+                try { list.Add(ContractMapping.ToApi(status)); }
+                catch (InvalidDataException e) { logger.LogWarning("worker {Worker} sent a status I cannot read: {Error}", request.Name, e.Message); }
             }
             statuses.Report(request.Name, list, request.AppliedRevision);
             statuses.ReportDumpFiles(request.Name, request.DumpFileSources);

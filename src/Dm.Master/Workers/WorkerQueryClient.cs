@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Dm.Core.Contracts;
+using Dm.Contracts;
 using Dm.Core.Errors;
 using Dm.Master.Cluster;
 using Dm.Master.Hosting;

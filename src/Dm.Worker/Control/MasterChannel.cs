@@ -1,5 +1,5 @@
 using System.Net;
-using Dm.Core.Contracts;
+using Dm.Contracts;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 

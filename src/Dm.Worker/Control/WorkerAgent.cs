@@ -1,4 +1,5 @@
-using Dm.Core.Contracts;
+using Dm.Contracts;
+using Dm.Worker.Dump;
 using Dm.Worker.Hosting;
 using Grpc.Core;
 
@@ -10,7 +11,8 @@ namespace Dm.Worker.Control;
 /// and its subtasks). On any failure it moves to the next master and registers again; the master meanwhile may
 /// have declared it offline.
 /// </summary>
-public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ILogger<WorkerAgent> logger) : BackgroundService
+public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ISubtaskReporter subtasks, DumpFileRegistry dumpFiles,
+    ILogger<WorkerAgent> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -68,9 +70,9 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IL
         while (!ct.IsCancellationRequested)
         {
             // The revision first: the statuses read after it are at least as new as the state it names.
-            var request = new HeartbeatRequest { Name = options.Name, AppliedRevision = board.AppliedRevisionSource?.Invoke() ?? 0 };
-            request.SubtaskStatusJson.AddRange(board.StatusJson());
-            request.DumpFileSources.AddRange(Dump.DumpFileRegistry.Sources());
+            var request = new HeartbeatRequest { Name = options.Name, AppliedRevision = subtasks.AppliedRevision };
+            request.Subtasks.AddRange(subtasks.Statuses().Select(ContractMapping.ToMessage));
+            request.DumpFileSources.AddRange(dumpFiles.Sources());
             var response = await client.HeartbeatAsync(request, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
             if (!response.Known) throw new SessionEndedException("the master no longer knows this worker");
             await Task.Delay(period, ct);

@@ -1,3 +1,4 @@
+using Dm.Core.Api;
 using Dm.Core.Errors;
 using Dm.Core.Rules;
 using Dm.Worker.Units;
@@ -43,7 +44,9 @@ public sealed class DumpUnit : IUnit
         return Task.CompletedTask;
     }
 
-    public object Status() => _streaming?.DumpProgress.ToStatus() ?? _progress.ToStatus();
+    public DumpStatus Status() => _streaming?.DumpProgress.ToStatus() ?? _progress.ToStatus();
+
+    UnitStatus IUnit.Status() => new(Status());
 
     public Task<UnitResult> ProcessAsync(CancellationToken cancellationToken) =>
         UnitRunner.RunAsync(async ct =>
@@ -93,7 +96,7 @@ public sealed class DumpUnit : IUnit
             manifest = new DumpDirectory.Manifest(plan, snapshot.Position, settings.Csv, _context.SourceId);
             dir.WriteManifest(manifest);
         }
-        DumpFileRegistry.Register(dir.Path, _context.SourceId);
+        _context.DumpFiles.Register(dir.Path, _context.SourceId);
         var queue = new ChunkQueue(manifest.Plan, finished);
         _progress.Start(manifest.Plan.Tables.Count, manifest.Plan.Tables.Sum(t => t.EstimatedRows), queue.CompletedTables);
         var exporter = new ChunkExporter(settings.StatementSize, settings.Where, _progress);

@@ -25,7 +25,9 @@ public static class WorkerHost
         builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<AssignmentBoard>();
+        builder.Services.AddSingleton<Dump.DumpFileRegistry>();
         builder.Services.AddSingleton<Subtasks.SubtaskSupervisor>();
+        builder.Services.AddSingleton<ISubtaskReporter>(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
         builder.Services.AddHostedService<WorkerAgent>();
         builder.Services.AddWorkerQuery();

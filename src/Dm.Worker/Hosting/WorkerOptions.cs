@@ -15,6 +15,16 @@ public sealed record WorkerOptions
     public string LogLevel { get; init; } = "info";
     public string? LogFile { get; init; }
     public string? ConfigFile { get; init; }
+    /// <summary>
+    /// A streaming copy sends chunks as CSV through <c>LOAD DATA LOCAL INFILE</c> when the target allows it, instead of
+    /// INSERT statements (<c>--stream-csv</c>, <c>stream-csv</c>; <c>DM_STREAM_CSV</c> in the environment).
+    /// </summary>
+    public bool StreamCsv { get; init; } = true;
+    /// <summary>
+    /// Tables a streaming copy creates get their plain secondary indexes in one ALTER after the rows
+    /// (<c>--defer-indexes</c>, <c>defer-indexes</c>; <c>DM_DEFER_INDEXES</c> in the environment).
+    /// </summary>
+    public bool DeferIndexes { get; init; } = true;
 
     public string EffectiveAdvertiseAddr => AdvertiseAddr ?? WorkerAddr;
 

@@ -13,21 +13,20 @@ namespace Dm.Worker.Load;
 /// the target's own schema says what is still missing, so a crash between "rows loaded" and "indexes added"
 /// only means the next run adds the missing ones (one ALTER TABLE each, atomic). Shards of several sources merged into one
 /// table are copied by several workers at once: whichever adds a key first wins, the others add only what is still missing.
-/// DM_DEFER_INDEXES=0 turns deferral off.
+/// The worker's <c>defer-indexes</c> off turns deferral off.
 /// </summary>
 public static class DeferredIndexRestorer
 {
-    public static bool Enabled => Environment.GetEnvironmentVariable("DM_DEFER_INDEXES") != "0";
-
     /// <summary>
     /// Marks the tables this copy creates (<see cref="TablePlan.CreatedByCopy"/>): those that do not exist in the
     /// target yet, or that an earlier run of this copy created (its stored plan says so); a table the user made is
     /// never touched. Their KEY lines are deferred, except when any table has foreign keys (a referenced index must
-    /// exist when the referencing table is created).
+    /// exist when the referencing table is created). With <paramref name="enabled"/> false nothing is deferred.
     /// </summary>
-    public static async Task<DumpPlan> ChooseAsync(MySqlConnection target, DumpPlan plan, DumpPlan? previous, CancellationToken cancellationToken)
+    public static async Task<DumpPlan> ChooseAsync(MySqlConnection target, DumpPlan plan, DumpPlan? previous, bool enabled,
+        CancellationToken cancellationToken)
     {
-        var mayDefer = Enabled && !plan.Tables.Any(t => t.CreateTableSql.Contains("REFERENCES", StringComparison.Ordinal));
+        var mayDefer = enabled && !plan.Tables.Any(t => t.CreateTableSql.Contains("REFERENCES", StringComparison.Ordinal));
         var createdBefore = (previous?.Tables ?? []).Where(t => t.CreatedByCopy).Select(t => (t.TargetSchema, t.TargetTable)).ToHashSet();
         // Shards routed into one table whose definitions differ: the first CREATE wins, so none of them is "the source's columns".
         var mixed = plan.Tables.GroupBy(t => (t.TargetSchema, t.TargetTable))

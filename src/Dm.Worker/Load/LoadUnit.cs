@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dm.Core.Api;
 using Dm.Core.Config;
 using Dm.Core.Errors;
 using Dm.Core.Rules;
@@ -44,7 +45,9 @@ public sealed class LoadUnit : IUnit
         return Task.CompletedTask;
     }
 
-    public object Status() => _streaming?.LoadProgress.ToStatus() ?? _progress.ToStatus();
+    public LoadStatus Status() => _streaming?.LoadProgress.ToStatus() ?? _progress.ToStatus();
+
+    UnitStatus IUnit.Status() => new(Status());
 
     public Task<UnitResult> ProcessAsync(CancellationToken cancellationToken) =>
         UnitRunner.RunAsync(async ct =>

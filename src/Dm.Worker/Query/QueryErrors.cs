@@ -1,4 +1,4 @@
-using Dm.Core.Contracts;
+using Dm.Contracts;
 using Dm.Core.Errors;
 
 namespace Dm.Worker.Query;

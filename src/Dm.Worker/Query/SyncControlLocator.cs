@@ -1,5 +1,5 @@
 using Dm.Core.Api;
-using Dm.Core.Contracts;
+using Dm.Contracts;
 using Dm.Core.Errors;
 using Dm.Worker.Sync;
 

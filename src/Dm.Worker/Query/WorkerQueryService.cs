@@ -1,5 +1,5 @@
 using Dm.Binlog.Replication;
-using Dm.Core.Contracts;
+using Dm.Contracts;
 using Dm.Worker.Sync;
 using Grpc.Core;
 

@@ -202,9 +202,9 @@ public sealed class SubtaskRunner : ISubtask
                 WorkerName = _worker,
                 Stage = _stage,
                 Unit = unit?.Name ?? "InvalidUnit",
-                DumpStatus = unitStatus as DumpStatus,
-                LoadStatus = unitStatus as LoadStatus,
-                SyncStatus = unitStatus as SyncStatus,
+                DumpStatus = unitStatus?.Dump,
+                LoadStatus = unitStatus?.Load,
+                SyncStatus = unitStatus?.Sync,
                 ErrorMsg = _error,
             };
         }

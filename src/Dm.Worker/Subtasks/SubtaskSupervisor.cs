@@ -1,8 +1,9 @@
+using Dm.Contracts;
 using Dm.Core.Api;
 using Dm.Core.Config;
-using Dm.Core.Contracts;
 using Dm.Core.Errors;
 using Dm.Worker.Control;
+using Dm.Worker.Dump;
 using Dm.Worker.Hosting;
 using Dm.Worker.Sync;
 using Dm.Worker.Units;
@@ -11,34 +12,53 @@ namespace Dm.Worker.Subtasks;
 
 /// <summary>
 /// Keeps the subtasks this worker runs equal to its desired state: a runner per assigned task of the bound
-/// source, told the expected stage; runners of tasks no longer assigned (or of a source no longer bound) are
-/// stopped and dropped. Their status goes up with the heartbeats. A subtask whose assignment cannot be built into a
-/// runner is held as an <see cref="UnbuildableSubtask"/>, so its error shows in the status; a changed assignment for
-/// that task is tried again.
+/// source, built from the subtask config the master resolved for it and told the expected stage; runners of tasks no
+/// longer assigned (or of a source no longer bound) are stopped and dropped. Their status goes up with the
+/// heartbeats (<see cref="ISubtaskReporter"/>). A subtask whose assignment cannot be built into a runner is held as an
+/// <see cref="UnbuildableSubtask"/>, so its error shows in the status; a changed assignment for that task is tried
+/// again.
 /// </summary>
-public sealed class SubtaskSupervisor : IHostedService
+public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
 {
     private readonly AssignmentBoard _board;
     private readonly WorkerOptions _options;
+    private readonly DumpFileRegistry _dumpFiles;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, (string Identity, ISubtask Runner)> _runners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (RunnerIdentity Identity, ISubtask Runner)> _runners = new(StringComparer.Ordinal);
     private string _source = "";
     // What heartbeats read: replaced (never mutated) under the gate, so a heartbeat never waits on it.
     private volatile ISubtask[] _published = [];
     // Set after _published, so a heartbeat that reads it first sends statuses at least as new.
     private long _appliedRevision;
 
-    public SubtaskSupervisor(AssignmentBoard board, WorkerOptions options, ILoggerFactory loggers)
+    public SubtaskSupervisor(AssignmentBoard board, WorkerOptions options, DumpFileRegistry dumpFiles, ILoggerFactory loggers)
     {
         _board = board;
         _options = options;
+        _dumpFiles = dumpFiles;
         _loggers = loggers;
         _logger = loggers.CreateLogger<SubtaskSupervisor>();
-        board.StatusSource = Statuses;
-        board.AppliedRevisionSource = () => Interlocked.Read(ref _appliedRevision);
     }
+
+    /// <summary>
+    /// What a runner is built from: its assignment but for the stage and start generation it is told, and the bound
+    /// source's config. A runner whose identity differs from the assignment's is rebuilt.
+    /// </summary>
+    private readonly record struct RunnerIdentity(SubtaskAssignment Assignment, Contracts.Configs.SourceConfig? Source)
+    {
+        public static RunnerIdentity Of(SubtaskAssignment assignment, Contracts.Configs.SourceConfig? source)
+        {
+            var build = assignment.Clone();
+            build.ExpectedStage = Stage.Unspecified;
+            build.StartGeneration = 0;
+            return new RunnerIdentity(build, source);
+        }
+    }
+
+    /// <inheritdoc />
+    public long AppliedRevision => Interlocked.Read(ref _appliedRevision);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -62,7 +82,11 @@ public sealed class SubtaskSupervisor : IHostedService
             if (_source == "") return;
             SourceConfig? source = null;
             DmException? sourceError = null;
-            try { source = SourceConfig.FromYaml(state.SourceConfigYaml); }
+            try
+            {
+                source = ContractMapping.ToConfig(state.Source
+                    ?? throw new InvalidDataException($"the desired state binds source {_source} without its config"));
+            }
             catch (Exception e) { sourceError = BuildError(e, $"source {_source}"); }
             var assigned = state.Subtasks.ToDictionary(s => s.Task, StringComparer.Ordinal);
             foreach (var name in _runners.Keys.Where(n => !assigned.ContainsKey(n)).ToList())
@@ -73,7 +97,7 @@ public sealed class SubtaskSupervisor : IHostedService
             }
             foreach (var assignment in assigned.Values)
             {
-                var identity = Identity(assignment, state.SourceConfigYaml);
+                var identity = RunnerIdentity.Of(assignment, state.Source);
                 if (_runners.TryGetValue(assignment.Task, out var existing) && existing.Identity != identity)
                 {
                     await existing.Runner.DisposeAsync();
@@ -85,7 +109,7 @@ public sealed class SubtaskSupervisor : IHostedService
                     _runners[assignment.Task] = entry;
                     Publish(); // listed from now on: a heartbeat must not miss a runner while others are still stopping
                 }
-                entry.Runner.Expect(Enum.Parse<TaskStage>(assignment.ExpectedStage), assignment.StartGeneration);
+                entry.Runner.Expect(ContractMapping.ToApi(assignment.ExpectedStage), assignment.StartGeneration);
             }
         }
         catch (Exception e)
@@ -104,13 +128,25 @@ public sealed class SubtaskSupervisor : IHostedService
     /// <summary>A runner for the assignment, or, when it cannot be built, a subtask that shows why.</summary>
     private ISubtask Build(SubtaskAssignment assignment, SourceConfig? source, DmException? sourceError)
     {
-        var error = sourceError;
+        var error = sourceError?.ToErrorMessage();
         if (source is not null)
         {
-            try { return CreateRunner(assignment, source); }
-            catch (Exception e) { error = BuildError(e, $"task {assignment.Task}"); }
+            if (assignment.ResolvedCase == SubtaskAssignment.ResolvedOneofCase.UnresolvedError)
+            {
+                error = assignment.UnresolvedError;
+            }
+            else
+            {
+                try
+                {
+                    var config = ContractMapping.ToConfig(assignment.Config
+                        ?? throw new InvalidDataException($"the desired state assigns task {assignment.Task} without its config"));
+                    return CreateRunner(config, source, assignment.StartTime, assignment.SafeModeTimeDuration?.ToTimeSpan());
+                }
+                catch (Exception e) { error = BuildError(e, $"task {assignment.Task}").ToErrorMessage(); }
+            }
         }
-        _logger.LogError("subtask {Task} on source {Source} cannot run: {Error}", assignment.Task, _source, error!.Message);
+        _logger.LogError("subtask {Task} on source {Source} cannot run: {Error}", assignment.Task, _source, error);
         return new UnbuildableSubtask(assignment.Task, _source, _options.Name, error!);
     }
 
@@ -120,20 +156,20 @@ public sealed class SubtaskSupervisor : IHostedService
 
     private void Publish() => _published = _runners.Values.Select(r => r.Runner).ToArray();
 
-    /// <summary>What a runner is built from: a change in any of it means a new runner.</summary>
-    private static string Identity(SubtaskAssignment a, string sourceYaml) =>
-        a.TaskJson + "\n" + a.StartTime + "\n" + a.SafeModeTimeDuration + "\n" + sourceYaml;
-
-    private SubtaskRunner CreateRunner(SubtaskAssignment assignment, SourceConfig source)
+    /// <summary>The runner of a subtask config the master resolved for the bound source.</summary>
+    /// <param name="startTime">start-task's start_time ("" when not given), DM's text in the upstream's time zone.</param>
+    /// <param name="safeModeDuration">start-task's safe_mode_time_duration, when given.</param>
+    private SubtaskRunner CreateRunner(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration)
     {
-        var task = ApiJson.Deserialize<DmTask>(assignment.TaskJson);
-        var config = TaskConverter.ToSubTask(task, source);
         var units = new List<IUnit>();
-        var sync = TaskConfig.HasSync(config.Mode) ? CreateSyncUnit(config, source, assignment) : null;
+        var sync = TaskConfig.HasSync(config.Mode) ? CreateSyncUnit(config, source, startTime, safeModeDuration) : null;
         if (TaskConfig.HasDump(config.Mode) || TaskConfig.HasLoad(config.Mode))
         {
             var context = new FullCopyContext(config, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
             {
+                DumpFiles = _dumpFiles,
+                StreamCsv = _options.StreamCsv,
+                DeferIndexes = _options.DeferIndexes,
                 // Streaming needs both units here; a load-only task reads the files a dump left.
                 Streaming = TaskConfig.HasDump(config.Mode) && TaskConfig.HasLoad(config.Mode),
                 // Sync's start point is written before the dump files that hold it are removed.
@@ -149,14 +185,12 @@ public sealed class SubtaskSupervisor : IHostedService
         return new SubtaskRunner(config, _options.Name, units, _loggers.CreateLogger<SubtaskRunner>());
     }
 
-    private SyncUnit CreateSyncUnit(SubTaskConfig config, SourceConfig source, SubtaskAssignment assignment)
+    private SyncUnit CreateSyncUnit(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration)
     {
-        TimeSpan? safeMode = null;
-        if (assignment.SafeModeTimeDuration.Length > 0 && GoDuration.TryParse(assignment.SafeModeTimeDuration, out var d)) safeMode = d;
         var settings = new SyncSettings(config, source, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
         {
-            StartTime = assignment.StartTime.Length > 0 ? assignment.StartTime : null,
-            SafeModeDuration = safeMode,
+            StartTime = startTime.Length > 0 ? startTime : null,
+            SafeModeDuration = safeModeDuration,
         };
         return new SyncUnit(settings, _loggers.CreateLogger<SyncUnit>());
     }
@@ -165,7 +199,7 @@ public sealed class SubtaskSupervisor : IHostedService
     public Dm.Worker.Sync.ISyncControl? FindSyncControl(string task) =>
         _published.FirstOrDefault(r => r.TaskName == task)?.SyncControl;
 
-    /// <summary>The status of every subtask this worker runs.</summary>
+    /// <inheritdoc />
     public IReadOnlyList<SubTaskStatus> Statuses() => _published.Select(r => r.Status()).ToList();
 
     private async Task StopAllAsync()

@@ -5,17 +5,19 @@ using Dm.Worker.Sync;
 namespace Dm.Worker.Subtasks;
 
 /// <summary>
-/// A subtask whose desired state this worker could not turn into a runner (a config it cannot use, a rule it cannot
-/// build). It runs nothing and shows <c>Paused</c> with the error, DM's code and message, in every status, until the
-/// master sends a different desired state for the task, which the supervisor then tries again.
+/// A subtask whose desired state this worker could not turn into a runner (a config the master could not resolve, or
+/// one this worker cannot use, a rule it cannot build). It runs nothing and shows <c>Paused</c> with the error, DM's
+/// error text with its code, in every status, until the master sends a different desired state for the task, which
+/// the supervisor then tries again.
 /// </summary>
-public sealed class UnbuildableSubtask(string task, string source, string worker, DmException error) : ISubtask
+public sealed class UnbuildableSubtask(string task, string source, string worker, string error) : ISubtask
 {
     public string TaskName => task;
 
     public ISyncControl? SyncControl => null;
 
-    public DmException Error => error;
+    /// <summary>DM's error text (<see cref="DmException.ToErrorMessage"/>).</summary>
+    public string Error => error;
 
     public void Expect(TaskStage expected, long generation)
     {
@@ -28,7 +30,7 @@ public sealed class UnbuildableSubtask(string task, string source, string worker
         WorkerName = worker,
         Stage = TaskStage.Paused,
         Unit = "InvalidUnit",
-        ErrorMsg = error.ToErrorMessage(),
+        ErrorMsg = error,
     };
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

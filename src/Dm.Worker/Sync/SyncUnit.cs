@@ -44,7 +44,9 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
 
     internal SyncCheckpointTable Checkpoint => _checkpoint;
 
-    public object Status() => _progress.ToStatus();
+    public Dm.Core.Api.SyncStatus Status() => _progress.ToStatus();
+
+    UnitStatus IUnit.Status() => new(Status());
 
     public Task InitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

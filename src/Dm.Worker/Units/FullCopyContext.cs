@@ -5,11 +5,21 @@ namespace Dm.Worker.Units;
 
 /// <summary>
 /// What the Dump and Load units of one subtask share: the resolved subtask config (after
-/// <see cref="SubTaskConfig.Adjust"/>), the source and target endpoints with clear-text passwords, and whether
-/// Load consumes Dump's chunks directly (streaming) instead of through files.
+/// <see cref="SubTaskConfig.Adjust"/>), the source and target endpoints with clear-text passwords, whether
+/// Load consumes Dump's chunks directly (streaming) instead of through files, the worker's copy options, and the
+/// worker's registry of dump dirs.
 /// </summary>
 public sealed record FullCopyContext(SubTaskConfig Config, DatabaseEndpoint Source, DatabaseEndpoint Target)
 {
+    /// <summary>Where the Dump unit registers the dump dirs it writes, for the heartbeat.</summary>
+    public required Dm.Worker.Dump.DumpFileRegistry DumpFiles { get; init; }
+
+    /// <summary>A streaming copy sends chunks as CSV through LOAD DATA LOCAL INFILE when the target allows it (the worker's <c>stream-csv</c>).</summary>
+    public bool StreamCsv { get; init; } = true;
+
+    /// <summary>Tables a streaming copy creates get their secondary indexes after their rows (the worker's <c>defer-indexes</c>).</summary>
+    public bool DeferIndexes { get; init; } = true;
+
     /// <summary>Default true: Dump and Load in one worker stream chunks without a copy on disk.</summary>
     public bool Streaming { get; init; } = true;
 

@@ -16,6 +16,6 @@ public interface IUnit
     /// <summary>Runs until finished, paused (token cancelled) or failed; never throws for those outcomes.</summary>
     Task<UnitResult> ProcessAsync(CancellationToken cancellationToken);
 
-    /// <summary>The API status model of this unit (<see cref="Dm.Core.Api.DumpStatus"/> or <see cref="Dm.Core.Api.LoadStatus"/>).</summary>
-    object Status();
+    /// <summary>This unit's progress as the API shows it.</summary>
+    UnitStatus Status();
 }

@@ -16,8 +16,8 @@ namespace Dm.Worker.Units;
 /// finished returns at once.
 /// When the target accepts LOAD DATA LOCAL INFILE, chunks travel as CSV bytes through a pipe into LOAD DATA
 /// (<see cref="CsvChunkLoader"/>): the client only copies bytes and the target skips SQL parsing; otherwise
-/// they travel as INSERT statements. Tables the copy creates get their plain secondary indexes only after their
-/// rows (<see cref="DeferredIndexRestorer"/>).
+/// they travel as INSERT statements (and always with the worker's <c>stream-csv</c> off). Tables the copy creates get
+/// their plain secondary indexes only after their rows (<see cref="DeferredIndexRestorer"/>; not with <c>defer-indexes</c> off).
 /// </summary>
 public sealed class StreamingCopy(FullCopyContext context)
 {
@@ -81,7 +81,7 @@ public sealed class StreamingCopy(FullCopyContext context)
             // Nothing loaded yet: plan afresh from this snapshot (tables may have appeared since an earlier try).
             var tables = await TableLister.ListAsync(snapshot.Connections[0], settings.Filter, cancellationToken);
             plan = await new TablePlanner(snapshot.Connections[0], settings.Router, settings.ChunkRows).PlanAsync(tables, cancellationToken);
-            plan = await DeferredIndexRestorer.ChooseAsync(target, plan, stored?.Plan, cancellationToken);
+            plan = await DeferredIndexRestorer.ChooseAsync(target, plan, stored?.Plan, context.DeferIndexes, cancellationToken);
             metadata = new DumpMetadata(snapshot.Position, null);
         }
         await state.WriteAsync(target, plan, metadata, cancellationToken);
@@ -93,8 +93,8 @@ public sealed class StreamingCopy(FullCopyContext context)
         DumpProgress.Start(plan.Tables.Count, plan.Tables.Sum(t => t.EstimatedRows), queue.CompletedTables);
         LoadProgress.Start(finishedBytes + EstimateBytes(plan, finished), finishedBytes);
         var exporter = new ChunkExporter(settings.StatementSize, settings.Where, DumpProgress);
-        // CSV through LOAD DATA LOCAL costs less CPU on all three processes than INSERT statements; DM_STREAM_CSV=0 opts out.
-        var csvExporter = Environment.GetEnvironmentVariable("DM_STREAM_CSV") != "0" && await LocalInfileAllowedAsync(target, cancellationToken)
+        // CSV through LOAD DATA LOCAL costs less CPU on all three processes than INSERT statements; stream-csv = false opts out.
+        var csvExporter = context.StreamCsv && await LocalInfileAllowedAsync(target, cancellationToken)
             ? new CsvChunkExporter(CsvFormat.Default, settings.Where, DumpProgress) : null;
         var transfers = Channel.CreateBounded<Transfer>(new BoundedChannelOptions(1) { SingleWriter = false, SingleReader = false });
         var writers = Math.Max(1, context.Config.Loader.PoolSize);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Dm.Core.Api;
-using Dm.Core.Contracts;
+using Dm.Contracts;
 using Dm.Worker.Query;
 using Dm.Worker.Sync;
 using Dm.TestKit;

@@ -1,4 +1,4 @@
-using Dm.Core.Contracts;
+using Dm.Contracts;
 
 namespace Dm.Worker.Tests.Query;
 

@@ -34,5 +34,8 @@ internal sealed class ScriptedUnit(string name, params object[] process) : IUnit
             : Task.FromResult(UnitResult.Finished);
     }
 
-    public object Status() => new();
+    public UnitStatus Status() => new(new Dm.Core.Api.DumpStatus
+    {
+        Bps = 0, CompletedTables = 0, EstimateTotalRows = 0, FinishedBytes = 0, FinishedRows = Processed, Progress = "", TotalTables = 0,
+    });
 }

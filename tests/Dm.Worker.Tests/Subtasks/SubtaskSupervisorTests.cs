@@ -1,7 +1,8 @@
 using Dm.Core.Api;
 using Dm.Core.Config;
-using Dm.Core.Contracts;
+using Dm.Contracts;
 using Dm.Worker.Control;
+using Dm.Worker.Dump;
 using Dm.Worker.Hosting;
 using Dm.Worker.Subtasks;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,8 +18,8 @@ public sealed class SubtaskSupervisorTests
 {
     private const string Worker = "worker-a";
 
-    private static string SourceYaml(string name) =>
-        new SourceConfig { SourceId = name, ServerId = 101, From = new DbConfig { Host = "127.0.0.1", Port = 1, User = "root" } }.ToYaml();
+    private static SourceConfig Source(string name) =>
+        new() { SourceId = name, ServerId = 101, From = new DbConfig { Host = "127.0.0.1", Port = 1, User = "root" } };
 
     private static string TaskJson(string name, params string[] sources) => $$"""
         {
@@ -31,18 +32,21 @@ public sealed class SubtaskSupervisorTests
         }
         """;
 
+    /// <summary>The desired state as the master sends it: each task resolved on the bound source, or its error.</summary>
     private static DesiredState State(long revision, string source, params (string Task, string Json)[] subtasks)
     {
-        var state = new DesiredState { Revision = revision, BoundSource = source, SourceConfigYaml = SourceYaml(source) };
+        var config = Source(source);
+        var state = new DesiredState { Revision = revision, BoundSource = source, Source = ContractMapping.ToMessage(config) };
         foreach (var (task, json) in subtasks)
-            state.Subtasks.Add(new SubtaskAssignment { Task = task, TaskJson = json, ExpectedStage = nameof(TaskStage.Stopped) });
+            state.Subtasks.Add(new SubtaskAssignment { Task = task, ExpectedStage = ContractMapping.ToMessage(TaskStage.Stopped) }
+                .Resolve(() => TaskConverter.ToSubTask(ApiJson.Deserialize<DmTask>(json), config)));
         return state;
     }
 
     private static async Task<(AssignmentBoard Board, SubtaskSupervisor Supervisor)> StartAsync()
     {
         var board = new AssignmentBoard();
-        var supervisor = new SubtaskSupervisor(board, new WorkerOptions { Name = Worker }, NullLoggerFactory.Instance);
+        var supervisor = new SubtaskSupervisor(board, new WorkerOptions { Name = Worker }, new DumpFileRegistry(), NullLoggerFactory.Instance);
         await supervisor.StartAsync(CancellationToken.None);
         return (board, supervisor);
     }
@@ -50,8 +54,8 @@ public sealed class SubtaskSupervisorTests
     private static async Task<SubTaskStatus> StatusAsync(AssignmentBoard board, SubtaskSupervisor supervisor, string task, long revision)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (board.AppliedRevisionSource!() < revision && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.True(board.AppliedRevisionSource!() >= revision, $"revision {revision} was not applied");
+        while (supervisor.AppliedRevision < revision && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(supervisor.AppliedRevision >= revision, $"revision {revision} was not applied");
         return Assert.Single(supervisor.Statuses(), s => s.Name == task);
     }
 
@@ -95,7 +99,8 @@ public sealed class SubtaskSupervisorTests
     {
         var (board, supervisor) = await StartAsync();
         var state = State(3, "mysql-01", ("t1", TaskJson("t1", "mysql-01")), ("t2", TaskJson("t2", "mysql-01")));
-        state.SourceConfigYaml = "source-id: [unclosed";
+        // A duration no TimeSpan can hold: the source config cannot be read.
+        state.Source.Checker.BackoffMax = new Google.Protobuf.WellKnownTypes.Duration { Seconds = 1, Nanos = -1 };
         board.Apply(state);
         await StatusAsync(board, supervisor, "t1", 3);
         Assert.All(supervisor.Statuses(), s =>
