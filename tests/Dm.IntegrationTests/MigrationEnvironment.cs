@@ -39,12 +39,12 @@ public sealed class MigrationEnvironment : IAsyncDisposable
           FROM `{schema}`.seq_1_to_{rows};
         """);
 
-    public async Task CreateSourceAsync(string source, MariaDbServer server)
+    public async Task CreateSourceAsync(string source, MariaDbServer server, bool enableGtid = false)
     {
         var response = await Master.Http.PostAsJsonAsync("/api/v1/sources", new
         {
             source = new { source_name = source, host = server.Host, port = server.Port, user = server.User, password = server.Password,
-                enable_gtid = false, enable = true },
+                enable_gtid = enableGtid, enable = true },
         });
         Assert.True((int)response.StatusCode == 201, await response.Content.ReadAsStringAsync());
     }

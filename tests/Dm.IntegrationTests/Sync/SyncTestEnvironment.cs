@@ -18,10 +18,11 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     public MariaDbServer Upstream => Env.Upstream;
     public MariaDbServer Target => Env.Target;
 
-    public static async Task<SyncTestEnvironment> StartAsync(string name, int serverId)
+    /// <param name="enableGtid">the source's enable_gtid: Sync then starts and resumes by GTID set.</param>
+    public static async Task<SyncTestEnvironment> StartAsync(string name, int serverId, bool enableGtid = false)
     {
         var env = new SyncTestEnvironment { Env = await MigrationEnvironment.StartAsync(name, serverId, rows: 0) };
-        await env.Env.CreateSourceAsync(SourceName, env.Upstream);
+        await env.Env.CreateSourceAsync(SourceName, env.Upstream, enableGtid);
         return env;
     }
 
@@ -41,8 +42,12 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
         return (reader.GetString(0), reader.GetInt64(1));
     }
 
-    /// <summary>A task replicating both workload schemas unrenamed; <paramref name="start"/> is the meta position of an incremental task.</summary>
-    public object TaskBody(string name, string mode, WorkloadTables tables, bool safeMode, (string File, long Position)? start = null) => new
+    /// <summary>
+    /// A task replicating both workload schemas unrenamed; <paramref name="start"/> is the meta position of an incremental
+    /// task, <paramref name="startGtid"/> its meta GTID set (alone when no position is given).
+    /// </summary>
+    public object TaskBody(string name, string mode, WorkloadTables tables, bool safeMode, (string File, long Position)? start = null,
+        string? startGtid = null) => new
     {
         task = new
         {
@@ -61,6 +66,7 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
                 {
                     start is { } s
                         ? (object)new { source_name = SourceName, binlog_name = s.File, binlog_pos = s.Position }
+                        : startGtid is { } gtid ? new { source_name = SourceName, binlog_gtid = gtid }
                         : new { source_name = SourceName },
                 },
             },

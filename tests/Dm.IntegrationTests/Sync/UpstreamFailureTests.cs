@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Dm.TestKit.Workloads;
 using MySqlConnector;
 using Xunit.Abstractions;
@@ -81,6 +82,8 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
         await using var env = await SyncTestEnvironment.StartAsync("sync-purge-master", 91);
         await env.StartWorkerAsync("sync-purge-worker");
         var start = await SyncTestEnvironment.MasterPositionAsync(env.Upstream);
+        // Created while its start is still there (the pre-check's meta_position would refuse it otherwise), then purged.
+        await env.Env.CreateTaskAsync(env.TaskBody("purge-wl", "incremental", new WorkloadTables("purged", "purged_b"), safeMode: false, start));
         await env.Upstream.ExecuteAsync("CREATE DATABASE purged; CREATE TABLE purged.t (id INT PRIMARY KEY); INSERT INTO purged.t VALUES (1); FLUSH BINARY LOGS;");
         var (current, _) = await SyncTestEnvironment.MasterPositionAsync(env.Upstream);
         Assert.NotEqual(start.File, current);
@@ -91,7 +94,6 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
             return await FirstBinlogAsync(env) == current;
         }, $"{start.File} to be purged", TimeSpan.FromSeconds(20));
 
-        await env.Env.CreateTaskAsync(env.TaskBody("purge-wl", "incremental", new WorkloadTables("purged", "purged_b"), safeMode: false, start));
         await env.Env.StartTaskAsync("purge-wl");
         var paused = await env.Env.WaitForStageAsync("purge-wl", "Paused", TimeSpan.FromSeconds(30),
             s => s["error_msg"]?.GetValue<string>() is { Length: > 0 });
@@ -103,5 +105,13 @@ public sealed class UpstreamFailureTests(ITestOutputHelper output)
         await Task.Delay(3000);
         Assert.Equal("Paused", (await env.StatusAsync("purge-wl"))["stage"]!.GetValue<string>());
         Assert.Equal(0L, Convert.ToInt64(await env.Target.ScalarAsync("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'purged'")));
+
+        // A task created now from the purged start is refused by DM's meta_position pre-check.
+        var refused = await env.Env.Master.Http.PostAsJsonAsync("/api/v1/tasks",
+            env.TaskBody("purge-wl-2", "incremental", new WorkloadTables("purged", "purged_b"), safeMode: false, start));
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Contains("26005", body);
+        Assert.Contains("meta position check", body);
     }
 }
