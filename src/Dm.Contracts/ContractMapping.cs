@@ -1,3 +1,4 @@
+using Dm.Binlog.Replication;
 using Dm.Contracts.Mapping;
 using Dm.Core.Api;
 using Dm.Core.Config;
@@ -50,4 +51,10 @@ public static class ContractMapping
     };
 
     private static string UnitToApi(Statuses.Unit unit) => unit == Statuses.Unit.Invalid ? InvalidUnit : unit.ToString();
+
+    public static EventPosition ToMessage(BinlogPosition position) => new() { File = position.FileName, Offset = position.Position };
+
+    /// <summary>The position a message names; null when it is unset (the event the unit stopped on).</summary>
+    public static BinlogPosition? ToPosition(EventPosition? message) =>
+        message is null ? null : new BinlogPosition(message.File, message.Offset);
 }

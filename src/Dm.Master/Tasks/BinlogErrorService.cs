@@ -1,3 +1,4 @@
+using Dm.Binlog.Replication;
 using System.Globalization;
 using Dm.Contracts;
 using Dm.Core.Errors;
@@ -40,7 +41,7 @@ public sealed class BinlogErrorService(TaskService tasks, SourceService sources,
         return new BinlogOperationResponse { Total = data.Count, Data = data };
     }
 
-    private async Task<BinlogOperationSourceResult> OnSourceAsync(string task, string source, string operation, string position,
+    private async Task<BinlogOperationSourceResult> OnSourceAsync(string task, string source, string operation, BinlogPosition? position,
         List<string> statements, CancellationToken ct)
     {
         var worker = "";
@@ -49,7 +50,7 @@ public sealed class BinlogErrorService(TaskService tasks, SourceService sources,
             var (name, client) = await workers.ConnectAsync(source, ct);
             worker = name;
             var subtask = new SubtaskRef { Task = task, Source = source };
-            var at = new ErrorOperationRef { Subtask = subtask, Position = position };
+            var at = new ErrorOperationRef { Subtask = subtask, Position = position is { } p ? ContractMapping.ToMessage(p) : null };
             List<BinlogErrorOperationView>? listed = null;
             switch (operation)
             {
@@ -57,7 +58,7 @@ public sealed class BinlogErrorService(TaskService tasks, SourceService sources,
                     var reply = await WorkerQueryClient.CallAsync(source, () => client.ListErrorOperationsAsync(at, workers.Options(ct)), r => r.Error);
                     listed = reply.Operations.Select(o => new BinlogErrorOperationView
                     {
-                        BinlogPos = o.Position,
+                        BinlogPos = ContractMapping.ToPosition(o.Position)?.ToString() ?? "",
                         Op = o.Operation == ErrorOperationKind.Replace ? "replace" : "skip",
                         Sqls = o.Statements.ToList(),
                     }).ToList();
@@ -70,7 +71,7 @@ public sealed class BinlogErrorService(TaskService tasks, SourceService sources,
                     {
                         Subtask = subtask,
                         Operation = operation == "replace" ? ErrorOperationKind.Replace : ErrorOperationKind.Skip,
-                        Position = position,
+                        Position = at.Position,
                     };
                     handle.Statements.AddRange(statements);
                     await WorkerQueryClient.CallAsync(source, () => client.HandleErrorAsync(handle, workers.Options(ct)), r => r.Error);
@@ -88,25 +89,18 @@ public sealed class BinlogErrorService(TaskService tasks, SourceService sources,
     }
 
     /// <summary>
-    /// "file:pos" as the Sync unit names events; DM's relay form "mysql-bin|000001.000003:pos" loses its
-    /// relay sub-directory suffix. Anything else is DM's 11118 (handle-error arguments).
+    /// The event a binlog operation names, as the Sync unit names events (the upstream's file and the offset); DM's relay
+    /// form "mysql-bin|000001.000003:pos" loses its relay sub-directory suffix; null when none is given. Anything else is
+    /// DM's 11118 (handle-error arguments).
     /// </summary>
-    public static string NormalisePosition(string? raw)
+    public static BinlogPosition? NormalisePosition(string? raw)
     {
-        if (string.IsNullOrWhiteSpace(raw)) return "";
-        var text = raw.Trim();
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !uint.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var pos))
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        if (!BinlogPosition.TryParse(raw.Trim(), out var position) || position.Position > uint.MaxValue)
             throw DmErrors.ErrVerifyHandleErrorArgs.WithMessage($"invalid binlog position \"{raw}\": expected file:pos, e.g. mysql-bin.000003:3270");
-        var file = text[..colon];
-        var bar = file.IndexOf('|');
-        if (bar >= 0)
-        {
-            var suffixed = file[(bar + 1)..];
-            var dot = suffixed.IndexOf('.');
-            if (dot < 0) throw DmErrors.ErrVerifyHandleErrorArgs.WithMessage($"invalid binlog position \"{raw}\": expected name|suffix.index:pos");
-            file = file[..bar] + suffixed[dot..];
-        }
-        return $"{file}:{pos}";
+        var file = BinlogFileName.Parse(position.FileName);
+        if (file.RelaySuffix is not null && file.Sequence < 0)
+            throw DmErrors.ErrVerifyHandleErrorArgs.WithMessage($"invalid binlog position \"{raw}\": expected name|suffix.index:pos");
+        return position with { FileName = file.UpstreamName };
     }
 }

@@ -63,7 +63,7 @@ public sealed class WorkerQueryService(SyncControlLocator locator, ILogger<Worke
         Answer(request.Subtask, () =>
         {
             var operation = request.Operation == ErrorOperationKind.Replace ? SyncErrorOperation.Replace : SyncErrorOperation.Skip;
-            locator.Require(request.Subtask).HandleError(operation, Position(request.Position), request.Statements.ToList());
+            locator.Require(request.Subtask).HandleError(operation, ContractMapping.ToPosition(request.Position), request.Statements.ToList());
             return Task.FromResult(new QueryReply());
         }, e => new QueryReply { Error = e });
 
@@ -71,13 +71,13 @@ public sealed class WorkerQueryService(SyncControlLocator locator, ILogger<Worke
         Answer(request.Subtask, () =>
         {
             var reply = new ErrorOperationsReply();
-            var position = Position(request.Position);
+            var position = ContractMapping.ToPosition(request.Position);
             foreach (var (at, operation, statements) in locator.Require(request.Subtask).ListErrorOperations())
             {
                 if (position != null && at != position) continue;
                 var item = new ErrorOperation
                 {
-                    Position = at.ToString(),
+                    Position = ContractMapping.ToMessage(at),
                     Operation = operation == SyncErrorOperation.Replace ? ErrorOperationKind.Replace : ErrorOperationKind.Skip,
                 };
                 item.Statements.AddRange(statements);
@@ -89,16 +89,11 @@ public sealed class WorkerQueryService(SyncControlLocator locator, ILogger<Worke
     public override Task<QueryReply> RevertErrorOperation(ErrorOperationRef request, ServerCallContext context) =>
         Answer(request.Subtask, () =>
         {
-            if (!locator.Require(request.Subtask).RevertErrorOperation(Position(request.Position)))
-                throw Dm.Core.Errors.DmErrors.ErrSyncerOperatorNotExist.New(request.Position);
+            var position = ContractMapping.ToPosition(request.Position);
+            if (!locator.Require(request.Subtask).RevertErrorOperation(position))
+                throw Dm.Core.Errors.DmErrors.ErrSyncerOperatorNotExist.New(position?.ToString() ?? "");
             return Task.FromResult(new QueryReply());
         }, e => new QueryReply { Error = e });
-
-    /// <summary>The master's "file:pos" ("" for the event the unit stopped on); DM's 11049 when it is not one.</summary>
-    private static BinlogPosition? Position(string position) =>
-        position.Length == 0 ? null
-        : BinlogPosition.TryParse(position, out var parsed) ? parsed
-        : throw Dm.Core.Errors.DmErrors.ErrInvalidBinlogPosStr.New(position);
 
     private static string TableName(TableRef t) => $"`{t.Schema}`.`{t.Table}`";
 

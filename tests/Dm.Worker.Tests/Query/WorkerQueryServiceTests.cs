@@ -110,24 +110,24 @@ public sealed class WorkerQueryServiceTests(QueryServiceHost host) : IClassFixtu
         control.StoppedAt = Dm.Binlog.Replication.BinlogPosition.Parse("mysql-bin.000002:1234");
 
         Assert.Null((await host.Client.HandleErrorAsync(new HandleErrorRequest { Subtask = Ref("errors"), Operation = ErrorOperationKind.Skip })).Error);
-        var replace = new HandleErrorRequest { Subtask = Ref("errors"), Operation = ErrorOperationKind.Replace, Position = "mysql-bin.000003:4" };
+        var replace = new HandleErrorRequest { Subtask = Ref("errors"), Operation = ErrorOperationKind.Replace, Position = At("mysql-bin.000003:4") };
         replace.Statements.Add("ALTER TABLE shop.orders ADD COLUMN c INT");
         replace.Statements.Add("ALTER TABLE shop.orders ADD COLUMN d INT");
         Assert.Null((await host.Client.HandleErrorAsync(replace)).Error);
 
         var listed = await host.Client.ListErrorOperationsAsync(new ErrorOperationRef { Subtask = Ref("errors") });
-        Assert.Equal(["mysql-bin.000002:1234", "mysql-bin.000003:4"], listed.Operations.Select(o => o.Position));
+        Assert.Equal(["mysql-bin.000002:1234", "mysql-bin.000003:4"], listed.Operations.Select(o => Text(o.Position)));
         Assert.Equal(ErrorOperationKind.Skip, listed.Operations[0].Operation);
         Assert.Equal(ErrorOperationKind.Replace, listed.Operations[1].Operation);
         Assert.Equal(replace.Statements, listed.Operations[1].Statements);
-        var one = await host.Client.ListErrorOperationsAsync(new ErrorOperationRef { Subtask = Ref("errors"), Position = "mysql-bin.000003:4" });
+        var one = await host.Client.ListErrorOperationsAsync(new ErrorOperationRef { Subtask = Ref("errors"), Position = At("mysql-bin.000003:4") });
         Assert.Single(one.Operations);
 
-        Assert.Null((await host.Client.RevertErrorOperationAsync(new ErrorOperationRef { Subtask = Ref("errors"), Position = "mysql-bin.000003:4" })).Error);
-        var reverted = await host.Client.RevertErrorOperationAsync(new ErrorOperationRef { Subtask = Ref("errors"), Position = "mysql-bin.000003:4" });
+        Assert.Null((await host.Client.RevertErrorOperationAsync(new ErrorOperationRef { Subtask = Ref("errors"), Position = At("mysql-bin.000003:4") })).Error);
+        var reverted = await host.Client.RevertErrorOperationAsync(new ErrorOperationRef { Subtask = Ref("errors"), Position = At("mysql-bin.000003:4") });
         Assert.Equal(36065, reverted.Error.Code);
         Assert.Equal(["mysql-bin.000002:1234"], (await host.Client.ListErrorOperationsAsync(new ErrorOperationRef { Subtask = Ref("errors") }))
-            .Operations.Select(o => o.Position));
+            .Operations.Select(o => Text(o.Position)));
 
         control.StoppedAt = null;
         var nothingToSkip = await host.Client.HandleErrorAsync(new HandleErrorRequest { Subtask = Ref("errors"), Operation = ErrorOperationKind.Skip });
@@ -148,4 +148,8 @@ public sealed class WorkerQueryServiceTests(QueryServiceHost host) : IClassFixtu
             host.BoundSource = saved;
         }
     }
+
+    private static EventPosition At(string position) => ContractMapping.ToMessage(Dm.Binlog.Replication.BinlogPosition.Parse(position));
+
+    private static string Text(EventPosition position) => ContractMapping.ToPosition(position)!.Value.ToString();
 }
