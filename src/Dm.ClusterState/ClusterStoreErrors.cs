@@ -32,3 +32,9 @@ public sealed class DataDirInUseException(string dataDir, Exception? inner = nul
 /// <summary>This candidate is no longer (or never became) the leader: its election key is gone.</summary>
 public sealed class LeadershipLostException(string electionKey)
     : ClusterStoreException($"election key '{electionKey}' no longer exists (lease expired, revoked or resigned)");
+
+/// <summary>
+/// The store could not be reached in time (connection lost, no endpoint answered, the etcd cluster has no leader).
+/// A write that fails this way may or may not have been applied: read before retrying it.
+/// </summary>
+public sealed class ClusterStoreUnavailableException(string message, Exception? inner = null) : ClusterStoreException(message, inner);

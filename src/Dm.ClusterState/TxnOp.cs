@@ -4,7 +4,11 @@ namespace Dm.ClusterState;
 
 public enum TxnOpKind { Put, Delete, DeletePrefix, Get, GetPrefix }
 
-/// <summary>One operation of a transaction branch. Do not write the same key twice in one branch (etcd rejects it).</summary>
+/// <summary>
+/// One operation of a transaction branch. As etcd, a store rejects (ArgumentException) a branch that puts one key
+/// twice or puts a key it also deletes (by key or prefix), in either branch whichever runs, and an empty key
+/// (prefixes may be empty); deletes may overlap.
+/// </summary>
 public sealed record TxnOp(TxnOpKind Kind, string Key, byte[]? Value = null, long LeaseId = 0)
 {
     public static TxnOp Put(string key, byte[] value, long leaseId = 0) => new(TxnOpKind.Put, key, value, leaseId);

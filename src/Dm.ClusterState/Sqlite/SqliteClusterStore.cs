@@ -81,6 +81,7 @@ public sealed class SqliteClusterStore : IClusterStore
     public Task<RangeResult> GetAsync(string key, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentException.ThrowIfNullOrEmpty(key);
         return _reader.GetAsync(key, ct);
     }
 

@@ -105,9 +105,16 @@ internal sealed class SqliteKvWriter : IDisposable
 
     public TxnResult ApplyTxn(IReadOnlyList<Compare> compares, IReadOnlyList<TxnOp> then, IReadOnlyList<TxnOp>? otherwise)
     {
+        // etcd checks both branches' shapes before it evaluates the compares, and the leases of the branch that runs.
+        ValidateBranch(then);
+        ValidateBranch(otherwise ?? []);
         bool succeeded = compares.All(c => c.IsSatisfiedBy(ReadKv(Encoding.UTF8.GetBytes(c.Key))));
         var ops = succeeded ? then : otherwise ?? [];
-        ValidateOps(ops);
+        foreach (var op in ops)
+        {
+            if (op.Kind == TxnOpKind.Put && op.LeaseId != 0 && !LeaseExists(op.LeaseId))
+                throw new LeaseNotFoundException(op.LeaseId);
+        }
 
         long revision = Revision + 1;
         int sub = 0;
@@ -151,24 +158,28 @@ internal sealed class SqliteKvWriter : IDisposable
         return new TxnResult(succeeded, Revision, results);
     }
 
-    // etcd's rules: leases of puts must exist; a branch may not write one key twice (puts, deletes, delete ranges).
-    private void ValidateOps(IReadOnlyList<TxnOp> ops)
+    // etcd's rules for one branch: every key is given; a key is put at most once and not also deleted (by key or
+    // prefix) in the branch; deletes may overlap each other.
+    private static void ValidateBranch(IReadOnlyList<TxnOp> ops)
     {
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        var deletedRanges = new List<(string Prefix, KeyRange Range)>();
+        var puts = new HashSet<string>(StringComparer.Ordinal);
         foreach (var op in ops)
         {
-            if (op.Kind is TxnOpKind.Put or TxnOpKind.Delete && !written.Add(op.Key))
+            if (op.Kind is not TxnOpKind.GetPrefix and not TxnOpKind.DeletePrefix && string.IsNullOrEmpty(op.Key))
+                throw new ArgumentException("key is not provided (an empty key) in a transaction operation");
+            if (op.Kind == TxnOpKind.Put && !puts.Add(op.Key))
                 throw new ArgumentException($"duplicate key '{op.Key}' given in one transaction branch");
-            if (op.Kind == TxnOpKind.Put && op.LeaseId != 0 && !LeaseExists(op.LeaseId))
-                throw new LeaseNotFoundException(op.LeaseId);
-            if (op.Kind == TxnOpKind.DeletePrefix)
-                deletedRanges.Add((op.Key, KeyRange.ForPrefix(op.Key)));
         }
-        foreach (var (prefix, _) in deletedRanges)
+        foreach (var op in ops)
         {
-            if (written.FirstOrDefault(k => k.StartsWith(prefix, StringComparison.Ordinal)) is { } overlapping)
-                throw new ArgumentException($"key '{overlapping}' is also deleted by prefix '{prefix}' in one transaction branch");
+            string? overlapping = op.Kind switch
+            {
+                TxnOpKind.Delete => puts.Contains(op.Key) ? op.Key : null,
+                TxnOpKind.DeletePrefix => puts.FirstOrDefault(k => k.StartsWith(op.Key, StringComparison.Ordinal)),
+                _ => null,
+            };
+            if (overlapping is not null)
+                throw new ArgumentException($"key '{overlapping}' is both put and deleted in one transaction branch");
         }
     }
 
