@@ -5,7 +5,7 @@ using Dm.Core.Upstream;
 using Dm.Worker.Units;
 using MySqlConnector;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Checkpointing;
 
 /// <summary>
 /// DM's <c>&lt;meta&gt;.&lt;task&gt;_syncer_checkpoint</c> (a global row per source: where to resume and the
