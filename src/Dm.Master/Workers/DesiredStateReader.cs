@@ -36,6 +36,7 @@ public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compile
                 Task = task.Name,
                 ExpectedStage = ContractMapping.ToMessage(stage.Expect),
                 StartGeneration = stage.Generation,
+                MetaGeneration = stage.MetaGeneration,
                 StartTime = args?.StartTime ?? "",
                 SafeModeTimeDuration = SafeModeDuration(args?.SafeModeDuration),
             }.Resolve(() => TaskConverter.ToSubTask(compiler.Reveal(task.Task), sourceConfig)));
