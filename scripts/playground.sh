@@ -51,6 +51,16 @@ stop_started() {
     if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
   done
   wait 2>/dev/null || true
+  # A master killed by hand leaves its etcd member running (a master restarted would take it over): stop those too.
+  local record member
+  for record in "$work"/master*/etcd-member.json; do
+    [ -f "$record" ] || continue
+    member=$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' "$record")
+    if [ -n "$member" ] && [ -r "/proc/$member/cmdline" ] && tr '\0' '\n' <"/proc/$member/cmdline" | grep -qx -- "--data-dir=$(dirname "$record")/etcd"; then
+      kill -TERM "$member" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$member" 2>/dev/null || break; sleep 0.1; done
+    fi
+  done
   echo "stopped: every process the playground started has exited"
 }
 trap 'stop_started; exit 130' INT

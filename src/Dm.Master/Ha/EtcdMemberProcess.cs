@@ -140,6 +140,11 @@ public sealed class EtcdMemberProcess : IAsyncDisposable
             {
                 return;
             }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+            {
+                // Could not start it (or note it): the loop sees the old process exited and tries again after the backoff.
+                _logger.LogError("could not start the etcd member again: {Error}", e.Message);
+            }
         }
     }
 

@@ -31,7 +31,6 @@ public sealed class MasterElection(IClusterStore store, MasterOptions options, C
     private volatile KeyValue? _leaderKey;
     private DateTimeOffset? _leaderRenewedAt;
     private double _lastFailoverSeconds;
-    private long _termsWon;
 
     /// <summary>The current leader as this master last saw it (itself while it leads); null while there is none.</summary>
     public LeaderInfo? Leader => _term != null ? _self : _leader;
@@ -79,7 +78,7 @@ public sealed class MasterElection(IClusterStore store, MasterOptions options, C
         lock (_gate)
         {
             if (!_eviction.IsCancellationRequested) return;
-            _eviction.Dispose();
+            // Not disposed: a campaign or term that began under it may still hold its token.
             _eviction = new CancellationTokenSource();
             _evictionLifted.TrySetResult();
         }
@@ -89,7 +88,6 @@ public sealed class MasterElection(IClusterStore store, MasterOptions options, C
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         metrics.Observe("dm_master_is_leader", "1 while this master is the leader", () => IsLeader ? 1 : 0);
-        metrics.Observe("dm_master_leader_terms_total", "terms this master has won the election", () => Interlocked.Read(ref _termsWon));
         metrics.Observe("dm_master_failover_seconds",
             "from the previous leader's last session renewal (as this master saw it, to the second) to this master leading, when this master last took over",
             () => _lastFailoverSeconds);
@@ -164,7 +162,16 @@ public sealed class MasterElection(IClusterStore store, MasterOptions options, C
     {
         using var termEnd = CancellationTokenSource.CreateLinkedTokenSource(session, eviction);
         var clock = Stopwatch.StartNew();
-        await workerLeases.AdoptAsync(termEnd.Token);
+        try
+        {
+            await workerLeases.AdoptAsync(termEnd.Token);
+        }
+        catch (OperationCanceledException) when (termEnd.IsCancellationRequested)
+        {
+            // Evicted or the session ended before the term began.
+            if (eviction.IsCancellationRequested && !session.IsCancellationRequested) await leadership.ResignAsync(session);
+            return;
+        }
         var term = new LeaderTerm(DateTimeOffset.UtcNow, termEnd.Token);
         DateTimeOffset? previousRenewal;
         lock (_gate)
@@ -174,7 +181,7 @@ public sealed class MasterElection(IClusterStore store, MasterOptions options, C
             previousRenewal = _leaderRenewedAt;
             _leaderRenewedAt = null;
         }
-        Interlocked.Increment(ref _termsWon);
+        metrics.Increment("dm_master_leader_terms_total", "terms this master has won the election");
         if (previousRenewal is { } renewed)
         {
             _lastFailoverSeconds = (term.Since - renewed).TotalSeconds;

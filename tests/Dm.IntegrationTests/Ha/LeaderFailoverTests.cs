@@ -94,6 +94,16 @@ public sealed class LeaderFailoverTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.Equal([boundWorker], answers.Workers.Distinct());
 
         var live = await cluster.WaitForLeaderAsync();
+        // Each master that took over reports how long after its predecessor's last session renewal it did.
+        var reported = new List<double>();
+        foreach (var master in cluster.Masters)
+        {
+            var line = (await master.Http.GetStringAsync("/metrics")).Split('\n').Single(l => l.StartsWith("dm_master_failover_seconds ", StringComparison.Ordinal));
+            output.WriteLine($"{master.Name}'s /metrics: {line}");
+            reported.Add(double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.Contains(reported, r => r > 0);
+        Assert.All(reported, r => Assert.InRange(r, 0, ElectionTtl + 10));
         await Convergence.AssertConvergesAsync(upstream, target, workload, TimeSpan.FromSeconds(120),
             describe: async () => (await StatusAsync(live))?.ToJsonString() ?? "(no status)");
         var final = (await StatusAsync(live))!;
