@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dm.ClusterState;
+using Dm.ClusterState.Etcd;
 using Dm.Core.Api;
 using Dm.Core.Errors;
-using Dm.ClusterState.Etcd;
 using Dm.Master.Api;
 using Dm.Master.Ha;
 using Dm.Master.Hosting;
