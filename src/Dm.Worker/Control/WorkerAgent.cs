@@ -9,7 +9,7 @@ namespace Dm.Worker.Control;
 /// Keeps this worker known to the master: registers, heartbeats (carrying its subtasks' status) every second, or
 /// every third of the keepalive TTL if that is shorter, and follows the stream of desired state (the bound source
 /// and its subtasks). On any failure it moves to the next master and registers again; the master meanwhile may
-/// have declared it offline.
+/// have declared it offline. A master that is not the leader names the leader, and the worker goes there at once.
 /// </summary>
 public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ISubtaskReporter subtasks, DumpFileRegistry dumpFiles,
     ILogger<WorkerAgent> logger) : BackgroundService
@@ -27,6 +27,14 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (RpcException e) when (LeaderRedirect.LeaderAddressOf(e) is { } leader)
+            {
+                logger.LogInformation("master {Master} is not the leader: going to the leader at {Leader}", masters.CurrentMaster, leader);
+                masters.RedirectTo(leader);
+                backoff = TimeSpan.FromMilliseconds(200);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+                continue;
             }
             catch (Exception e) when (e is RpcException or HttpRequestException or IOException or SessionEndedException)
             {
