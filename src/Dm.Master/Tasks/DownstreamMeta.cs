@@ -8,7 +8,7 @@ public static class DownstreamMeta
 {
     private static readonly string[] Suffixes =
     [
-        "_loader_checkpoint", "_dump_state", "_lightning_checkpoint_list", "_syncer_checkpoint", "_syncer_applied", "_syncer_sharding_meta", "_onlineddl",
+        "_loader_checkpoint", "_dump_state", "_fence", "_lightning_checkpoint_list", "_syncer_checkpoint", "_syncer_applied", "_syncer_sharding_meta", "_onlineddl",
         "_validator_checkpoint", "_validator_pending_change", "_validator_error_change", "_validator_table_status",
     ];
 
