@@ -49,6 +49,21 @@ public sealed class TaskApiTests(MasterEnvironment env)
     }
 
     [Fact]
+    public async Task A_task_with_a_shard_mode_is_refused_until_shard_ddl_coordination_exists()
+    {
+        await Source("t-src-shard");
+        foreach (var mode in new[] { "pessimistic", "optimistic" })
+        {
+            var task = TaskBodies.Full($"task-shard-{mode}", env, "t-src-shard");
+            task["shard_mode"] = mode;
+            var refused = await Create(task);
+            Assert.Equal(20033, refused.ErrorCode);
+            Assert.Contains($"shard mode {mode} not supported", refused.Json!["error_msg"]!.GetValue<string>());
+            Assert.Equal(46018, (await Api.Get($"/api/v1/tasks/task-shard-{mode}")).ErrorCode);
+        }
+    }
+
+    [Fact]
     public async Task InvalidTasksAreRefusedAndNotStored()
     {
         await Source("t-src-bad");

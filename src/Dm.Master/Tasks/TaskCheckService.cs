@@ -31,7 +31,7 @@ public sealed class TaskCheckService(TaskCompiler compiler, TaskService tasks)
 
         // The same checks as creating the task: the API form (names, references) and DM's task config.
         var task = TaskRules.Adjust(TaskConverter.ToApiTask(cfg, sources));
-        await compiler.ToTaskConfigAsync(task, ct);
+        await compiler.ToRunnableTaskConfigAsync(task, ct);
         if (cfg.TaskMode == TaskModes.Incremental && string.IsNullOrEmpty(request.StartTime))
             foreach (var instance in cfg.MysqlInstances.Where(i => i.Meta == null))
                 throw DmErrors.ErrConfigMetadataNotSet.New(instance.SourceId, TaskModes.Incremental);

@@ -1,5 +1,6 @@
 using Dm.Core.Api;
 using Dm.Core.Config;
+using Dm.Core.Errors;
 using Dm.Core.Rules;
 using Dm.Core.Upstream;
 using Dm.Master.Precheck;
@@ -40,6 +41,21 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
     /// <summary>DM's task.yaml model of the task, validated (DM's config error codes on failure).</summary>
     public async Task<TaskConfig> ToTaskConfigAsync(DmTask task, CancellationToken ct) =>
         TaskConverter.ToTaskConfig(Reveal(task), await SourceConfigsAsync(task, ct));
+
+    /// <summary>
+    /// <see cref="ToTaskConfigAsync"/> for a task to create or check: also refuses what DM# cannot run yet (never accepted
+    /// and ignored): a <c>shard_mode</c> (or <c>is-sharding</c>), whose shard-DDL coordination is not built, is DM's 20033.
+    /// </summary>
+    public async Task<TaskConfig> ToRunnableTaskConfigAsync(DmTask task, CancellationToken ct)
+    {
+        var config = await ToTaskConfigAsync(task, ct);
+        if (config.ShardMode.Length > 0)
+            throw DmErrors.ErrConfigShardModeNotSupport.WithMessage(
+                $"shard mode {config.ShardMode} not supported: DM# does not coordinate the DDL of merged shards yet (pessimistic and " +
+                "optimistic shard-DDL locks); remove shard_mode (or is-sharding) from the task: rows of shards routed to one table then " +
+                "still merge, and each shard's DDL is applied on its own");
+        return config;
+    }
 
     /// <summary>The pre-check of the task: its sources with their rules, start points and GTID/relay settings, and its target.</summary>
     public PrecheckRequest PrecheckRequest(DmTask task, IReadOnlyList<SubTaskConfig> subTasks, IReadOnlyDictionary<string, SourceConfig> sourceConfigs,

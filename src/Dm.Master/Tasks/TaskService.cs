@@ -235,7 +235,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
     /// </summary>
     public async Task<string> CheckAsync(DmTask task, CancellationToken ct)
     {
-        await compiler.ToTaskConfigAsync(task, ct);
+        await compiler.ToRunnableTaskConfigAsync(task, ct);
         var sources = await compiler.SourceConfigsAsync(task, ct);
         var subTasks = TaskConverter.ToSubTasks(compiler.Reveal(task), sources);
         return await TaskPrecheck.CheckAsync(compiler.PrecheckRequest(task, subTasks, sources, TargetEndpoint(task)), ct);

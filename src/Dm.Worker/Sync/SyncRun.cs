@@ -5,6 +5,7 @@ using Dm.Worker.Sync.Applying;
 using Dm.Worker.Sync.Checkpointing;
 using Dm.Worker.Sync.Planning;
 using Dm.Worker.Sync.Reading;
+using Dm.Worker.Sync.Sharding;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -61,7 +62,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
                 reporter.Report();
             }, cancellationToken);
         var ddl = new DdlApplier(settings, ddlPlanner, schemas, control, UpstreamAsync, pool, checkpoint, checkpoints, watermark, applied, batchIds,
-            _blocked, errorOperations, logger);
+            _blocked, errorOperations, settings.Config.IsSharding ? new ShardTables(_filter, _router, ddlPlanner.IsOnlineDdlTable) : null, logger);
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var upstreamPosition = new UpstreamPositionPoller(settings.Upstream, progress, logger);
         var flusher = checkpoints.RunAsync(settings.FlushInterval, upstreamPosition, background.Token);

@@ -190,6 +190,29 @@ public sealed class SyncUnitTests(SyncServersFixture fx)
         Assert.DoesNotContain("1:moved", rows);
     }
 
+    [Fact]
+    public async Task Each_shard_of_a_merged_target_keeps_its_own_tracked_structure()
+    {
+        // Issue #18 item 6: t2 was first met after t1's ALTER had reached the shared target, so the tracker loaded t2 from
+        // there, with t1's column, and t2's own ALTER then failed with 44006 "duplicate column c2".
+        await fx.Source.ExecuteAsync("CREATE DATABASE s6; CREATE TABLE s6.t1 (id INT PRIMARY KEY, v INT); CREATE TABLE s6.t2 (id INT PRIMARY KEY, v INT)");
+        await fx.Target.ExecuteAsync("CREATE DATABASE s6; CREATE TABLE s6.merged (id INT PRIMARY KEY, v INT)");
+        var start = await fx.MasterPositionAsync();
+        await fx.Source.ExecuteAsync("ALTER TABLE s6.t1 ADD COLUMN c2 INT; INSERT INTO s6.t1 VALUES (1, 1, 10)");
+        var unit = fx.Unit("t_shard_tracker", start, ["s6"], c =>
+        {
+            c.ShardMode = "pessimistic";
+            c.IsSharding = true;
+            c.RouteRules = [new Dm.Core.Rules.RouteRule { SchemaPattern = "s6", TablePattern = "t*", TargetSchema = "s6", TargetTable = "merged" }];
+        });
+        await fx.CatchUpAsync(unit); // a run ends between the two shards' DDLs: what it tracked of t2 must survive it
+        await fx.Source.ExecuteAsync("ALTER TABLE s6.t2 ADD COLUMN c2 INT; INSERT INTO s6.t2 VALUES (2, 2, 20)");
+        await fx.CatchUpAsync(unit);
+        Assert.Equal("1:10,2:20", await fx.Target.ScalarAsync("SELECT GROUP_CONCAT(id, ':', c2 ORDER BY id) FROM s6.merged"));
+        Assert.Equal(3L, Convert.ToInt64(await fx.Target.ScalarAsync(
+            "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 's6' AND TABLE_NAME = 'merged'")));
+    }
+
     private static async Task Exec(MySqlConnection connection, string sql)
     {
         await using var command = new MySqlCommand(sql, connection);

@@ -11,6 +11,7 @@ using Dm.Sql.Tracking;
 using Dm.Worker.Errors;
 using Dm.Worker.Sync.Checkpointing;
 using Dm.Worker.Sync.Planning;
+using Dm.Worker.Sync.Sharding;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -26,7 +27,8 @@ namespace Dm.Worker.Sync.Applying;
 internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, TrackedSchemas schemas, MySqlConnection control,
     Func<CancellationToken, Task<MySqlConnection>> upstream, WriterPool writers, SyncCheckpointTable checkpoint, CheckpointWriter checkpoints,
     CommitWatermark watermark, AppliedRecords applied, BatchIds batchIds, BlockedEvent blocked,
-    ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ILogger logger)
+    ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ShardTables? shards,
+    ILogger logger)
 {
     /// <summary>Applies the statement of <paramref name="query"/>, which ends at <paramref name="position"/> (where the checkpoint then stands).</summary>
     public async Task ApplyAsync(QueryEvent query, BinlogLocation position, CancellationToken cancellationToken)
@@ -82,6 +84,8 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             var done = progress is { } p && index < p.Done;
             var uncertain = progress is { InFlight: true } q && index == q.Done;
             await EnsureTrackedAsync(piece, cancellationToken);
+            if (piece.TargetSql is not null && !done)
+                changed.AddRange(await TrackShardsAsync(piece, cancellationToken));
             if (piece.Statement is DropDatabaseStatement drop)
                 changed.AddRange(schemas.Tables(drop.Name).Select(t => (drop.Name, t)));
             if (piece.TargetSql is not null && !done)
@@ -121,6 +125,7 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
                 throw DmErrors.ErrSchemaTrackerCannotExecDDL.WithMessage($"cannot track DDL `{shownSql}` at {id}: {e.Message}", e);
             }
             changed.AddRange(piece.Tables.Select(t => (t.Schema!, t.Name)));
+            NoteShardTables(piece);
         }
         await checkpoints.WriteAfterDdlAsync(control, position, query.Header.Timestamp, changed.Distinct().ToList(), marker, cancellationToken);
     }
@@ -139,6 +144,39 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             if (schemas.Get(schema, name.Name) is null)
                 await schemas.LoadAsync(schema, name.Name, control, upstream, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Before a DDL changes a target table that other shards share, the tracker takes each of them that it has not met
+    /// yet from that target as it still is: met later, a shard would be loaded from a target that already has this shard's
+    /// change (and its own DDL would then fail as a duplicate). Returns the tables it took, for the DDL's checkpoint.
+    /// </summary>
+    private async Task<List<(string Schema, string Table)>> TrackShardsAsync(DdlPiece piece, CancellationToken cancellationToken)
+    {
+        var taken = new List<(string Schema, string Table)>();
+        if (shards is null || piece.Statement is CreateTableStatement or DropTableStatement or DropDatabaseStatement or CreateDatabaseStatement) return taken;
+        foreach (var table in piece.Tables)
+            foreach (var (schema, name) in await shards.GroupOfAsync(table.Schema!, table.Name, upstream, cancellationToken))
+                if (schemas.Get(schema, name) is null && await schemas.LoadAsync(schema, name, control, upstream, cancellationToken) is not null)
+                    taken.Add((schema, name));
+        return taken;
+    }
+
+    /// <summary>Tables created or dropped upstream join or leave their sharding group.</summary>
+    private void NoteShardTables(DdlPiece piece)
+    {
+        if (shards is null) return;
+        foreach (var table in piece.Tables)
+        {
+            if (piece.Statement is CreateTableStatement) shards.Add(table.Schema!, table.Name);
+            else if (piece.Statement is DropTableStatement) shards.Remove(table.Schema!, table.Name);
+        }
+        if (piece.Statement is RenameTableStatement rename)
+            foreach (var pair in rename.Pairs)
+            {
+                shards.Remove(pair.From.Schema ?? piece.Schema ?? "", pair.From.Name);
+                shards.Add(pair.To.Schema ?? pair.From.Schema ?? piece.Schema ?? "", pair.To.Name);
+            }
     }
 
     /// <summary>
