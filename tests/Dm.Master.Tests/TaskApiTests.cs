@@ -49,18 +49,21 @@ public sealed class TaskApiTests(MasterEnvironment env)
     }
 
     [Fact]
-    public async Task A_task_with_a_shard_mode_is_refused_until_shard_ddl_coordination_exists()
+    public async Task An_optimistic_task_is_refused_until_its_coordination_exists_and_a_pessimistic_one_is_accepted()
     {
         await Source("t-src-shard");
-        foreach (var mode in new[] { "pessimistic", "optimistic" })
-        {
-            var task = TaskBodies.Full($"task-shard-{mode}", env, "t-src-shard");
-            task["shard_mode"] = mode;
-            var refused = await Create(task);
-            Assert.Equal(20033, refused.ErrorCode);
-            Assert.Contains($"shard mode {mode} not supported", refused.Json!["error_msg"]!.GetValue<string>());
-            Assert.Equal(46018, (await Api.Get($"/api/v1/tasks/task-shard-{mode}")).ErrorCode);
-        }
+        var task = TaskBodies.Full("task-shard-optimistic", env, "t-src-shard");
+        task["shard_mode"] = "optimistic";
+        var refused = await Create(task);
+        Assert.Equal(20033, refused.ErrorCode);
+        Assert.Contains("shard mode optimistic not supported", refused.Json!["error_msg"]!.GetValue<string>());
+        Assert.Equal(46018, (await Api.Get("/api/v1/tasks/task-shard-optimistic")).ErrorCode);
+
+        var pessimistic = TaskBodies.Full("task-shard-pessimistic", env, "t-src-shard");
+        pessimistic["shard_mode"] = "pessimistic";
+        var created = await Create(pessimistic);
+        Assert.True((int)created.Status == 201, $"a pessimistic task is created: {created.Json}");
+        Assert.Equal("pessimistic", (await Api.Get("/api/v1/tasks/task-shard-pessimistic")).Json!["shard_mode"]!.GetValue<string>());
     }
 
     [Fact]

@@ -84,6 +84,8 @@ public sealed class MasterHost : IAsyncDisposable
             services.AddSingleton<TaskCheckService>();
             services.AddSingleton<WorkerLeases>();
             services.AddSingleton<WorkerStatusBoard>();
+            services.AddSingleton<ShardDdl.ShardDdlLocks>();
+            services.AddSingleton<ShardDdl.ShardDdlLockService>();
             services.AddSingleton<DesiredStateReader>();
             services.AddSingleton<MasterElection>();
             services.AddSingleton<ILeaderTerms>(sp => sp.GetRequiredService<MasterElection>());
@@ -102,7 +104,7 @@ public sealed class MasterHost : IAsyncDisposable
             api = new MasterServices(cluster, provider.GetRequiredService<SourceService>(), provider.GetRequiredService<TaskService>(),
                 provider.GetRequiredService<TaskUpstreamView>(), provider.GetRequiredService<TableStructureService>(),
                 provider.GetRequiredService<TaskConversion>(), provider.GetRequiredService<TemplateService>(),
-                provider.GetRequiredService<BinlogErrorService>(), provider.GetRequiredService<TaskCheckService>(),
+                provider.GetRequiredService<BinlogErrorService>(), provider.GetRequiredService<ShardDdl.ShardDdlLockService>(), provider.GetRequiredService<TaskCheckService>(),
                 provider.GetRequiredService<PasswordCipher>(), options,
                 () => document ??= BuildDocument(ApiCatalog.All(api!)));
             // A follower hands /api/v1 to the leader before anything else looks at the request.

@@ -15,6 +15,7 @@ public sealed record MasterServices(
     TaskConversion Conversion,
     TemplateService Templates,
     BinlogErrorService Binlog,
+    ShardDdl.ShardDdlLockService ShardDdlLocks,
     TaskCheckService Checks,
     PasswordCipher Secrets,
     MasterOptions Options,

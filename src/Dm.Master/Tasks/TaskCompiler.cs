@@ -44,16 +44,16 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
 
     /// <summary>
     /// <see cref="ToTaskConfigAsync"/> for a task to create or check: also refuses what DM# cannot run yet (never accepted
-    /// and ignored): a <c>shard_mode</c> (or <c>is-sharding</c>), whose shard-DDL coordination is not built, is DM's 20033.
+    /// and ignored): <c>shard_mode: optimistic</c>, whose shard-DDL coordination is not built, is DM's 20033 (pessimistic, also
+    /// what <c>is-sharding</c> alone means, is coordinated).
     /// </summary>
     public async Task<TaskConfig> ToRunnableTaskConfigAsync(DmTask task, CancellationToken ct)
     {
         var config = await ToTaskConfigAsync(task, ct);
-        if (config.ShardMode.Length > 0)
+        if (config.ShardMode == "optimistic")
             throw DmErrors.ErrConfigShardModeNotSupport.WithMessage(
-                $"shard mode {config.ShardMode} not supported: DM# does not coordinate the DDL of merged shards yet (pessimistic and " +
-                "optimistic shard-DDL locks); remove shard_mode (or is-sharding) from the task: rows of shards routed to one table then " +
-                "still merge, and each shard's DDL is applied on its own");
+                "shard mode optimistic not supported: DM# does not coordinate optimistic shard DDL yet (the joined schema of all " +
+                "shards); use shard_mode: pessimistic (every shard's DDL waits until all shards reached it, then it is applied once)");
         return config;
     }
 

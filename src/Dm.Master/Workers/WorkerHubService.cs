@@ -18,6 +18,8 @@ public sealed class WorkerHubService(
     SourceScheduler scheduler,
     DesiredStateReader desired,
     WorkerStatusBoard statuses,
+    ShardDdl.ShardDdlLocks shardDdlLocks,
+    MasterState state,
     MasterElection election,
     Hosting.MasterOptions options,
     ILogger<WorkerHubService> logger) : WorkerHub.WorkerHubBase
@@ -55,7 +57,14 @@ public sealed class WorkerHubService(
             statuses.Report(request.Name, list, request.AppliedRevision);
             statuses.ReportDumpFiles(request.Name, request.DumpFileSources);
         }
-        return new HeartbeatResponse { Known = known };
+        var response = new HeartbeatResponse { Known = known };
+        if (known && request.ShardDdlInfos.Count > 0)
+        {
+            var bound = (await state.BoundsAsync(context.CancellationToken)).FirstOrDefault(b => b.Value == request.Name).Key;
+            foreach (var info in request.ShardDdlInfos)
+                response.ShardDdlOperations.Add(await shardDdlLocks.HandleAsync(info, bound, context.CancellationToken));
+        }
+        return response;
     }
 
     public override async Task Watch(WatchRequest request, IServerStreamWriter<DesiredState> responseStream, ServerCallContext context)

@@ -14,7 +14,7 @@ namespace Dm.Worker.Control;
 /// to another worker once the TTL has passed); they run again when a master sends the state anew.
 /// </summary>
 public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ISubtaskReporter subtasks, DumpFileRegistry dumpFiles,
-    ILogger<WorkerAgent> logger) : BackgroundService
+    ShardDdlMailbox shardDdl, ILogger<WorkerAgent> logger) : BackgroundService
 {
     private long _renewedTicks = DateTime.UtcNow.Ticks;
     private long _session;
@@ -116,9 +116,12 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
             var request = new HeartbeatRequest { Name = options.Name, AppliedRevision = subtasks.AppliedRevision };
             request.Subtasks.AddRange(subtasks.Statuses().Select(ContractMapping.ToMessage));
             request.DumpFileSources.AddRange(dumpFiles.Sources());
+            var infos = shardDdl.Infos();
+            request.ShardDdlInfos.AddRange(infos);
             var sent = DateTime.UtcNow;
             var response = await client.HeartbeatAsync(request, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
             if (!response.Known) throw new SessionEndedException("the master no longer knows this worker");
+            shardDdl.Answer(infos, response.ShardDdlOperations);
             // Renewed as of when it was sent: the lease's TTL counts from no later than that.
             Interlocked.Exchange(ref _renewedTicks, sent.Ticks);
             board.Resume(session);

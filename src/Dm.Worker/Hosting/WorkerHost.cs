@@ -26,6 +26,7 @@ public static class WorkerHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<AssignmentBoard>();
         builder.Services.AddSingleton<Dump.DumpFileRegistry>();
+        builder.Services.AddSingleton<ShardDdlMailbox>();
         builder.Services.AddSingleton<Subtasks.SubtaskSupervisor>();
         builder.Services.AddSingleton<ISubtaskReporter>(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());

@@ -34,8 +34,12 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     // Set after _published, so a heartbeat that reads it first sends statuses at least as new.
     private long _appliedRevision;
 
-    public SubtaskSupervisor(AssignmentBoard board, WorkerOptions options, DumpFileRegistry dumpFiles, ILoggerFactory loggers)
+    private readonly Sync.Sharding.IShardDdlCoordinator _shardDdl;
+
+    public SubtaskSupervisor(AssignmentBoard board, WorkerOptions options, DumpFileRegistry dumpFiles, ILoggerFactory loggers,
+        ShardDdlMailbox? shardDdl = null)
     {
+        _shardDdl = shardDdl ?? (Sync.Sharding.IShardDdlCoordinator)Sync.Sharding.LoneShardDdlCoordinator.Instance;
         _board = board;
         _options = options;
         _dumpFiles = dumpFiles;
@@ -196,6 +200,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
             Fence = fence,
             StartTime = startTime.Length > 0 ? startTime : null,
             SafeModeDuration = safeModeDuration,
+            ShardDdl = _shardDdl,
         };
         return new SyncUnit(settings, _loggers.CreateLogger<SyncUnit>());
     }

@@ -19,7 +19,7 @@ namespace Dm.Worker.Sync;
 internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream, TransactionAssembler transactions, RowEventRules rules,
     TrackedSchemas schemas, MySqlConnection control, Func<CancellationToken, Task<MySqlConnection>> upstream, SafeMode safeMode,
     WriterPool writers, LargeTransactionApplier large, DdlApplier ddl, CommitWatermark watermark, CheckpointWriter checkpoints,
-    WatermarkReporter reporter, BlockedEvent blocked, SyncProgress progress)
+    WatermarkReporter reporter, BlockedEvent blocked, SyncProgress progress, Sharding.PessimisticShards? sharding)
 {
     public async Task HandleAsync(BinlogEvent ev, CancellationToken cancellationToken)
     {
@@ -33,6 +33,7 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
                 await CompleteTransactionAsync(ev, cancellationToken);
                 break;
             case TransactionEvent.Statement:
+                sharding?.EndTransaction();
                 await ddl.ApplyAsync((QueryEvent)ev, stream.LocationAfter(ev), cancellationToken);
                 transactions.Close(); // a statement ends whatever was open
                 break;
@@ -68,11 +69,19 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
         var transaction = transactions.OpenForRows(rows);
         if (transaction.Skip) return;
         var at = rows.ResumePosition;
+        if (sharding is not null && sharding.IsHeld((schema, table)))
+        {
+            // This shard reached its group's DDL: its changes wait for the lock, planned now with its structure after the DDL.
+            RowChangePlanner.Plan(sharding.HeldPart((schema, table), transaction), rows, info, target, safeMode: true, merge: false);
+            return;
+        }
+        var window = sharding is { Active: true };
         // Rows are merged per source table: a routed table may share its target with other shards, whose changes to the same
         // key must stay in binlog order with its own, so only tables written under their own name are merged.
         var unrouted = string.Equals(target.Schema, schema, StringComparison.Ordinal) && string.Equals(target.Name, table, StringComparison.Ordinal);
-        RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks && unrouted);
-        if (large.Active || transaction.RowChanges >= settings.LargeTransactionRows)
+        RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at) || window,
+            merge: !settings.TargetForeignKeyChecks && unrouted);
+        if (!window && (large.Active || transaction.RowChanges >= settings.LargeTransactionRows))
             await large.SpillAsync(transaction, writers, cancellationToken);
     }
 
@@ -80,6 +89,7 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
     {
         var transaction = transactions.Close();
         var position = stream.LocationAfter(end);
+        sharding?.EndTransaction();
         progress.Transaction();
         if (large.Active)
         {
@@ -97,6 +107,7 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
             return;
         }
         transaction.End = position;
+        transaction.Unrecorded = sharding is { Active: true };
         transaction.Sequence = watermark.Next(position, transaction.Timestamp);
         await writers.DispatchAsync(transaction, cancellationToken);
     }

@@ -53,7 +53,9 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         var batchIds = new BatchIds();
         var large = new LargeTransactionApplier(OpenTargetAsync, checkpoint, watermark, batchIds, task, logger);
         var reporter = new WatermarkReporter(watermark, progress, transactions, large);
-        var checkpoints = new CheckpointWriter(checkpoint, watermark, applied, staleBatches, schemas, safeMode, reporter, OpenTargetAsync, task, logger);
+        var sharding = settings.Pessimistic ? new PessimisticShards() : null;
+        var checkpoints = new CheckpointWriter(checkpoint, watermark, applied, staleBatches, schemas, safeMode, reporter, OpenTargetAsync, task, logger,
+            sharding is null ? null : () => sharding.Pin);
 
         await using var pool = new WriterPool(await OpenWriterConnectionsAsync(cancellationToken), checkpoint, settings.BatchStatements, batchIds,
             (batch, id) =>
@@ -62,7 +64,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
                 reporter.Report();
             }, cancellationToken);
         var ddl = new DdlApplier(settings, ddlPlanner, schemas, control, UpstreamAsync, pool, checkpoint, checkpoints, watermark, applied, batchIds,
-            _blocked, errorOperations, settings.Config.IsSharding ? new ShardTables(_filter, _router, ddlPlanner.IsOnlineDdlTable) : null, logger);
+            _blocked, errorOperations, settings.Config.IsSharding ? new ShardTables(_filter, _router, ddlPlanner.IsOnlineDdlTable) : null, sharding, logger);
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var upstreamPosition = new UpstreamPositionPoller(settings.Upstream, progress, logger);
         var flusher = checkpoints.RunAsync(settings.FlushInterval, upstreamPosition, background.Token);
@@ -75,7 +77,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
                 options.StartPosition is { } p ? $"from {p} (GTIDs executed so far: {start.Position.GtidText})" : $"after the GTID set {start.Position.GtidText}");
             var stream = new BinlogStream(new BinlogClientSource(new BinlogClient(options)), task, logger, TimeProvider.System);
             var dispatcher = new EventDispatcher(settings, stream, transactions, new RowEventRules(_filter, _events, _router, ddlPlanner), schemas, control,
-                UpstreamAsync, safeMode, pool, large, ddl, watermark, checkpoints, reporter, _blocked, progress);
+                UpstreamAsync, safeMode, pool, large, ddl, watermark, checkpoints, reporter, _blocked, progress, sharding);
             await foreach (var ev in stream.ReadAsync(reading.Token))
                 await dispatcher.HandleAsync(ev, reading.Token);
         }

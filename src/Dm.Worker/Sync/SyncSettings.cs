@@ -15,6 +15,12 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
     /// <summary>The task's start_time from start-task, as given (local times are the upstream's), or null.</summary>
     public string? StartTime { get; init; }
 
+    /// <summary>The master's pessimistic shard-DDL locks (a lone source owns every lock when there is no master).</summary>
+    public Sharding.IShardDdlCoordinator ShardDdl { get; init; } = Sharding.LoneShardDdlCoordinator.Instance;
+
+    /// <summary>Whether the subtask merges shards with DM's pessimistic shard-DDL coordination.</summary>
+    public bool Pessimistic => Config.IsSharding && Config.ShardMode == "pessimistic";
+
     /// <summary>safe_mode_time_duration from start-task: safe mode until this long after the first event.</summary>
     public TimeSpan? SafeModeDuration { get; init; }
 

@@ -16,6 +16,12 @@ internal sealed class SyncTransaction
     /// <summary>Already applied before a crash (named by an applied row): read past, not applied again.</summary>
     public bool Skip { get; init; }
 
+    /// <summary>
+    /// Applied without naming it in an applied row: read while a shard DDL lock is open (a run that starts again reads it
+    /// again and replays it in safe mode), or a held part replayed after the lock.
+    /// </summary>
+    public bool Unrecorded { get; set; }
+
     public long Sequence { get; set; }
     public BinlogLocation End { get; set; } = null!;
     /// <summary>Statements for changes to tables that are not mergeable, in binlog order.</summary>

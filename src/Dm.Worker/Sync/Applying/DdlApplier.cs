@@ -28,7 +28,7 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
     Func<CancellationToken, Task<MySqlConnection>> upstream, WriterPool writers, SyncCheckpointTable checkpoint, CheckpointWriter checkpoints,
     CommitWatermark watermark, AppliedRecords applied, BatchIds batchIds, BlockedEvent blocked,
     ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ShardTables? shards,
-    ILogger logger)
+    PessimisticShards? sharding, ILogger logger)
 {
     /// <summary>Applies the statement of <paramref name="query"/>, which ends at <paramref name="position"/> (where the checkpoint then stands).</summary>
     public async Task ApplyAsync(QueryEvent query, BinlogLocation position, CancellationToken cancellationToken)
@@ -72,6 +72,12 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         if (pieces.Count == 0)
         {
             watermark.Done(position, query.Header.Timestamp);
+            return;
+        }
+
+        if (sharding is not null && CoordinatedTable(pieces) is { } shard)
+        {
+            await ApplyShardDdlAsync(query, position, pieces, shard, currentSchema, shownSql, cancellationToken);
             return;
         }
 
@@ -128,6 +134,168 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             NoteShardTables(piece);
         }
         await checkpoints.WriteAfterDdlAsync(control, position, query.Header.Timestamp, changed.Distinct().ToList(), marker, cancellationToken);
+    }
+
+    /// <summary>
+    /// The upstream table whose DDL the pieces are, when the sharding group of its target coordinates it (pessimistic mode):
+    /// ALTER TABLE and index changes of a table routed to a target that is not its own name. Other DDLs run as usual.
+    /// </summary>
+    private static (string Schema, string Table)? CoordinatedTable(List<DdlPiece> pieces)
+    {
+        if (pieces.Count == 0 || pieces.Any(p => p.TargetSql is null || p.Tables.Count != 1
+                || p.Statement is not (AlterTableStatement or CreateIndexStatement or DropIndexStatement)))
+            return null;
+        var table = (pieces[0].Tables[0].Schema!, pieces[0].Tables[0].Name);
+        return pieces.All(p => p.Tables[0].Schema == table.Item1 && p.Tables[0].Name == table.Name) ? table : null;
+    }
+
+    /// <summary>
+    /// DM's pessimistic shard DDL: the DDL is tracked for its shard at once (its later rows are planned with it) but not
+    /// run; the shard is held (its later events wait) until every member of its sharding group on this source reached the
+    /// same DDL, then the master's lock decides: the owner runs it on the target once, the others skip it; then every held
+    /// event is replayed in safe mode and the checkpoint moves past.
+    /// </summary>
+    private async Task ApplyShardDdlAsync(QueryEvent query, BinlogLocation position, List<DdlPiece> pieces, (string Schema, string Table) table,
+        string? currentSchema, string shownSql, CancellationToken cancellationToken)
+    {
+        var id = position.Position;
+        var target = shards!.TargetOf(table.Schema, table.Table);
+        var ddls = pieces.Select(p => p.TargetSql!).ToList();
+        await writers.DrainAsync(cancellationToken);
+        var group = sharding!.Group(target);
+        if (group.ActiveDdls is null && !sharding.IsHeld(table))
+        {
+            // The group starts meeting a DDL: every member's structure as it is now is checkpointed (a run that starts again
+            // from here tracks the DDLs anew from them, even when the target already has them).
+            var members = await shards!.GroupOfAsync(table.Schema, table.Table, upstream, cancellationToken);
+            foreach (var (schema, name) in members)
+                if (schemas.Get(schema, name) is null) await schemas.LoadAsync(schema, name, control, upstream, cancellationToken);
+            sharding.Start(target, watermark.Position);
+            await checkpoints.WriteAfterDdlAsync(control, watermark.Position, 0, members.ToList(), [], cancellationToken);
+        }
+        foreach (var piece in pieces)
+        {
+            await EnsureTrackedAsync(piece, cancellationToken);
+            try
+            {
+                schemas.Apply(piece.Statement, currentSchema);
+            }
+            catch (SchemaTrackerException e)
+            {
+                blocked.Block(id);
+                throw DmErrors.ErrSchemaTrackerCannotExecDDL.WithMessage($"cannot track DDL `{shownSql}` at {id}: {e.Message}", e);
+            }
+        }
+        if (sharding.IsHeld(table))
+        {
+            // A later DDL of a shard that already waits: it arrives in the group once the lock before it is resolved.
+            sharding.Enqueue(new HeldStatement(table, ddls, position, query.Header.Timestamp));
+            logger.LogInformation("sync of {Task}: `{Schema}`.`{Table}` queues `{Sql}` at {Position} behind the open shard DDL lock",
+                settings.Config.Name, table.Schema, table.Table, shownSql, id);
+            return;
+        }
+        if (!await ArriveAsync(table, target, ddls, position, cancellationToken)) return;
+        await ResolveAsync(target, ddls, position, query.Header.Timestamp, cancellationToken);
+    }
+
+    /// <summary><paramref name="table"/> reached <paramref name="ddls"/>: it is held; true when its whole group on this source has.</summary>
+    private async Task<bool> ArriveAsync((string Schema, string Table) table, (string Schema, string Table) target, IReadOnlyList<string> ddls,
+        BinlogLocation at, CancellationToken cancellationToken)
+    {
+        var group = sharding!.Group(target);
+        if (group.ActiveDdls is null) sharding.Start(target, sharding.Pin ?? watermark.Position);
+        try
+        {
+            group.Arrive(table, ddls, at);
+        }
+        catch (DmException)
+        {
+            blocked.Block(at.Position);
+            throw;
+        }
+        sharding.Hold(table, target);
+        var members = await shards!.GroupOfAsync(table.Schema, table.Table, upstream, cancellationToken);
+        var unsynced = group.Unsynced(members);
+        logger.LogInformation("sync of {Task}: `{Schema}`.`{Table}` reached shard DDL [{Ddls}] at {Position}; tables still to reach it on this source: {Unsynced}",
+            settings.Config.Name, table.Schema, table.Table, string.Join("; ", ddls), at.Position,
+            unsynced.Count == 0 ? "none" : string.Join(", ", unsynced.Select(u => $"`{u.Schema}`.`{u.Table}`")));
+        return unsynced.Count == 0;
+    }
+
+    /// <summary>
+    /// The whole group on this source reached <paramref name="ddls"/>: waits for the master's lock, runs the DDL when this
+    /// source owns it, replays what the group's tables held (a held DDL may make the group meet its next DDL: then again),
+    /// checkpoints past <paramref name="position"/> and tells the master.
+    /// </summary>
+    private async Task ResolveAsync((string Schema, string Table) target, IReadOnlyList<string> ddls, BinlogLocation position, uint timestamp,
+        CancellationToken cancellationToken)
+    {
+        var resolved = new List<ShardDdlLockRequest>();
+        var markers = new List<long>();
+        var members = new HashSet<(string Schema, string Table)>();
+        IReadOnlyList<string>? next = ddls;
+        while (next is not null)
+        {
+            var group = sharding!.Group(target);
+            members.UnionWith(group.Synced);
+            var request = new ShardDdlLockRequest(settings.Config.Name, settings.Config.SourceId, target.Item1, target.Item2, next);
+            var at = group.FirstLocation!.Position;
+            logger.LogInformation("sync of {Task}: shard DDL lock {Lock} [{Ddls}] reached by every table of this source: waiting for the master",
+                settings.Config.Name, request.LockId, string.Join("; ", next));
+            var decision = await settings.ShardDdl.LockAsync(request, cancellationToken);
+            if (decision.Error is not null)
+            {
+                blocked.Block(at);
+                var error = DmErrors.All.FirstOrDefault(e => e.Code == decision.ErrorCode) ?? DmErrors.ErrMasterShardingDDLDiff;
+                throw error.WithMessage(decision.Error);
+            }
+            if (decision.Exec)
+            {
+                var marker = batchIds.Next();
+                markers.Add(marker);
+                for (var index = 0; index < next.Count; index++)
+                {
+                    await MarkDdlAsync(marker, at, index, inFlight: true, cancellationToken);
+                    await ExecuteDdlAsync(next[index], at, next[index], replay: true, cancellationToken);
+                }
+                logger.LogInformation("sync of {Task}: executed shard DDL [{Ddls}] of lock {Lock} (owner)", settings.Config.Name, string.Join("; ", next), request.LockId);
+            }
+            else
+            {
+                logger.LogInformation("sync of {Task}: skipped shard DDL [{Ddls}] of lock {Lock} (the owner executed it)", settings.Config.Name,
+                    string.Join("; ", next), request.LockId);
+            }
+            resolved.Add(request);
+            next = null;
+            var requeue = new List<HeldEvent>();
+            foreach (var item in sharding.Release(target))
+            {
+                if (sharding.IsHeld(item.Table))
+                {
+                    requeue.Add(item);
+                    continue;
+                }
+                switch (item)
+                {
+                    case HeldTransaction held:
+                        held.Transaction.End = position;
+                        held.Transaction.Sequence = watermark.Next(position, held.Transaction.Timestamp);
+                        await writers.DispatchAsync(held.Transaction, cancellationToken);
+                        break;
+                    case HeldStatement statement:
+                        await writers.DrainAsync(cancellationToken);
+                        if (await ArriveAsync(statement.Table, target, statement.Ddls, statement.At, cancellationToken))
+                            next = statement.Ddls;
+                        break;
+                }
+            }
+            sharding.Requeue(target, requeue);
+        }
+        await writers.DrainAsync(cancellationToken);
+        sharding!.Unpin();
+        // While another lock keeps the checkpoint before this one, the tracked structures stay as they were when it opened.
+        await checkpoints.WriteAfterDdlAsync(control, position, timestamp, sharding.Active ? [] : members.ToList(), markers, cancellationToken);
+        foreach (var request in resolved) settings.ShardDdl.Done(request);
     }
 
     /// <summary>The tracker must know a table before a DDL changes it (ALTER, RENAME, index changes, CREATE ... LIKE).</summary>

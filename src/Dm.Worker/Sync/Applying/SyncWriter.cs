@@ -79,7 +79,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
                 // then never holds the batch's locks waiting on this worker (frozen, cut off), which the successor would wait behind.
                 var fenced = checkpoint.Fence.IsActive;
                 await RunBatchAsync(connection, null,
-                    [new MySqlBatchCommand("BEGIN"), .. statements.Select(ToCommand), checkpoint.AppliedCommand(id, batch.Select(t => t.Id)),
+                    [new MySqlBatchCommand("BEGIN"), .. statements.Select(ToCommand), checkpoint.AppliedCommand(id, batch.Where(t => !t.Unrecorded).Select(t => t.Id)),
                         .. fenced ? new[] { new MySqlBatchCommand("COMMIT") } : []],
                     () => Describe(batch), cancellationToken);
                 if (!fenced)

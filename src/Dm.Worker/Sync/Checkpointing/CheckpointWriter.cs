@@ -12,7 +12,7 @@ namespace Dm.Worker.Sync.Checkpointing;
 /// </summary>
 internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermark watermark, AppliedRecords applied, List<long> staleBatches,
     TrackedSchemas schemas, SafeMode safeMode, WatermarkReporter reporter, Func<CancellationToken, Task<MySqlConnection>> openTarget,
-    string task, ILogger logger)
+    string task, ILogger logger, Func<BinlogLocation?>? pin = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     // Applied rows of an earlier run's batches: deleted once every transaction they name has been read past and skipped.
@@ -76,13 +76,18 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
     /// the structures of <paramref name="tables"/>, deleting the DDL's progress row <paramref name="progressRow"/> with it.
     /// </summary>
     public async Task WriteAfterDdlAsync(MySqlConnection connection, BinlogLocation position, uint timestamp,
-        IReadOnlyCollection<(string Schema, string Table)> tables, long progressRow, CancellationToken cancellationToken)
+        IReadOnlyCollection<(string Schema, string Table)> tables, long progressRow, CancellationToken cancellationToken) =>
+        await WriteAfterDdlAsync(connection, position, timestamp, tables, [progressRow], cancellationToken);
+
+    /// <summary>As above, deleting the progress rows <paramref name="progressRows"/>.</summary>
+    public async Task WriteAfterDdlAsync(MySqlConnection connection, BinlogLocation position, uint timestamp,
+        IReadOnlyCollection<(string Schema, string Table)> tables, IReadOnlyCollection<long> progressRows, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             watermark.MoveTo(position, timestamp);
-            await WriteAsync(connection, tables, cancellationToken, [progressRow]);
+            await WriteAsync(connection, tables, cancellationToken, progressRows);
         }
         finally
         {
@@ -114,6 +119,8 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
         IReadOnlyCollection<long>? alsoDelete = null)
     {
         var (position, covered) = watermark.Snapshot();
+        // A shard DDL lock is open: the checkpoint stays where it opened (what was read since is read again after a restart).
+        if (pin?.Invoke() is { } pinned) position = pinned;
         var stale = applied.Count == 0 && _staleBatches.Count > 0 && watermark.Sequence >= _lastSkippedSequence ? _staleBatches : [];
         var exit = safeMode.ExitAfter(position);
         try

@@ -32,6 +32,9 @@ internal sealed class ShardTables(BlockAllowListFilter filter, TableRouter route
         return _groups = groups;
     }
 
+    /// <summary>The target table <paramref name="schema"/>.<paramref name="table"/> routes to (its group's name).</summary>
+    public (string Schema, string Table) TargetOf(string schema, string table) => router.Route(schema, table);
+
     /// <summary>A table created upstream joins the group of its target.</summary>
     public void Add(string schema, string table)
     {

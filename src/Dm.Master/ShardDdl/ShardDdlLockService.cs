@@ -1,0 +1,76 @@
+using Dm.Core.Api;
+using Dm.Core.Errors;
+using Dm.Master.State;
+using Dm.Master.Workers;
+
+namespace Dm.Master.ShardDdl;
+
+/// <summary>
+/// shard-ddl-lock (show-ddl-locks) and shard-ddl-lock unlock (unlock-ddl-lock): the open locks of a task with why each waits,
+/// and the one command that resolves a lock that will never complete by itself.
+/// </summary>
+public sealed class ShardDdlLockService(ShardDdlLocks locks, MasterState state, WorkerStatusBoard statuses)
+{
+    public async Task<ShardDdlLockListResponse> ListAsync(string? task, CancellationToken ct)
+    {
+        if (task is not null && await state.TaskAsync(task, ct) is null) throw DmErrors.ErrSchedulerTaskNotExist.New(task);
+        var data = new List<ShardDdlLockView>();
+        foreach (var l in await locks.ListAsync(task, ct)) data.Add(await ViewAsync(l, ct));
+        return new ShardDdlLockListResponse { Total = data.Count, Data = data };
+    }
+
+    private async Task<ShardDdlLockView> ViewAsync(ShardDdlLock l, CancellationToken ct) => new()
+    {
+        Id = l.Id, Task = l.Task, Mode = "pessimistic", Owner = l.Owner, Ddls = l.Ddls, Synced = l.Synced, Unsynced = [.. l.Unsynced], Done = l.Done,
+        Reason = await ReasonAsync(l, ct),
+    };
+
+    /// <summary>Why <paramref name="l"/> waits; for a wait that will not end by itself, the command that ends it.</summary>
+    public async Task<string> ReasonAsync(ShardDdlLock l, CancellationToken ct)
+    {
+        var unlock = $"resolve it with `shard-ddl-lock unlock {l.Id}` (--action exec to have owner {l.Owner} run the DDLs, skip otherwise)";
+        if (l.Forced) return "unlocked by hand: waiting for the synced sources to execute or skip the DDLs";
+        if (l.AllSynced) return l.OwnerDone ? "the owner executed the DDLs: waiting for the other sources to skip them" : $"owner {l.Owner} executes the DDLs";
+        var task = await state.TaskAsync(l.Task, ct);
+        var bounds = await state.BoundsAsync(ct);
+        var reasons = new List<string>();
+        foreach (var source in l.Unsynced)
+        {
+            if (task is null || !task.SourceNames.Contains(source))
+                reasons.Add($"source {source} is no longer in the task and will never reach the DDLs: {unlock}");
+            else if (!bounds.ContainsKey(source))
+                reasons.Add($"source {source} has no worker bound: it reaches the DDLs once a worker serves it again, or {unlock}");
+            else
+            {
+                var status = statuses.Find(bounds[source], l.Task, source);
+                reasons.Add(status is { ErrorMsg.Length: > 0 }
+                    ? $"source {source} is paused ({status.ErrorMsg}): resume it, or {unlock}"
+                    : $"waiting for source {source} to reach the DDLs on all its shards (a shard that was dropped or never gets the DDL keeps it waiting: {unlock})");
+            }
+        }
+        return string.Join("; ", reasons);
+    }
+
+    public async Task<ShardDdlLockView> UnlockAsync(string task, string lockId, ShardDdlLockUnlockRequest request, CancellationToken ct)
+    {
+        var action = request.Action ?? "skip";
+        if (action is not ("skip" or "exec"))
+            throw DmErrors.ErrVerifyHandleErrorArgs.WithMessage($"invalid unlock action \"{action}\": expected skip or exec");
+        return await locks.SerializedAsync(async () =>
+        {
+            var l = await locks.GetAsync(task, lockId, ct)
+                    ?? throw DmErrors.ErrMasterLockNotFound.WithMessage($"shard DDL lock {lockId} of task {task} not found");
+            if (request.Owner is { Length: > 0 } owner)
+            {
+                if (!l.Synced.Contains(owner))
+                    throw DmErrors.ErrMasterLockNotFound.WithMessage($"source {owner} has not reached the DDLs of lock {lockId}: it cannot own it (synced: {string.Join(", ", l.Synced)})");
+                l.Owner = owner;
+            }
+            l.Forced = true;
+            if (request.ForceRemove == true || action == "skip") l.OwnerDone = true;
+            if (l.Synced.All(l.Done.Contains)) await locks.DeleteAsync(l, ct);
+            else await locks.PutAsync(l, ct);
+            return await ViewAsync(l, ct);
+        }, ct);
+    }
+}

@@ -1,0 +1,88 @@
+using Dm.Binlog.Replication;
+
+namespace Dm.Worker.Sync.Sharding;
+
+/// <summary>
+/// One run's pessimistic sharding state on this source: the sharding group of each target table, which upstream tables are
+/// held (they reached their group's DDL: their later events wait) and what they hold, and the checkpoint pin. While any group
+/// meets a DDL the global checkpoint stays where the first of them started (<see cref="Pin"/>), row changes are replayed in
+/// safe mode and transactions leave no applied rows: a run that starts again there reads the window once more, holds the
+/// same events again and replays the rest idempotently. No I/O.
+/// </summary>
+internal sealed class PessimisticShards
+{
+    private readonly Dictionary<(string Schema, string Table), ShardingGroup> _groups = [];
+    private readonly Dictionary<(string Schema, string Table), (string Schema, string Table)> _held = [];
+    private readonly Dictionary<(string Schema, string Table), List<HeldEvent>> _queues = [];
+    private readonly Dictionary<(string Schema, string Table), BinlogLocation> _starts = [];
+    // The held parts of the upstream transaction being read, by upstream table.
+    private readonly Dictionary<(string Schema, string Table), SyncTransaction> _open = [];
+
+    /// <summary>Whether some group meets a DDL (the window: safe mode, no applied rows, checkpoint pinned).</summary>
+    public bool Active => _starts.Count > 0;
+
+    /// <summary>Where the global checkpoint stays while <see cref="Active"/>: where the earliest active group started.</summary>
+    public BinlogLocation? Pin { get; private set; }
+
+    public ShardingGroup Group((string Schema, string Table) target)
+    {
+        if (!_groups.TryGetValue(target, out var group)) _groups[target] = group = new ShardingGroup(target);
+        return group;
+    }
+
+    /// <summary>The active groups, for query-status.</summary>
+    public IEnumerable<ShardingGroup> ActiveGroups => _groups.Values.Where(g => g.ActiveDdls is not null);
+
+    /// <summary>A group starts meeting a DDL at <paramref name="checkpoint"/> (every change before it committed).</summary>
+    public void Start((string Schema, string Table) target, BinlogLocation checkpoint)
+    {
+        _starts[target] = checkpoint;
+        Pin ??= checkpoint;
+    }
+
+    public bool IsHeld((string Schema, string Table) table) => _held.ContainsKey(table);
+
+    public void Hold((string Schema, string Table) table, (string Schema, string Table) target) => _held[table] = target;
+
+    /// <summary>The held part of the current upstream transaction for <paramref name="table"/>.</summary>
+    public SyncTransaction HeldPart((string Schema, string Table) table, SyncTransaction transaction)
+    {
+        if (!_open.TryGetValue(table, out var part))
+            _open[table] = part = new SyncTransaction { Id = transaction.Id, Timestamp = transaction.Timestamp, Unrecorded = true };
+        return part;
+    }
+
+    /// <summary>The upstream transaction ended: its held parts join their groups' queues.</summary>
+    public void EndTransaction()
+    {
+        foreach (var (table, part) in _open)
+            if (part.Size > 0 && _held.TryGetValue(table, out var target)) Queue(target).Add(new HeldTransaction(table, part));
+        _open.Clear();
+    }
+
+    public void Enqueue(HeldStatement statement) => Queue(_held[statement.Table]).Add(statement);
+
+    /// <summary>The group's DDL is resolved: its tables are no longer held; returns what they held, in binlog order.</summary>
+    public List<HeldEvent> Release((string Schema, string Table) target)
+    {
+        foreach (var table in _held.Where(h => h.Value == target).Select(h => h.Key).ToList()) _held.Remove(table);
+        Group(target).Reset();
+        _starts.Remove(target);
+        var queue = Queue(target);
+        var items = queue.ToList();
+        queue.Clear();
+        return items;
+    }
+
+    /// <summary>Items a release found held again (their table met the group's next DDL) go back in front of the queue.</summary>
+    public void Requeue((string Schema, string Table) target, List<HeldEvent> items) => Queue(target).InsertRange(0, items);
+
+    /// <summary>After a release: the pin moves to the earliest group still active (none: the checkpoint follows the watermark).</summary>
+    public void Unpin() => Pin = _starts.Count == 0 ? null : _starts.Values.MinBy(s => s.Position);
+
+    private List<HeldEvent> Queue((string Schema, string Table) target)
+    {
+        if (!_queues.TryGetValue(target, out var queue)) _queues[target] = queue = [];
+        return queue;
+    }
+}
