@@ -67,9 +67,6 @@ public sealed class CommandLineErrorTests(CtlEnvironment env)
     }
 
     [Theory]
-    [InlineData("shard-ddl-lock", "no shard-DDL coordination")]
-    [InlineData("show-ddl-locks", "no shard-DDL coordination")]
-    [InlineData("unlock-ddl-lock", "no shard-DDL coordination")]
     [InlineData("pause-relay", "no relay unit")]
     [InlineData("resume-relay", "no relay unit")]
     [InlineData("validation", "no continuous validator")]

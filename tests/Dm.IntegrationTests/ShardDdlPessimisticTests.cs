@@ -169,7 +169,18 @@ public sealed class ShardDdlPessimisticTests(TwoSourceCluster cluster) : IClassF
         // Three shards of four have it: the lock waits on source 2's t1, and the target does not have the column yet.
         var open = await WaitForLockAsync(task, l => l["synced"]!.AsArray().Count == 1);
         Assert.Equal($"{task}-`{target}`.`merged`", open["id"]!.GetValue<string>());
+        Assert.Equal(TwoSourceCluster.Source1, open["owner"]!.GetValue<string>());
+        Assert.Contains("waiting for source mysql-02", open["reason"]!.GetValue<string>());
         Assert.DoesNotContain("c2", await ColumnsAsync(cluster.Target, target, "merged"));
+        // query-status: source 1 waits on the lock; source 2's group is met by t2 only.
+        await MigrationEnvironment.WaitForAsync(async () =>
+        {
+            var statuses = await cluster.StatusesAsync(task);
+            var s2 = statuses[TwoSourceCluster.Source2]["sync_status"]!["unresolved_groups"]!.AsArray();
+            return statuses[TwoSourceCluster.Source1]["unresolved_ddl_lock_id"]?.GetValue<string>() == open["id"]!.GetValue<string>()
+                   && statuses[TwoSourceCluster.Source1]["sync_status"]!["blocking_ddls"]!.AsArray().Count == 1
+                   && s2.Count == 1 && s2[0]!["unsynced"]!.AsArray().Single()!.GetValue<string>() == $"`{schema}`.`t1`";
+        }, "query-status showing the lock and the groups", TimeSpan.FromSeconds(20));
         await AlterAsync(2, schema, "t1", add);
 
         // Then a DROP COLUMN, with two DDLs queued in one shard before the others catch up (ADD INDEX after it on source 1's t1).
@@ -223,6 +234,46 @@ public sealed class ShardDdlPessimisticTests(TwoSourceCluster cluster) : IClassF
         await Task.Delay(1000);
         await AlterAsync(2, schema, "t1", add);
         await EndAsync(task, schema, target, stop, workload);
+        await cluster.Env.StopTaskAsync(task);
+    }
+
+    [Fact]
+    public async Task A_dropped_shard_leaves_its_group_and_a_lock_that_never_completes_is_shown_with_its_reason_and_unlocked_by_dmctl()
+    {
+        const string schema = "pess_d", target = "pess_d_t", task = "pess-d";
+        await SeedAsync(schema);
+        await CreateAndStartAsync(task, schema, target);
+
+        // Source 2's t2 is dropped while its group waits on it: source 2's t1 alone then completes the group.
+        await AlterAsync(1, schema, "t1", "ADD COLUMN c4 INT DEFAULT 3");
+        await AlterAsync(1, schema, "t2", "ADD COLUMN c4 INT DEFAULT 3");
+        await AlterAsync(2, schema, "t1", "ADD COLUMN c4 INT DEFAULT 3");
+        await WaitForLockAsync(task, l => l["synced"]!.AsArray().Count == 1);
+        await cluster.Upstream2.ExecuteAsync($"DROP TABLE `{schema}`.t2");
+        await NoLockLeftAsync(task);
+        await MigrationEnvironment.WaitForAsync(async () => (await ColumnsAsync(cluster.Target, target, "merged")).Contains("c4"), "c4 on the target", Timeout);
+
+        // Source 2 never reaches this DDL: the lock says so and names the command; one dmctl command resolves it.
+        await AlterAsync(1, schema, "t1", "ADD COLUMN c5 INT DEFAULT 5");
+        await AlterAsync(1, schema, "t2", "ADD COLUMN c5 INT DEFAULT 5");
+        var open = await WaitForLockAsync(task, l => l["ddls"]!.AsArray().Single()!.GetValue<string>().Contains("c5"));
+        var id = open["id"]!.GetValue<string>();
+        var shown = (await DmctlRun.RunAsync(cluster.Master, "shard-ddl-lock", task)).Ok();
+        var listed = shown["locks"]!.AsArray().Single()!;
+        Assert.Equal(id, listed["ID"]!.GetValue<string>());
+        Assert.Equal(TwoSourceCluster.Source2, listed["unsynced"]!.AsArray().Single()!.GetValue<string>());
+        Assert.Contains($"shard-ddl-lock unlock {id}", listed["reason"]!.GetValue<string>());
+        Assert.Equal(id, (await DmctlRun.RunAsync(cluster.Master, "show-ddl-locks", task)).Ok()["locks"]!.AsArray().Single()!["ID"]!.GetValue<string>());
+        (await DmctlRun.RunAsync(cluster.Master, "shard-ddl-lock", "unlock", id, "--action", "exec")).Ok();
+        await NoLockLeftAsync(task);
+        await MigrationEnvironment.WaitForAsync(async () => (await ColumnsAsync(cluster.Target, target, "merged")).Contains("c5"), "c5 on the target", Timeout);
+
+        // Source 1 goes on with the new column; the target holds every row of every shard (source 2's t2 as it was when dropped).
+        await cluster.Upstream1.ExecuteAsync($"INSERT INTO `{schema}`.t1 (id, v, c5) VALUES (1, 1, 55)");
+        await cluster.Upstream2.ExecuteAsync($"INSERT INTO `{schema}`.t1 (id, v) VALUES (2, 2)");
+        await MigrationEnvironment.WaitForAsync(async () => Convert.ToInt64(await cluster.Target.ScalarAsync(
+            $"SELECT COUNT(*) FROM `{target}`.merged")) == 4 * 300 + 2, "every row on the target", Timeout);
+        Assert.Equal(55L, Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT c5 FROM `{target}`.merged WHERE id = 1")));
         await cluster.Env.StopTaskAsync(task);
     }
 }

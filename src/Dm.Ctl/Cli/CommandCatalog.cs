@@ -21,6 +21,7 @@ public static class CommandCatalog
         new BinlogSchemaCommand(),
         new BinlogCommand(),
         new HandleErrorCommand(),
+        .. ShardDdlLockCommand.All(),
         new ListMemberCommand(),
         new OfflineMemberCommand(),
         new OperateLeaderCommand(),

@@ -5,7 +5,7 @@ using Dm.Ctl.Output;
 namespace Dm.Ctl.Commands;
 
 /// <summary>
-/// A DM command whose feature DM# has not built (no relay unit, no shard-DDL coordination, no validator). It parses DM's
+/// A DM command whose feature DM# has not built (no relay pause/resume, no validator). It parses DM's
 /// flags (so scripts get a clear answer, not "unknown flag") and always fails with code 49001 naming the missing feature;
 /// nothing pretends to have worked.
 /// </summary>
@@ -20,25 +20,11 @@ public sealed class UnsupportedCommand(string name, string usage, string descrip
     public Task<JsonObject> RunAsync(CommandContext context, ParsedArguments args, CancellationToken ct) =>
         throw CtlException.FeatureNotBuilt(string.Join(' ', [name, .. args.Positional.Take(1)]), missingFeature);
 
-    private const string NoShardDdl =
-        "DM#'s dm-master has no shard-DDL coordination (DM's pessimist/optimist), so it holds no shard DDL locks to show or unlock";
     private const string NoRelayUnit =
         "DM#'s dm-worker has no relay unit: start-relay records which workers should pull relay log, but none does, so there is no relay to pause or resume";
 
     public static IEnumerable<ICommand> All()
     {
-        yield return new UnsupportedCommand("shard-ddl-lock", "shard-ddl-lock [task-name] | shard-ddl-lock unlock <lock-id> [-o owner] [-f] [-a skip|exec] [-d db] [-t table]",
-            "maintain or show shard-ddl locks information", NoShardDdl,
-            FlagSpec.Value("owner", "o", "source to replace the default owner"),
-            FlagSpec.Bool("force-remove", "f", "force to remove DDL lock"),
-            FlagSpec.Value("action", "a", "accept skip/exec values"),
-            FlagSpec.Value("database", "d", "database name of the table"),
-            FlagSpec.Value("table", "t", "table name"));
-        yield return new UnsupportedCommand("show-ddl-locks", "show-ddl-locks [-s source ...] [task-name | task-file]",
-            "show un-resolved DDL locks", NoShardDdl);
-        yield return new UnsupportedCommand("unlock-ddl-lock", "unlock-ddl-lock <lock-ID>", "unlock un-resolved DDL lock forcely", NoShardDdl,
-            FlagSpec.Value("owner", "o", "source to replace the default owner"),
-            FlagSpec.Bool("force-remove", "f", "force to remove DDL lock"));
         yield return new UnsupportedCommand("pause-relay", "pause-relay <-s source ...>", "pause DM-worker's relay unit", NoRelayUnit);
         yield return new UnsupportedCommand("resume-relay", "resume-relay <-s source ...>", "resume DM-worker's relay unit", NoRelayUnit);
         yield return new UnsupportedCommand("validation", "validation <start | stop | status | show-error | ignore-error | resolve-error | clear-error | update> ...",

@@ -19,7 +19,29 @@ public sealed class ShardDdlLocks(MasterState state, ILogger<ShardDdlLocks> logg
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public static string LockKey(string task, string lockId) => LockPrefix + MasterKeys.Hex(task) + "/" + MasterKeys.Hex(lockId);
+    public static string LockKey(string task, string lockId) => TaskLocksPrefix(task) + MasterKeys.Hex(lockId);
+
+    /// <summary>The locks of <paramref name="task"/>: deleting the task deletes them with it (its subtasks no longer wait on them).</summary>
+    public static string TaskLocksPrefix(string task) => LockPrefix + MasterKeys.Hex(task) + "/";
+
+    /// <summary>
+    /// <paramref name="source"/> was removed from <paramref name="task"/>: its locks no longer wait on it (nor on its done, as
+    /// owner another synced source takes over). A lock that then has every source it waits on synced goes on.
+    /// </summary>
+    public Task ForgetSourceAsync(string task, string source, CancellationToken ct) => SerializedAsync(async () =>
+    {
+        foreach (var l in await ListAsync(task, ct))
+        {
+            if (!l.Sources.Remove(source)) continue;
+            l.Synced.Remove(source);
+            l.Done.Remove(source);
+            if (l.Owner == source && !l.OwnerDone && l.Synced.Count > 0) l.Owner = l.Synced[0];
+            if (l.Sources.Count == 0 || l.Synced.Count == 0 && l.Forced || l.Sources.All(l.Done.Contains)) await DeleteAsync(l, ct);
+            else await PutAsync(l, ct);
+            logger.LogInformation("shard DDL lock {Lock}: source {Source} left task {Task}, the lock no longer waits on it", l.Id, source, task);
+        }
+        return true;
+    }, ct);
 
     public static string LockId(string task, string schema, string table) =>
         $"{task}-`{schema.Replace("`", "``", StringComparison.Ordinal)}`.`{table.Replace("`", "``", StringComparison.Ordinal)}`";
@@ -27,7 +49,7 @@ public sealed class ShardDdlLocks(MasterState state, ILogger<ShardDdlLocks> logg
     /// <summary>Every open lock, or those of <paramref name="task"/>.</summary>
     public async Task<IReadOnlyList<ShardDdlLock>> ListAsync(string? task, CancellationToken ct) =>
         (await state.Store.GetPrefixAsync(task is null ? LockPrefix : LockPrefix + MasterKeys.Hex(task) + "/", ct)).Kvs
-            .Select(kv => JsonSerializer.Deserialize<ShardDdlLock>(kv.Value, StateJson.Options)!)
+            .Select(kv => JsonSerializer.Deserialize<ShardDdlLock>(kv.Value, StateJson.Options)!).Where(l => task is null || l.Task == task)
             .OrderBy(l => l.Id, StringComparer.Ordinal).ToList();
 
     public async Task<ShardDdlLock?> GetAsync(string task, string lockId, CancellationToken ct)

@@ -15,7 +15,7 @@ namespace Dm.Master.Tasks;
 /// upstreams (migrate targets, schemas and tables through its rules).
 /// </summary>
 public sealed class TaskService(IClusterStore store, MasterGate gate, SourceService sources, PasswordCipher secrets,
-    TaskCompiler compiler, Workers.WorkerStatusBoard statuses, ILogger<TaskService> logger)
+    TaskCompiler compiler, Workers.WorkerStatusBoard statuses, ShardDdl.ShardDdlLocks shardDdlLocks, ILogger<TaskService> logger)
 {
     private readonly MasterState _state = new(store);
 
@@ -82,6 +82,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         foreach (var added in stored.SourceNames.Except(old.SourceNames))
             ops.Add(MasterState.Put(new SubtaskStage(added, name, TaskStage.Stopped)));
         await store.TxnAsync([Compare.Exists(MasterKeys.Task(name))], ops, ct: ct);
+        foreach (var removed in old.SourceNames.Except(stored.SourceNames)) await shardDdlLocks.ForgetSourceAsync(name, removed, ct);
         return new OperateTaskResponse { Task = Present(task), CheckResult = checkResult };
     }
 
@@ -96,6 +97,8 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         {
             TxnOp.Delete(MasterKeys.Task(name)),
             TxnOp.DeletePrefix(MasterKeys.TaskCliArgsOfTask(name)),
+            // Its shard DDL locks go with the task: nothing waits on them any more.
+            TxnOp.DeletePrefix(ShardDdl.ShardDdlLocks.TaskLocksPrefix(name)),
         };
         ops.AddRange(stored.SourceNames.Select(s => TxnOp.Delete(MasterKeys.SubtaskStage(s, name))));
         var deleted = await store.TxnAsync([], ops, ct: ct);

@@ -217,6 +217,7 @@ public sealed class SubtaskRunner : ISubtask
                 LoadStatus = unitStatus?.Load,
                 SyncStatus = unitStatus?.Sync,
                 ErrorMsg = _error,
+                UnresolvedDdlLockId = (unit as Sync.SyncUnit)?.UnresolvedDdlLockId,
             };
         }
     }

@@ -20,6 +20,18 @@ internal sealed class SyncProgress
     private uint _syncedTimestamp;
     private TimeSpan _clockOffset;
     private bool _caughtUp;
+    private volatile ShardingSnapshot _sharding = ShardingSnapshot.None;
+
+    /// <summary>The unresolved sharding groups of a pessimistic run, and the lock it waits on.</summary>
+    public sealed record ShardingSnapshot(List<ShardingGroup> Groups, List<string> BlockingDdls, string? LockId)
+    {
+        public static readonly ShardingSnapshot None = new([], [], null);
+    }
+
+    public void Sharding(ShardingSnapshot snapshot) => _sharding = snapshot;
+
+    /// <summary>The shard DDL lock the run waits on (query-status' unresolvedDDLLockID), or null.</summary>
+    public string? UnresolvedLockId => _sharding.LockId;
 
     public void Event() => Interlocked.Increment(ref _events);
 
@@ -65,8 +77,8 @@ internal sealed class SyncProgress
                 MasterBinlogGtid = _master?.GtidText ?? "",
                 SyncerBinlog = _synced?.Position.ToDmString() ?? "",
                 SyncerBinlogGtid = _synced?.GtidText ?? "",
-                BlockingDdls = [],
-                UnresolvedGroups = [],
+                BlockingDdls = [.. _sharding.BlockingDdls],
+                UnresolvedGroups = [.. _sharding.Groups],
                 Synced = synced,
                 BinlogType = "remote",
                 SecondsBehindMaster = behind,

@@ -64,7 +64,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
                 reporter.Report();
             }, cancellationToken);
         var ddl = new DdlApplier(settings, ddlPlanner, schemas, control, UpstreamAsync, pool, checkpoint, checkpoints, watermark, applied, batchIds,
-            _blocked, errorOperations, settings.Config.IsSharding ? new ShardTables(_filter, _router, ddlPlanner.IsOnlineDdlTable) : null, sharding, logger);
+            _blocked, errorOperations, settings.Config.IsSharding ? new ShardTables(_filter, _router, ddlPlanner.IsOnlineDdlTable) : null, sharding, progress, logger);
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var upstreamPosition = new UpstreamPositionPoller(settings.Upstream, progress, logger);
         var flusher = checkpoints.RunAsync(settings.FlushInterval, upstreamPosition, background.Token);

@@ -49,6 +49,9 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
 
     public Dm.Core.Api.SyncStatus Status() => _progress.ToStatus();
 
+    /// <summary>The shard DDL lock this subtask waits on, for query-status (DM's unresolvedDDLLockID).</summary>
+    public string? UnresolvedDdlLockId => _progress.UnresolvedLockId;
+
     UnitStatus IUnit.Status() => new(Status());
 
     public Task InitAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -28,7 +28,7 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
     Func<CancellationToken, Task<MySqlConnection>> upstream, WriterPool writers, SyncCheckpointTable checkpoint, CheckpointWriter checkpoints,
     CommitWatermark watermark, AppliedRecords applied, BatchIds batchIds, BlockedEvent blocked,
     ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ShardTables? shards,
-    PessimisticShards? sharding, ILogger logger)
+    PessimisticShards? sharding, SyncProgress progress, ILogger logger)
 {
     /// <summary>Applies the statement of <paramref name="query"/>, which ends at <paramref name="position"/> (where the checkpoint then stands).</summary>
     public async Task ApplyAsync(QueryEvent query, BinlogLocation position, CancellationToken cancellationToken)
@@ -134,6 +134,16 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             NoteShardTables(piece);
         }
         await checkpoints.WriteAfterDdlAsync(control, position, query.Header.Timestamp, changed.Distinct().ToList(), marker, cancellationToken);
+        if (sharding is not null)
+            foreach (var piece in pieces.Where(p => p.Statement is DropTableStatement))
+                foreach (var table in piece.Tables)
+                {
+                    // A dropped shard leaves its group: the others may now all have reached the group's DDL.
+                    var target = shards!.TargetOf(table.Schema!, table.Name);
+                    var group = sharding.Group(target);
+                    if (group.ActiveDdls is { } active && group.IsComplete(await shards.GroupOfAsync(table.Schema!, table.Name, upstream, cancellationToken)))
+                        await ResolveAsync(target, active, position, query.Header.Timestamp, cancellationToken);
+                }
     }
 
     /// <summary>
@@ -215,7 +225,9 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         }
         sharding.Hold(table, target);
         var members = await shards!.GroupOfAsync(table.Schema, table.Table, upstream, cancellationToken);
+        group.Members = [.. members];
         var unsynced = group.Unsynced(members);
+        progress.Sharding(sharding.Snapshot(null));
         logger.LogInformation("sync of {Task}: `{Schema}`.`{Table}` reached shard DDL [{Ddls}] at {Position}; tables still to reach it on this source: {Unsynced}",
             settings.Config.Name, table.Schema, table.Table, string.Join("; ", ddls), at.Position,
             unsynced.Count == 0 ? "none" : string.Join(", ", unsynced.Select(u => $"`{u.Schema}`.`{u.Table}`")));
@@ -242,7 +254,9 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             var at = group.FirstLocation!.Position;
             logger.LogInformation("sync of {Task}: shard DDL lock {Lock} [{Ddls}] reached by every table of this source: waiting for the master",
                 settings.Config.Name, request.LockId, string.Join("; ", next));
+            progress.Sharding(sharding.Snapshot(request.LockId));
             var decision = await settings.ShardDdl.LockAsync(request, cancellationToken);
+            progress.Sharding(sharding.Snapshot(null));
             if (decision.Error is not null)
             {
                 blocked.Block(at);
@@ -293,6 +307,7 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         }
         await writers.DrainAsync(cancellationToken);
         sharding!.Unpin();
+        progress.Sharding(sharding.Snapshot(null));
         // While another lock keeps the checkpoint before this one, the tracked structures stay as they were when it opened.
         await checkpoints.WriteAfterDdlAsync(control, position, timestamp, sharding.Active ? [] : members.ToList(), markers, cancellationToken);
         foreach (var request in resolved) settings.ShardDdl.Done(request);

@@ -30,8 +30,20 @@ internal sealed class PessimisticShards
         return group;
     }
 
-    /// <summary>The active groups, for query-status.</summary>
-    public IEnumerable<ShardingGroup> ActiveGroups => _groups.Values.Where(g => g.ActiveDdls is not null);
+    /// <summary>The active groups and the lock the run waits on (<paramref name="waitingOn"/>), as query-status shows them.</summary>
+    public SyncProgress.ShardingSnapshot Snapshot(string? waitingOn)
+    {
+        static string Name((string Schema, string Table) t) => $"`{t.Schema}`.`{t.Table}`";
+        var groups = _groups.Values.Where(g => g.ActiveDdls is not null).Select(g => new Dm.Core.Api.ShardingGroup
+        {
+            Target = Name(g.Target),
+            DdlList = [.. g.ActiveDdls!],
+            FirstLocation = g.FirstLocation!.Position.ToDmString(),
+            Synced = [.. g.Synced.Select(Name)],
+            Unsynced = [.. g.Unsynced(g.Members).Select(Name)],
+        }).ToList();
+        return new SyncProgress.ShardingSnapshot(groups, [.. groups.SelectMany(g => g.DdlList)], waitingOn);
+    }
 
     /// <summary>A group starts meeting a DDL at <paramref name="checkpoint"/> (every change before it committed).</summary>
     public void Start((string Schema, string Table) target, BinlogLocation checkpoint)

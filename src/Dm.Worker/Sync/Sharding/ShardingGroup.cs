@@ -23,6 +23,9 @@ internal sealed class ShardingGroup((string Schema, string Table) target)
 
     public IReadOnlyCollection<(string Schema, string Table)> Synced => _synced;
 
+    /// <summary>The members as last listed (for query-status' unsynced tables).</summary>
+    public IReadOnlyCollection<(string Schema, string Table)> Members { get; set; } = [];
+
     /// <summary><paramref name="table"/> reached <paramref name="ddls"/> at <paramref name="at"/>.</summary>
     public void Arrive((string Schema, string Table) table, IReadOnlyList<string> ddls, BinlogLocation at)
     {
