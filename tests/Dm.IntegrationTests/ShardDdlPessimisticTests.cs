@@ -181,6 +181,9 @@ public sealed class ShardDdlPessimisticTests(TwoSourceCluster cluster) : IClassF
                    && statuses[TwoSourceCluster.Source1]["sync_status"]!["blocking_ddls"]!.AsArray().Count == 1
                    && s2.Count == 1 && s2[0]!["unsynced"]!.AsArray().Single()!.GetValue<string>() == $"`{schema}`.`t1`";
         }, "query-status showing the lock and the groups", TimeSpan.FromSeconds(20));
+        // DM's sharding meta on the target: a global row per source's group, a row per member.
+        Assert.Equal(2L, Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM dm_meta.`{task}_syncer_sharding_meta` WHERE is_global = 1")));
+        Assert.Equal(4L, Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM dm_meta.`{task}_syncer_sharding_meta` WHERE is_global = 0")));
         await AlterAsync(2, schema, "t1", add);
 
         // Then a DROP COLUMN, with two DDLs queued in one shard before the others catch up (ADD INDEX after it on source 1's t1).
@@ -195,6 +198,7 @@ public sealed class ShardDdlPessimisticTests(TwoSourceCluster cluster) : IClassF
         await EndAsync(task, schema, target, stop, workload);
         Assert.Equal(1L, Convert.ToInt64(await cluster.Target.ScalarAsync(
             $"SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'merged' AND INDEX_NAME = 'k_v'")));
+        Assert.Equal(0L, Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM dm_meta.`{task}_syncer_sharding_meta`")));
         await cluster.Env.StopTaskAsync(task);
     }
 

@@ -53,7 +53,9 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         var batchIds = new BatchIds();
         var large = new LargeTransactionApplier(OpenTargetAsync, checkpoint, watermark, batchIds, task, logger);
         var reporter = new WatermarkReporter(watermark, progress, transactions, large);
-        var sharding = settings.Pessimistic ? new PessimisticShards() : null;
+        var sharding = settings.Pessimistic
+            ? new PessimisticShards(new ShardingMetaTable(settings.Config.MetaSchema, task, settings.Config.SourceId)) : null;
+        if (sharding is not null) await sharding.Meta.EnsureAsync(control, cancellationToken);
         var checkpoints = new CheckpointWriter(checkpoint, watermark, applied, staleBatches, schemas, safeMode, reporter, OpenTargetAsync, task, logger,
             sharding is null ? null : () => sharding.Pin);
 

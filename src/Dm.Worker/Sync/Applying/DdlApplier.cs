@@ -228,6 +228,7 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         group.Members = [.. members];
         var unsynced = group.Unsynced(members);
         progress.Sharding(sharding.Snapshot(null));
+        await sharding.Meta.SaveAsync(control, group, cancellationToken);
         logger.LogInformation("sync of {Task}: `{Schema}`.`{Table}` reached shard DDL [{Ddls}] at {Position}; tables still to reach it on this source: {Unsynced}",
             settings.Config.Name, table.Schema, table.Table, string.Join("; ", ddls), at.Position,
             unsynced.Count == 0 ? "none" : string.Join(", ", unsynced.Select(u => $"`{u.Schema}`.`{u.Table}`")));
@@ -310,6 +311,9 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         progress.Sharding(sharding.Snapshot(null));
         // While another lock keeps the checkpoint before this one, the tracked structures stay as they were when it opened.
         await checkpoints.WriteAfterDdlAsync(control, position, timestamp, sharding.Active ? [] : members.ToList(), markers, cancellationToken);
+        var after = sharding.Group(target);
+        if (after.ActiveDdls is null) await sharding.Meta.DeleteAsync(control, target, cancellationToken);
+        else await sharding.Meta.SaveAsync(control, after, cancellationToken);
         foreach (var request in resolved) settings.ShardDdl.Done(request);
     }
 

@@ -9,8 +9,11 @@ namespace Dm.Worker.Sync.Sharding;
 /// safe mode and transactions leave no applied rows: a run that starts again there reads the window once more, holds the
 /// same events again and replays the rest idempotently. No I/O.
 /// </summary>
-internal sealed class PessimisticShards
+internal sealed class PessimisticShards(ShardingMetaTable meta)
 {
+    /// <summary>Where the groups' state is shown on the target (DM's sharding meta table).</summary>
+    public ShardingMetaTable Meta => meta;
+
     private readonly Dictionary<(string Schema, string Table), ShardingGroup> _groups = [];
     private readonly Dictionary<(string Schema, string Table), (string Schema, string Table)> _held = [];
     private readonly Dictionary<(string Schema, string Table), List<HeldEvent>> _queues = [];
