@@ -11,16 +11,19 @@ namespace Dm.Master.Api;
 /// </summary>
 public static class ShardDdlLockOperations
 {
+    public const string ListOperationId = "DMSharpGetShardDDLLocks";
+    public const string UnlockOperationId = "DMSharpUnlockShardDDLLock";
+
     public static IEnumerable<ApiOperation> All(ShardDdlLockService locks) =>
     [
-        new("GET", "/api/v1/tasks/{task-name}/shard-ddl-locks", "DMSharpGetShardDDLLocks", "task",
+        new("GET", "/api/v1/tasks/{task-name}/shard-ddl-locks", ListOperationId, "task",
             "get the unresolved shard DDL locks of a task, with why each waits (DM#)",
             async r => r.Ok(await locks.ListAsync(r.Path("task-name"), r.Aborted)))
         {
             Parameters = [ApiParameter.Path("task-name", "task name")],
             Responses = [Ok(typeof(ShardDdlLockListResponse)), Failed()],
         },
-        new("POST", "/api/v1/tasks/{task-name}/shard-ddl-locks/{lock-id}/unlock", "DMSharpUnlockShardDDLLock", "task",
+        new("POST", "/api/v1/tasks/{task-name}/shard-ddl-locks/{lock-id}/unlock", UnlockOperationId, "task",
             "resolve a shard DDL lock by hand: the owner executes its DDLs (action exec) or nobody does (skip, force_remove), " +
             "without waiting for the sources that have not reached them (DM#)",
             async r => r.Ok(await locks.UnlockAsync(r.Path("task-name"), r.Path("lock-id"),
