@@ -36,6 +36,10 @@ public sealed class WorkerHubService(
         {
             throw new RpcException(new Status(StatusCode.AlreadyExists, e.Message));
         }
+        catch (NotLeaderException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"dm-master {options.Name}: {e.Message}; register again"));
+        }
         scheduler.Poke();
         return new RegisterResponse { MasterName = options.Name };
     }
