@@ -33,8 +33,11 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
                 await CompleteTransactionAsync(ev, cancellationToken);
                 break;
             case TransactionEvent.Statement:
-                await ddl.ApplyAsync((QueryEvent)ev, stream.LocationAfter(ev), cancellationToken);
-                transactions.Close(); // a statement ends whatever was open
+                // Inside a grouped transaction (statement or mixed binlog format) the statement belongs to it: the rows read
+                // so far stay buffered until its end. Anywhere else a statement (DDL) ends what its GTID event opened.
+                var inside = transactions.Current is { Grouped: true };
+                await ddl.ApplyAsync((QueryEvent)ev, stream.LocationAfter(ev), inside, cancellationToken);
+                if (!inside) transactions.Close();
                 break;
             case TransactionEvent.Heartbeat:
                 reporter.Report();

@@ -16,6 +16,12 @@ internal sealed class SyncTransaction
     /// <summary>Already applied before a crash (named by an applied row): read past, not applied again.</summary>
     public bool Skip { get; init; }
 
+    /// <summary>
+    /// Whether the upstream grouped several events into this transaction (BEGIN, or a MariaDB GTID event without its
+    /// standalone flag): a statement met inside it is part of it, not a DDL of its own that ends it.
+    /// </summary>
+    public bool Grouped { get; set; }
+
     public long Sequence { get; set; }
     public BinlogLocation End { get; set; } = null!;
     /// <summary>Statements for changes to tables that are not mergeable, in binlog order.</summary>

@@ -29,7 +29,10 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
     ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ILogger logger)
 {
     /// <summary>Applies the statement of <paramref name="query"/>, which ends at <paramref name="position"/> (where the checkpoint then stands).</summary>
-    public async Task ApplyAsync(QueryEvent query, BinlogLocation position, CancellationToken cancellationToken)
+    /// <param name="insideTransaction">The statement is part of a grouped upstream transaction still being read (statement or
+    /// mixed binlog format): the checkpoint does not move, the transaction's rows stay buffered, and only a statement
+    /// needing no target work may pass.</param>
+    public async Task ApplyAsync(QueryEvent query, BinlogLocation position, bool insideTransaction, CancellationToken cancellationToken)
     {
         var id = position.Position;
         var currentSchema = query.DefaultDatabase.Length > 0 ? query.DefaultDatabase : null;
@@ -61,6 +64,16 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         var pieces = new List<DdlPiece>();
         foreach (var statement in statements)
         {
+            if (statement is PassThroughStatement { Kind: PassThroughKind.Dml } dml)
+            {
+                // As DM: a DML statement (binlog_format STATEMENT or MIXED) on a table the task replicates cannot be replayed
+                // row by row; the run stops on it (36014) before anything of its transaction is applied.
+                var table = DmlTarget.Of(dml, lexer);
+                if (table is not null && planner.IgnoresTable(table.Schema ?? currentSchema ?? "", table.Name)) continue;
+                throw await blocked.BlockAsync(id, DmErrors.ErrSyncUnitDMLStatementFound.WithMessage(
+                    $"{DmErrors.ErrSyncUnitDMLStatementFound.FormatMessage()}: query `{shownSql}` at {id} (the upstream wrote it with binlog_format " +
+                    "STATEMENT or MIXED; set binlog_format=ROW upstream, then `binlog skip` or `binlog replace` this event)"), writers, cancellationToken);
+            }
             var (planned, refused) = planner.Plan(statement, currentSchema, query.Query);
             if (refused is not null)
                 throw await blocked.BlockAsync(id, DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage(
@@ -69,9 +82,12 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         }
         if (pieces.Count == 0)
         {
-            watermark.Done(position, query.Header.Timestamp);
+            if (!insideTransaction) watermark.Done(position, query.Header.Timestamp);
             return;
         }
+        if (insideTransaction)
+            throw await blocked.BlockAsync(id, DmErrors.ErrSyncerUnsupportedStmt.WithMessage(
+                $"`{shownSql}` at {id} changes the structure inside an upstream transaction that has not ended: not supported"), writers, cancellationToken);
 
         await writers.DrainAsync(cancellationToken);
         var marker = batchIds.Next();

@@ -25,6 +25,9 @@ internal sealed class DdlPlanner(SubTaskConfig config, BlockAllowListFilter filt
 
     public bool IsOnlineDdlTable(string table) => _onlineDdl.Any(r => r.IsMatch(table));
 
+    /// <summary>Whether the task leaves the table alone (block-allow list, online-DDL tables): a DML statement on it is no concern.</summary>
+    public bool IgnoresTable(string schema, string table) => !filter.Match(schema, table) || IsOnlineDdlTable(table);
+
     /// <returns>The pieces to apply, and true when the event filter asked for an error.</returns>
     public (List<DdlPiece> Pieces, string? Refused) Plan(Statement statement, string? currentSchema, string rawSql)
     {
