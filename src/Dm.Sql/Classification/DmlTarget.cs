@@ -16,10 +16,12 @@ public static class DmlTarget
     };
 
     /// <returns>The table (schema null when unqualified), or null when the text names none (CALL, DO, or text not understood).</returns>
-    public static TableName? Of(PassThroughStatement statement, LexerOptions? options = null)
+    public static TableName? Of(PassThroughStatement statement, LexerOptions? options = null) =>
+        statement.Kind == PassThroughKind.Dml ? Of(statement.Text, options) : null;
+
+    /// <summary>The table of a DML statement's text (DmlBuilder's statements too).</summary>
+    public static TableName? Of(string text, LexerOptions? options = null)
     {
-        if (statement.Kind != PassThroughKind.Dml) return null;
-        var text = statement.Text;
         List<Token> tokens;
         try
         {

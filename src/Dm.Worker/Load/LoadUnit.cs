@@ -99,7 +99,7 @@ public sealed class LoadUnit : IUnit
             await ParallelWorkers.RunAsync(Math.Max(1, _context.Config.Loader.PoolSize), async (_, ct) =>
             {
                 if (pending.IsEmpty) return;
-                await using var connection = await DataConnections.OpenAsync(_context.Target, ct, allowLocalInfile: manifest.Csv is not null);
+                await using var connection = await DataConnections.OpenAsync(_context.Target, ct, allowLocalInfile: manifest.Csv is not null, strict: true);
                 await DataConnections.ExecuteAsync(connection, "SET SESSION foreign_key_checks = 0", ct);
                 var writer = new ChunkWriter(connection, checkpoint, verb, _progress, conflicting);
                 var csvLoader = manifest.Csv is { } csv

@@ -46,7 +46,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         var safeMode = new SafeMode(settings.Config.Syncer.SafeMode, start.SafeModeExit, settings.SafeModeDuration);
         var transactions = new TransactionAssembler(applied);
         var batchIds = new BatchIds();
-        var large = new LargeTransactionApplier(OpenTargetAsync, checkpoint, watermark, batchIds, task, logger);
+        var large = new LargeTransactionApplier(OpenWriterAsync, checkpoint, watermark, batchIds, task, logger);
         var reporter = new WatermarkReporter(watermark, progress, transactions, large);
         var checkpoints = new CheckpointWriter(checkpoint, watermark, applied, staleBatches, schemas, safeMode, reporter, OpenTargetAsync, task, logger);
 
@@ -102,7 +102,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
     /// <summary>The writers' connections, opened together (each costs a handshake and session settings: a task's start waits on them).</summary>
     private async Task<MySqlConnection[]> OpenWriterConnectionsAsync(CancellationToken cancellationToken)
     {
-        var opening = Enumerable.Range(0, settings.Writers).Select(_ => OpenTargetAsync(cancellationToken)).ToList();
+        var opening = Enumerable.Range(0, settings.Writers).Select(_ => OpenWriterAsync(cancellationToken)).ToList();
         try
         {
             return await Task.WhenAll(opening);
@@ -114,8 +114,14 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         }
     }
 
-    private Task<MySqlConnection> OpenTargetAsync(CancellationToken cancellationToken) =>
-        DataConnections.OpenAsync(settings.Target, cancellationToken, sessionStatements:
+    /// <summary>A connection for DDL and checkpoints.</summary>
+    private Task<MySqlConnection> OpenTargetAsync(CancellationToken cancellationToken) => OpenTargetAsync(strict: false, cancellationToken);
+
+    /// <summary>A connection that writes rows: strict, so that a value the target would narrow stops the run instead.</summary>
+    private Task<MySqlConnection> OpenWriterAsync(CancellationToken cancellationToken) => OpenTargetAsync(strict: true, cancellationToken);
+
+    private Task<MySqlConnection> OpenTargetAsync(bool strict, CancellationToken cancellationToken) =>
+        DataConnections.OpenAsync(settings.Target, cancellationToken, strict: strict, sessionStatements:
         [
             $"SET SESSION foreign_key_checks = {(settings.TargetForeignKeyChecks ? 1 : 0)}",
             // Writers touch disjoint keys; READ COMMITTED spares them gap locks on each other's inserts.

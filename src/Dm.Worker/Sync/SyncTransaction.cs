@@ -22,6 +22,12 @@ internal sealed class SyncTransaction
     /// </summary>
     public bool Grouped { get; set; }
 
+    /// <summary>
+    /// A value of it is one a strict target session refuses although the upstream holds it (an empty ENUM value a non-strict
+    /// upstream stored): its batch runs under the target's non-strict sql_mode.
+    /// </summary>
+    public bool Lenient { get; set; }
+
     public long Sequence { get; set; }
     public BinlogLocation End { get; set; } = null!;
     /// <summary>Statements for changes to tables that are not mergeable, in binlog order.</summary>

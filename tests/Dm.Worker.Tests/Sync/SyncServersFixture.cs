@@ -63,6 +63,28 @@ public sealed class SyncServersFixture : IAsyncLifetime
             NullLogger.Instance);
     }
 
+    /// <summary>Dump and Load units of a full-mode subtask copying <paramref name="schemas"/> (streamed, or through files).</summary>
+    public (Dm.Worker.Dump.DumpUnit Dump, Dm.Worker.Load.LoadUnit Load) FullCopy(string task, IReadOnlyList<string> schemas, bool streaming,
+        Action<SubTaskConfig>? adjust = null)
+    {
+        var config = new SubTaskConfig
+        {
+            Name = task,
+            Mode = TaskModes.Full,
+            SourceId = "sync-source",
+            BlockAllowList = new Dm.Core.Rules.BlockAllowListRules { DoDbs = [.. schemas] },
+            Mydumper = new MydumperConfig { Threads = 2 },
+            Loader = new LoaderConfig { PoolSize = 2, Dir = Path.Combine(Path.GetTempPath(), "dm-worker-tests", Guid.NewGuid().ToString("N")) },
+        };
+        adjust?.Invoke(config);
+        return Dm.Worker.Units.FullCopyUnits.Create(new Dm.Worker.Units.FullCopyContext(config, Endpoint(Source), Endpoint(Target))
+        {
+            DumpFiles = _dumpFiles, Streaming = streaming, DefaultChunkRows = 1000,
+        });
+    }
+
+    private readonly Dm.Worker.Dump.DumpFileRegistry _dumpFiles = new();
+
     /// <summary>Runs the unit until the target has caught up with the upstream's current position, or fails the test.</summary>
     public async Task CatchUpAsync(SyncUnit unit, TimeSpan? timeout = null)
     {

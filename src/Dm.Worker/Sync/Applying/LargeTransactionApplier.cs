@@ -29,6 +29,7 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
             _open = new LargeTransaction(connection, await connection.BeginTransactionAsync(cancellationToken));
             logger.LogInformation("sync of {Task}: transaction {Id} is large; applying it alone", task, transaction.Id);
         }
+        await RelaxIfNeededAsync(transaction, cancellationToken);
         await SyncWriter.ExecuteAsync(_open.Connection, _open.Transaction, BatchStatements.Build([transaction]), null,
             () => $"large transaction {transaction.Id}", cancellationToken);
         transaction.Statements.Clear();
@@ -40,6 +41,7 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
     public async Task FinishAsync(SyncTransaction transaction, BinlogLocation end, CancellationToken cancellationToken)
     {
         var large = _open!;
+        await RelaxIfNeededAsync(transaction, cancellationToken);
         var batch = batchIds.Next();
         await SyncWriter.ExecuteAsync(large.Connection, large.Transaction, BatchStatements.Build([transaction]), checkpoint.AppliedCommand(batch, [transaction.Id]),
             () => $"large transaction {transaction.Id}", cancellationToken);
@@ -49,6 +51,16 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
         watermark.Committed([transaction], batch);
         _open = null;
         await large.DisposeAsync();
+    }
+
+    /// <summary>The transaction's connection (its own, closed after it) leaves strict mode once a value needs it (<see cref="LenientMode"/>).</summary>
+    private async Task RelaxIfNeededAsync(SyncTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (!transaction.Lenient || _open!.Relaxed) return;
+        await using var relax = new MySqlBatch(_open.Connection, _open.Transaction);
+        relax.BatchCommands.Add(LenientMode.Relax());
+        await relax.ExecuteNonQueryAsync(cancellationToken);
+        _open.Relaxed = true;
     }
 
     /// <summary>Rolls back a large transaction left open (the run stopped in the middle of it).</summary>
@@ -61,6 +73,9 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
     {
         public MySqlConnection Connection => connection;
         public MySqlTransaction Transaction => transaction;
+
+        /// <summary>Whether the session left strict mode for this transaction.</summary>
+        public bool Relaxed { get; set; }
 
         public async ValueTask DisposeAsync()
         {

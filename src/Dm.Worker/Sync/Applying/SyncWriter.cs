@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Dm.Core.Errors;
+using Dm.Core.Upstream;
 using Dm.Worker.Errors;
 using Dm.Worker.Sync.Checkpointing;
 using Dm.Worker.Units;
@@ -74,8 +76,13 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
                 // BEGIN, the changes and the applied row in one round trip, COMMIT in a second (a MySqlTransaction costs a third).
                 // COMMIT stays apart on purpose: a server still running a batch whose client has died (killed worker, cut
                 // network) must roll it back, not commit it after a successor has read the applied rows and replayed it.
+                var lenient = batch.Exists(t => t.Lenient);
                 await RunBatchAsync(connection, null,
-                    [new MySqlBatchCommand("BEGIN"), .. statements.Select(ToCommand), checkpoint.AppliedCommand(id, batch.Select(t => t.Id))],
+                    [
+                        .. lenient ? [LenientMode.Relax()] : Array.Empty<MySqlBatchCommand>(),
+                        new MySqlBatchCommand("BEGIN"), .. statements.Select(ToCommand), checkpoint.AppliedCommand(id, batch.Select(t => t.Id)),
+                        .. lenient ? [LenientMode.Restore()] : Array.Empty<MySqlBatchCommand>(),
+                    ],
                     () => Describe(batch), cancellationToken);
                 await using (var commit = new MySqlCommand("COMMIT", connection))
                     await commit.ExecuteNonQueryAsync(cancellationToken);
@@ -89,11 +96,57 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
                 if (!await RollBackAsync()) throw;
                 await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * (index + 1)), cancellationToken);
             }
+            catch (DataStatementException e) when (DatabaseErrorPolicy.Classify(e) == ErrorKind.NeedsUser && !DatabaseErrorPolicy.IsAccessDenied(e))
+            {
+                // The target refuses a value (too long, out of range, a duplicate key...): name the statement's table and
+                // the upstream transaction it comes from, as the batch's error alone cannot.
+                if (!await RollBackAsync()) throw;
+                throw (Exception?)await LocateRefusalAsync(batch, e, cancellationToken) ?? e;
+            }
             catch
             {
                 await RollBackAsync();
                 throw;
             }
+        }
+    }
+
+    /// <summary>
+    /// Replays a refused batch transaction by transaction, statement by statement, inside a target transaction rolled back at
+    /// the end, to find the statement the target refuses: DM's error naming its table, the server's message (which names the
+    /// column) and the upstream transaction's position. Null when the replay meets no refusal.
+    /// </summary>
+    private async Task<DmException?> LocateRefusalAsync(List<SyncTransaction> batch, DataStatementException refused, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using (var begin = new MySqlCommand("BEGIN", connection)) await begin.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var transaction in batch)
+            {
+                foreach (var statement in BatchStatements.Build([transaction]))
+                {
+                    try
+                    {
+                        await RunBatchAsync(connection, null, [ToCommand(statement)], () => statement.Sql, cancellationToken);
+                    }
+                    catch (DataStatementException e) when (e.InnerException is MySqlException m)
+                    {
+                        var table = Dm.Sql.Classification.DmlTarget.Of(statement.Sql) is { } t ? Quote.Table(t.Schema ?? "", t.Name) : "?";
+                        return DmErrors.ErrDBExecuteFailed.Wrap(m,
+                            $"{e.StatementPreview}: the target refuses a row of {table}: {m.Message} (upstream transaction {transaction.Id}, " +
+                            $"ending at {transaction.End.Position})");
+                    }
+                }
+            }
+            return null;
+        }
+        catch (Exception e) when (e is MySqlException or DataStatementException && !cancellationToken.IsCancellationRequested)
+        {
+            return DmErrors.ErrDBExecuteFailed.Wrap(refused.InnerException!, refused.StatementPreview);
+        }
+        finally
+        {
+            await RollBackAsync();
         }
     }
 

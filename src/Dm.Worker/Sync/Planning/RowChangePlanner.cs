@@ -32,8 +32,8 @@ internal static class RowChangePlanner
             var pk = table.PrimaryKey!;
             foreach (var change in changes)
             {
-                var before = change.Before is { } b ? BinlogValues.Read(b, table) : null;
-                var after = change.After is { } a ? BinlogValues.Read(a, table) : null;
+                var before = change.Before is { } b ? BinlogValues.Read(b, table, into) : null;
+                var after = change.After is { } a ? BinlogValues.Read(a, table, into) : null;
                 if (before is null && after is null) throw MissingImage(rows);
                 var beforeKey = before is null ? null : CausalityKeys.Of(targetKey, pk, table, before) ?? throw MissingKey(rows, table);
                 var afterKey = after is null ? null : CausalityKeys.Of(targetKey, pk, table, after) ?? throw MissingKey(rows, table);
@@ -47,7 +47,7 @@ internal static class RowChangePlanner
         {
             case RowsEventKind.Write:
             {
-                var images = changes.Select(c => BinlogValues.Read(c.After ?? throw MissingImage(rows), table)).ToList();
+                var images = changes.Select(c => BinlogValues.Read(c.After ?? throw MissingImage(rows), table, into)).ToList();
                 foreach (var image in images) CausalityKeys.Add(into.Keys, targetKey, table, image);
                 foreach (var chunk in images.Chunk(MaxRowsPerStatement))
                     into.Statements.Add(DmlBuilder.Insert(table, chunk, safeMode ? InsertMode.Replace : InsertMode.Insert, target));
@@ -55,7 +55,7 @@ internal static class RowChangePlanner
             }
             case RowsEventKind.Delete:
             {
-                var images = changes.Select(c => BinlogValues.Read(c.Before ?? throw MissingImage(rows), table)).ToList();
+                var images = changes.Select(c => BinlogValues.Read(c.Before ?? throw MissingImage(rows), table, into)).ToList();
                 foreach (var image in images) CausalityKeys.Add(into.Keys, targetKey, table, image);
                 foreach (var chunk in images.Chunk(MaxRowsPerStatement))
                     into.Statements.AddRange(DmlBuilder.Delete(table, chunk, target));
@@ -64,8 +64,8 @@ internal static class RowChangePlanner
             case RowsEventKind.Update or RowsEventKind.PartialUpdate:
                 foreach (var change in changes)
                 {
-                    var before = BinlogValues.Read(change.Before ?? throw MissingImage(rows), table);
-                    var after = BinlogValues.Read(change.After ?? throw MissingImage(rows), table);
+                    var before = BinlogValues.Read(change.Before ?? throw MissingImage(rows), table, into);
+                    var after = BinlogValues.Read(change.After ?? throw MissingImage(rows), table, into);
                     CausalityKeys.Add(into.Keys, targetKey, table, before);
                     CausalityKeys.Add(into.Keys, targetKey, table, after);
                     if (!safeMode)
