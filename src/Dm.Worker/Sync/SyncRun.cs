@@ -42,7 +42,9 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         logger.LogInformation("sync of {Task} starts at {Position} (safe mode exit {Exit}, {Applied} transactions already applied)",
             task, start.Position, start.SafeModeExit?.ToString() ?? "none", applied.Count);
 
-        var ddlPlanner = new DdlPlanner(settings.Config, _filter, _events, _router);
+        var onlineDdl = new OnlineDdlTable(settings.Config.MetaSchema, task, settings.Config.SourceId);
+        await onlineDdl.EnsureAsync(control, cancellationToken);
+        var ddlPlanner = new DdlPlanner(settings.Config, _filter, _events, _router, await onlineDdl.ReadAsync(control, cancellationToken));
         var safeMode = new SafeMode(settings.Config.Syncer.SafeMode, start.SafeModeExit, settings.SafeModeDuration);
         var transactions = new TransactionAssembler(applied);
         var batchIds = new BatchIds();
@@ -57,7 +59,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
                 reporter.Report();
             }, cancellationToken);
         var ddl = new DdlApplier(settings, ddlPlanner, schemas, control, UpstreamAsync, pool, checkpoint, checkpoints, watermark, applied, batchIds,
-            _blocked, errorOperations, logger);
+            _blocked, onlineDdl, errorOperations, logger);
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var upstreamPosition = new UpstreamPositionPoller(settings.Upstream, progress, logger);
         var flusher = checkpoints.RunAsync(settings.FlushInterval, upstreamPosition, background.Token);

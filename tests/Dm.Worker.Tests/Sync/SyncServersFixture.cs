@@ -125,6 +125,17 @@ public sealed class SyncServersFixture : IAsyncLifetime
         await Dm.TestKit.DataComparison.MigrationComparer.AssertSameAsync(source, target, tables.Select(t => (t, t)));
     }
 
+    /// <summary>Runs statements in order on one upstream session (its session settings carry from one statement to the next).</summary>
+    public async Task UpstreamAsync(params string[] statements)
+    {
+        await using var connection = await Source.OpenAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = new MySqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
     /// <summary>Creates the same schema on both sides (what a full copy would have left).</summary>
     public async Task CreateBothAsync(string sql)
     {

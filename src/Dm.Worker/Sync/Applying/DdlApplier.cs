@@ -25,7 +25,7 @@ namespace Dm.Worker.Sync.Applying;
 /// </summary>
 internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, TrackedSchemas schemas, MySqlConnection control,
     Func<CancellationToken, Task<MySqlConnection>> upstream, WriterPool writers, SyncCheckpointTable checkpoint, CheckpointWriter checkpoints,
-    CommitWatermark watermark, AppliedRecords applied, BatchIds batchIds, BlockedEvent blocked,
+    CommitWatermark watermark, AppliedRecords applied, BatchIds batchIds, BlockedEvent blocked, OnlineDdlTable onlineDdl,
     ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ILogger logger)
 {
     /// <summary>Applies the statement of <paramref name="query"/>, which ends at <paramref name="position"/> (where the checkpoint then stands).</summary>
@@ -62,8 +62,10 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         }
 
         var pieces = new List<DdlPiece>();
+        var statementIndex = 0;
         foreach (var statement in statements)
         {
+            var at = $"{id}.{statementIndex++}";
             if (statement is PassThroughStatement { Kind: PassThroughKind.Dml } dml)
             {
                 // As DM: a DML statement (binlog_format STATEMENT or MIXED) on a table the task replicates cannot be replayed
@@ -74,7 +76,7 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
                     $"{DmErrors.ErrSyncUnitDMLStatementFound.FormatMessage()}: query `{shownSql}` at {id} (the upstream wrote it with binlog_format " +
                     "STATEMENT or MIXED; set binlog_format=ROW upstream, then `binlog skip` or `binlog replace` this event)"), writers, cancellationToken);
             }
-            var (planned, refused) = planner.Plan(statement, currentSchema, query.Query);
+            var (planned, refused) = planner.Plan(statement, currentSchema, query.Query, at);
             if (refused is not null)
                 throw await blocked.BlockAsync(id, DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage(
                     $"statement `{query.Query}` at {id} on {refused} is refused by a binlog filter rule"), writers, cancellationToken);
@@ -82,6 +84,8 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         }
         if (pieces.Count == 0)
         {
+            // A DDL on a shadow table is recorded at once (keyed by its position: read again after a restart it is not added twice).
+            if (planner.OnlineDdl.Dirty.Count > 0) await onlineDdl.PersistAsync(control, null, planner.OnlineDdl, cancellationToken);
             if (!insideTransaction) watermark.Done(position, query.Header.Timestamp);
             return;
         }
@@ -138,7 +142,9 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             }
             changed.AddRange(piece.Tables.Select(t => (t.Schema!, t.Name)));
         }
-        await checkpoints.WriteAfterDdlAsync(control, position, query.Header.Timestamp, changed.Distinct().ToList(), marker, cancellationToken);
+        // A cut-over's records go in the transaction that moves the checkpoint past it: a restart before that applies them again.
+        await checkpoints.WriteAfterDdlAsync(control, position, query.Header.Timestamp, changed.Distinct().ToList(), marker, cancellationToken,
+            planner.OnlineDdl.Dirty.Count > 0 ? (c, t, ct) => onlineDdl.PersistAsync(c, t, planner.OnlineDdl, ct) : null);
     }
 
     /// <summary>The tracker must know a table before a DDL changes it (ALTER, RENAME, index changes, CREATE ... LIKE).</summary>

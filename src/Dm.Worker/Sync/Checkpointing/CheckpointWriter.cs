@@ -75,14 +75,16 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
     /// After a DDL (every change before it committed): moves the watermark to <paramref name="position"/> and writes it with
     /// the structures of <paramref name="tables"/>, deleting the DDL's progress row <paramref name="progressRow"/> with it.
     /// </summary>
+    /// <param name="alsoWrite">Further writes of the same target transaction (the online-DDL records the DDL changed).</param>
     public async Task WriteAfterDdlAsync(MySqlConnection connection, BinlogLocation position, uint timestamp,
-        IReadOnlyCollection<(string Schema, string Table)> tables, long progressRow, CancellationToken cancellationToken)
+        IReadOnlyCollection<(string Schema, string Table)> tables, long progressRow, CancellationToken cancellationToken,
+        Func<MySqlConnection, MySqlTransaction, CancellationToken, Task>? alsoWrite = null)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             watermark.MoveTo(position, timestamp);
-            await WriteAsync(connection, tables, cancellationToken, [progressRow]);
+            await WriteAsync(connection, tables, cancellationToken, [progressRow], alsoWrite);
         }
         finally
         {
@@ -110,7 +112,7 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
     /// watermark now covers, in one target transaction. Callers hold <see cref="_gate"/>.
     /// </summary>
     private async Task WriteAsync(MySqlConnection connection, IReadOnlyCollection<(string Schema, string Table)> tables, CancellationToken cancellationToken,
-        IReadOnlyCollection<long>? alsoDelete = null)
+        IReadOnlyCollection<long>? alsoDelete = null, Func<MySqlConnection, MySqlTransaction, CancellationToken, Task>? alsoWrite = null)
     {
         var (position, covered) = watermark.Snapshot();
         var stale = applied.Count == 0 && _staleBatches.Count > 0 && watermark.Sequence >= _lastSkippedSequence ? _staleBatches : [];
@@ -127,6 +129,7 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
                     await table.DeleteTableAsync(connection, transaction, schema, name, cancellationToken);
             }
             await table.DeleteAppliedAsync(connection, transaction, [.. covered, .. stale, .. alsoDelete ?? []], cancellationToken);
+            if (alsoWrite is not null) await alsoWrite(connection, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch

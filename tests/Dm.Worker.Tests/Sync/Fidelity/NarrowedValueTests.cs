@@ -1,5 +1,4 @@
 using Dm.Worker.Units;
-using MySqlConnector;
 
 namespace Dm.Worker.Tests.Sync.Fidelity;
 
@@ -16,11 +15,6 @@ public sealed class NarrowedValueTests(SyncServersFixture fx)
         "SELECT GROUP_CONCAT(CONCAT_WS('|', id, CAST(d AS CHAR), CAST(dt AS CHAR), IFNULL(CAST(ts AS CHAR), 'null'), IFNULL(v, 'null'), " +
         "IFNULL(n, 'null'), IFNULL(CONCAT('[', e, ']'), 'null')) ORDER BY id SEPARATOR ' / ') FROM zero1.t"));
 
-    private static async Task Exec(MySqlConnection connection, string sql)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     [Fact]
     public async Task A_value_too_long_for_the_target_column_stops_sync_naming_table_column_and_position()
@@ -81,17 +75,15 @@ public sealed class NarrowedValueTests(SyncServersFixture fx)
         await fx.CreateBothAsync("CREATE DATABASE zero1");
         await fx.CreateBothAsync("CREATE TABLE zero1.t " + Table);
         var start = await fx.MasterPositionAsync();
-        await using (var up = await fx.Source.OpenAsync())
-        {
-            await Exec(up, "SET SESSION sql_mode = 'ALLOW_INVALID_DATES'");
-            await Exec(up, """
+        await fx.UpstreamAsync(
+            "SET SESSION sql_mode = 'ALLOW_INVALID_DATES'",
+            """
                 INSERT INTO zero1.t VALUES
                   (1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', 'abcdef', 1000, 'zz'),
                   (2, '2020-00-15', '2020-05-00 10:00:00', NULL, 'xy', -1000, 'b'),
                   (3, '2021-02-31', '2021-04-31 23:59:59', '2021-01-01 00:00:00', NULL, NULL, NULL)
-                """);
-            await Exec(up, "UPDATE zero1.t SET d = '0000-00-00', v = 'longer' WHERE id = 3");
-        }
+                """,
+            "UPDATE zero1.t SET d = '0000-00-00', v = 'longer' WHERE id = 3");
         var unit = fx.Unit("t_zero", start, ["zero1"]);
         await fx.CatchUpAsync(unit);
         Assert.Equal(await RowsAsync(fx.Source), await RowsAsync(fx.Target));

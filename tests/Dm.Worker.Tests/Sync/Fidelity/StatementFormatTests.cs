@@ -1,6 +1,5 @@
 using Dm.Worker.Sync;
 using Dm.Worker.Units;
-using MySqlConnector;
 
 namespace Dm.Worker.Tests.Sync.Fidelity;
 
@@ -18,14 +17,12 @@ public sealed class StatementFormatTests(SyncServersFixture fx)
         await fx.CreateBothAsync("CREATE DATABASE stmt1");
         await fx.CreateBothAsync("CREATE TABLE stmt1.t (id INT PRIMARY KEY, v VARCHAR(40))");
         var start = await fx.MasterPositionAsync();
-        await using (var up = await fx.Source.OpenAsync())
-        {
-            await Exec(up, "SET SESSION binlog_format = 'MIXED'");
-            // UUID() is unsafe for statement logging: MIXED logs the first insert as rows, the second as a statement.
-            await Exec(up, "BEGIN; INSERT INTO stmt1.t VALUES (1, UUID()); INSERT INTO stmt1.t VALUES (2, 'statement'); COMMIT");
-            await Exec(up, "SET SESSION binlog_format = 'ROW'");
-            await Exec(up, "INSERT INTO stmt1.t VALUES (3, 'after')");
-        }
+        // UUID() is unsafe for statement logging: MIXED logs the first insert as rows, the second as a statement.
+        await fx.UpstreamAsync(
+            "SET SESSION binlog_format = 'MIXED'",
+            "BEGIN; INSERT INTO stmt1.t VALUES (1, UUID()); INSERT INTO stmt1.t VALUES (2, 'statement'); COMMIT",
+            "SET SESSION binlog_format = 'ROW'",
+            "INSERT INTO stmt1.t VALUES (3, 'after')");
 
         var unit = fx.Unit("t_stmt", start, ["stmt1"]);
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
@@ -51,21 +48,14 @@ public sealed class StatementFormatTests(SyncServersFixture fx)
         await fx.CreateBothAsync("CREATE TABLE stmt2.t (id INT PRIMARY KEY, v VARCHAR(40))");
         await fx.Source.ExecuteAsync("CREATE DATABASE stmt2_other; CREATE TABLE stmt2_other.log (id INT PRIMARY KEY)");
         var start = await fx.MasterPositionAsync();
-        await using (var up = await fx.Source.OpenAsync())
-        {
-            await Exec(up, "SET SESSION binlog_format = 'MIXED'");
-            await Exec(up, "BEGIN; INSERT INTO stmt2.t VALUES (1, UUID()); INSERT INTO stmt2_other.log VALUES (1); INSERT INTO stmt2.t VALUES (2, UUID()); COMMIT");
-            await Exec(up, "BEGIN; INSERT INTO stmt2_other.log VALUES (2); INSERT INTO stmt2.t VALUES (3, UUID()); COMMIT");
-        }
+        await fx.UpstreamAsync(
+            "SET SESSION binlog_format = 'MIXED'",
+            "BEGIN; INSERT INTO stmt2.t VALUES (1, UUID()); INSERT INTO stmt2_other.log VALUES (1); INSERT INTO stmt2.t VALUES (2, UUID()); COMMIT",
+            "BEGIN; INSERT INTO stmt2_other.log VALUES (2); INSERT INTO stmt2.t VALUES (3, UUID()); COMMIT");
         var unit = fx.Unit("t_stmt_other", start, ["stmt2"]);
         await fx.CatchUpAsync(unit);
         await fx.AssertSameAsync(("stmt2", "t"));
         Assert.Equal(3L, Convert.ToInt64(await fx.Target.ScalarAsync("SELECT COUNT(*) FROM stmt2.t")));
     }
 
-    private static async Task Exec(MySqlConnection connection, string sql)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 }
