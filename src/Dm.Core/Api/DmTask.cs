@@ -7,6 +7,8 @@ public sealed record DmTask
 {
     public SortedDictionary<string, TaskBinLogFilterRule>? BinlogFilterRule { get; init; }
     public required bool EnhanceOnlineSchemaChange { get; init; }
+    /// <summary>DM#'s: task.yaml's <c>expression-filter</c> rules by name (DM's OpenAPI has none); sources take them through <c>source_conf[].expression_filters</c>.</summary>
+    public SortedDictionary<string, TaskExpressionFilter>? ExpressionFilter { get; init; }
     public List<string>? IgnoreCheckingItems { get; init; }
     public string? MetaSchema { get; init; }
     public required string Name { get; init; }

@@ -93,6 +93,7 @@ public static partial class TaskConverter
         if (full?.ExportThreads is { } exportThreads)
             st.Mydumper.Threads = exportThreads;
         ApplyTableRules(st, task.TableMigrateRule.Where(r => r.Source.SourceName == conf.SourceName).ToList(), filterTemplates);
+        st.ExpressionFilters = ExpressionFiltersOf(task, conf);
         try
         {
             st.Adjust();
@@ -102,6 +103,34 @@ public static partial class TaskConverter
             throw new DmException(ex.Error, $"source name {conf.SourceName}: {ex.RawMessage}", ex.InnerException);
         }
         return st;
+    }
+
+    /// <summary>
+    /// The expression filters a source applies: the names its <c>expression_filters</c> lists, every rule of the task when it
+    /// lists none; each rule checked as task.yaml's are (20039, 20041, 20042).
+    /// </summary>
+    private static List<ExpressionFilter> ExpressionFiltersOf(DmTask task, TaskSourceConf conf)
+    {
+        var rules = task.ExpressionFilter ?? [];
+        var names = conf.ExpressionFilters ?? [.. rules.Keys];
+        var filters = new List<ExpressionFilter>();
+        foreach (var name in names)
+        {
+            if (!rules.TryGetValue(name, out var rule))
+                throw DmErrors.ErrOpenAPICommonError.WithMessage($"expression filter name {name} not found.");
+            var filter = new ExpressionFilter
+            {
+                Schema = rule.Schema,
+                Table = rule.Table,
+                InsertValueExpr = rule.InsertValueExpr ?? "",
+                UpdateOldValueExpr = rule.UpdateOldValueExpr ?? "",
+                UpdateNewValueExpr = rule.UpdateNewValueExpr ?? "",
+                DeleteValueExpr = rule.DeleteValueExpr ?? "",
+            };
+            filter.Validate(name);
+            filters.Add(filter);
+        }
+        return filters;
     }
 
     private static DbConfig TargetDb(DmTask task)
@@ -161,7 +190,8 @@ public static partial class TaskConverter
         var doTables = new List<TablePattern>();
         foreach (var rule in rules)
         {
-            if (rule.Target is { } target && (target.Schema is not null || target.Table is not null))
+            if (rule.Target is { } target && (target.Schema is not null || target.Table is not null ||
+                                              target.ExtractTable is not null || target.ExtractSchema is not null || target.ExtractSource is not null))
             {
                 st.RouteRules.Add(new RouteRule
                 {
@@ -169,6 +199,9 @@ public static partial class TaskConverter
                     TablePattern = rule.Source.Table,
                     TargetSchema = target.Schema ?? "",
                     TargetTable = target.Table ?? "",
+                    ExtractTable = target.ExtractTable,
+                    ExtractSchema = target.ExtractSchema,
+                    ExtractSource = target.ExtractSource,
                 });
             }
             foreach (var name in rule.BinlogFilterRule ?? [])

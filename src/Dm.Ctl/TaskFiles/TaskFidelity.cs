@@ -6,7 +6,8 @@ namespace Dm.Ctl.TaskFiles;
 
 /// <summary>
 /// The OpenAPI task is narrower than DM's task.yaml (no ignore-dbs/ignore-tables, filters only "Ignore" and
-/// scoped per migrate rule, one set of unit settings for all sources, no expression filters or extractors).
+/// scoped per migrate rule, one set of unit settings for all sources; expression filters and route extractors travel in
+/// DM#'s own fields of it).
 /// dmctl starts tasks through that API, so before doing so it checks that the task the master will run
 /// behaves like the YAML on the tables the sources really have: same tables migrated, same routes, same
 /// event-filter decisions, same unit settings. Any difference is refused rather than silently changed.
@@ -70,7 +71,7 @@ public static partial class TaskFidelity
         Same("clean-dump-file", yaml.CleanDumpFile, api.CleanDumpFile);
         Same("collation_compatible", yaml.CollationCompatible, api.CollationCompatible);
         Same("meta", Show(yaml.Meta), Show(api.Meta));
-        Same("expression-filter count", yaml.ExpressionFilters.Count, api.ExpressionFilters.Count);
+        Same("expression-filter", Show(yaml.ExpressionFilters), Show(api.ExpressionFilters));
         if (yaml.RouteRules.Any(r => r.ExtractTable != null || r.ExtractSchema != null || r.ExtractSource != null))
             differences.Add($"{s}: routes with extract-table/extract-schema/extract-source cannot be expressed");
     }
@@ -109,6 +110,9 @@ public static partial class TaskFidelity
             if (!migrated) continue;
             if (table.Length > 0 && yamlRoute.Route(schema, table) != apiRoute.Route(schema, table))
                 differences.Add($"{s}: {name} routes to {Show(yamlRoute.Route(schema, table))} in the file but would go to {Show(apiRoute.Route(schema, table))}");
+            if (table.Length > 0 && Show(yamlRoute.ExtendColumns(schema, table, s)) is var fileColumns &&
+                fileColumns != Show(apiRoute.ExtendColumns(schema, table, s)))
+                differences.Add($"{s}: {name} fills columns {fileColumns} in the file but would fill {Show(apiRoute.ExtendColumns(schema, table, s))}");
             foreach (var e in ProbeEvents)
             {
                 var (a, b) = (yamlFilter.Filter(schema, table, e, ""), apiFilter.Filter(schema, table, e, ""));
@@ -121,6 +125,12 @@ public static partial class TaskFidelity
             }
         }
     }
+
+    private static string Show(IEnumerable<ExpressionFilter> filters) => string.Join(" | ", filters.Select(f =>
+        $"{f.Schema}.{f.Table}: {f.InsertValueExpr}/{f.UpdateOldValueExpr}/{f.UpdateNewValueExpr}/{f.DeleteValueExpr}"));
+
+    private static string Show((List<string> Columns, List<string> Values) extended) =>
+        "[" + string.Join(", ", extended.Columns.Zip(extended.Values, (c, v) => $"{c}={v}")) + "]";
 
     private static string Show(BinlogMeta? m) => m == null ? "none" : $"({m.BinlogName}, {m.BinlogPos}, {m.BinlogGtid})";
 

@@ -21,6 +21,9 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
     WriterPool writers, LargeTransactionApplier large, DdlApplier ddl, CommitWatermark watermark, CheckpointWriter checkpoints,
     WatermarkReporter reporter, BlockedEvent blocked, SyncProgress progress)
 {
+    // Built once per run; null when the task has no expression filter (no lookup per rows event then).
+    private readonly ExpressionRowFilters? _expressionFilters = ExpressionRowFilters.Of(settings.Config);
+
     public async Task HandleAsync(BinlogEvent ev, CancellationToken cancellationToken)
     {
         progress.Event();
@@ -74,7 +77,8 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
         // Rows are merged per source table: a routed table may share its target with other shards, whose changes to the same
         // key must stay in binlog order with its own, so only tables written under their own name are merged.
         var unrouted = string.Equals(target.Schema, schema, StringComparison.Ordinal) && string.Equals(target.Name, table, StringComparison.Ordinal);
-        RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks && unrouted);
+        RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks && unrouted,
+            _expressionFilters?.For(info));
         if (large.Active || transaction.RowChanges >= settings.LargeTransactionRows)
             await large.SpillAsync(transaction, writers, cancellationToken);
     }

@@ -17,7 +17,9 @@ internal static class RowChangePlanner
     private const int MaxRowsPerStatement = 256;
 
     /// <param name="merge">Whether changes to mergeable tables may be collapsed by the writer (off when the target checks foreign keys).</param>
-    public static void Plan(SyncTransaction into, RowsEvent rows, TableInfo table, TableName target, bool safeMode, bool merge)
+    /// <param name="filter">The table's expression filters (null when none): the row changes they drop are not planned.</param>
+    public static void Plan(SyncTransaction into, RowsEvent rows, TableInfo table, TableName target, bool safeMode, bool merge,
+        TableRowFilter? filter = null)
     {
         if (rows.ColumnCount != table.Columns.Count)
             throw DmErrors.ErrSyncerUnitDMLColumnNotMatch.WithMessage(
@@ -35,6 +37,7 @@ internal static class RowChangePlanner
                 var before = change.Before is { } b ? BinlogValues.Read(b, table, into) : null;
                 var after = change.After is { } a ? BinlogValues.Read(a, table, into) : null;
                 if (before is null && after is null) throw MissingImage(rows);
+                if (filter is not null && Dropped(filter, before, after)) continue;
                 var beforeKey = before is null ? null : CausalityKeys.Of(targetKey, pk, table, before) ?? throw MissingKey(rows, table);
                 var afterKey = after is null ? null : CausalityKeys.Of(targetKey, pk, table, after) ?? throw MissingKey(rows, table);
                 if (beforeKey is not null) into.Keys.Add(beforeKey);
@@ -48,6 +51,7 @@ internal static class RowChangePlanner
             case RowsEventKind.Write:
             {
                 var images = changes.Select(c => BinlogValues.Read(c.After ?? throw MissingImage(rows), table, into)).ToList();
+                if (filter is not null) images.RemoveAll(filter.DropsInsert);
                 foreach (var image in images) CausalityKeys.Add(into.Keys, targetKey, table, image);
                 foreach (var chunk in images.Chunk(MaxRowsPerStatement))
                     into.Statements.Add(DmlBuilder.Insert(table, chunk, safeMode ? InsertMode.Replace : InsertMode.Insert, target));
@@ -56,6 +60,7 @@ internal static class RowChangePlanner
             case RowsEventKind.Delete:
             {
                 var images = changes.Select(c => BinlogValues.Read(c.Before ?? throw MissingImage(rows), table, into)).ToList();
+                if (filter is not null) images.RemoveAll(filter.DropsDelete);
                 foreach (var image in images) CausalityKeys.Add(into.Keys, targetKey, table, image);
                 foreach (var chunk in images.Chunk(MaxRowsPerStatement))
                     into.Statements.AddRange(DmlBuilder.Delete(table, chunk, target));
@@ -66,6 +71,7 @@ internal static class RowChangePlanner
                 {
                     var before = BinlogValues.Read(change.Before ?? throw MissingImage(rows), table, into);
                     var after = BinlogValues.Read(change.After ?? throw MissingImage(rows), table, into);
+                    if (filter is not null && filter.DropsUpdate(before, after)) continue;
                     CausalityKeys.Add(into.Keys, targetKey, table, before);
                     CausalityKeys.Add(into.Keys, targetKey, table, after);
                     if (!safeMode)
@@ -81,6 +87,9 @@ internal static class RowChangePlanner
                 throw DmErrors.ErrSyncerUnitInvalidReplicaEvent.New(rows.EventType);
         }
     }
+
+    private static bool Dropped(TableRowFilter filter, object?[]? before, object?[]? after) =>
+        before is null ? filter.DropsInsert(after!) : after is null ? filter.DropsDelete(before) : filter.DropsUpdate(before, after);
 
     private static bool KeyChanged(TableInfo table, object?[] before, object?[] after)
     {
