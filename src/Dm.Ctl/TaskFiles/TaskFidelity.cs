@@ -72,8 +72,6 @@ public static partial class TaskFidelity
         Same("collation_compatible", yaml.CollationCompatible, api.CollationCompatible);
         Same("meta", Show(yaml.Meta), Show(api.Meta));
         Same("expression-filter", Show(yaml.ExpressionFilters), Show(api.ExpressionFilters));
-        if (yaml.RouteRules.Any(r => r.ExtractTable != null || r.ExtractSchema != null || r.ExtractSource != null))
-            differences.Add($"{s}: routes with extract-table/extract-schema/extract-source cannot be expressed");
     }
 
     private static void RuleDifferences(SubTaskConfig yaml, SubTaskConfig api, List<(string Schema, string Table)> tables,

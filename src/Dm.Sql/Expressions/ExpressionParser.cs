@@ -5,7 +5,7 @@ namespace Dm.Sql.Expressions;
 
 /// <summary>
 /// Parses one scalar expression with MySQL's precedence (OR, XOR, AND, NOT, comparisons and predicates, + -, * / DIV % MOD,
-/// unary - ! ~) into a <see cref="SqlExpression"/>. Syntax errors and functions <see cref="SqlFunctions"/> does not know are
+/// unary - ! ~) into a <see cref="ValueExpression"/>. Syntax errors and functions <see cref="SqlFunctions"/> does not know are
 /// <see cref="SqlParseException"/>s naming where.
 /// </summary>
 public sealed class ExpressionParser
@@ -22,7 +22,7 @@ public sealed class ExpressionParser
         _t = Lexer.Tokenize(text, options);
     }
 
-    public static SqlExpression Parse(string text, LexerOptions? options = null)
+    public static ValueExpression Parse(string text, LexerOptions? options = null)
     {
         var parser = new ExpressionParser(text, options);
         if (parser.Peek.Kind == TokenKind.End) throw parser.Error("an empty expression");
@@ -62,30 +62,30 @@ public sealed class ExpressionParser
         return new SqlParseException(kind, reason, token.Line, token.Column, token.Kind == TokenKind.End ? "end of input" : token.Text(_s));
     }
 
-    private SqlExpression Or()
+    private ValueExpression Or()
     {
         var left = Xor();
         while (Word("OR") || Symbol("||")) left = new BinaryExpression("OR", left, Xor());
         return left;
     }
 
-    private SqlExpression Xor()
+    private ValueExpression Xor()
     {
         var left = And();
         while (Word("XOR")) left = new BinaryExpression("XOR", left, And());
         return left;
     }
 
-    private SqlExpression And()
+    private ValueExpression And()
     {
         var left = Not();
         while (Word("AND") || Symbol("&&")) left = new BinaryExpression("AND", left, Not());
         return left;
     }
 
-    private SqlExpression Not() => Word("NOT") ? new UnaryExpression("NOT", Not()) : Predicate();
+    private ValueExpression Not() => Word("NOT") ? new UnaryExpression("NOT", Not()) : Predicate();
 
-    private SqlExpression Predicate()
+    private ValueExpression Predicate()
     {
         var left = Additive();
         while (true)
@@ -110,7 +110,7 @@ public sealed class ExpressionParser
             if (Word("IN"))
             {
                 Expect("(");
-                var values = new List<SqlExpression> { Or() };
+                var values = new List<ValueExpression> { Or() };
                 while (Symbol(",")) values.Add(Or());
                 Expect(")");
                 left = new InExpression(left, values, negated);
@@ -149,7 +149,7 @@ public sealed class ExpressionParser
         }
     }
 
-    private SqlExpression Additive()
+    private ValueExpression Additive()
     {
         var left = Multiplicative();
         while (true)
@@ -160,7 +160,7 @@ public sealed class ExpressionParser
         }
     }
 
-    private SqlExpression Multiplicative()
+    private ValueExpression Multiplicative()
     {
         var left = Unary();
         while (true)
@@ -173,7 +173,7 @@ public sealed class ExpressionParser
         }
     }
 
-    private SqlExpression Unary()
+    private ValueExpression Unary()
     {
         if (Symbol("-")) return new UnaryExpression("-", Unary());
         if (Symbol("+")) return Unary();
@@ -182,7 +182,7 @@ public sealed class ExpressionParser
         return Primary();
     }
 
-    private SqlExpression Primary()
+    private ValueExpression Primary()
     {
         var token = Peek;
         switch (token.Kind)
@@ -214,7 +214,7 @@ public sealed class ExpressionParser
         }
     }
 
-    private SqlExpression WordOrName()
+    private ValueExpression WordOrName()
     {
         var token = Next();
         if (token.Kind == TokenKind.Word)
@@ -229,7 +229,7 @@ public sealed class ExpressionParser
             {
                 var name = token.Text(_s).ToUpperInvariant();
                 _i++;
-                var arguments = new List<SqlExpression>();
+                var arguments = new List<ValueExpression>();
                 if (!Symbol(")"))
                 {
                     arguments.Add(Or());

@@ -12,12 +12,12 @@ public sealed class RowPredicate
 {
     private static readonly ConcurrentDictionary<(string Pattern, bool Regexp, char Escape, bool CaseInsensitive), Regex> Patterns = new();
 
-    private readonly SqlExpression _expression;
+    private readonly ValueExpression _expression;
 
-    private RowPredicate(SqlExpression expression) => _expression = expression;
+    private RowPredicate(ValueExpression expression) => _expression = expression;
 
     /// <summary>Binds <paramref name="expression"/> to a table's columns: name → (ordinal, compares case-insensitively); unknown names throw.</summary>
-    public static RowPredicate Bind(SqlExpression expression, Func<string, (int Ordinal, bool CaseInsensitive)?> columns) =>
+    public static RowPredicate Bind(ValueExpression expression, Func<string, (int Ordinal, bool CaseInsensitive)?> columns) =>
         new(BindNode(expression, columns));
 
     public bool Matches(IReadOnlyList<object?> row) => Evaluate(_expression, row).AsBool() == true;
@@ -25,7 +25,7 @@ public sealed class RowPredicate
     /// <summary>The expression's value over <paramref name="row"/>.</summary>
     public SqlValue Evaluate(IReadOnlyList<object?> row) => Evaluate(_expression, row);
 
-    private static SqlExpression BindNode(SqlExpression e, Func<string, (int Ordinal, bool CaseInsensitive)?> columns) => e switch
+    private static ValueExpression BindNode(ValueExpression e, Func<string, (int Ordinal, bool CaseInsensitive)?> columns) => e switch
     {
         ColumnExpression c => columns(c.Name) is { } bound ? new BoundColumnExpression(c.Name, bound.Ordinal, bound.CaseInsensitive)
             : throw new ExpressionException($"Unknown column '{c.Name}' in 'expression'"),
@@ -39,7 +39,7 @@ public sealed class RowPredicate
         _ => e,
     };
 
-    private static SqlValue Evaluate(SqlExpression e, IReadOnlyList<object?> row)
+    private static SqlValue Evaluate(ValueExpression e, IReadOnlyList<object?> row)
     {
         switch (e)
         {
@@ -144,7 +144,7 @@ public sealed class RowPredicate
     }
 
     /// <summary>Whether a comparison with this operand ignores case: a column of a case-insensitive collation.</summary>
-    private static bool CaseInsensitive(SqlExpression e) => e is BoundColumnExpression { CaseInsensitive: true };
+    private static bool CaseInsensitive(ValueExpression e) => e is BoundColumnExpression { CaseInsensitive: true };
 
     private static Regex Compile((string Pattern, bool Regexp, char Escape, bool CaseInsensitive) key)
     {

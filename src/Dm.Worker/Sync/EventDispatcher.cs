@@ -5,6 +5,7 @@ using Dm.Worker.Sync.Applying;
 using Dm.Worker.Sync.Checkpointing;
 using Dm.Worker.Sync.Planning;
 using Dm.Worker.Sync.Reading;
+using Dm.Worker.Units;
 using MySqlConnector;
 
 namespace Dm.Worker.Sync;
@@ -23,6 +24,8 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
 {
     // Built once per run; null when the task has no expression filter (no lookup per rows event then).
     private readonly ExpressionRowFilters? _expressionFilters = ExpressionRowFilters.Of(settings.Config);
+    // Likewise null when no route of the task extracts names into columns.
+    private readonly ExtendedTables? _extendedTables = ExtendedColumns.Of(settings.Config) is { } columns ? new ExtendedTables(columns) : null;
 
     public async Task HandleAsync(BinlogEvent ev, CancellationToken cancellationToken)
     {
@@ -78,7 +81,7 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
         // key must stay in binlog order with its own, so only tables written under their own name are merged.
         var unrouted = string.Equals(target.Schema, schema, StringComparison.Ordinal) && string.Equals(target.Name, table, StringComparison.Ordinal);
         RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks && unrouted,
-            _expressionFilters?.For(info));
+            _expressionFilters?.For(info), _extendedTables?.For(info));
         if (large.Active || transaction.RowChanges >= settings.LargeTransactionRows)
             await large.SpillAsync(transaction, writers, cancellationToken);
     }

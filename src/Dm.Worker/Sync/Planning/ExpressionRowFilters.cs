@@ -50,7 +50,7 @@ internal sealed class ExpressionRowFilters
     private static (string, string) Key(string schema, string table, bool caseSensitive) =>
         caseSensitive ? (schema, table) : (schema.ToLowerInvariant(), table.ToLowerInvariant());
 
-    private static SqlExpression? Parse(ExpressionFilter rule, string text)
+    private static ValueExpression? Parse(ExpressionFilter rule, string text)
     {
         if (text.Length == 0) return null;
         try
@@ -65,7 +65,7 @@ internal sealed class ExpressionRowFilters
 
     private static TableRowFilter.Rule Bind(ExpressionFilter rule, Parsed parsed, TableInfo table)
     {
-        RowPredicate? BindOne(SqlExpression? expression, string text)
+        RowPredicate? BindOne(ValueExpression? expression, string text)
         {
             if (expression is null) return null;
             try
@@ -89,5 +89,5 @@ internal sealed class ExpressionRowFilters
 
     private static string Name(ExpressionFilter rule) => $"{rule.Schema}.{rule.Table}";
 
-    private sealed record Parsed(SqlExpression? Insert, SqlExpression? UpdateOld, SqlExpression? UpdateNew, SqlExpression? Delete);
+    private sealed record Parsed(ValueExpression? Insert, ValueExpression? UpdateOld, ValueExpression? UpdateNew, ValueExpression? Delete);
 }
