@@ -72,7 +72,6 @@ public sealed class CommandLineErrorTests(CtlEnvironment env)
     [InlineData("unlock-ddl-lock", "no shard-DDL coordination")]
     [InlineData("pause-relay", "no relay unit")]
     [InlineData("resume-relay", "no relay unit")]
-    [InlineData("operate-leader", "no leader election")]
     [InlineData("validation", "no continuous validator")]
     [InlineData("operate-schema", "binlog-schema")]
     public async Task CommandsWhoseFeatureDmSharpLacksFailNamingTheFeature(string command, string feature)

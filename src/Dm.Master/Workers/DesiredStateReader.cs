@@ -20,6 +20,7 @@ public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compile
         var bound = (await state.BoundsAsync(ct)).FirstOrDefault(b => b.Value == worker).Key;
         var desired = new DesiredState { Revision = revision, BoundSource = bound ?? "" };
         if (bound == null) return desired;
+        desired.BoundEpoch = await state.BoundEpochAsync(worker, ct);
         var source = await state.SourceAsync(bound, ct);
         if (source == null) return desired;
 
@@ -36,6 +37,7 @@ public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compile
                 Task = task.Name,
                 ExpectedStage = ContractMapping.ToMessage(stage.Expect),
                 StartGeneration = stage.Generation,
+                MetaGeneration = stage.MetaGeneration,
                 StartTime = args?.StartTime ?? "",
                 SafeModeTimeDuration = SafeModeDuration(args?.SafeModeDuration),
             }.Resolve(() => TaskConverter.ToSubTask(compiler.Reveal(task.Task), sourceConfig)));

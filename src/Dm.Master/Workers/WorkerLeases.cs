@@ -50,16 +50,44 @@ public sealed class WorkerLeases(IClusterStore store, ILogger<WorkerLeases> logg
         }
     }
 
+    /// <summary>
+    /// Takes over the leases of the workers online now (a new leader's first step): each is refreshed once, so a
+    /// worker has its whole TTL from now on to find this master, and its heartbeats then keep the same lease; its
+    /// source stays bound all along. A lease that expired during the election is left to expire.
+    /// </summary>
+    public async Task AdoptAsync(CancellationToken ct)
+    {
+        _leases.Clear();
+        foreach (var kv in (await store.GetPrefixAsync(MasterKeys.WorkerKeepAlivePrefix, ct)).Kvs)
+        {
+            if (kv.LeaseId == 0) continue;
+            try
+            {
+                await store.KeepAliveOnceAsync(kv.LeaseId, ct);
+                _leases[MasterKeys.LastName(kv.Key)] = kv.LeaseId;
+            }
+            catch (LeaseNotFoundException)
+            {
+                // expired meanwhile: the worker registers again
+            }
+        }
+        logger.LogInformation("took over the leases of {Count} online workers", _leases.Count);
+    }
+
+    // The alive key moves to a new lease before the old one is revoked, so the worker never looks offline meanwhile
+    // (a scheduler pass in such a gap would unbind its source).
     private async Task BringOnlineAsync(string name, long ttlSeconds, CancellationToken ct)
     {
-        if (_leases.TryRemove(name, out var previous))
+        var key = MasterKeys.WorkerKeepAlive(name);
+        var previous = (await store.GetAsync(key, ct)).Kv?.LeaseId ?? 0;
+        var lease = await store.GrantLeaseAsync(Math.Max(1, ttlSeconds), ct);
+        var alive = JsonSerializer.Serialize(new { worker_name = name, join_time = DateTimeOffset.UtcNow }, StateJson.Options);
+        await store.PutAsync(key, alive, lease, ct);
+        _leases[name] = lease;
+        if (previous != 0 && previous != lease)
         {
             try { await store.RevokeLeaseAsync(previous, ct); }
             catch (LeaseNotFoundException) { }
         }
-        var lease = await store.GrantLeaseAsync(Math.Max(1, ttlSeconds), ct);
-        var alive = JsonSerializer.Serialize(new { worker_name = name, join_time = DateTimeOffset.UtcNow }, StateJson.Options);
-        await store.PutAsync(MasterKeys.WorkerKeepAlive(name), alive, lease, ct);
-        _leases[name] = lease;
     }
 }

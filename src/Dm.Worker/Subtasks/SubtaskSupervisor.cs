@@ -2,6 +2,7 @@ using Dm.Contracts;
 using Dm.Core.Api;
 using Dm.Core.Config;
 using Dm.Core.Errors;
+using Dm.Worker.Checkpoints;
 using Dm.Worker.Control;
 using Dm.Worker.Dump;
 using Dm.Worker.Hosting;
@@ -46,14 +47,14 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     /// What a runner is built from: its assignment but for the stage and start generation it is told, and the bound
     /// source's config. A runner whose identity differs from the assignment's is rebuilt.
     /// </summary>
-    private readonly record struct RunnerIdentity(SubtaskAssignment Assignment, Contracts.Configs.SourceConfig? Source)
+    private readonly record struct RunnerIdentity(SubtaskAssignment Assignment, Contracts.Configs.SourceConfig? Source, long BoundEpoch)
     {
-        public static RunnerIdentity Of(SubtaskAssignment assignment, Contracts.Configs.SourceConfig? source)
+        public static RunnerIdentity Of(SubtaskAssignment assignment, Contracts.Configs.SourceConfig? source, long boundEpoch)
         {
             var build = assignment.Clone();
             build.ExpectedStage = Stage.Unspecified;
             build.StartGeneration = 0;
-            return new RunnerIdentity(build, source);
+            return new RunnerIdentity(build, source, boundEpoch);
         }
     }
 
@@ -97,7 +98,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
             }
             foreach (var assignment in assigned.Values)
             {
-                var identity = RunnerIdentity.Of(assignment, state.Source);
+                var identity = RunnerIdentity.Of(assignment, state.Source, state.BoundEpoch);
                 if (_runners.TryGetValue(assignment.Task, out var existing) && existing.Identity != identity)
                 {
                     await existing.Runner.DisposeAsync();
@@ -105,7 +106,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
                 }
                 if (!_runners.TryGetValue(assignment.Task, out var entry))
                 {
-                    entry = (identity, Build(assignment, source, sourceError));
+                    entry = (identity, Build(assignment, source, sourceError, state.BoundEpoch));
                     _runners[assignment.Task] = entry;
                     Publish(); // listed from now on: a heartbeat must not miss a runner while others are still stopping
                 }
@@ -126,7 +127,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     }
 
     /// <summary>A runner for the assignment, or, when it cannot be built, a subtask that shows why.</summary>
-    private ISubtask Build(SubtaskAssignment assignment, SourceConfig? source, DmException? sourceError)
+    private ISubtask Build(SubtaskAssignment assignment, SourceConfig? source, DmException? sourceError, long boundEpoch)
     {
         var error = sourceError?.ToErrorMessage();
         if (source is not null)
@@ -141,7 +142,8 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
                 {
                     var config = ContractMapping.ToConfig(assignment.Config
                         ?? throw new InvalidDataException($"the desired state assigns task {assignment.Task} without its config"));
-                    return CreateRunner(config, source, assignment.StartTime, assignment.SafeModeTimeDuration?.ToTimeSpan());
+                    return CreateRunner(config, source, assignment.StartTime, assignment.SafeModeTimeDuration?.ToTimeSpan(),
+                        new TargetFence(config.MetaSchema, config.Name, config.SourceId, boundEpoch));
                 }
                 catch (Exception e) { error = BuildError(e, $"task {assignment.Task}").ToErrorMessage(); }
             }
@@ -159,15 +161,17 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     /// <summary>The runner of a subtask config the master resolved for the bound source.</summary>
     /// <param name="startTime">start-task's start_time ("" when not given), DM's text in the upstream's time zone.</param>
     /// <param name="safeModeDuration">start-task's safe_mode_time_duration, when given.</param>
-    private SubtaskRunner CreateRunner(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration)
+    /// <param name="fence">The binding epoch every checkpoint write of the subtask carries.</param>
+    private SubtaskRunner CreateRunner(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration, TargetFence fence)
     {
         var units = new List<IUnit>();
-        var sync = TaskConfig.HasSync(config.Mode) ? CreateSyncUnit(config, source, startTime, safeModeDuration) : null;
+        var sync = TaskConfig.HasSync(config.Mode) ? CreateSyncUnit(config, source, startTime, safeModeDuration, fence) : null;
         if (TaskConfig.HasDump(config.Mode) || TaskConfig.HasLoad(config.Mode))
         {
             var context = new FullCopyContext(config, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
             {
                 DumpFiles = _dumpFiles,
+                Fence = fence,
                 StreamCsv = _options.StreamCsv,
                 DeferIndexes = _options.DeferIndexes,
                 // Streaming needs both units here; a load-only task reads the files a dump left.
@@ -185,10 +189,11 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
         return new SubtaskRunner(config, _options.Name, units, _loggers.CreateLogger<SubtaskRunner>());
     }
 
-    private SyncUnit CreateSyncUnit(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration)
+    private SyncUnit CreateSyncUnit(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration, TargetFence fence)
     {
         var settings = new SyncSettings(config, source, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
         {
+            Fence = fence,
             StartTime = startTime.Length > 0 ? startTime : null,
             SafeModeDuration = safeModeDuration,
         };

@@ -85,7 +85,7 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         if (pieces.Count == 0)
         {
             // A DDL on a shadow table is recorded at once (keyed by its position: read again after a restart it is not added twice).
-            if (planner.OnlineDdl.Dirty.Count > 0) await onlineDdl.PersistAsync(control, null, planner.OnlineDdl, cancellationToken);
+            if (planner.OnlineDdl.Dirty.Count > 0) await onlineDdl.PersistAsync(control, planner.OnlineDdl, cancellationToken);
             if (!insideTransaction) watermark.Done(position, query.Header.Timestamp);
             return;
         }
@@ -144,7 +144,8 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         }
         // A cut-over's records go in the transaction that moves the checkpoint past it: a restart before that applies them again.
         await checkpoints.WriteAfterDdlAsync(control, position, query.Header.Timestamp, changed.Distinct().ToList(), marker, cancellationToken,
-            planner.OnlineDdl.Dirty.Count > 0 ? (c, t, ct) => onlineDdl.PersistAsync(c, t, planner.OnlineDdl, ct) : null);
+            onlineDdl.Commands(planner.OnlineDdl));
+        planner.OnlineDdl.ClearDirty();
     }
 
     /// <summary>The tracker must know a table before a DDL changes it (ALTER, RENAME, index changes, CREATE ... LIKE).</summary>
@@ -171,7 +172,14 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
     {
         await using var command = new MySqlBatch(control);
         command.BatchCommands.Add(checkpoint.DdlProgressCommand(marker, id, done, inFlight));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (MySqlException e) when (checkpoint.IsFenced(e))
+        {
+            throw checkpoint.Fence.Fenced(); // the DDL is not run
+        }
     }
 
     /// <summary>What an earlier run did of the DDL at <paramref name="id"/>, from its progress row (consumed).</summary>

@@ -45,11 +45,22 @@ internal sealed class OnlineDdlTable(string metaSchema, string taskName, string 
     }
 
     /// <summary>Writes (or deletes) the rows of the shadow tables whose records changed, then marks them clean.</summary>
-    public async Task PersistAsync(MySqlConnection connection, MySqlTransaction? transaction, OnlineDdlRecords records, CancellationToken cancellationToken)
+    public async Task PersistAsync(MySqlConnection connection, OnlineDdlRecords records, CancellationToken cancellationToken)
     {
+        if (Commands(records) is { Count: > 0 } commands) await SyncCheckpointTable.ExecuteAsync(connection, commands, cancellationToken);
+        records.ClearDirty();
+    }
+
+    /// <summary>
+    /// The writes (or deletes) of the rows of the shadow tables whose records changed, for a caller's transaction; the caller
+    /// marks the records clean (<see cref="OnlineDdlRecords.ClearDirty"/>) once it has committed.
+    /// </summary>
+    public List<MySqlBatchCommand> Commands(OnlineDdlRecords records)
+    {
+        var commands = new List<MySqlBatchCommand>();
         foreach (var (schema, table) in records.Dirty)
         {
-            await using var command = new MySqlCommand("", connection, transaction);
+            var command = new MySqlBatchCommand();
             command.Parameters.AddWithValue("@id", sourceId);
             command.Parameters.AddWithValue("@s", schema);
             command.Parameters.AddWithValue("@t", table);
@@ -67,9 +78,9 @@ internal sealed class OnlineDdlTable(string metaSchema, string taskName, string 
             {
                 command.CommandText = $"DELETE FROM {TableName} WHERE `id` = @id AND `ghost_schema` = @s AND `ghost_table` = @t";
             }
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            commands.Add(command);
         }
-        records.ClearDirty();
+        return commands;
     }
 
     private sealed class StoredGhost
