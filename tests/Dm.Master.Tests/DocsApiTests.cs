@@ -53,7 +53,7 @@ public sealed class DocsApiTests(MasterEnvironment env)
         // DM#'s fields beyond DM's spec: what task.yaml has and DM's OpenAPI task cannot carry (dmctl start-task sends them).
         var dmSharpProperties = new Dictionary<string, string[]>
         {
-            ["Task"] = ["expression_filter"],
+            ["Task"] = ["expression_filter", "task_config_file"],
             ["TaskSourceConf"] = ["expression_filters"],
             ["TaskTableMigrateRuleTarget"] = ["extract_schema", "extract_source", "extract_table"],
         };

@@ -21,4 +21,10 @@ public sealed record DmTask
     public required TaskTargetDataBase TargetConfig { get; init; }
     public required TaskMode TaskMode { get; init; }
     public string? Timezone { get; init; }
+    /// <summary>
+    /// DM#'s: the DM task.yaml this task was made from (dmctl start-task sends the file as given; target password "******").
+    /// When present the subtasks are resolved from it, so every task.yaml key DM documents is kept and applied (or refused,
+    /// naming it); the fields above describe the task for DM's OpenAPI clients. <c>config task</c> returns it unchanged.
+    /// </summary>
+    public string? TaskConfigFile { get; init; }
 }

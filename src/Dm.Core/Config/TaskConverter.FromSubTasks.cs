@@ -9,10 +9,15 @@ public static partial class TaskConverter
     /// <summary>
     /// API task → task.yaml model (DM's OpenAPITaskToTaskConfig): subtasks first, then merged back with
     /// generated names (route-01, filter-01, balist-01, dump-01, load-01, sync-01, validator-01, ...),
-    /// identical rules sharing one name; the result is validated.
+    /// identical rules sharing one name; the result is validated. A task carrying DM#'s <c>task_config_file</c> is that file.
     /// </summary>
     public static TaskConfig ToTaskConfig(DmTask task, IReadOnlyDictionary<string, SourceConfig> sources)
     {
+        if (task.TaskConfigFile is { Length: > 0 })
+        {
+            _ = DmTaskFile.ToSubTasks(task, sources); // the sources' subtasks resolve (DM's checks, keys DM# refuses)
+            return DmTaskFile.Read(task);
+        }
         var cfg = SubTasksToTaskConfig(ToSubTasks(task, sources));
         cfg.Validate();
         return cfg;

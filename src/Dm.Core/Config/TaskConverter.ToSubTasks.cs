@@ -17,6 +17,7 @@ public static partial class TaskConverter
     /// </summary>
     public static List<SubTaskConfig> ToSubTasks(DmTask apiTask, IReadOnlyDictionary<string, SourceConfig> sources)
     {
+        if (apiTask.TaskConfigFile is { Length: > 0 }) return DmTaskFile.ToSubTasks(apiTask, sources);
         var task = ApiTaskDefaults.Adjust(apiTask);
         CheckSourceCount(task);
         var result = new List<SubTaskConfig>();
@@ -36,6 +37,11 @@ public static partial class TaskConverter
     /// </summary>
     public static SubTaskConfig ToSubTask(DmTask apiTask, SourceConfig source)
     {
+        if (apiTask.TaskConfigFile is { Length: > 0 })
+            return DmTaskFile.ToSubTasks(apiTask with
+            {
+                SourceConfig = apiTask.SourceConfig with { SourceConf = [new TaskSourceConf { SourceName = source.SourceId }] },
+            }, new Dictionary<string, SourceConfig> { [source.SourceId] = source })[0];
         var task = ApiTaskDefaults.Adjust(apiTask);
         CheckSourceCount(task);
         var conf = task.SourceConfig.SourceConf.FirstOrDefault(c => c.SourceName == source.SourceId)
@@ -85,6 +91,10 @@ public static partial class TaskConverter
                 WorkerCount = incr?.ReplThreads ?? 16,
                 Batch = incr?.ReplBatch ?? 100,
                 SafeMode = incr?.SafeMode ?? false,
+                // DM#'s default for a task without a task.yaml (the OpenAPI task has no such fields): compaction and
+                // multi-row statements whenever the target allows them (DM's 20070 when it checks foreign keys).
+                Compact = !TargetDb(task).ForeignKeyChecksOn,
+                MultipleRows = !TargetDb(task).ForeignKeyChecksOn,
             },
             IgnoreCheckingItems = task.IgnoreCheckingItems is { Count: > 0 } items ? [.. items] : [],
         };

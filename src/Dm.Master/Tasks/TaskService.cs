@@ -248,8 +248,13 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         return ApiEndpoint.Of(t.Host, t.Port, t.User, secrets.Reveal(t.Password), t.Security);
     }
 
-    private DmTask Protect(DmTask task) =>
-        task with { StatusList = null, TargetConfig = task.TargetConfig with { Password = secrets.Protect(task.TargetConfig.Password) } };
+    private DmTask Protect(DmTask task) => task with
+    {
+        StatusList = null,
+        TargetConfig = task.TargetConfig with { Password = secrets.Protect(task.TargetConfig.Password) },
+        // The file's password is the target_config's: it is kept there only, encrypted when a secret key is set.
+        TaskConfigFile = task.TaskConfigFile is { Length: > 0 } file ? DmTaskFile.HidePassword(file) : null,
+    };
 
     public static DmTask Present(DmTask task) => PasswordMask.Hide(task);
 

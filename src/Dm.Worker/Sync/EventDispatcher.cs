@@ -80,8 +80,8 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
         // Rows are merged per source table: a routed table may share its target with other shards, whose changes to the same
         // key must stay in binlog order with its own, so only tables written under their own name are merged.
         var unrouted = string.Equals(target.Schema, schema, StringComparison.Ordinal) && string.Equals(target.Name, table, StringComparison.Ordinal);
-        RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks && unrouted,
-            _expressionFilters?.For(info), _extendedTables?.For(info));
+        RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at), merge: settings.Compact && unrouted,
+            _expressionFilters?.For(info), _extendedTables?.For(info), settings.Shape.RowsPerStatement);
         if (large.Active || transaction.RowChanges >= settings.LargeTransactionRows)
             await large.SpillAsync(transaction, writers, cancellationToken);
     }

@@ -52,11 +52,11 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         var safeMode = new SafeMode(settings.Config.Syncer.SafeMode, start.SafeModeExit, settings.SafeModeDuration);
         var transactions = new TransactionAssembler(applied);
         var batchIds = new BatchIds();
-        var large = new LargeTransactionApplier(OpenWriterAsync, checkpoint, watermark, batchIds, task, logger);
+        var large = new LargeTransactionApplier(OpenWriterAsync, checkpoint, watermark, batchIds, task, logger, settings.Shape.RowsPerStatement);
         var reporter = new WatermarkReporter(watermark, progress, transactions, large);
         var checkpoints = new CheckpointWriter(checkpoint, watermark, applied, staleBatches, schemas, safeMode, reporter, OpenTargetAsync, task, logger);
 
-        await using var pool = new WriterPool(await OpenWriterConnectionsAsync(cancellationToken), checkpoint, settings.BatchStatements, batchIds,
+        await using var pool = new WriterPool(await OpenWriterConnectionsAsync(cancellationToken), checkpoint, settings.Shape, batchIds,
             (batch, id) =>
             {
                 watermark.Committed(batch, id);

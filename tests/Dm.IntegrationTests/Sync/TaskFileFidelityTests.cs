@@ -3,9 +3,11 @@ using Dm.TestKit;
 namespace Dm.IntegrationTests.Sync;
 
 /// <summary>
-/// A task.yaml written as DM's docs show, with expression filters and a route filling extend columns, is accepted by
-/// dmctl start-task and gives the rows DM would give: the full copy merges both shards with their extracted names (DM's
-/// expression filters act in Sync only), then Sync drops exactly the row changes the expressions hold for.
+/// A task.yaml written as DM's docs show, with expression filters, a route filling extend columns and a syncer with
+/// <c>compact: true</c> and <c>multiple-rows: true</c>, is accepted by dmctl start-task and gives the rows DM would give:
+/// the full copy merges both shards with their extracted names (DM's expression filters act in Sync only), then Sync drops
+/// exactly the row changes the expressions hold for and compacts an unrouted table's changes to the same end state.
+/// <c>config task</c> and <c>get-config</c> give the file back, every key as given (the password hidden).
 /// </summary>
 public sealed class TaskFileFidelityTests
 {
@@ -19,6 +21,8 @@ public sealed class TaskFileFidelityTests
             CREATE DATABASE store_2; CREATE TABLE store_2.orders (id INT PRIMARY KEY, amount INT NOT NULL, status VARCHAR(12) NOT NULL);
             INSERT INTO store_1.orders VALUES (1, 10, 'new'), (2, 20, 'cancelled');
             INSERT INTO store_2.orders VALUES (1, 30, 'new');
+            CREATE TABLE store_1.audit (id INT PRIMARY KEY, note VARCHAR(20) NOT NULL);
+            INSERT INTO store_1.audit VALUES (1, 'copied');
             """);
         // As DM requires, the merged table is created by hand with the extend columns.
         await env.Target.ExecuteAsync("""
@@ -27,7 +31,8 @@ public sealed class TaskFileFidelityTests
               c_schema VARCHAR(20) NOT NULL, c_source VARCHAR(40) NOT NULL, PRIMARY KEY (id, c_schema));
             """);
         var file = Path.Combine(Path.GetTempPath(), $"dm-fidelity-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(file, $"""
+        var yaml = $"""
+            # DM's advanced task file layout
             name: "fidelity"
             task-mode: all
 
@@ -42,6 +47,9 @@ public sealed class TaskFileFidelityTests
                 block-allow-list: "stores"
                 route-rules: ["merge-orders"]
                 expression-filters: ["no_cancelled", "keep_new_orders_new"]
+                syncer-config-name: "global"
+                loader-config-name: "global"
+                mydumper-config-name: "global"
 
             block-allow-list:
               stores:
@@ -70,10 +78,41 @@ public sealed class TaskFileFidelityTests
                 table: "orders"
                 update-old-value-expr: "status = 'new'"
                 update-new-value-expr: "status = 'shipped' AND amount < 100"
-            """);
+
+            mydumpers:
+              global:
+                threads: 2
+                chunk-filesize: 64
+                skip-tz-utc: true
+                extra-args: "--consistency auto"
+
+            loaders:
+              global:
+                pool-size: 4
+                dir: "./dumped_data"
+                import-mode: "logical"
+                on-duplicate-logical: "replace"
+
+            syncers:
+              global:
+                worker-count: 4
+                batch: 50
+                queue-size: 512
+                checkpoint-flush-interval: 5
+                enable-ansi-quotes: true
+                safe-mode: false
+                safe-mode-duration: "10s"
+                compact: true
+                multiple-rows: true
+            """;
+        await File.WriteAllTextAsync(file, yaml);
         try
         {
             (await DmctlRun.RunAsync(env.Env.Master, "start-task", file)).Ok();
+            // Every key as given, comments and layout included; only the password is hidden, as everywhere the API answers.
+            var given = yaml.Replace($"password: \"{env.Target.Password}\"", "password: \"******\"");
+            Assert.Equal(given, (await DmctlRun.RunAsync(env.Env.Master, "config", "task", "fidelity")).Ok()["cfg"]!.GetValue<string>());
+            Assert.Equal(given, (await DmctlRun.RunAsync(env.Env.Master, "get-config", "task", "fidelity")).Ok()["cfg"]!.GetValue<string>());
         }
         finally
         {
@@ -86,6 +125,11 @@ public sealed class TaskFileFidelityTests
             UPDATE store_2.orders SET status = 'shipped' WHERE id = 1;
             UPDATE store_2.orders SET status = 'shipped', amount = 500 WHERE id = 5;
             INSERT INTO store_2.orders VALUES (6, 60, 'new');
+            BEGIN;
+            INSERT INTO store_1.audit VALUES (2, 'a'), (3, 'b'), (4, 'c');
+            UPDATE store_1.audit SET note = 'changed' WHERE id IN (1, 2);
+            DELETE FROM store_1.audit WHERE id = 3;
+            COMMIT;
             """);
         const string Expected =
             "1:10:new:1:wl-src,2:20:cancelled:1:wl-src,4:40:new:1:wl-src,1:30:new:2:wl-src,5:500:shipped:2:wl-src,6:60:new:2:wl-src";
@@ -97,5 +141,19 @@ public sealed class TaskFileFidelityTests
                 "SELECT GROUP_CONCAT(CONCAT_WS(':', id, amount, status, c_schema, c_source) ORDER BY c_schema, id) FROM store.orders"));
             return rows == Expected;
         }, $"the target's rows to be {Expected} (last: {rows})", TimeSpan.FromMinutes(1));
+        // The unrouted table's compacted, multi-row changes end where the upstream's did.
+        await MigrationEnvironment.WaitForAsync(async () =>
+            Convert.ToString(await env.Target.ScalarAsync("SELECT GROUP_CONCAT(CONCAT(id, ':', note) ORDER BY id) FROM store_1.audit")) ==
+            Convert.ToString(await env.Upstream.ScalarAsync("SELECT GROUP_CONCAT(CONCAT(id, ':', note) ORDER BY id) FROM store_1.audit")),
+            "store_1.audit to match the upstream", TimeSpan.FromMinutes(1));
+        Assert.Equal("1:changed,2:changed,4:c", Convert.ToString(await env.Target.ScalarAsync("SELECT GROUP_CONCAT(CONCAT(id, ':', note) ORDER BY id) FROM store_1.audit")));
+    }
+
+    [Fact]
+    public async Task The_task_file_field_is_in_the_api_spec()
+    {
+        await using var master = await DmMasterProcess.StartAsync("fidelity-spec-master");
+        var spec = System.Text.Json.Nodes.JsonNode.Parse(await master.Http.GetStringAsync("/api/v1/dm.json"))!;
+        Assert.NotNull(spec["components"]!["schemas"]!["Task"]!["properties"]!["task_config_file"]);
     }
 }

@@ -54,7 +54,7 @@ public sealed class SyncServersFixture : IAsyncLifetime
             SourceId = "sync-source",
             Meta = meta,
             BlockAllowList = new Dm.Core.Rules.BlockAllowListRules { DoDbs = [.. schemas] },
-            Syncer = new SyncerConfig { WorkerCount = 4, Batch = 50 },
+            Syncer = new SyncerConfig { WorkerCount = 4, Batch = 50, Compact = true, MultipleRows = true }, // as an OpenAPI task runs
         };
         adjust?.Invoke(config);
         config.Adjust();

@@ -9,7 +9,7 @@ namespace Dm.Worker.Sync.Applying;
 /// of its own (its statements executed as they are planned), committed with its applied row at its end.
 /// </summary>
 internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySqlConnection>> openTarget, SyncCheckpointTable checkpoint,
-    CommitWatermark watermark, BatchIds batchIds, string task, ILogger logger) : IAsyncDisposable
+    CommitWatermark watermark, BatchIds batchIds, string task, ILogger logger, int rowsPerStatement = WriterShape.MultipleRows) : IAsyncDisposable
 {
     private LargeTransaction? _open;
 
@@ -30,7 +30,7 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
             logger.LogInformation("sync of {Task}: transaction {Id} is large; applying it alone", task, transaction.Id);
         }
         await RelaxIfNeededAsync(transaction, cancellationToken);
-        await SyncWriter.ExecuteAsync(_open.Connection, _open.Transaction, BatchStatements.Build([transaction]), null,
+        await SyncWriter.ExecuteAsync(_open.Connection, _open.Transaction, BatchStatements.Build([transaction], rowsPerStatement), null,
             () => $"large transaction {transaction.Id}", cancellationToken);
         transaction.Statements.Clear();
         transaction.Rows.Clear();
@@ -45,7 +45,7 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
         var batch = batchIds.Next();
         try
         {
-            await SyncWriter.ExecuteAsync(large.Connection, large.Transaction, BatchStatements.Build([transaction]), checkpoint.AppliedCommand(batch, [transaction.Id]),
+            await SyncWriter.ExecuteAsync(large.Connection, large.Transaction, BatchStatements.Build([transaction], rowsPerStatement), checkpoint.AppliedCommand(batch, [transaction.Id]),
                 () => $"large transaction {transaction.Id}", cancellationToken);
         }
         catch (Exception e) when (checkpoint.IsFenced(e))

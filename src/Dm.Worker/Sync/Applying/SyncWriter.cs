@@ -13,10 +13,10 @@ namespace Dm.Worker.Sync.Applying;
 /// into one target transaction of up to <c>batch</c> statements, together with the applied row naming them,
 /// so a batch is either wholly in the target with its record or not at all.
 /// </summary>
-internal sealed class SyncWriter(int index, MySqlConnection connection, SyncCheckpointTable checkpoint, int batchStatements,
+internal sealed class SyncWriter(int index, MySqlConnection connection, SyncCheckpointTable checkpoint, WriterShape shape,
     Func<long> nextBatchId, Action<IReadOnlyList<SyncTransaction>, long, int> committed) : IAsyncDisposable
 {
-    private readonly Channel<SyncTransaction> _queue = Channel.CreateBounded<SyncTransaction>(new BoundedChannelOptions(256)
+    private readonly Channel<SyncTransaction> _queue = Channel.CreateBounded<SyncTransaction>(new BoundedChannelOptions(shape.QueueSize)
     {
         SingleReader = true,
         SingleWriter = true,
@@ -52,7 +52,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
         {
             batch.Clear();
             var statements = 0;
-            while (statements < batchStatements && reader.TryRead(out var next))
+            while (statements < shape.BatchStatements && reader.TryRead(out var next))
             {
                 batch.Add(next);
                 statements += next.Size;
@@ -68,7 +68,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
 
     private async Task ApplyAsync(List<SyncTransaction> batch, long id, CancellationToken cancellationToken)
     {
-        var statements = BatchStatements.Build(batch);
+        var statements = BatchStatements.Build(batch, shape.RowsPerStatement);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -137,7 +137,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
             await using (var begin = new MySqlCommand("BEGIN", connection)) await begin.ExecuteNonQueryAsync(cancellationToken);
             foreach (var transaction in batch)
             {
-                foreach (var statement in BatchStatements.Build([transaction]))
+                foreach (var statement in BatchStatements.Build([transaction], shape.RowsPerStatement))
                 {
                     try
                     {

@@ -14,13 +14,14 @@ namespace Dm.Worker.Sync.Planning;
 /// </summary>
 internal static class RowChangePlanner
 {
-    private const int MaxRowsPerStatement = 256;
+    private const int MaxRowsPerStatement = Applying.WriterShape.MultipleRows;
 
     /// <param name="merge">Whether changes to mergeable tables may be collapsed by the writer (off when the target checks foreign keys).</param>
     /// <param name="filter">The table's expression filters (null when none): the row changes they drop are not planned.</param>
     /// <param name="extended">The table with its extend columns (null when its route extracts none): rows are written widened.</param>
+    /// <param name="rowsPerStatement">Rows in one INSERT or DELETE (1 without DM's multiple-rows).</param>
     public static void Plan(SyncTransaction into, RowsEvent rows, TableInfo table, TableName target, bool safeMode, bool merge,
-        TableRowFilter? filter = null, ExtendedTable? extended = null)
+        TableRowFilter? filter = null, ExtendedTable? extended = null, int rowsPerStatement = MaxRowsPerStatement)
     {
         if (rows.ColumnCount != table.Columns.Count)
             throw DmErrors.ErrSyncerUnitDMLColumnNotMatch.WithMessage(
@@ -58,7 +59,7 @@ internal static class RowChangePlanner
                 if (filter is not null) images.RemoveAll(filter.DropsInsert);
                 if (extended is not null) images = images.ConvertAll(extended.Extend);
                 foreach (var image in images) CausalityKeys.Add(into.Keys, targetKey, written, image);
-                foreach (var chunk in images.Chunk(MaxRowsPerStatement))
+                foreach (var chunk in images.Chunk(rowsPerStatement))
                     into.Statements.Add(DmlBuilder.Insert(written, chunk, safeMode ? InsertMode.Replace : InsertMode.Insert, target));
                 break;
             }
@@ -68,7 +69,7 @@ internal static class RowChangePlanner
                 if (filter is not null) images.RemoveAll(filter.DropsDelete);
                 if (extended is not null) images = images.ConvertAll(extended.Extend);
                 foreach (var image in images) CausalityKeys.Add(into.Keys, targetKey, written, image);
-                foreach (var chunk in images.Chunk(MaxRowsPerStatement))
+                foreach (var chunk in images.Chunk(rowsPerStatement))
                     into.Statements.AddRange(DmlBuilder.Delete(written, chunk, target));
                 break;
             }
