@@ -42,7 +42,10 @@ public static class DmTaskFile
         return cfg.ToSubTasks(sources);
     }
 
-    /// <summary>The file with the value of <c>target-database.password</c> replaced by <c>******</c>, every other character as given.</summary>
+    /// <summary>
+    /// The file with the value of <c>target-database.password</c> replaced by <c>******</c> (an empty one stays empty), every
+    /// other character as given.
+    /// </summary>
     public static string HidePassword(string yaml)
     {
         var stream = new YamlStream();
@@ -57,7 +60,7 @@ public static class DmTaskFile
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root ||
             !root.Children.TryGetValue(new YamlScalarNode("target-database"), out var target) || target is not YamlMappingNode db ||
             !db.Children.TryGetValue(new YamlScalarNode("password"), out var password) ||
-            password is YamlScalarNode { Value: PasswordMask.Obfuscated })
+            password is YamlScalarNode { Value: PasswordMask.Obfuscated or "" or null })
             return yaml;
         var (start, end) = ((int)password.Start.Index, (int)password.End.Index);
         return string.Concat(yaml.AsSpan(0, start), "\"" + PasswordMask.Obfuscated + "\"", yaml.AsSpan(end));
