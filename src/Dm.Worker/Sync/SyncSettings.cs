@@ -23,7 +23,11 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
 
     public int Writers => Math.Max(1, Config.Syncer.WorkerCount);
 
-    public int BatchStatements => Math.Max(1, Config.Syncer.Batch);
+    /// <summary>Batch size, writer queue and rows per statement (DM's <c>batch</c>, <c>queue-size</c>, <c>multiple-rows</c>).</summary>
+    internal Dm.Worker.Sync.Applying.WriterShape Shape => Dm.Worker.Sync.Applying.WriterShape.Of(Config.Syncer);
+
+    /// <summary>Whether changes to a table may be collapsed by key in a batch (DM's <c>compact</c>; never while the target checks foreign keys).</summary>
+    public bool Compact => Config.Syncer.Compact && !TargetForeignKeyChecks;
 
     /// <summary>Row changes after which a transaction is applied alone, streamed, instead of buffered.</summary>
     public int LargeTransactionRows { get; init; } = 50_000;

@@ -40,7 +40,7 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
         _settings = settings;
         _logger = logger;
         _checkpoint = new SyncCheckpointTable(settings.Config.MetaSchema, settings.Config.Name, settings.Config.SourceId, settings.Fence);
-        _schemas = new TrackedSchemas(settings.Config.CreateTableRouter());
+        _schemas = new TrackedSchemas(settings.Config.CreateTableRouter(), settings.Config.SourceId);
     }
 
     public string Name => "Sync";
