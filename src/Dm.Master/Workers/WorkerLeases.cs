@@ -50,16 +50,20 @@ public sealed class WorkerLeases(IClusterStore store, ILogger<WorkerLeases> logg
         }
     }
 
+    /// <summary>
+    /// Puts the alive key on a new lease of the TTL, then revokes the previous lease: a worker registering again (after a
+    /// master switch, or with another TTL when it starts or stops pulling a relay log) never looks offline in between.
+    /// </summary>
     private async Task BringOnlineAsync(string name, long ttlSeconds, CancellationToken ct)
     {
-        if (_leases.TryRemove(name, out var previous))
+        var lease = await store.GrantLeaseAsync(Math.Max(1, ttlSeconds), ct);
+        var alive = JsonSerializer.Serialize(new { worker_name = name, join_time = DateTimeOffset.UtcNow }, StateJson.Options);
+        await store.PutAsync(MasterKeys.WorkerKeepAlive(name), alive, lease, ct);
+        if (_leases.TryGetValue(name, out var previous))
         {
             try { await store.RevokeLeaseAsync(previous, ct); }
             catch (LeaseNotFoundException) { }
         }
-        var lease = await store.GrantLeaseAsync(Math.Max(1, ttlSeconds), ct);
-        var alive = JsonSerializer.Serialize(new { worker_name = name, join_time = DateTimeOffset.UtcNow }, StateJson.Options);
-        await store.PutAsync(MasterKeys.WorkerKeepAlive(name), alive, lease, ct);
         _leases[name] = lease;
     }
 }
