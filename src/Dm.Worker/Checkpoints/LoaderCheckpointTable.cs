@@ -43,6 +43,20 @@ public sealed class LoaderCheckpointTable(string metaSchema, string taskName, st
         return finished;
     }
 
+    /// <summary>
+    /// The size of the chunk when it is finished, else null. A chunk whose rows meet existing keys is asked this: an earlier
+    /// attempt whose connection was cut after it sent COMMIT may have committed it (rows and checkpoint row together).
+    /// </summary>
+    public async Task<long?> FinishedBytesAsync(MySqlConnection connection, string chunkId, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            $"SELECT `end_pos` FROM {TableName} WHERE `id` = @id AND `filename` = @f AND `offset` = `end_pos`", connection);
+        command.Parameters.AddWithValue("@id", sourceId);
+        command.Parameters.AddWithValue("@f", chunkId);
+        return await command.ExecuteScalarAsync(cancellationToken) is { } bytes and not DBNull
+            ? Convert.ToInt64(bytes, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
     /// <summary>Marks a chunk finished inside the caller's transaction (the one holding the chunk's rows).</summary>
     public async Task RecordFinishedAsync(MySqlConnection connection, MySqlTransaction transaction, string chunkId,
         string targetSchema, string targetTable, long bytes, CancellationToken cancellationToken)

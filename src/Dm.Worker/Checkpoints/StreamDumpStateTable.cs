@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Dm.Binlog.Gtid;
-using Dm.Binlog.Replication;
 using Dm.Core.Upstream;
 using Dm.Worker.Dump;
 using Dm.Worker.Units;
@@ -44,9 +42,8 @@ public sealed class StreamDumpStateTable(string metaSchema, string taskName, str
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return null;
-        var position = new BinlogLocation(reader.GetString(0), (long)reader.GetUInt64(1), GtidSet.ParseEither(reader.GetString(2)));
-        var exit = reader.GetString(3).Length == 0 ? null
-            : new BinlogLocation(reader.GetString(3), (long)reader.GetUInt64(4), GtidSet.ParseEither(reader.GetString(5)));
+        var position = LocationColumns.Read(reader, 0) ?? throw new InvalidDataException("the dump state row has no binlog position");
+        var exit = LocationColumns.Read(reader, 3);
         var plan = JsonSerializer.Deserialize<DumpPlan>(reader.GetString(6)) ?? throw new InvalidDataException("empty dump plan");
         return (plan, new DumpMetadata(position, exit));
     }
@@ -57,12 +54,8 @@ public sealed class StreamDumpStateTable(string metaSchema, string taskName, str
             $"REPLACE INTO {TableName} (`id`,`binlog_name`,`binlog_pos`,`binlog_gtid`,`exit_binlog_name`,`exit_binlog_pos`,`exit_binlog_gtid`,`plan`) " +
             "VALUES (@id,@n,@p,@g,@en,@ep,@eg,@plan)", connection);
         command.Parameters.AddWithValue("@id", sourceId);
-        command.Parameters.AddWithValue("@n", metadata.Position.FileName);
-        command.Parameters.AddWithValue("@p", metadata.Position.Offset);
-        command.Parameters.AddWithValue("@g", metadata.Position.GtidText);
-        command.Parameters.AddWithValue("@en", metadata.SafeModeExit?.FileName ?? "");
-        command.Parameters.AddWithValue("@ep", metadata.SafeModeExit?.Offset ?? 0);
-        command.Parameters.AddWithValue("@eg", metadata.SafeModeExit?.GtidText ?? "");
+        LocationColumns.Bind(command.Parameters, "@", metadata.Position);
+        LocationColumns.Bind(command.Parameters, "@e", metadata.SafeModeExit);
         command.Parameters.AddWithValue("@plan", JsonSerializer.Serialize(plan));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

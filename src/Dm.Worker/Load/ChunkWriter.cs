@@ -12,7 +12,8 @@ namespace Dm.Worker.Load;
 /// after a crash a chunk is either entirely present and checkpointed, or entirely absent.
 /// Rows go in with plain INSERT first (cheaper than REPLACE in InnoDB); if that hits an existing key, the chunk
 /// is rolled back and retried — and the table from then on loaded — with the configured on-duplicate verb. An
-/// INSERT that meets no existing key does exactly what REPLACE or INSERT IGNORE would have done.
+/// INSERT that meets no existing key does exactly what REPLACE or INSERT IGNORE would have done. Keys that turn out to be
+/// this chunk's own, committed by an earlier attempt whose answer was lost, make the chunk done, not a conflict.
 /// </summary>
 public sealed class ChunkWriter(MySqlConnection connection, LoaderCheckpointTable checkpoint, string verb, LoadProgress progress,
     ConcurrentDictionary<string, bool> conflictingTables)
@@ -36,9 +37,18 @@ public sealed class ChunkWriter(MySqlConnection connection, LoaderCheckpointTabl
             await checkpoint.RecordFinishedAsync(connection, transaction, chunk.Id, table.TargetSchema, table.TargetTable, bytes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (DataStatementException e) when (DatabaseErrorPolicy.IsDuplicateEntry(e) && !ReferenceEquals(chunkVerb, verb) && verb != PlainInsert)
+        catch (DataStatementException e) when (DatabaseErrorPolicy.IsDuplicateEntry(e))
         {
             progress.AddPending(-bytes);
+            await transaction.RollbackAsync(CancellationToken.None);
+            // The keys may be this very chunk's, committed by an earlier attempt cut before COMMIT's answer came back.
+            if (await checkpoint.FinishedBytesAsync(connection, chunk.Id, cancellationToken) is { } done)
+            {
+                progress.AddPending(done);
+                progress.ChunkCommitted(done);
+                return;
+            }
+            if (ReferenceEquals(chunkVerb, verb) || verb == PlainInsert) throw;
             conflictingTables.TryAdd(tableKey, true);
             throw new ChunkConflictException(e);
         }

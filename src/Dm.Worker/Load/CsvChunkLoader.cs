@@ -64,7 +64,17 @@ public sealed class CsvChunkLoader(MySqlConnection connection, LoaderCheckpointT
             return false;
         }
         if (warnings.Count > 0 && onDuplicateMode == "error")
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            // The keys may be this very chunk's, committed by an earlier attempt cut before COMMIT's answer came back.
+            if (await checkpoint.FinishedBytesAsync(connection, chunk.Id, cancellationToken) is { } done)
+            {
+                progress.AddPending(done);
+                progress.ChunkCommitted(done);
+                return true;
+            }
             throw DmErrors.ErrDBExecuteFailed.New($"LOAD DATA of {what}: {warnings[0].Code} {warnings[0].Message} (on-duplicate: error)");
+        }
         await checkpoint.RecordFinishedAsync(connection, transaction, chunk.Id, table.TargetSchema, table.TargetTable, source.BytesRead, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         progress.AddPending(source.BytesRead);

@@ -1,5 +1,6 @@
 using Dm.Binlog.Replication;
 using Dm.Sql.Dml;
+using Dm.Worker.Sync.Planning;
 
 namespace Dm.Worker.Sync;
 
@@ -20,7 +21,7 @@ internal sealed class SyncTransaction
     /// <summary>Statements for changes to tables that are not mergeable, in binlog order.</summary>
     public List<DmlStatement> Statements { get; } = [];
 
-    /// <summary>Changes to mergeable tables, kept as data until the writer builds its batch (<see cref="BatchStatements"/>).</summary>
+    /// <summary>Changes to mergeable tables, kept as data until the writer builds its batch (<see cref="Applying.BatchStatements"/>).</summary>
     public List<PlannedRow> Rows { get; } = [];
 
     /// <summary>Row changes and statements this transaction adds to a batch.</summary>

@@ -1,6 +1,7 @@
 using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Sql;
+using Dm.Worker.Sync.Planning;
 using Dm.Worker.Units;
 
 namespace Dm.Worker.Sync;

@@ -4,6 +4,9 @@ using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Core.Upstream;
 using Dm.Worker.Errors;
+using Dm.Worker.Sync.Checkpointing;
+using Dm.Worker.Sync.Planning;
+using Dm.Worker.Sync.Reading;
 using Dm.Worker.Units;
 using MySqlConnector;
 
@@ -89,11 +92,4 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
             return UnitResult.Failed(error, kind);
         }
     }
-}
-
-/// <summary>Reading the upstream binlog failed (after in-run reconnects), with the kind <see cref="DatabaseErrorPolicy"/> gave it.</summary>
-internal sealed class BinlogReadException(DmException error, ErrorKind kind) : Exception(error.Message, error)
-{
-    public DmException Error { get; } = error;
-    public ErrorKind Kind { get; } = kind;
 }

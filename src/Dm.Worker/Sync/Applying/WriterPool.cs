@@ -1,4 +1,7 @@
-namespace Dm.Worker.Sync;
+using Dm.Worker.Sync.Checkpointing;
+using MySqlConnector;
+
+namespace Dm.Worker.Sync.Applying;
 
 /// <summary>
 /// Routes transactions to writers by causality: a transaction whose keys are in flight on exactly one
@@ -19,15 +22,23 @@ internal sealed class WriterPool : IAsyncDisposable
     /// <summary>Cancelled when a writer stops on an error, so a reader waiting for upstream events stops too.</summary>
     public CancellationToken Failed => _failed.Token;
 
-    public WriterPool(IReadOnlyList<SyncWriter> writers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts one <see cref="SyncWriter"/> per connection (the pool owns them and their connections from here on);
+    /// <paramref name="committed"/> hears of each batch a writer committed, before the writer counts as idle.
+    /// </summary>
+    public WriterPool(IReadOnlyList<MySqlConnection> connections, SyncCheckpointTable checkpoint, int batchStatements, BatchIds batchIds,
+        Action<IReadOnlyList<SyncTransaction>, long> committed, CancellationToken cancellationToken)
     {
-        _writers = [.. writers];
+        _writers = new SyncWriter[connections.Count];
+        for (var i = 0; i < _writers.Length; i++)
+            _writers[i] = new SyncWriter(i, connections[i], checkpoint, batchStatements, batchIds.Next, (batch, id, _) =>
+            {
+                committed(batch, id);
+                _progress.Release(); // the dispatcher may be waiting for a writer to commit
+            });
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         foreach (var w in _writers) _running.Add(RunWriterAsync(w));
     }
-
-    /// <summary>Signalled by writers after each commit (the dispatcher waits on it).</summary>
-    public void NotifyCommitted() => _progress.Release();
 
     private async Task RunWriterAsync(SyncWriter writer)
     {

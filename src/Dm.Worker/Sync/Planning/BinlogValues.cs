@@ -2,7 +2,7 @@ using System.Globalization;
 using Dm.Binlog.Rows;
 using Dm.Core.Errors;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Planning;
 
 /// <summary>
 /// Turns decoded binlog values into parameters MySqlConnector writes as literals the target reads back

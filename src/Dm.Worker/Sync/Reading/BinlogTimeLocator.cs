@@ -3,7 +3,7 @@ using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using MySqlConnector;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Reading;
 
 /// <summary>
 /// Finds where to start for a task's <c>start_time</c>: the transaction boundary before the first

@@ -4,7 +4,7 @@ using Dm.Sql.Ast;
 using Dm.Sql.Dml;
 using Dm.Sql.Tracking;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Planning;
 
 /// <summary>
 /// Turns one rows event into target statements and causality keys. Normal mode replays the change as it

@@ -6,7 +6,7 @@ using Dm.Sql.Classification;
 using Dm.Sql.Printing;
 using Dm.Sql.Splitting;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Planning;
 
 /// <summary>One piece of an upstream DDL that passed the filters: the statement, its routed target text, and the upstream tables it changes.</summary>
 /// <remarks><see cref="TargetSql"/> is null when only the tracker applies it: DM does not drop or truncate a merged shard target.</remarks>

@@ -2,7 +2,7 @@ using Dm.Sql.Ast;
 using Dm.Sql.Dml;
 using Dm.Sql.Tracking;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Applying;
 
 /// <summary>
 /// Builds one writer batch's statements. Changes to tables that are not mergeable keep their statements in order.

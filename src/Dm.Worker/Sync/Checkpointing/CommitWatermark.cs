@@ -1,6 +1,6 @@
 using Dm.Binlog.Replication;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Checkpointing;
 
 /// <summary>
 /// Transactions are numbered in binlog order and committed out of order by parallel writers. The watermark

@@ -1,7 +1,7 @@
 using Dm.Binlog.Events;
 using Dm.Binlog.Replication;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Reading;
 
 /// <summary>
 /// The GTIDs executed up to a binlog position, for a start given by file and position alone (a task's meta, its

@@ -2,10 +2,11 @@ using System.Text.Json;
 using Dm.Binlog.Gtid;
 using Dm.Binlog.Replication;
 using Dm.Core.Upstream;
+using Dm.Worker.Checkpoints;
 using Dm.Worker.Units;
 using MySqlConnector;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Checkpointing;
 
 /// <summary>
 /// DM's <c>&lt;meta&gt;.&lt;task&gt;_syncer_checkpoint</c> (a global row per source: where to resume and the
@@ -69,18 +70,11 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
         command.Parameters.AddWithValue("@id", sourceId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0)) return null;
-        var position = new BinlogLocation(reader.GetString(0), reader.GetInt64(1), Gtid(reader, 2));
-        var exitName = reader.IsDBNull(3) ? "" : reader.GetString(3);
-        var exit = exitName.Length == 0 ? null : new BinlogLocation(exitName, reader.GetInt64(4), Gtid(reader, 5));
-        return new SyncCheckpoint(position, exit);
-    }
-
-    /// <summary>A GTID set column (written from a typed set, so its text says its flavor); null when empty.</summary>
-    private static GtidSet? Gtid(MySqlDataReader reader, int column)
-    {
-        var text = reader.IsDBNull(column) ? "" : reader.GetString(column);
-        try { return GtidSet.ParseEither(text); }
-        catch (FormatException e) { throw new InvalidDataException($"the checkpoint's GTID set '{text}' cannot be read: {e.Message}", e); }
+        // A start by GTID set alone has an empty file name: the location is its GTID set.
+        var position = LocationColumns.Read(reader, 0)
+            ?? BinlogLocation.AtGtid(GtidSet.ParseEither(reader.IsDBNull(2) ? "" : reader.GetString(2))
+                ?? throw new InvalidDataException("the global checkpoint row has neither a position nor a GTID set"));
+        return new SyncCheckpoint(position, LocationColumns.Read(reader, 3));
     }
 
     /// <summary>The tracked structures: (upstream schema, table, CREATE TABLE).</summary>
@@ -141,12 +135,8 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
             "`exit_safe_binlog_name`=VALUES(`exit_safe_binlog_name`),`exit_safe_binlog_pos`=VALUES(`exit_safe_binlog_pos`)," +
             "`exit_safe_binlog_gtid`=VALUES(`exit_safe_binlog_gtid`)", connection, transaction);
         command.Parameters.AddWithValue("@id", sourceId);
-        command.Parameters.AddWithValue("@n", checkpoint.Position.FileName);
-        command.Parameters.AddWithValue("@p", checkpoint.Position.Offset);
-        command.Parameters.AddWithValue("@g", checkpoint.Position.GtidText);
-        command.Parameters.AddWithValue("@en", checkpoint.SafeModeExit?.FileName ?? "");
-        command.Parameters.AddWithValue("@ep", checkpoint.SafeModeExit?.Offset ?? 0);
-        command.Parameters.AddWithValue("@eg", checkpoint.SafeModeExit?.GtidText ?? "");
+        LocationColumns.Bind(command.Parameters, "@", checkpoint.Position);
+        LocationColumns.Bind(command.Parameters, "@e", checkpoint.SafeModeExit);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -180,9 +170,7 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
         command.Parameters.AddWithValue("@id", sourceId);
         command.Parameters.AddWithValue("@s", schema);
         command.Parameters.AddWithValue("@t", table);
-        command.Parameters.AddWithValue("@n", position.FileName);
-        command.Parameters.AddWithValue("@p", position.Offset);
-        command.Parameters.AddWithValue("@g", position.GtidText);
+        LocationColumns.Bind(command.Parameters, "@", position);
         command.Parameters.AddWithValue("@info", JsonSerializer.Serialize(new TableInfoJson { CreateSql = createSql }));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dm.Binlog.Replication;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Checkpointing;
 
 /// <summary>
 /// What the applied rows (<c>&lt;meta&gt;.&lt;task&gt;_syncer_applied</c>) say beyond the global checkpoint, read back typed: the

@@ -1,7 +1,7 @@
 using Dm.Core.Rules;
 using Dm.Sql.Ast;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Planning;
 
 /// <summary>
 /// The per-table decisions a rows event needs (allowed? online-DDL table? event filter verdict? target name?),

@@ -1,9 +1,10 @@
 using System.Threading.Channels;
 using Dm.Worker.Errors;
+using Dm.Worker.Sync.Checkpointing;
 using Dm.Worker.Units;
 using MySqlConnector;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Applying;
 
 /// <summary>
 /// One target connection applying the transactions routed to it, in order: queued transactions are grouped

@@ -9,7 +9,7 @@ using Dm.Sql.Tracking;
 using Dm.Worker.Errors;
 using MySqlConnector;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Planning;
 
 /// <summary>
 /// The Sync unit's schema tracker, shared with the master's schema operations (hence the lock). A table the

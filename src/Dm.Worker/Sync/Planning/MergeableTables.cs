@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using Dm.Sql.Tracking;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Planning;
 
 /// <summary>
-/// Tables whose changes a writer may collapse to each row's final state within a batch (see <see cref="BatchStatements"/>):
+/// Tables whose changes a writer may collapse to each row's final state within a batch (see <see cref="Applying.BatchStatements"/>):
 /// a primary key and no other unique key (so rows cannot collide on anything but the key), and key columns whose
 /// values compare exactly as the binlog gives them (numbers, temporal, binary — not collated text or floats).
 /// </summary>
@@ -31,9 +31,3 @@ internal static class MergeableTables
         return true;
     }
 }
-
-/// <summary>
-/// A row change kept as data (for a mergeable table) until its writer builds the batch's statements, with the primary
-/// key of each image as its causality key (exact for these tables: see <see cref="MergeableTables"/>).
-/// </summary>
-internal sealed record PlannedRow(TableInfo Table, Dm.Sql.Ast.TableName Target, object?[]? Before, object?[]? After, string? BeforeKey, string? AfterKey);

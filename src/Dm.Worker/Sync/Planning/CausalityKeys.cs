@@ -1,7 +1,7 @@
 using System.Text;
 using Dm.Sql.Tracking;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Planning;
 
 /// <summary>
 /// The keys a row change touches on its target table: one per primary/unique key whose values are all

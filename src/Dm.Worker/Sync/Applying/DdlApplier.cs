@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dm.Binlog.Events;
 using Dm.Binlog.Replication;
 using Dm.Core.Errors;
@@ -8,21 +9,28 @@ using Dm.Sql.Lexing;
 using Dm.Sql.Parsing;
 using Dm.Sql.Tracking;
 using Dm.Worker.Errors;
+using Dm.Worker.Sync.Checkpointing;
+using Dm.Worker.Sync.Planning;
 using Dm.Worker.Units;
 using MySqlConnector;
 
-namespace Dm.Worker.Sync;
+namespace Dm.Worker.Sync.Applying;
 
 /// <summary>
 /// DDL: applied after every earlier change is committed, one piece at a time, then the tracker and the
-/// checkpoint move past it together. A DDL the target refuses stops the run with the statement and its
-/// position quoted; binlog skip/replace recorded for that position decide what happens on the next run.
+/// checkpoint move past it together. Each piece is announced first in the DDL's progress row (in flight), so a run
+/// that finds the row after a crash replays the DDL taking "already exists / already dropped" as done. A DDL the
+/// target refuses stops the run with the statement and its position quoted; binlog skip/replace recorded for that
+/// position decide what happens on the next run.
 /// </summary>
-internal sealed partial class SyncRun
+internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, TrackedSchemas schemas, MySqlConnection control,
+    Func<CancellationToken, Task<MySqlConnection>> upstream, WriterPool writers, SyncCheckpointTable checkpoint, CheckpointWriter checkpoints,
+    CommitWatermark watermark, AppliedRecords applied, BatchIds batchIds, BlockedEvent blocked,
+    ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ILogger logger)
 {
-    private async Task HandleStatementAsync(QueryEvent query, CancellationToken cancellationToken)
+    /// <summary>Applies the statement of <paramref name="query"/>, which ends at <paramref name="position"/> (where the checkpoint then stands).</summary>
+    public async Task ApplyAsync(QueryEvent query, BinlogLocation position, CancellationToken cancellationToken)
     {
-        var position = PositionAfter(query);
         var id = position.Position;
         var currentSchema = query.DefaultDatabase.Length > 0 ? query.DefaultDatabase : null;
         var lexer = LexerOptionsOf(query);
@@ -45,28 +53,28 @@ internal sealed partial class SyncRun
             }
             catch (SqlParseException e)
             {
-                throw await BlockAsync(id, DmErrors.ErrSyncerParseDDL.WithMessage($"parse DDL: {e.Message}; statement `{query.Query}` at {id}", e),
-                    cancellationToken);
+                throw await blocked.BlockAsync(id, DmErrors.ErrSyncerParseDDL.WithMessage($"parse DDL: {e.Message}; statement `{query.Query}` at {id}", e),
+                    writers, cancellationToken);
             }
         }
 
         var pieces = new List<DdlPiece>();
         foreach (var statement in statements)
         {
-            var (planned, refused) = Ddl.Plan(statement, currentSchema, query.Query);
+            var (planned, refused) = planner.Plan(statement, currentSchema, query.Query);
             if (refused is not null)
-                throw await BlockAsync(id, DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage(
-                    $"statement `{query.Query}` at {id} on {refused} is refused by a binlog filter rule"), cancellationToken);
+                throw await blocked.BlockAsync(id, DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage(
+                    $"statement `{query.Query}` at {id} on {refused} is refused by a binlog filter rule"), writers, cancellationToken);
             pieces.AddRange(planned);
         }
         if (pieces.Count == 0)
         {
-            _watermark.Done(position, query.Header.Timestamp);
+            watermark.Done(position, query.Header.Timestamp);
             return;
         }
 
-        await _pool.DrainAsync(cancellationToken);
-        var marker = _batchBase + Interlocked.Increment(ref _batchCounter);
+        await writers.DrainAsync(cancellationToken);
+        var marker = batchIds.Next();
         var changed = new List<(string Schema, string Table)>();
         for (var index = 0; index < pieces.Count; index++)
         {
@@ -100,7 +108,7 @@ internal sealed partial class SyncRun
                 foreach (var table in piece.Tables)
                 {
                     schemas.Remove(table.Schema!, table.Name);
-                    await schemas.LoadAsync(table.Schema!, table.Name, _control, UpstreamAsync, cancellationToken, targetOnly: true);
+                    await schemas.LoadAsync(table.Schema!, table.Name, control, upstream, cancellationToken, targetOnly: true);
                 }
             }
             catch (SchemaTrackerException e) when (piece.Statement is DropTableStatement or TruncateTableStatement or DropDatabaseStatement)
@@ -109,21 +117,12 @@ internal sealed partial class SyncRun
             }
             catch (SchemaTrackerException e)
             {
-                BlockedAt = id;
+                blocked.Block(id);
                 throw DmErrors.ErrSchemaTrackerCannotExecDDL.WithMessage($"cannot track DDL `{shownSql}` at {id}: {e.Message}", e);
             }
             changed.AddRange(piece.Tables.Select(t => (t.Schema!, t.Name)));
         }
-        await _checkpointGate.WaitAsync(cancellationToken);
-        try
-        {
-            _watermark.MoveTo(position, query.Header.Timestamp);
-            await WriteCheckpointAsync(_control, changed.Distinct().ToList(), cancellationToken, [marker]);
-        }
-        finally
-        {
-            _checkpointGate.Release();
-        }
+        await checkpoints.WriteAfterDdlAsync(control, position, query.Header.Timestamp, changed.Distinct().ToList(), marker, cancellationToken);
     }
 
     /// <summary>The tracker must know a table before a DDL changes it (ALTER, RENAME, index changes, CREATE ... LIKE).</summary>
@@ -138,7 +137,7 @@ internal sealed partial class SyncRun
         {
             var schema = name.Schema ?? piece.Tables.FirstOrDefault()?.Schema ?? "";
             if (schemas.Get(schema, name.Name) is null)
-                await schemas.LoadAsync(schema, name.Name, _control, UpstreamAsync, cancellationToken);
+                await schemas.LoadAsync(schema, name.Name, control, upstream, cancellationToken);
         }
     }
 
@@ -148,19 +147,19 @@ internal sealed partial class SyncRun
     /// </summary>
     private async Task MarkDdlAsync(long marker, BinlogPosition id, int done, bool inFlight, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlBatch(_control);
+        await using var command = new MySqlBatch(control);
         command.BatchCommands.Add(checkpoint.DdlProgressCommand(marker, id, done, inFlight));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>What an earlier run did of the DDL at <paramref name="id"/>, from its progress row (consumed).</summary>
-    private (int Done, bool InFlight)? TakeDdlProgress(BinlogPosition id) => _applied.TakeDdl(id);
+    private (int Done, bool InFlight)? TakeDdlProgress(BinlogPosition id) => applied.TakeDdl(id);
 
     private async Task ExecuteDdlAsync(string sql, BinlogPosition id, string upstreamSql, bool replay, CancellationToken cancellationToken)
     {
         try
         {
-            await DataConnections.ExecuteAsync(_control, sql, cancellationToken);
+            await DataConnections.ExecuteAsync(control, sql, cancellationToken);
         }
         catch (DataStatementException e) when (e.InnerException is MySqlException m)
         {
@@ -173,7 +172,7 @@ internal sealed partial class SyncRun
                 return;
             }
             if (kind == ErrorKind.Transient) throw; // auto-resume retries it
-            BlockedAt = id;
+            blocked.Block(id);
             throw DmErrors.ErrSyncerUnitHandleDDLFailed.WithMessage(
                 $"DDL `{upstreamSql}` at {id} failed on the target as `{sql}`: {m.Message} (use binlog skip/replace, or fix the target or the tracked schema)", m);
         }

@@ -1,0 +1,103 @@
+using Dm.Binlog.Events;
+using Dm.Core.Errors;
+using Dm.Core.Rules;
+using Dm.Worker.Sync.Applying;
+using Dm.Worker.Sync.Checkpointing;
+using Dm.Worker.Sync.Planning;
+using Dm.Worker.Sync.Reading;
+using MySqlConnector;
+
+namespace Dm.Worker.Sync;
+
+/// <summary>
+/// Hands each binlog event of a run, in binlog order, to the part that deals with it: transaction boundaries to the
+/// <see cref="TransactionAssembler"/>; row changes through <see cref="RowEventRules"/> and the tracker to
+/// <see cref="RowChangePlanner"/> (or, past <see cref="SyncSettings.LargeTransactionRows"/>, to the
+/// <see cref="LargeTransactionApplier"/>); a transaction's end to the <see cref="CommitWatermark"/> and the
+/// <see cref="WriterPool"/>; statements to the <see cref="DdlApplier"/>.
+/// </summary>
+internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream, TransactionAssembler transactions, RowEventRules rules,
+    TrackedSchemas schemas, MySqlConnection control, Func<CancellationToken, Task<MySqlConnection>> upstream, SafeMode safeMode,
+    WriterPool writers, LargeTransactionApplier large, DdlApplier ddl, CommitWatermark watermark, CheckpointWriter checkpoints,
+    WatermarkReporter reporter, BlockedEvent blocked, SyncProgress progress)
+{
+    public async Task HandleAsync(BinlogEvent ev, CancellationToken cancellationToken)
+    {
+        progress.Event();
+        switch (transactions.Accept(ev))
+        {
+            case TransactionEvent.Rows:
+                await HandleRowsAsync((RowsEvent)ev, cancellationToken);
+                break;
+            case TransactionEvent.Ends:
+                await CompleteTransactionAsync(ev, cancellationToken);
+                break;
+            case TransactionEvent.Statement:
+                await ddl.ApplyAsync((QueryEvent)ev, stream.LocationAfter(ev), cancellationToken);
+                transactions.Close(); // a statement ends whatever was open
+                break;
+            case TransactionEvent.Heartbeat:
+                reporter.Report();
+                break;
+        }
+    }
+
+    private async Task HandleRowsAsync(RowsEvent rows, CancellationToken cancellationToken)
+    {
+        if (transactions.Current?.Skip == true) return;
+        var map = rows.Table ?? throw DmErrors.ErrBinlogExpectTableMapEv.New();
+        var (schema, table) = (map.Database, map.Table);
+        var type = rows.Kind switch
+        {
+            RowsEventKind.Write => BinlogEventTypes.Insert,
+            RowsEventKind.Delete => BinlogEventTypes.Delete,
+            _ => BinlogEventTypes.Update,
+        };
+        var (action, target) = rules.Decide(schema, table, type);
+        switch (action)
+        {
+            case FilterAction.Ignore: return;
+            case FilterAction.Error:
+                var refusedAt = rows.ResumePosition;
+                throw await blocked.BlockAsync(refusedAt, DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage(
+                    $"{type} on `{schema}`.`{table}` at {refusedAt} is refused by a binlog filter rule"), writers, cancellationToken);
+        }
+        var info = schemas.Get(schema, table)
+                   ?? await schemas.LoadAsync(schema, table, control, upstream, cancellationToken)
+                   ?? throw DmErrors.ErrSyncerDownstreamTableNotFound.New($"`{schema}`.`{table}` (neither the target nor the upstream has it)");
+        var transaction = transactions.OpenForRows(rows);
+        if (transaction.Skip) return;
+        var at = rows.ResumePosition;
+        // Rows are merged per source table: a routed table may share its target with other shards, whose changes to the same
+        // key must stay in binlog order with its own, so only tables written under their own name are merged.
+        var unrouted = string.Equals(target.Schema, schema, StringComparison.Ordinal) && string.Equals(target.Name, table, StringComparison.Ordinal);
+        RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks && unrouted);
+        if (large.Active || transaction.RowChanges >= settings.LargeTransactionRows)
+            await large.SpillAsync(transaction, writers, cancellationToken);
+    }
+
+    private async Task CompleteTransactionAsync(BinlogEvent end, CancellationToken cancellationToken)
+    {
+        var transaction = transactions.Close();
+        var position = stream.LocationAfter(end);
+        progress.Transaction();
+        if (large.Active)
+        {
+            await large.FinishAsync(transaction!, position, cancellationToken);
+            return;
+        }
+        if (transaction is { Skip: true })
+        {
+            checkpoints.Skipped(watermark.Done(position, end.Header.Timestamp));
+            return;
+        }
+        if (transaction is null || transaction.Size == 0)
+        {
+            watermark.Done(position, end.Header.Timestamp);
+            return;
+        }
+        transaction.End = position;
+        transaction.Sequence = watermark.Next(position, transaction.Timestamp);
+        await writers.DispatchAsync(transaction, cancellationToken);
+    }
+}
