@@ -13,7 +13,7 @@ namespace Dm.Binlog.Replication;
 /// reconnects there and keeps the table maps, so it may resume even inside a transaction.
 /// <see cref="ReadRawEventsAsync"/> gives the events as the source sent them instead, for copying them unchanged (DM's relay log).
 /// </summary>
-public sealed class BinlogClient : IBinlogEventSource
+public sealed class BinlogClient
 {
     private readonly BinlogClientOptions _options;
     private readonly BinlogEventDecoder _decoder = new();

@@ -242,6 +242,12 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
     {
         using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
+        if (request.WorkerNameList is not { Count: > 0 } && !await _state.RelayEnabledAsync(name, ct))
+        {
+            // Nothing to stop: as DM, no names means the bound worker (40070 when there is none).
+            await RelayWorkerListAsync(name, null, ct);
+            return;
+        }
         var named = ((await _state.RelayWorkersAsync(ct)).GetValueOrDefault(name) ?? []).ToList();
         var stopping = named;
         if (request.WorkerNameList is { Count: > 0 } list)

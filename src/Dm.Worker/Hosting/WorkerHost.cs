@@ -26,7 +26,8 @@ public static class WorkerHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<AssignmentBoard>();
         builder.Services.AddSingleton<Dump.DumpFileRegistry>();
-        builder.Services.AddSingleton<Subtasks.SubtaskSupervisor>();
+        builder.Services.AddSingleton(sp => new Subtasks.SubtaskSupervisor(sp.GetRequiredService<AssignmentBoard>(), options,
+            sp.GetRequiredService<Dump.DumpFileRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<Relay.RelayService>()));
         builder.Services.AddSingleton<ISubtaskReporter>(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
         builder.Services.AddSingleton<Relay.RelayService>();

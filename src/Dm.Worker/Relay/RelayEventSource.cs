@@ -3,6 +3,7 @@ using Dm.Binlog.Events;
 using Dm.Binlog.Files;
 using Dm.Binlog.Replication;
 using Dm.Core.Errors;
+using Dm.Worker.Sync.Reading;
 
 namespace Dm.Worker.Relay;
 
@@ -55,9 +56,6 @@ internal sealed class RelayEventSource : IBinlogEventSource, IDisposable
 
     /// <inheritdoc />
     public Dm.Binlog.Gtid.GtidSet? ExecutedGtid => _tracker.Executed;
-
-    /// <inheritdoc />
-    public bool InTransaction => _tracker.InGroup;
 
     public async IAsyncEnumerable<BinlogEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -73,6 +73,17 @@ internal sealed class RelayLog
         return Version != seen ? Task.CompletedTask : changed.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Returns once the files were recovered and the relay has a sub-directory (it has started pulling).</summary>
+    public async Task WaitReadyAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var seen = Version;
+            if (Ready && Directory.Current is not null) return;
+            await WaitAsync(seen, cancellationToken);
+        }
+    }
+
     /// <summary>Registers a reader whose <paramref name="position"/> purge must keep; dispose to unregister.</summary>
     public IDisposable AddReader(string who, Func<BinlogPosition> position)
     {

@@ -86,8 +86,10 @@ internal sealed class RelayPurger(RelayLog log, PurgeConfig settings, RelayTaskC
             Remove(decision.Delete, files);
             if (decision.Delete.Count > 0)
                 logger.LogInformation("relay purge ({Request}) removed {Count} files, up to {Last}", request, decision.Delete.Count, decision.Delete[^1].RelayName);
+            // The automatic purges say what they keep when it matters: when they removed something, or were asked by name.
             if (decision.Reason is not null)
-                logger.LogInformation("relay purge ({Request}) kept files: {Reason}", request, decision.Reason);
+                logger.Log(decision.Delete.Count > 0 || request is RelayPurgeRequest.BeforeFile ? LogLevel.Information : LogLevel.Debug,
+                    "relay purge ({Request}) kept files: {Reason}", request, decision.Reason);
             return decision;
         }
         finally

@@ -110,7 +110,7 @@ public sealed class RelayService : IHostedService, IAsyncDisposable
             if (_unit is null)
             {
                 var source = ContractMapping.ToConfig(wanted.Config);
-                var log = LogFor(source);
+                var log = OpenLog(source);
                 var settings = new RelayUnitSettings(source, _options.Name, new RelayTaskCheckpoints(() => _tasks));
                 _unit = new RelayUnit(settings, log, _loggers.CreateLogger<RelayUnit>());
                 _logger.LogInformation("relay of {Source} into {Directory}", wanted.Source, log.Directory.BasePath);
@@ -128,17 +128,23 @@ public sealed class RelayService : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>The shared log of the source's relay directory (opened once per process).</summary>
-    private RelayLog LogFor(SourceConfig source)
+    /// <summary>
+    /// The shared log of the source's relay directory (the worker's relay-dir when set, else the source's relay_dir), opened
+    /// once per process: the relay unit writes it, Sync reads it.
+    /// </summary>
+    internal RelayLog OpenLog(SourceConfig source)
     {
         var directory = _options.RelayDir.Length > 0 ? _options.RelayDir
             : source.RelayDir.Length > 0 ? source.RelayDir : SourceConfig.DefaultRelayDir;
         var full = Path.GetFullPath(directory);
-        if (_logs.TryGetValue(full, out var log)) return log;
-        var flavor = string.Equals(source.Flavor, ServerFlavor.MariaDb, StringComparison.OrdinalIgnoreCase) ? GtidFlavor.MariaDb : GtidFlavor.MySql;
-        log = new RelayLog(RelayDirectory.Open(full), flavor);
-        _logs[full] = log;
-        return log;
+        lock (_logs)
+        {
+            if (_logs.TryGetValue(full, out var log)) return log;
+            var flavor = string.Equals(source.Flavor, ServerFlavor.MariaDb, StringComparison.OrdinalIgnoreCase) ? GtidFlavor.MariaDb : GtidFlavor.MySql;
+            log = new RelayLog(RelayDirectory.Open(full), flavor);
+            _logs[full] = log;
+            return log;
+        }
     }
 
     /// <summary>The same relay (source and its config), whatever the stage, generation and tasks.</summary>

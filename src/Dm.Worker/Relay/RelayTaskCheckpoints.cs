@@ -1,7 +1,7 @@
 using Dm.Binlog.Replication;
 using Dm.Core.Config;
 using Dm.Worker.Errors;
-using Dm.Worker.Sync;
+using Dm.Worker.Sync.Checkpointing;
 using Dm.Worker.Units;
 
 namespace Dm.Worker.Relay;

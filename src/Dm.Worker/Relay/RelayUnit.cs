@@ -98,6 +98,15 @@ internal sealed class RelayUnit : IAsyncDisposable
             else
             {
                 _stage = nameof(TaskStage.Paused);
+                if (!Log.Ready)
+                {
+                    var previous = _loop;
+                    _loop = Task.Run(async () =>
+                    {
+                        await previous.ContinueWith(_ => { }, TaskScheduler.Default);
+                        await RecoverFilesAsync();
+                    });
+                }
             }
         }
     }
@@ -142,6 +151,8 @@ internal sealed class RelayUnit : IAsyncDisposable
         _backoff.Restart();
         try
         {
+            // Readers get what the relay holds even while the upstream cannot be reached.
+            if (!Log.Ready) await RecoverFilesAsync();
             while (!cancellationToken.IsCancellationRequested)
             {
                 try
@@ -227,9 +238,7 @@ internal sealed class RelayUnit : IAsyncDisposable
         try
         {
             var current = Log.Directory.Current;
-            var resume = current is null ? null : RelayRecovery.Recover(current, info.GtidFlavor, _logger);
-            if (resume?.Active is { } active) Log.Publish(active.SubDirectory, active.File, active.Length);
-            else Log.MarkReady();
+            var resume = Recover();
             if (current is not null && resume?.Position is { } position)
             {
                 if (current.Uuid == uuid) return (current, position, resume.Gtid);
@@ -243,11 +252,44 @@ internal sealed class RelayUnit : IAsyncDisposable
             }
             var (start, why) = await RelayStartPoint.ResolveAsync(_settings.Source, _settings.Tasks, client, master, info.GtidFlavor, cancellationToken);
             _logger.LogInformation("relay of {Source} starts at {Start}: {Why}", SourceName, start, why);
-            var directory = current is not null && current.Uuid == uuid ? current : Log.Directory.Add(uuid);
-            return (directory, start, null);
+            return (current is not null && current.Uuid == uuid ? current : Log.Directory.Add(uuid), start, null);
         }
         finally
         {
+            // Recovered (or nothing to recover): readers may look now, and wait for what comes.
+            Log.MarkReady();
+            Log.FilesGate.Release();
+        }
+    }
+
+    /// <summary>Recovers the newest sub-directory (callers hold the files gate) and shows readers its whole events.</summary>
+    private RelayResume? Recover()
+    {
+        var current = Log.Directory.Current;
+        var resume = current is null ? null : RelayRecovery.Recover(current, Log.Flavor, _logger);
+        if (resume?.Active is { } active) Log.Publish(active.SubDirectory, active.File, active.Length);
+        return resume;
+    }
+
+    /// <summary>
+    /// Recovers the files without the upstream, so that a relay paused from the start, or one whose upstream cannot be
+    /// reached, still serves what it holds.
+    /// </summary>
+    private async Task RecoverFilesAsync()
+    {
+        await Log.FilesGate.WaitAsync(_life.Token);
+        try
+        {
+            Recover();
+        }
+        catch (Exception e) when (e is DmException or IOException)
+        {
+            _error = (e as DmException ?? DmErrors.ErrRelayLoadMetaData.Wrap(e)).ToErrorMessage();
+            _logger.LogError("relay of {Source} cannot recover its files: {Error}", SourceName, e.Message);
+        }
+        finally
+        {
+            Log.MarkReady();
             Log.FilesGate.Release();
         }
     }

@@ -102,7 +102,6 @@ internal sealed class RelayWriter : IDisposable
         {
             // The last event of the file: the next file begins with its own FORMAT_DESCRIPTION.
             Flush();
-            MarkClosed();
             CloseFile();
             _fileName = next.NextFileName;
             _length = 0;
@@ -224,29 +223,6 @@ internal sealed class RelayWriter : IDisposable
         bytes.CopyTo(_buffer.AsSpan(_buffered));
         _buffered += bytes.Length;
         _length += bytes.Length;
-    }
-
-    /// <summary>
-    /// Clears LOG_EVENT_BINLOG_IN_USE_F in the file's FORMAT_DESCRIPTION, as the upstream does when it closes a file (the
-    /// flag was set when the file was pulled while the upstream wrote it; its checksum was computed without it). A
-    /// finished relay file is then the upstream's closed file byte for byte.
-    /// </summary>
-    private void MarkClosed()
-    {
-        const int flags = 4 + 17; // the FORMAT_DESCRIPTION's header at 4, its flags at 17
-        var file = _file!;
-        var flag = new byte[1];
-        Guard(() =>
-        {
-            file.Seek(flags, SeekOrigin.Begin);
-            if (file.Read(flag) == 1 && (flag[0] & 1) != 0)
-            {
-                flag[0] &= 0xFE;
-                file.Seek(flags, SeekOrigin.Begin);
-                file.Write(flag);
-            }
-            file.Seek(0, SeekOrigin.End);
-        });
     }
 
     private void CloseFile()

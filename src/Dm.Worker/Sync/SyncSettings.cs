@@ -23,6 +23,9 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
 
     public int BatchStatements => Math.Max(1, Config.Syncer.Batch);
 
+    /// <summary>The relay log this worker pulls of the source, which Sync then reads instead of the upstream; null for none.</summary>
+    internal Relay.RelayLog? Relay { get; init; }
+
     /// <summary>Row changes after which a transaction is applied alone, streamed, instead of buffered.</summary>
     public int LargeTransactionRows { get; init; } = 50_000;
 

@@ -8,7 +8,8 @@ namespace Dm.IntegrationTests.Relay;
 /// Two workers pull one source's relay log (relay/enable naming both): each writes DM's layout of valid binlog files that
 /// MariaDB's mariadb-binlog reads, both show in the source's status and in query-status, the one not bound is in stage
 /// relay; when the bound worker dies the source goes to the relay worker rather than to a free one; pause-relay and
-/// resume-relay stop and restart pulling; relay/disable stops the relay and keeps the files.
+/// resume-relay stop and restart pulling; relay/disable stops the relay and keeps the files; a relay that must start in a
+/// file the upstream purged stops with DM's error naming it.
 /// </summary>
 public sealed class RelayWorkersTests
 {
@@ -93,5 +94,26 @@ public sealed class RelayWorkersTests
         await MigrationEnvironment.WaitForAsync(async () => await RelayChecks.RelayStatusAsync(master, source, "relay-w2") is null,
             "relay-w2's relay status gone", Timeout);
         Assert.Equal(files2, RelayChecks.Files(second));
+
+        // A relay told to start in a file the upstream has purged stops with DM's error naming the file, and waits for the user.
+        await env.Upstream.ExecuteAsync("FLUSH BINARY LOGS");
+        var (current, _) = await SyncTestEnvironment.MasterPositionAsync(env.Upstream);
+        await MigrationEnvironment.WaitForAsync(async () =>
+        {
+            await env.Upstream.ExecuteAsync($"PURGE BINARY LOGS TO '{current}'");
+            return !File.Exists(Path.Combine(env.Upstream.BinlogDirectory, "mysql-bin.000001"));
+        }, "the upstream to purge mysql-bin.000001", Timeout);
+        var purged = await master.Http.PostAsJsonAsync($"/api/v1/sources/{source}/relay/enable",
+            new { worker_name_list = new[] { "relay-w3" }, relay_binlog_name = "mysql-bin.000001" });
+        Assert.True(purged.IsSuccessStatusCode, await purged.Content.ReadAsStringAsync());
+        string? error = null;
+        await MigrationEnvironment.WaitForAsync(async () =>
+        {
+            var entry = (await RelayChecks.SourceStatusAsync(master, source)).FirstOrDefault(s => s!["worker_name"]!.GetValue<string>() == "relay-w3");
+            error = entry?["error_msg"]?.GetValue<string>();
+            return error is not null && entry!["relay_status"]?["stage"]?.GetValue<string>() == "Paused";
+        }, "relay-w3's relay to stop on the purged file", Timeout);
+        Assert.Contains("code=30012", error);
+        Assert.Contains("mysql-bin.000001", error);
     }
 }
