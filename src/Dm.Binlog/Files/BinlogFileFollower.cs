@@ -17,7 +17,8 @@ namespace Dm.Binlog.Files;
 /// </summary>
 public sealed class BinlogFileFollower : IDisposable
 {
-    private const int ChunkSize = 1 << 20;
+    // Below the large-object heap's threshold: a follower allocates a fresh chunk for every chunk read (events keep theirs).
+    private const int ChunkSize = 64 * 1024;
 
     private readonly SafeFileHandle _file;
     private readonly BinlogEventDecoder _decoder;

@@ -23,7 +23,9 @@ internal sealed class RelayEventSource : IBinlogEventSource, IDisposable
     private readonly IDisposable _registration;
     private BinlogFileFollower? _follower;
     private RelaySubDirectory? _followed;
-    private volatile StrongBox<BinlogPosition> _position;
+    private BinlogPosition _position;
+    // What purge sees of this reader: its position when it last started a read (older than now: it keeps more).
+    private volatile StrongBox<BinlogPosition> _shown;
     private bool _skipExecuted;
     private TransactionTracker? _skipping;
 
@@ -37,7 +39,7 @@ internal sealed class RelayEventSource : IBinlogEventSource, IDisposable
         _tracker = new TransactionTracker(startGtid);
         if (start is { } position)
         {
-            _position = new StrongBox<BinlogPosition>(position);
+            _position = position;
         }
         else
         {
@@ -45,14 +47,15 @@ internal sealed class RelayEventSource : IBinlogEventSource, IDisposable
             if (startGtid is null) throw new ArgumentException("a relay reader needs a start position or a GTID set");
             var oldest = log.Directory.SubDirectories.FirstOrDefault(s => s.BinlogFiles().Count > 0)
                          ?? throw DmErrors.ErrNoRelayPosMatchGTID.New(startGtid.ToString());
-            _position = new StrongBox<BinlogPosition>(new BinlogPosition(oldest.RelayName(oldest.BinlogFiles()[0]), 4));
+            _position = new BinlogPosition(oldest.RelayName(oldest.BinlogFiles()[0]), 4);
             _skipExecuted = true;
         }
-        _registration = log.AddReader(reader, () => _position.Value);
+        _shown = new StrongBox<BinlogPosition>(_position);
+        _registration = log.AddReader(reader, () => _shown.Value);
     }
 
     /// <inheritdoc />
-    public BinlogPosition Position => _position.Value;
+    public BinlogPosition Position => _position;
 
     /// <inheritdoc />
     public Dm.Binlog.Gtid.GtidSet? ExecutedGtid => _tracker.Executed;
@@ -62,6 +65,7 @@ internal sealed class RelayEventSource : IBinlogEventSource, IDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (_shown.Value != _position) _shown = new StrongBox<BinlogPosition>(_position);
             var seen = _log.Version;
             if (!_log.Ready || !Open())
             {
@@ -175,7 +179,7 @@ internal sealed class RelayEventSource : IBinlogEventSource, IDisposable
         _ => false,
     };
 
-    private void Move(BinlogPosition position) => _position = new StrongBox<BinlogPosition>(position);
+    private void Move(BinlogPosition position) => _position = position;
 
     private static string FileOf(BinlogFileFollower follower) => BinlogFileName.Parse(follower.FileName).UpstreamName;
 }

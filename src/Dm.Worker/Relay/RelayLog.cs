@@ -104,12 +104,18 @@ internal sealed class RelayLog
     /// <summary>
     /// A position of the upstream's binlog (<c>mysql-bin.000003:1234</c>) in DM's relay form: in the newest sub-directory that
     /// holds that file, or in the newest one when the relay has not reached the file yet. A position already in relay form is
-    /// kept. DM's 11036 when the relay holds only later files (the file was purged, or the relay started after it).
+    /// kept while its sub-directory exists (one written by a relay log since removed is placed again by its upstream name).
+    /// DM's 11036 when the relay holds only later files (the file was purged, or the relay started after it).
     /// </summary>
     public BinlogPosition ToRelayForm(BinlogPosition position)
     {
         var name = BinlogFileName.Parse(position.FileName);
-        if (name.RelaySuffix is not null) return position;
+        if (name.RelaySuffix is { } suffix)
+        {
+            if (Directory.WithSuffix(suffix) is not null) return position;
+            position = position with { FileName = name.UpstreamName };
+            name = BinlogFileName.Parse(name.UpstreamName);
+        }
         var subDirectories = Directory.SubDirectories;
         for (var i = subDirectories.Count - 1; i >= 0; i--)
         {

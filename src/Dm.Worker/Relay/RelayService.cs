@@ -25,7 +25,7 @@ public sealed class RelayService : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, RelayLog> _logs = new(StringComparer.Ordinal);
-    private RelayUnit? _unit;
+    private volatile RelayUnit? _unit;
     private RelayAssignment? _assignment;
     private volatile IReadOnlyList<SubTaskConfig> _tasks = [];
 
@@ -60,15 +60,6 @@ public sealed class RelayService : IHostedService, IAsyncDisposable
         {
             _gate.Release();
         }
-    }
-
-    /// <summary>
-    /// The relay log this worker keeps of <paramref name="source"/>, for Sync to read; null when it pulls none of that source.
-    /// </summary>
-    internal RelayLog? LogOf(string source)
-    {
-        var unit = _unit;
-        return unit is not null && unit.SourceName == source ? unit.Log : null;
     }
 
     /// <summary>The relay log's status for the heartbeat, null when this worker pulls none.</summary>

@@ -34,7 +34,8 @@ public sealed class RelayEventSourceTests() : RelayFilesTest("relayreader")
         Assert.Equal(new BinlogPosition("mysql-bin|000001.000002", 4), seen.OfType<RotateEvent>().Single().ResumePosition);
         Assert.Equal(new BinlogPosition("mysql-bin|000001.000002", upstream.Length), reader.Position);
         Assert.Equal("0-7-2", reader.ExecutedGtid?.ToString());
-        Assert.Contains(log.Readers(), r => r.Who == "test reader" && r.Position == reader.Position);
+        // Purge sees the reader where it last started a read: never ahead of where it is.
+        Assert.Contains(log.Readers(), r => r.Who == "test reader" && r.Position.CompareTo(reader.Position) <= 0);
 
         // Nothing more yet: the reader waits (no polling) until the writer publishes.
         var next = events.MoveNextAsync().AsTask();
