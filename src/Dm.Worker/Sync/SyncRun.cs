@@ -42,7 +42,6 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         using var source = await BinlogSourceChoice.ChooseAsync(settings, start, logger, cancellationToken);
         start = source.InForm(start);
         applied = applied.InForm(source.InSourceForm);
-        progress.BinlogType = source.Local ? "local" : "remote";
         var watermark = new CommitWatermark(start.Position);
         logger.LogInformation("sync of {Task} starts at {Position} (safe mode exit {Exit}, {Applied} transactions already applied)",
             task, start.Position, start.SafeModeExit?.ToString() ?? "none", applied.Count);

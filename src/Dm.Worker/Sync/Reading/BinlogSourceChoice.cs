@@ -14,17 +14,13 @@ namespace Dm.Worker.Sync.Reading;
 /// </summary>
 internal sealed class BinlogSourceChoice : IDisposable
 {
-    private BinlogSourceChoice(IBinlogEventSource source, bool local, Func<BinlogPosition, BinlogPosition> form)
+    private BinlogSourceChoice(IBinlogEventSource source, Func<BinlogPosition, BinlogPosition> form)
     {
         Source = source;
-        Local = local;
         InSourceForm = form;
     }
 
     public IBinlogEventSource Source { get; }
-
-    /// <summary>Whether the run reads the relay log (DM's binlog type local) rather than the upstream.</summary>
-    public bool Local { get; }
 
     /// <summary>A position (from the target) as the chosen source names it.</summary>
     public Func<BinlogPosition, BinlogPosition> InSourceForm { get; }
@@ -42,12 +38,12 @@ internal sealed class BinlogSourceChoice : IDisposable
             var position = start.Position.HasPosition ? relay.ToRelayForm(start.Position.Position) : (BinlogPosition?)null;
             logger.LogInformation("sync of {Task} reads the relay log in {Directory} {How}", task, relay.Directory.BasePath,
                 position is { } p ? $"from {p} (GTIDs executed so far: {start.Position.GtidText})" : $"after the GTID set {start.Position.GtidText}");
-            return new BinlogSourceChoice(new RelayEventSource(relay, position, start.Position.GtidSet, $"sync of task {task}"), true, relay.ToRelayForm);
+            return new BinlogSourceChoice(new RelayEventSource(relay, position, start.Position.GtidSet, $"sync of task {task}"), relay.ToRelayForm);
         }
         var options = settings.ClientOptions(new BinlogLocation(UpstreamForm(start.Position.Position), start.Position.GtidSet));
         logger.LogInformation("sync of {Task} reads the binlog {How}", task,
             options.StartPosition is { } q ? $"from {q} (GTIDs executed so far: {start.Position.GtidText})" : $"after the GTID set {start.Position.GtidText}");
-        return new BinlogSourceChoice(new BinlogClientSource(new BinlogClient(options)), false, UpstreamForm);
+        return new BinlogSourceChoice(new BinlogClientSource(new BinlogClient(options)), UpstreamForm);
     }
 
     /// <summary>Ends the source (a relay reader no longer holds its files from purge).</summary>
