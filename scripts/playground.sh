@@ -4,8 +4,12 @@
 # OpenAPI, shows the copy's progress until the task replicates (Sync), then keeps replicating and
 # prints commands to try. Ctrl-C (or SIGTERM) stops exactly the processes it started; its work dir stays.
 #
+# Usage: scripts/playground.sh [--ha]
+#   --ha  three dm-masters forming one cluster (each runs an etcd member; --initial-cluster) instead of one,
+#         the worker joined to all three; its work dir defaults to ./.playground-ha
+#
 # Environment (all optional):
-#   DM_PLAYGROUND_DIR         work dir (default ./.playground): data, logs, playground.env, pids
+#   DM_PLAYGROUND_DIR         work dir (default ./.playground, or ./.playground-ha): data, logs, playground.env, pids
 #   DM_PLAYGROUND_SKIP_BUILD  1 = do not install dependencies or build (use an existing Release build)
 #   DM_PLAYGROUND_ROWS        rows of the sample shop.orders (default 200000)
 #   DM_PLAYGROUND_UPSTREAM_PORT, DM_PLAYGROUND_TARGET_PORT, DM_PLAYGROUND_MASTER_PORT,
@@ -13,7 +17,14 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
-work="${DM_PLAYGROUND_DIR:-$repo/.playground}"
+ha=0
+for arg in "$@"; do
+  case "$arg" in
+    --ha) ha=1 ;;
+    *) echo "playground: unknown argument '$arg' (usage: scripts/playground.sh [--ha])" >&2; exit 2 ;;
+  esac
+done
+if [ $ha = 1 ]; then work="${DM_PLAYGROUND_DIR:-$repo/.playground-ha}"; else work="${DM_PLAYGROUND_DIR:-$repo/.playground}"; fi
 rows="${DM_PLAYGROUND_ROWS:-200000}"
 password="playground"
 task="playground"
@@ -40,6 +51,16 @@ stop_started() {
     if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
   done
   wait 2>/dev/null || true
+  # A master killed by hand leaves its etcd member running (a master restarted would take it over): stop those too.
+  local record member
+  for record in "$work"/master*/etcd-member.json; do
+    [ -f "$record" ] || continue
+    member=$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' "$record")
+    if [ -n "$member" ] && [ -r "/proc/$member/cmdline" ] && tr '\0' '\n' <"/proc/$member/cmdline" | grep -qx -- "--data-dir=$(dirname "$record")/etcd"; then
+      kill -TERM "$member" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$member" 2>/dev/null || break; sleep 0.1; done
+    fi
+  done
   echo "stopped: every process the playground started has exited"
 }
 trap 'stop_started; exit 130' INT
@@ -90,7 +111,14 @@ UPSTREAM_PORT="${DM_PLAYGROUND_UPSTREAM_PORT:-${UPSTREAM_PORT:-$(free_port)}}"
 TARGET_PORT="${DM_PLAYGROUND_TARGET_PORT:-${TARGET_PORT:-$(free_port)}}"
 MASTER_PORT="${DM_PLAYGROUND_MASTER_PORT:-${MASTER_PORT:-$(free_port)}}"
 WORKER_PORT="${DM_PLAYGROUND_WORKER_PORT:-${WORKER_PORT:-$(free_port)}}"
-for p in "$UPSTREAM_PORT" "$TARGET_PORT" "$MASTER_PORT" "$WORKER_PORT"; do
+ha_ports=()
+if [ $ha = 1 ]; then
+  # The other two masters' client ports, and each master's etcd peer port.
+  MASTER2_PORT="${MASTER2_PORT:-$(free_port)}"; MASTER3_PORT="${MASTER3_PORT:-$(free_port)}"
+  PEER1_PORT="${PEER1_PORT:-$(free_port)}"; PEER2_PORT="${PEER2_PORT:-$(free_port)}"; PEER3_PORT="${PEER3_PORT:-$(free_port)}"
+  ha_ports=("$MASTER2_PORT" "$MASTER3_PORT" "$PEER1_PORT" "$PEER2_PORT" "$PEER3_PORT")
+fi
+for p in "$UPSTREAM_PORT" "$TARGET_PORT" "$MASTER_PORT" "$WORKER_PORT" "${ha_ports[@]}"; do
   port_free "$p" || fail "port $p is taken (another playground from $work still running?); set DM_PLAYGROUND_*_PORT or DM_PLAYGROUND_DIR"
 done
 # What tests and users read: the ports and credentials of this playground.
@@ -104,6 +132,10 @@ DB_PASSWORD=$password
 TASK=$task
 SOURCE=$source_name
 EOF
+if [ $ha = 1 ]; then
+  printf 'MASTER2_PORT=%s\nMASTER3_PORT=%s\nPEER1_PORT=%s\nPEER2_PORT=%s\nPEER3_PORT=%s\n' \
+    "$MASTER2_PORT" "$MASTER3_PORT" "$PEER1_PORT" "$PEER2_PORT" "$PEER3_PORT" >>"$work/playground.env"
+fi
 api="http://127.0.0.1:$MASTER_PORT/api/v1"
 
 # ---- MariaDB upstream (binlog ROW, full row metadata) and target ----------------------------------
@@ -161,12 +193,7 @@ INSERT INTO shop.orders (id, customer_id, amount, note, created) SELECT seq, 1 +
 EOF
 fi
 
-# ---- dm-master and dm-worker --------------------------------------------------------------------
-say "Starting dm-master on 127.0.0.1:$MASTER_PORT and dm-worker on 127.0.0.1:$WORKER_PORT"
-mkdir -p "$work/master" "$work/worker"
-dotnet "$master_dll" --name playground-master --master-addr "127.0.0.1:$MASTER_PORT" \
-  --data-dir "$work/master" >>"$work/logs/master.log" 2>&1 &
-record dm-master $!
+# ---- dm-master(s) and dm-worker ------------------------------------------------------------------
 wait_status() { # name pid port
   for _ in $(seq 1 300); do
     curl -fs "http://127.0.0.1:$3/status" >/dev/null 2>&1 && return
@@ -175,11 +202,41 @@ wait_status() { # name pid port
   done
   fail "$1 did not answer on port $3, see $work/logs/$1.log"
 }
-wait_status master $! "$MASTER_PORT"
+if [ $ha = 0 ]; then
+  say "Starting dm-master on 127.0.0.1:$MASTER_PORT and dm-worker on 127.0.0.1:$WORKER_PORT"
+  mkdir -p "$work/master" "$work/worker"
+  dotnet "$master_dll" --name playground-master --master-addr "127.0.0.1:$MASTER_PORT" \
+    --data-dir "$work/master" >>"$work/logs/master.log" 2>&1 &
+  record dm-master $!
+  wait_status master $! "$MASTER_PORT"
+  masters="127.0.0.1:$MASTER_PORT"
+else
+  master_ports=("$MASTER_PORT" "$MASTER2_PORT" "$MASTER3_PORT")
+  peer_ports=("$PEER1_PORT" "$PEER2_PORT" "$PEER3_PORT")
+  initial_cluster="master1=http://127.0.0.1:$PEER1_PORT,master2=http://127.0.0.1:$PEER2_PORT,master3=http://127.0.0.1:$PEER3_PORT"
+  say "Starting three dm-masters (127.0.0.1:$MASTER_PORT, :$MASTER2_PORT, :$MASTER3_PORT; each runs an etcd member) and dm-worker on 127.0.0.1:$WORKER_PORT"
+  mkdir -p "$work/worker"
+  for i in 0 1 2; do
+    n=$((i + 1))
+    mkdir -p "$work/master$n"
+    # The same command starts a master again after a stop: its etcd member keeps the cluster in its data dir.
+    dotnet "$master_dll" --name "master$n" --master-addr "127.0.0.1:${master_ports[i]}" --peer-urls "http://127.0.0.1:${peer_ports[i]}" \
+      --initial-cluster "$initial_cluster" --data-dir "$work/master$n" >>"$work/logs/master$n.log" 2>&1 &
+    record "dm-master$n" $!
+    wait_status "master$n" $! "${master_ports[i]}"
+  done
+  masters="127.0.0.1:$MASTER_PORT,127.0.0.1:$MASTER2_PORT,127.0.0.1:$MASTER3_PORT"
+  # The cluster answers once its masters have elected a leader.
+  for _ in $(seq 1 300); do
+    curl -s "http://127.0.0.1:$MASTER_PORT/api/v1/cluster/masters" | grep -q '"leader": true' && break
+    sleep 0.2
+  done
+  curl -s "http://127.0.0.1:$MASTER_PORT/api/v1/cluster/masters" | grep -q '"leader": true' || fail "the masters elected no leader, see $work/logs/master*.log"
+fi
 # The worker's working directory is where it writes (dump files), as in a deployment. It reports its
 # subtasks' status with each heartbeat (every third of the keepalive TTL): 6 s keeps the progress live.
 (cd "$work/worker" && exec dotnet "$worker_dll" --name playground-worker --worker-addr "127.0.0.1:$WORKER_PORT" \
-  --join "127.0.0.1:$MASTER_PORT" --keepalive-ttl 6 >>"$work/logs/worker.log" 2>&1) &
+  --join "$masters" --keepalive-ttl 6 >>"$work/logs/worker.log" 2>&1) &
 record dm-worker $!
 wait_status worker $! "$WORKER_PORT"
 
@@ -250,8 +307,8 @@ done
 dmctl="$work/dmctl"
 cat >"$dmctl" <<EOF
 #!/usr/bin/env bash
-# dmctl against this playground's master
-exec dotnet "$dmctl_dll" --master-addr 127.0.0.1:$MASTER_PORT "\$@"
+# dmctl against this playground's master(s)
+exec dotnet "$dmctl_dll" --master-addr $masters "\$@"
 EOF
 chmod +x "$dmctl"
 up="mariadb -h127.0.0.1 -P$UPSTREAM_PORT -uroot -p$password shop"
@@ -267,7 +324,7 @@ Try it from another terminal (ports and credentials are also in $work/playground
   $up -e "ALTER TABLE customers ADD COLUMN vip BOOLEAN NOT NULL DEFAULT FALSE"
   $down -e "SHOW CREATE TABLE customers\\G"
 
-  # dmctl (a wrapper for: dotnet $dmctl_dll --master-addr 127.0.0.1:$MASTER_PORT)
+  # dmctl (a wrapper for: dotnet $dmctl_dll --master-addr $masters)
   $dmctl query-status $task
   $dmctl query-status $task --watch
   $dmctl pause-task $task
@@ -286,11 +343,30 @@ Try it from another terminal (ports and credentials are also in $work/playground
 
 Logs: $work/logs. Ctrl-C stops the servers, dm-master and dm-worker; a re-run resumes from where it stopped.
 EOF
+if [ $ha = 1 ]; then
+  cat <<EOF
 
-# Keep replicating until Ctrl-C, or until one of our processes dies.
+Three masters: any of them answers (a follower forwards to the leader). Try a failover:
+
+  $dmctl list-member --master
+  kill -9 \$(grep '^dm-master1 ' $work/pids | cut -d' ' -f2)    # master1 (its etcd member keeps running)
+  curl -s http://127.0.0.1:$MASTER2_PORT/api/v1/cluster/masters    # a new leader within the election-ttl (10 s) if master1 led
+  $dmctl operate-leader evict      # sent to the first master that answers: it hands over and stands no more
+  $dmctl operate-leader cancel-evict
+EOF
+fi
+
+# Keep replicating until Ctrl-C, or until one of our processes dies (with --ha, a master may die: the others go on).
+reported=" "
 while :; do
   for pid in "${started[@]}"; do
-    kill -0 "$pid" 2>/dev/null || fail "process $pid ($(grep " $pid\$" "$work/pids" | cut -d' ' -f1)) exited; logs in $work/logs"
+    kill -0 "$pid" 2>/dev/null && continue
+    name="$(grep " $pid\$" "$work/pids" | cut -d' ' -f1)"
+    if [ $ha = 1 ] && [[ "$name" == dm-master* ]]; then
+      case "$reported" in *" $pid "*) ;; *) echo "$name (pid $pid) exited; the other masters go on (logs in $work/logs)"; reported="$reported$pid " ;; esac
+      continue
+    fi
+    fail "process $pid ($name) exited; logs in $work/logs"
   done
   sleep 1 &
   wait $! || true

@@ -76,13 +76,28 @@ public sealed class Election(IClusterStore store, string name)
     /// <summary>Yields the leader now (if any) and every time the leader or its value changes.</summary>
     public async IAsyncEnumerable<KeyValue> ObserveAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
+        await foreach (var leader in WatchLeaderAsync(ct).ConfigureAwait(false))
+        {
+            if (leader is not null)
+                yield return leader;
+        }
+    }
+
+    /// <summary>
+    /// Yields the leader now (null when there is none) and again every time the leader, its value, or its absence
+    /// changes: a follower learns both that the leader is gone (its key deleted) and who leads next.
+    /// </summary>
+    public async IAsyncEnumerable<KeyValue?> WatchLeaderAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
         KeyValue? last = null;
+        bool first = true;
         while (true)
         {
             var candidates = await store.GetPrefixAsync(Prefix, ct).ConfigureAwait(false);
             var leader = candidates.Kvs.MinBy(kv => kv.CreateRevision);
-            if (leader is not null && (last is null || leader.Key != last.Key || leader.ModRevision != last.ModRevision))
+            if (first || leader?.Key != last?.Key || leader?.ModRevision != last?.ModRevision)
             {
+                first = false;
                 last = leader;
                 yield return leader;
             }

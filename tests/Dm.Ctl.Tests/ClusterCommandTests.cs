@@ -26,6 +26,25 @@ public sealed class ClusterCommandTests(CtlEnvironment env)
     }
 
     [Fact]
+    public async Task OperateLeaderEvictsTheMasterItReachesUntilCancelled()
+    {
+        // A master of its own: while it is evicted, nobody leads the API.
+        await using var master = await Dm.TestKit.DmMasterProcess.StartAsync("ctl-evicted");
+        string[] at = ["--master-addr", $"127.0.0.1:{master.Port}"];
+        (await DmctlProcess.RunAsync([.. at, "operate-leader", "evict"])).Ok();
+        var refused = await DmctlProcess.RunAsync([.. at, "list-member", "--leader"]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("code=38043", refused.Msg);
+        Assert.Contains("election is in progress", refused.Msg);
+        (await DmctlProcess.RunAsync([.. at, "operate-leader", "cancel-evict"])).Ok();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await DmctlProcess.RunAsync([.. at, "list-member", "--leader"])).ExitCode != 0 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        var leader = (await DmctlProcess.RunAsync([.. at, "list-member", "--leader"])).Ok()["members"]![0]!["leader"]!;
+        Assert.Equal("ctl-evicted", leader["name"]!.GetValue<string>());
+        Assert.Contains("evict or cancel-evict", (await DmctlProcess.RunAsync([.. at, "operate-leader", "depose"])).Failed(49001));
+    }
+
+    [Fact]
     public async Task OfflineMemberNeedsOneKindAndAKnownName()
     {
         Assert.Contains("exactly one of", (await env.Dmctl("offline-member", "--name", "x")).Failed(49001));

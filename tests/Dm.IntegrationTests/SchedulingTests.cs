@@ -132,6 +132,50 @@ public sealed class SchedulingTests : IAsyncLifetime
         Assert.Equal(46004, (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["error_code"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task ADesiredStateOverGrpcsDefaultFourMegabytesReachesTheWorker()
+    {
+        await using var worker = await DmWorkerProcess.StartAsync("worker-big", [_master]);
+        await WaitForAsync(async () => (await Workers()).GetValueOrDefault("worker-big") == "free", "worker-big free");
+        var create = await _master.Http.PostAsJsonAsync("/api/v1/sources", new
+        {
+            source = new { source_name = "mysql-big", host = _upstream.Host, port = _upstream.Port, user = _upstream.User,
+                password = _upstream.Password, enable_gtid = false, enable = true },
+            worker_name = "worker-big",
+        });
+        Assert.Equal(201, (int)create.StatusCode);
+        await _upstream.ExecuteAsync("CREATE DATABASE IF NOT EXISTS big_src; CREATE TABLE IF NOT EXISTS big_src.t (id INT PRIMARY KEY); INSERT IGNORE INTO big_src.t VALUES (1), (2)");
+        // Five tasks of about 1.3 MB each (a long ignore_sql list, as large bodies are): the worker's desired state is over 6 MB.
+        var patterns = Enumerable.Range(0, 8000).Select(i => $"^IGNORE_STATEMENT_{i:D6}_" + new string('x', 140)).ToArray();
+        for (var i = 1; i <= 5; i++)
+        {
+            var task = await _master.Http.PostAsJsonAsync("/api/v1/tasks", new
+            {
+                task = new
+                {
+                    name = $"big-{i}", task_mode = "full", meta_schema = "dm_meta", enhance_online_schema_change = false, on_duplicate = "replace",
+                    target_config = new { host = _upstream.Host, port = _upstream.Port, user = _upstream.User, password = _upstream.Password },
+                    binlog_filter_rule = new Dictionary<string, object> { ["long"] = new { ignore_sql = patterns } },
+                    table_migrate_rule = new[]
+                    {
+                        new { source = new { source_name = "mysql-big", schema = "big_src", table = "t" }, target = new { schema = $"big_dst_{i}", table = "" },
+                            binlog_filter_rule = new[] { "long" } },
+                    },
+                    source_config = new { source_conf = new[] { new { source_name = "mysql-big" } } },
+                },
+            });
+            Assert.True((int)task.StatusCode == 201, await task.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(200, (int)(await _master.Http.PostAsync("/api/v1/tasks/big-5/start", null)).StatusCode);
+        await WaitForAsync(async () =>
+        {
+            var status = await _master.Http.GetFromJsonAsync<JsonObject>("/api/v1/tasks/big-5/status");
+            return status!["data"]![0]!["stage"]!.GetValue<string>() == "Finished";
+        }, "big-5 to finish on the worker", TimeSpan.FromSeconds(60));
+        Assert.Equal(2L, Convert.ToInt64(await _upstream.ScalarAsync("SELECT COUNT(*) FROM big_dst_5.t")));
+        Assert.DoesNotContain("received message exceeds", worker.ReadLog(), StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Worker name → "free" | "offline" | "bound:&lt;source&gt;" from the cluster API.</summary>
     private async Task<Dictionary<string, string>> Workers()
     {

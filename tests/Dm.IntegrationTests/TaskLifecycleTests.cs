@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Dm.TestKit;
 
 namespace Dm.IntegrationTests;
@@ -67,5 +68,43 @@ public sealed class TaskLifecycleTests
         Assert.NotEqual(one["worker_name"]!.GetValue<string>(), two["worker_name"]!.GetValue<string>());
         await env.AssertCopiedAsync(env.Upstream, "shop", "shop_one");
         await env.AssertCopiedAsync(second, "shop", "shop_two");
+    }
+
+    [Fact]
+    public async Task StartWithRemoveMetaOnARunningTaskStopsItFirstAndCopiesAgainFromScratch()
+    {
+        await using var env = await MigrationEnvironment.StartAsync("life-master-4", 59, 20_000);
+        await using var worker = await DmWorkerProcess.StartAsync("life-worker-4", [env.Master]);
+        await env.CreateSourceAsync("src-4", env.Upstream);
+        await env.CreateTaskAsync(new
+        {
+            task = new
+            {
+                name = "again", task_mode = "all", meta_schema = "dm_meta", enhance_online_schema_change = false, on_duplicate = "replace",
+                target_config = new { host = env.Target.Host, port = env.Target.Port, user = env.Target.User, password = env.Target.Password },
+                table_migrate_rule = new[] { new { source = new { source_name = "src-4", schema = "shop", table = "*" } } },
+                source_config = new { source_conf = new[] { new { source_name = "src-4" } } },
+            },
+        });
+        await env.StartTaskAsync("again");
+        await env.WaitForStageAsync("again", "Running", TimeSpan.FromMinutes(2), s => s["unit"]?.GetValue<string>() == "Sync");
+        await env.Upstream.ExecuteAsync("INSERT INTO shop.orders VALUES (900001, 1, 1.00, 'before', NOW(6))");
+
+        // Running: the start with remove_meta stops the subtask, drops its meta, and the worker builds it anew (Dump again).
+        var restart = await env.Master.Http.PostAsJsonAsync("/api/v1/tasks/again/start", new { remove_meta = true });
+        Assert.Equal(200, (int)restart.StatusCode);
+        await env.WaitForStageAsync("again", "Running", TimeSpan.FromMinutes(2),
+            s => s["unit"]?.GetValue<string>() == "Sync" && s["error_msg"] is null);
+        Assert.Equal(2, worker.ReadLog().Split('\n').Count(l => l.Contains("subtask again on source src-4: units Dump", StringComparison.Ordinal)));
+
+        await env.Upstream.ExecuteAsync("INSERT INTO shop.orders VALUES (900002, 2, 2.00, 'after', NOW(6))");
+        await MigrationEnvironment.WaitForAsync(async () =>
+            Convert.ToInt64(await env.Target.ScalarAsync("SELECT COUNT(*) FROM shop.orders WHERE id = 900002")) == 1,
+            "the row written after the restart", TimeSpan.FromMinutes(1));
+        // The keyed table is copied again over itself (on_duplicate replace); a keyless table would hold its rows twice, as in
+        // DM: remove_meta starts over and leaves the target as it is.
+        await using var source = await env.Upstream.OpenAsync();
+        await using var target = await env.Target.OpenAsync();
+        await Dm.TestKit.DataComparison.MigrationComparer.AssertSameAsync(source, target, [(("shop", "orders"), ("shop", "orders"))]);
     }
 }

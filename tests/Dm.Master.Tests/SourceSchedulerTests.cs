@@ -23,7 +23,7 @@ public sealed class SourceSchedulerTests : IAsyncLifetime
     {
         _store = SqliteClusterStore.Open(_dir);
         _leases = new WorkerLeases(_store, NullLogger<WorkerLeases>.Instance);
-        _scheduler = new SourceScheduler(_store, new MasterGate(), _reports, NullLogger<SourceScheduler>.Instance);
+        _scheduler = new SourceScheduler(_store, new MasterGate(), _reports, new NoTerms(), NullLogger<SourceScheduler>.Instance);
     }
 
     [Fact]
@@ -78,5 +78,11 @@ public sealed class SourceSchedulerTests : IAsyncLifetime
     {
         await _store.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>The tests call <see cref="SourceScheduler.ReconcileAsync"/> themselves: no term starts the background passes.</summary>
+    private sealed class NoTerms : Dm.Master.Ha.ILeaderTerms
+    {
+        public Task<Dm.Master.Ha.LeaderTerm> WaitForTermAsync(CancellationToken ct) => Task.Delay(Timeout.Infinite, ct).ContinueWith<Dm.Master.Ha.LeaderTerm>(_ => throw new OperationCanceledException(ct), TaskScheduler.Default);
     }
 }

@@ -323,4 +323,23 @@ public sealed class TaskApiTests(MasterEnvironment env)
         Assert.Equal(400, neither.Code);
         Assert.Contains("source", neither.Body);
     }
+
+    [Fact]
+    public async Task NamesThatWouldBeCutInCheckpointsAreRefusedNeverTruncated()
+    {
+        // A source id is its checkpoint rows' id (32 characters in DM's tables): DM's 40006 beyond that.
+        var longSource = new string('s', 33);
+        var source = await Api.Post("/api/v1/sources", new { source = MasterEnvironment.SourceBody(longSource, env.Upstream1, enable: true) });
+        Assert.Equal(40006, source.ErrorCode);
+        Assert.Contains(longSource, source.Body);
+        Assert.Equal(404, (await Api.Get($"/api/v1/sources/{longSource}")).Code);
+
+        // A task's meta tables are named after it: `<name>_lightning_checkpoint_list` must fit MySQL's 64 characters.
+        await Source("t-src-names");
+        var longTask = new string('t', 39);
+        var task = await Create(TaskBodies.Full(longTask, env, "t-src-names"));
+        Assert.Equal(400, task.Code);
+        Assert.Contains("at most 38", task.Body);
+        Assert.Equal(201, (await Create(TaskBodies.Full(new string('t', 38), env, "t-src-names"))).Code);
+    }
 }

@@ -109,12 +109,12 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>SIGKILL: what a crash looks like to the rest of the system.</summary>
-    public void KillNow()
+    /// <summary>SIGKILL: what a crash looks like to the rest of the system; with its children unless <paramref name="entireProcessTree"/> is false.</summary>
+    public void KillNow(bool entireProcessTree = true)
     {
         try
         {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            if (!_process.HasExited) _process.Kill(entireProcessTree);
         }
         catch (InvalidOperationException)
         {

@@ -1,8 +1,12 @@
+using System.Text.Json;
+
 namespace Dm.TestKit;
 
 /// <summary>
 /// A real <c>dm-master</c> process on a free loopback port with its own data dir. It can be killed and
-/// started again on the same port and data dir to test what survives a restart.
+/// started again on the same port and data dir to test what survives a restart. A master of a cluster
+/// (<see cref="DmMasterCluster"/>) also runs an etcd member, which a crash of its machine takes down with it
+/// (<see cref="Kill"/>) and a crash of the master alone leaves running (<see cref="KillMasterOnly"/>).
 /// </summary>
 public sealed class DmMasterProcess : IAsyncDisposable
 {
@@ -10,17 +14,21 @@ public sealed class DmMasterProcess : IAsyncDisposable
 
     public string Name { get; }
     public int Port { get; }
+    /// <summary>The etcd peer port of a master of a cluster (0 for a master alone on its local store).</summary>
+    public int PeerPort { get; }
     public string DataDirectory { get; }
     public string BaseDirectory { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+    public string Address => $"127.0.0.1:{Port}";
     public HttpClient Http { get; }
     public string LogPath => Path.Combine(BaseDirectory, "master.log");
     public bool IsRunning => _server.IsRunning;
 
-    private DmMasterProcess(string name, int port, string baseDirectory, IReadOnlyList<string> extraArguments)
+    private DmMasterProcess(string name, int port, int peerPort, string baseDirectory, IReadOnlyList<string> extraArguments)
     {
         Name = name;
         Port = port;
+        PeerPort = peerPort;
         BaseDirectory = baseDirectory;
         DataDirectory = Path.Combine(baseDirectory, "data");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -35,11 +43,14 @@ public sealed class DmMasterProcess : IAsyncDisposable
         _server = new DmServerProcess("dm-master", port, args, LogPath);
     }
 
-    public static async Task<DmMasterProcess> StartAsync(string name = "master1", IReadOnlyList<string>? extraArguments = null,
-        CancellationToken cancellationToken = default)
+    public static Task<DmMasterProcess> StartAsync(string name = "master1", IReadOnlyList<string>? extraArguments = null,
+        CancellationToken cancellationToken = default) => StartAsync(name, FreePort.Next(), 0, extraArguments ?? [], cancellationToken);
+
+    /// <summary>A master on the given ports (a cluster's members must know each other's before they start).</summary>
+    internal static async Task<DmMasterProcess> StartAsync(string name, int port, int peerPort, IReadOnlyList<string> extraArguments,
+        CancellationToken cancellationToken)
     {
-        var baseDir = ScratchDirectory.Create("master");
-        var master = new DmMasterProcess(name, FreePort.Next(), baseDir, extraArguments ?? []);
+        var master = new DmMasterProcess(name, port, peerPort, ScratchDirectory.Create("master"), extraArguments);
         try
         {
             await master._server.StartAsync(cancellationToken);
@@ -54,17 +65,52 @@ public sealed class DmMasterProcess : IAsyncDisposable
 
     public Task RestartAsync(CancellationToken cancellationToken = default) => _server.StartAsync(cancellationToken);
 
-    /// <summary>SIGKILL, as a crash.</summary>
-    public void Kill() => _server.Kill();
+    /// <summary>SIGKILL, as a crash of the master's machine: the master and the etcd member it runs.</summary>
+    public void Kill()
+    {
+        _server.Kill();
+        KillEtcdMember();
+    }
+
+    /// <summary>SIGKILL of the master process alone: its etcd member keeps running, and the master takes it over when restarted.</summary>
+    public void KillMasterOnly() => _server.Kill(entireProcessTree: false);
+
+    /// <summary>Whether the etcd member this master runs is up (false for a master alone on its local store).</summary>
+    public bool EtcdMemberRunning => EtcdMemberPid() is { } pid && ChildProcess.IsAlive(pid);
 
     public Task StopAsync() => _server.StopAsync();
 
     public string ReadLog() => _server.ReadLog();
 
+    // The member outlives a master killed alone (it is no longer the master's child then): its pid is in the data dir.
+    private int? EtcdMemberPid()
+    {
+        try
+        {
+            using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(DataDirectory, "etcd-member.json")));
+            return record.RootElement.GetProperty("pid").GetInt32();
+        }
+        catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private void KillEtcdMember()
+    {
+        if (EtcdMemberPid() is { } pid && ChildProcess.IsAlive(pid))
+        {
+            try { System.Diagnostics.Process.GetProcessById(pid).Kill(); }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _server.StopAsync();
+        KillEtcdMember();
         KeptLogs.Keep(LogPath, Path.GetFileName(BaseDirectory));
+        KeptLogs.Keep(Path.Combine(DataDirectory, "etcd.log"), Path.GetFileName(BaseDirectory));
         Http.Dispose();
         try { Directory.Delete(BaseDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

@@ -56,10 +56,10 @@ public sealed class DmServerProcess(string name, int port, IReadOnlyList<string>
 
     private int RunningPid => _process is { HasExited: false } process ? process.Pid : throw new InvalidOperationException($"{name} is not running");
 
-    /// <summary>SIGKILL, as a crash.</summary>
-    public void Kill()
+    /// <summary>SIGKILL, as a crash: of the process and what it started, or (<paramref name="entireProcessTree"/> false) of the process alone.</summary>
+    public void Kill(bool entireProcessTree = true)
     {
-        _process?.KillNow();
+        _process?.KillNow(entireProcessTree);
         _process = null;
     }
 

@@ -167,6 +167,30 @@ public sealed class EtcdClusterStore : IClusterStore
         }
     }
 
+    /// <summary>The cluster's members as etcd lists them (linearizable); a member added but not started yet has no name.</summary>
+    public async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken ct = default)
+    {
+        var response = await CallAsync("member list", c => c.Cluster.MemberListAsync(new MemberListRequest { Linearizable = true }, c.Request(ct)), ct)
+            .ConfigureAwait(false);
+        return response.Members.Select(EtcdMember.From).ToList();
+    }
+
+    /// <summary>Adds a voting member with these peer URLs (etcd's member add); it joins once started with <c>--initial-cluster-state=existing</c>.</summary>
+    /// <exception cref="ClusterStoreException">etcd refused it (a peer URL already used, or the cluster unhealthy).</exception>
+    public async Task<EtcdMember> AddMemberAsync(IReadOnlyList<string> peerUrls, CancellationToken ct = default)
+    {
+        var request = new MemberAddRequest();
+        request.PeerURLs.AddRange(peerUrls);
+        var response = await CallAsync("member add", c => c.Cluster.MemberAddAsync(request, c.Request(ct)), ct).ConfigureAwait(false);
+        return EtcdMember.From(response.Member);
+    }
+
+    /// <summary>Removes a member (etcd's member remove); the member's etcd process stops itself once it learns of it.</summary>
+    /// <exception cref="ClusterStoreException">etcd refused it (no such member, or the removal would leave the cluster without quorum).</exception>
+    public async Task RemoveMemberAsync(ulong memberId, CancellationToken ct = default)
+        => await CallAsync($"removal of member {memberId:x}", c => c.Cluster.MemberRemoveAsync(new MemberRemoveRequest { ID = memberId }, c.Request(ct)), ct)
+            .ConfigureAwait(false);
+
     // A watch from the first revision is told where history starts (null: it was not told within the request timeout).
     private async Task<long?> CompactRevisionAsync(CancellationToken ct)
     {

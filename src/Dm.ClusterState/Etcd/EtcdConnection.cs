@@ -53,6 +53,7 @@ internal sealed class EtcdConnection : IDisposable
         Kv = new KV.KVClient(invoker);
         Watch = new Watch.WatchClient(invoker);
         Lease = new Lease.LeaseClient(invoker);
+        Cluster = new Cluster.ClusterClient(invoker);
     }
 
     public EtcdClusterStoreOptions Options { get; }
@@ -64,6 +65,8 @@ internal sealed class EtcdConnection : IDisposable
     public Watch.WatchClient Watch { get; }
 
     public Lease.LeaseClient Lease { get; }
+
+    public Cluster.ClusterClient Cluster { get; }
 
     /// <summary>Options of a request: waits for a connected member, at most <paramref name="timeout"/> (the request timeout by default).</summary>
     public CallOptions Request(CancellationToken ct, TimeSpan? timeout = null)

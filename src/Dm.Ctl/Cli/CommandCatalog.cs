@@ -25,6 +25,7 @@ public static class CommandCatalog
         new HandleErrorCommand(),
         new ListMemberCommand(),
         new OfflineMemberCommand(),
+        new OperateLeaderCommand(),
         new ConfigCommand(),
         new GetConfigCommand(),
         new CheckTaskCommand(),

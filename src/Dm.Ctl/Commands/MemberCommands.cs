@@ -52,7 +52,8 @@ public sealed class ListMemberCommand : ICommand
                             ["name"] = m.Name,
                             ["alive"] = m.Alive,
                             ["leader"] = m.Leader,
-                            ["clientURLs"] = new JsonArray("http://" + m.Addr),
+                            // The API's addr is the member's peer URL (DM's GET /cluster/masters gives the same).
+                            ["peerURLs"] = new JsonArray(m.Addr),
                         })]),
                     },
                 });
@@ -104,6 +105,34 @@ public sealed class OfflineMemberCommand : ICommand
         var name = args.Value("name");
         if (string.IsNullOrEmpty(name)) throw CtlException.Usage("offline-member needs --name");
         await context.Master.DeleteAsync($"/api/v1/cluster/{(master ? "masters" : "workers")}/{MasterClient.Escape(name)}", ct);
+        return ResultJson.Ok();
+    }
+}
+
+/// <summary>
+/// operate-leader evict|cancel-evict: DM's OperateLeader at its gateway path (PUT /apis/v1alpha1/leader/{op}), which acts on
+/// the master dmctl reaches (the first answering address of --master-addr), never forwarded: evict makes it resign if it
+/// leads and stand for no election, cancel-evict lets it stand again.
+/// </summary>
+public sealed class OperateLeaderCommand : ICommand
+{
+    /// <summary>dmctl's words for the operations, and DM's LeaderOp names the gateway path takes.</summary>
+    private static readonly Dictionary<string, string> Operations = new(StringComparer.Ordinal)
+    {
+        ["evict"] = "EvictLeaderOp",
+        ["cancel-evict"] = "CancelEvictLeaderOp",
+    };
+
+    public string Name => "operate-leader";
+    public string Usage => "operate-leader <evict | cancel-evict>";
+    public string Description => "`evict`/`cancel-evict` the leader";
+    public IReadOnlyList<FlagSpec> Flags => [];
+
+    public async Task<JsonObject> RunAsync(CommandContext context, ParsedArguments args, CancellationToken ct)
+    {
+        if (args.Positional is not [var word] || !Operations.TryGetValue(word, out var op))
+            throw CtlException.Usage("operate-leader needs one of evict or cancel-evict");
+        await context.Master.PutAsync($"/apis/v1alpha1/leader/{op}", null, ct);
         return ResultJson.Ok();
     }
 }

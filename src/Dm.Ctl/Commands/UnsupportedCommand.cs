@@ -5,8 +5,9 @@ using Dm.Ctl.Output;
 namespace Dm.Ctl.Commands;
 
 /// <summary>
-/// A DM command whose feature DM# has not built (no shard-DDL coordination, no validator, no leader election). It parses DM's flags (so scripts get a clear answer, not "unknown flag") and always fails
-/// with code 49001 naming the missing feature; nothing pretends to have worked.
+/// A DM command whose feature DM# has not built (no shard-DDL coordination, no validator). It parses DM's flags (so
+/// scripts get a clear answer, not "unknown flag") and always fails with code 49001 naming the missing feature; nothing
+/// pretends to have worked.
 /// </summary>
 public sealed class UnsupportedCommand(string name, string usage, string description, string missingFeature, params FlagSpec[] flags) : ICommand
 {
@@ -36,8 +37,6 @@ public sealed class UnsupportedCommand(string name, string usage, string descrip
         yield return new UnsupportedCommand("unlock-ddl-lock", "unlock-ddl-lock <lock-ID>", "unlock un-resolved DDL lock forcely", NoShardDdl,
             FlagSpec.Value("owner", "o", "source to replace the default owner"),
             FlagSpec.Bool("force-remove", "f", "force to remove DDL lock"));
-        yield return new UnsupportedCommand("operate-leader", "operate-leader <evict | cancel-evict>", "evict the leader or cancel the eviction",
-            "DM#'s dm-master has no leader election: it runs alone on its local store, so there is no other master to take over from an evicted leader");
         yield return new UnsupportedCommand("validation", "validation <start | stop | status | show-error | ignore-error | resolve-error | clear-error | update> ...",
             "continuous data validation",
             "DM#'s dm-worker has no continuous validator (DM's validator), so there is no validation to start, stop or query",

@@ -1,4 +1,3 @@
-using Dm.Core.Errors;
 using Dm.Master.Cluster;
 using Dm.Master.Hosting;
 using Dm.Master.OpenApi;
@@ -8,7 +7,8 @@ namespace Dm.Master.Api;
 
 /// <summary>
 /// DM#'s own operation, beyond DM's OpenAPI: a master's running configuration (DM's GetCfg of type master,
-/// dmctl <c>config master</c>), which DM serves only over gRPC. Only the answering master knows its settings.
+/// dmctl <c>config master</c>), which DM serves only over gRPC. Each master records its settings when it starts, so
+/// whichever master answers (the leader) gives any member's.
 /// </summary>
 public static class MasterConfigOperations
 {
@@ -21,15 +21,8 @@ public static class MasterConfigOperations
             async r =>
             {
                 var name = r.Path("master-name");
-                if (name != options.Name)
-                {
-                    var known = (await cluster.ListMastersAsync(r.Aborted)).Data.Any(m => m.Name == name);
-                    throw known
-                        ? DmErrors.ErrOpenAPICommonError.Wrap(new InvalidOperationException(
-                            $"dm-master {name} is not the master answering ({options.Name}); only a master knows its own configuration"))
-                        : DmErrors.ErrMasterMasterNameNotExist.New(name);
-                }
-                return r.Ok(new MasterConfigResponse { Name = name, Config = MasterConfigToml.Render(options) });
+                var config = name == options.Name ? MasterConfigToml.Render(options) : await cluster.MasterConfigAsync(name, r.Aborted);
+                return r.Ok(new MasterConfigResponse { Name = name, Config = config });
             })
         {
             Parameters = [ApiParameter.Path("master-name", "master name")],

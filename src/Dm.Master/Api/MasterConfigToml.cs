@@ -23,6 +23,8 @@ public static class MasterConfigToml
         Line("initial-cluster", o.InitialCluster ?? "");
         Line("initial-cluster-state", o.InitialClusterState);
         Line("join", o.Join ?? "");
+        Line("etcd-endpoints", o.EtcdEndpoints ?? "");
+        Line("election-ttl", GoDuration.Format(o.ElectionTtl));
         Line("data-dir", o.EffectiveDataDir);
         Line("log-level", o.LogLevel);
         Line("log-file", o.LogFile ?? "");
@@ -30,6 +32,11 @@ public static class MasterConfigToml
         Line("secret-key-path", o.SecretKeyPath ?? "");
         Line("rpc-timeout", GoDuration.Format(o.RpcTimeout));
         Line("keepalive-ttl", GoDuration.Format(o.KeepAliveTtl));
+        // The etcd keys only when given: they apply to a master that runs an etcd member, and are refused otherwise.
+        if (o.Etcd.AutoCompactionMode is { } mode) Line("auto-compaction-mode", mode);
+        if (o.Etcd.AutoCompactionRetention is { } retention) Line("auto-compaction-retention", retention);
+        foreach (var (key, value) in new[] { ("quota-backend-bytes", o.Etcd.QuotaBackendBytes), ("max-txn-ops", o.Etcd.MaxTxnOps), ("max-request-bytes", o.Etcd.MaxRequestBytes) })
+            if (value is { } n) text.Append(key).Append(" = ").Append(n.ToString(CultureInfo.InvariantCulture)).Append('\n');
         return text.ToString();
     }
 

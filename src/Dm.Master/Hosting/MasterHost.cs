@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
 using Dm.ClusterState;
+using Dm.ClusterState.Etcd;
 using Dm.ClusterState.Sqlite;
 using Dm.Core.Api;
 using Dm.Core.CommandLine;
 using Dm.Core.Metrics;
 using Dm.Master.Api;
 using Dm.Master.Cluster;
+using Dm.Master.Ha;
 using Dm.Master.OpenApi;
 using Dm.Master.Sources;
 using Dm.Master.State;
@@ -17,49 +19,42 @@ using Microsoft.Extensions.Logging.Console;
 namespace Dm.Master.Hosting;
 
 /// <summary>
-/// Composes and runs one dm-master: the cluster-state store in the data dir, the application services,
-/// and the HTTP surface (<c>/api/v1</c>, <c>/status</c>, <c>/metrics</c>) on <c>master-addr</c>.
+/// Composes and runs one dm-master: the cluster-state store its options choose (<see cref="ClusterSetup"/>: the local
+/// SQLite store, an etcd member it runs, or an external etcd), its part in the leader election, the application
+/// services, and the HTTP surface (<c>/api/v1</c>, forwarded to the leader by a follower; the worker and master gRPC
+/// services; <c>/status</c>, <c>/metrics</c>) on <c>master-addr</c>.
 /// </summary>
 public sealed class MasterHost : IAsyncDisposable
 {
     public const string Version = "v8.5.0-dmsharp";
 
+    /// <summary>How long a master alone on its local store may take to lead before it gives up starting.</summary>
+    private static readonly TimeSpan LocalElectionLimit = TimeSpan.FromSeconds(30);
+
     private readonly WebApplication _app;
     private readonly IClusterStore _store;
+    private readonly MasterElection _election;
+    private readonly EtcdMemberProcess? _member;
 
-    private MasterHost(WebApplication app, IClusterStore store)
+    private MasterHost(WebApplication app, IClusterStore store, MasterElection election, EtcdMemberProcess? member)
     {
         _app = app;
         _store = store;
+        _election = election;
+        _member = member;
     }
 
     public static async Task<MasterHost> StartAsync(MasterOptions options, CancellationToken ct = default)
     {
-        var dataDir = Path.GetFullPath(options.EffectiveDataDir);
-        Directory.CreateDirectory(dataDir);
-        IClusterStore store;
+        var setup = ClusterSetup.From(options);
+        Directory.CreateDirectory(setup.DataDir);
+        var endpoint = ListenAddress.Parse(options.MasterAddr);
+        using var startLogs = LoggerFactory.Create(b => ConfigureLogging(b, options));
+        var (store, member) = await OpenStoreAsync(setup, options, startLogs.CreateLogger<MasterHost>(), ct);
         try
         {
-            store = SqliteClusterStore.Open(dataDir);
-        }
-        catch (DataDirInUseException e)
-        {
-            throw new ProcessConfigException(e.Message);
-        }
-
-        try
-        {
-            var endpoint = ListenAddress.Parse(options.MasterAddr);
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-            builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffzzz ";
-                o.ColorBehavior = LoggerColorBehavior.Disabled;
-            });
-            builder.Logging.SetMinimumLevel(ParseLevel(options.LogLevel));
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            ConfigureLogging(builder.Logging, options);
             builder.WebHost.ConfigureKestrel(k =>
             {
                 k.Listen(endpoint);
@@ -70,6 +65,7 @@ public sealed class MasterHost : IAsyncDisposable
             var metrics = new MetricsRegistry();
             var services = builder.Services;
             services.AddSingleton(options);
+            services.AddSingleton(setup);
             services.AddSingleton<IClusterStore>(store);
             services.AddSingleton(metrics);
             services.AddSingleton(new MasterGate());
@@ -89,13 +85,18 @@ public sealed class MasterHost : IAsyncDisposable
             services.AddSingleton<WorkerLeases>();
             services.AddSingleton<WorkerStatusBoard>();
             services.AddSingleton<DesiredStateReader>();
+            services.AddSingleton<MasterElection>();
+            services.AddSingleton<ILeaderTerms>(sp => sp.GetRequiredService<MasterElection>());
             services.AddSingleton<SourceScheduler>();
             services.AddHostedService(sp => sp.GetRequiredService<SourceScheduler>());
+            services.AddSingleton<LeaderForwarding>();
+            services.AddHttpForwarder();
             services.AddGrpc();
 
             var app = builder.Build();
             var provider = app.Services;
             var cluster = provider.GetRequiredService<ClusterService>();
+            var election = provider.GetRequiredService<MasterElection>();
             string? document = null;
             MasterServices? api = null;
             api = new MasterServices(cluster, provider.GetRequiredService<SourceService>(), provider.GetRequiredService<TaskService>(),
@@ -104,25 +105,95 @@ public sealed class MasterHost : IAsyncDisposable
                 provider.GetRequiredService<BinlogErrorService>(), provider.GetRequiredService<TaskCheckService>(),
                 provider.GetRequiredService<PasswordCipher>(), options,
                 () => document ??= BuildDocument(ApiCatalog.All(api!)));
-            // Workers reach the master over gRPC-Web: HTTP/1.1 on this same port, beside the OpenAPI.
+            // A follower hands /api/v1 to the leader before anything else looks at the request.
+            app.Use(provider.GetRequiredService<LeaderForwarding>().InvokeAsync);
+            // Workers and joining masters reach the master over gRPC-Web: HTTP/1.1 on this same port, beside the OpenAPI.
             app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
             app.MapGrpcService<WorkerHubService>();
+            app.MapGrpcService<MasterPeerService>();
+            LeaderOperations.Map(app, election);
 
             app.MapGet("/status", () => Results.Text($"Release Version: {Version}\nGit Commit Hash: -\nGo Version: -\nUTC Build Time: -\n"));
             app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
             metrics.Observe("dm_master_start_time", "unix time when this master started", () => StartTime);
             if (options.OpenApi) ApiRouter.Map(app, ApiCatalog.All(api), ApiJson.Options, metrics);
 
-            await cluster.InitialiseAsync(ct);
+            await election.StartAsync(ct);
+            // Alone on its local store, the master leads at once: it answers the API from its first request on. In a
+            // cluster it serves first, as its peers need it to (a new cluster has no quorum until enough masters run),
+            // and forwards or answers 503 until a leader is elected.
+            if (setup.Kind == ClusterStateKind.Local) await election.WaitForTermAsync(ct).WaitAsync(LocalElectionLimit, ct);
             await app.StartAsync(ct);
-            app.Logger.LogInformation("dm-master {Name} listening on {Address}, data in {DataDir}", options.Name, endpoint, dataDir);
-            return new MasterHost(app, store);
+            app.Logger.LogInformation("dm-master {Name} listening on {Address}, data in {DataDir}, cluster state {Kind}", options.Name, endpoint,
+                setup.DataDir, setup.Kind switch
+                {
+                    ClusterStateKind.Local => "in the local store " + setup.LocalStoreFile,
+                    ClusterStateKind.EtcdMember => "in an etcd member at " + member!.ClientUrl,
+                    _ => "in etcd at " + string.Join(',', setup.EtcdEndpoints),
+                });
+            return new MasterHost(app, store, election, member);
         }
         catch
         {
             await store.DisposeAsync();
+            if (member != null) await member.DisposeAsync();
             throw;
         }
+    }
+
+    private static async Task<(IClusterStore Store, EtcdMemberProcess? Member)> OpenStoreAsync(ClusterSetup setup, MasterOptions options, ILogger logger,
+        CancellationToken ct)
+    {
+        switch (setup.Kind)
+        {
+            case ClusterStateKind.Local:
+                try
+                {
+                    return (SqliteClusterStore.Open(setup.DataDir), null);
+                }
+                catch (DataDirInUseException e)
+                {
+                    throw new ProcessConfigException(e.Message);
+                }
+            case ClusterStateKind.ExternalEtcd:
+                return (OpenEtcd(setup.EtcdEndpoints), null);
+            default:
+                // A member that ran before keeps its membership in its data dir; only a new one needs the initial cluster.
+                var initialCluster = setup.MemberInitialised
+                    ? (string.Join(',', setup.AdvertisePeerUrls.Select(u => $"{options.Name}={u}")), "existing")
+                    : setup.Initial is { } initial
+                        ? (initial.ToString(), setup.InitialClusterState)
+                        : (await ClusterJoin.JoinAsync(setup, options, logger, ct), "existing");
+                var member = EtcdMemberProcess.Start(setup, options, initialCluster, logger);
+                return (OpenEtcd([member.ClientUrl]), member);
+        }
+    }
+
+    private static EtcdClusterStore OpenEtcd(IReadOnlyList<string> endpoints)
+    {
+        try
+        {
+            return EtcdClusterStore.Open(new EtcdClusterStoreOptions { Endpoints = endpoints });
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProcessConfigException(e.Message);
+        }
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, MasterOptions options)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffzzz ";
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        logging.SetMinimumLevel(ParseLevel(options.LogLevel));
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // YARP reports a leader it cannot reach with a stack trace; LeaderForwarding logs it in one line.
+        logging.AddFilter("Yarp", LogLevel.Error);
     }
 
     private static readonly double StartTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -147,7 +218,10 @@ public sealed class MasterHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The election first: a leader ends its session, so another master leads at once, not after election-ttl.
+        await _election.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         await _store.DisposeAsync();
+        if (_member != null) await _member.DisposeAsync();
     }
 }

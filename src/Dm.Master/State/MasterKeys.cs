@@ -22,6 +22,10 @@ public static class MasterKeys
     public const string WorkerRegisterPrefix = "/dm-worker/r/";
     public const string WorkerKeepAlivePrefix = "/dm-worker/a/";
     public const string MasterMemberPrefix = "/dm-master/member/";
+    /// <summary>A master's key on its election session's lease: it exists while the master runs.</summary>
+    public const string MasterAlivePrefix = "/dm-master/alive/";
+    /// <summary>The election of the leader master (DM's key); candidates are <c>/dm-master/leader/&lt;lease id&gt;</c>.</summary>
+    public const string LeaderElection = "/dm-master/leader";
 
     public static string Source(string source) => SourcePrefix + Hex(source);
     public static string Task(string task) => TaskPrefix + Hex(task);
@@ -37,6 +41,7 @@ public static class MasterKeys
     public static string WorkerRegister(string worker) => WorkerRegisterPrefix + Hex(worker);
     public static string WorkerKeepAlive(string worker) => WorkerKeepAlivePrefix + Hex(worker);
     public static string MasterMember(string master) => MasterMemberPrefix + Hex(master);
+    public static string MasterAlive(string master) => MasterAlivePrefix + Hex(master);
 
     public static string Hex(string name) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(name));
 

@@ -45,6 +45,13 @@ public sealed class MasterState(IClusterStore store)
             .Select(kv => JsonSerializer.Deserialize<Cluster.WorkerDirectory.SourceBound>(kv.Value, StateJson.Options)!)
             .ToDictionary(b => b.Source, b => b.Worker, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The epoch of the worker's binding: the revision that created its bound key (a source bound again, to this worker or
+    /// another, gets a later one); 0 when the worker is not bound.
+    /// </summary>
+    public async Task<long> BoundEpochAsync(string worker, CancellationToken ct) =>
+        (await store.GetAsync(MasterKeys.BoundWorker(worker), ct)).Kv?.CreateRevision ?? 0;
+
     /// <summary>Binds <paramref name="source"/> to <paramref name="worker"/> (the worker's bound key).</summary>
     public static TxnOp PutBound(string source, string worker) => TxnOp.Put(MasterKeys.BoundWorker(worker),
         JsonSerializer.Serialize(new Cluster.WorkerDirectory.SourceBound(source, worker), StateJson.Options));

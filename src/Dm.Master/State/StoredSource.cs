@@ -31,6 +31,9 @@ public sealed record SubtaskStage(string Source, string Task, TaskStage Expect)
 {
     /// <summary>Changes on every start/resume request, so a worker whose subtask stopped on an error runs it again.</summary>
     public long Generation { get; init; }
+
+    /// <summary>Changes when a start removed the task's meta: the worker then builds the subtask anew (nothing it held is valid).</summary>
+    public long MetaGeneration { get; init; }
 }
 
 /// <summary>One-shot arguments of a task start, honoured only when no checkpoint exists.</summary>

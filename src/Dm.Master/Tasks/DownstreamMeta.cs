@@ -8,9 +8,12 @@ public static class DownstreamMeta
 {
     private static readonly string[] Suffixes =
     [
-        "_loader_checkpoint", "_dump_state", "_lightning_checkpoint_list", "_syncer_checkpoint", "_syncer_applied", "_syncer_sharding_meta", "_onlineddl",
+        "_loader_checkpoint", "_dump_state", "_fence", "_lightning_checkpoint_list", "_syncer_checkpoint", "_syncer_applied", "_syncer_sharding_meta", "_onlineddl",
         "_validator_checkpoint", "_validator_pending_change", "_validator_error_change", "_validator_table_status",
     ];
+
+    /// <summary>The longest name a task may have: its meta tables are <c>task + suffix</c>, and MySQL's names end at 64 characters.</summary>
+    public static readonly int MaxTaskNameLength = 64 - Suffixes.Max(s => s.Length);
 
     /// <summary>Drops the tables within 10 s; a failure is only logged, as in DM (the task is gone either way).</summary>
     public static async Task DropAsync(DatabaseEndpoint target, string metaSchema, string task, ILogger logger, CancellationToken ct)

@@ -15,9 +15,13 @@ public static class TaskRules
     public static DmTask Adjust(DmTask task)
     {
         SourceRules.Name("name", task.Name);
+        // Never truncated: the task's meta tables are named after it.
+        if (task.Name.Length > DownstreamMeta.MaxTaskNameLength)
+            throw Invalid($"task name {task.Name} is {task.Name.Length} characters long: at most {DownstreamMeta.MaxTaskNameLength}, " +
+                "so that its meta tables (such as `<name>_lightning_checkpoint_list`) fit MySQL's 64-character names");
         var sources = task.SourceConfig.SourceConf;
         if (sources.Count == 0) throw Invalid("source_config.source_conf must name at least one source");
-        foreach (var s in sources) SourceRules.Name("source_config.source_conf.source_name", s.SourceName);
+        foreach (var s in sources) SourceRules.SourceName("source_config.source_conf.source_name", s.SourceName);
         var duplicate = sources.GroupBy(s => s.SourceName).FirstOrDefault(g => g.Count() > 1);
         if (duplicate != null) throw Invalid($"source {duplicate.Key} appears twice in source_config.source_conf");
         if (string.IsNullOrWhiteSpace(task.TargetConfig.Host)) throw Invalid("target_config.host must not be empty");

@@ -102,7 +102,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         if (keepMeta) return;
         // The task is gone now: the client leaving must not cut short the drop of its meta, or a task created again
         // under the name would resume from the old checkpoint. Both steps are bounded without the request's token.
-        await WaitUntilWorkersStoppedAsync(stored, deleted.Revision);
+        await WaitForWorkersAsync(stored, stored.SourceNames, deleted.Revision, statuses.MayStillRun, "gone");
         await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? ApiTaskDefaults.MetaSchema, name, logger,
             CancellationToken.None);
     }
@@ -111,24 +111,26 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
     private static readonly TimeSpan StopWaitLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Waits until each bound worker has applied the deletion and reported the subtask gone, as DM stops subtasks before
-    /// it removes their meta. Dropped under a running subtask, the checkpoint table would vanish beneath its final flush,
-    /// and a task created again under the same name before the worker noticed would keep that old subtask, which then
-    /// restarts from the task's start position and applies rows twice.
+    /// Waits until each bound worker of <paramref name="sources"/> has applied the desired state at <paramref name="revision"/> and
+    /// reports the subtask <paramref name="what"/> (at most <see cref="StopWaitLimit"/>), as DM stops subtasks before it removes
+    /// their meta. Dropped under a running subtask, the checkpoint table would vanish beneath its final flush, and a task
+    /// started again before the worker noticed would keep that old subtask, which then restarts from the task's start
+    /// position and applies rows twice.
     /// </summary>
-    private async Task WaitUntilWorkersStoppedAsync(StoredTask stored, long deletedRevision)
+    private async Task WaitForWorkersAsync(StoredTask stored, IEnumerable<string> sources, long revision,
+        Func<string, string, string, long, bool> mayStillRun, string what)
     {
         var bounds = await _state.BoundsAsync(CancellationToken.None);
         var deadline = DateTimeOffset.UtcNow + StopWaitLimit;
-        foreach (var source in stored.SourceNames)
+        foreach (var source in sources)
         {
             if (bounds.GetValueOrDefault(source) is not { } worker) continue;
-            while (statuses.MayStillRun(worker, stored.Name, source, deletedRevision))
+            while (mayStillRun(worker, stored.Name, source, revision))
             {
                 if (DateTimeOffset.UtcNow >= deadline)
                 {
-                    logger.LogWarning("task {Task}: worker {Worker} did not report its subtask on {Source} stopped within {Limit} s; dropping the meta tables anyway",
-                        stored.Name, worker, source, StopWaitLimit.TotalSeconds);
+                    logger.LogWarning("task {Task}: worker {Worker} did not report its subtask on {Source} {What} within {Limit} s; dropping the meta tables anyway",
+                        stored.Name, worker, source, what, StopWaitLimit.TotalSeconds);
                     return;
                 }
                 await Task.Delay(50);
@@ -166,17 +168,45 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
             if (!src.Source.Enable)
                 throw DmErrors.ErrMasterStartTask.New(name, $"source {source} is disabled");
         }
+        var stages = (await _state.StagesAsync(ct)).Where(s => s.Task == name).ToDictionary(s => s.Source, StringComparer.Ordinal);
+        long? metaGeneration = null;
         if (request.RemoveMeta == true)
-            await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? ApiTaskDefaults.MetaSchema, name, logger, ct);
+        {
+            metaGeneration = DateTime.UtcNow.Ticks;
+            await RemoveMetaAsync(stored, stages.Values.ToList(), metaGeneration.Value, ct);
+        }
 
         var ops = new List<TxnOp>();
         foreach (var source in targets)
         {
             ops.Add(TxnOp.Put(MasterKeys.TaskCliArgs(name, source), MasterState.Encode(
                 new TaskCliArgs(request.StartTime, safeMode.HasValue ? request.SafeModeTimeDuration : null, null))));
-            ops.Add(MasterState.Put(new SubtaskStage(source, name, TaskStage.Running) { Generation = DateTime.UtcNow.Ticks }));
+            var stage = stages.GetValueOrDefault(source) ?? new SubtaskStage(source, name, TaskStage.Stopped);
+            ops.Add(MasterState.Put(stage with
+            {
+                Expect = TaskStage.Running, Generation = DateTime.UtcNow.Ticks, MetaGeneration = metaGeneration ?? stage.MetaGeneration,
+            }));
         }
         await store.TxnAsync([Compare.Exists(MasterKeys.Task(name))], ops, ct: ct);
+    }
+
+    /// <summary>
+    /// start's <c>remove_meta</c>, as DELETE does it: the task's running subtasks (every source's: the meta is the whole task's)
+    /// stop first and the drop waits for their workers to report them stopped; then the meta tables go, and every subtask of
+    /// the task is built anew by its worker (a new meta generation; the others keep their expected stage).
+    /// </summary>
+    private async Task RemoveMetaAsync(StoredTask stored, IReadOnlyList<SubtaskStage> stages, long metaGeneration, CancellationToken ct)
+    {
+        var running = stages.Where(s => s.Expect == TaskStage.Running).ToList();
+        if (running.Count > 0)
+        {
+            var stopped = await store.TxnAsync([Compare.Exists(MasterKeys.Task(stored.Name))],
+                running.Select(s => MasterState.Put(s with { Expect = TaskStage.Stopped })).ToList(), ct: ct);
+            await WaitForWorkersAsync(stored, running.Select(s => s.Source), stopped.Revision, statuses.MayStillBeRunning, "stopped");
+        }
+        await DownstreamMeta.DropAsync(TargetEndpoint(stored.Task), stored.Task.MetaSchema ?? ApiTaskDefaults.MetaSchema, stored.Name, logger, ct);
+        await store.TxnAsync([Compare.Exists(MasterKeys.Task(stored.Name))],
+            stages.Select(s => MasterState.Put(s with { MetaGeneration = metaGeneration })).ToList(), ct: ct);
     }
 
     public async Task StopAsync(string name, StopTaskRequest request, CancellationToken ct)
@@ -184,13 +214,14 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
         var targets = SelectSources(stored, request.SourceNameList);
+        var stages = (await _state.StagesAsync(ct)).Where(s => s.Task == name).ToDictionary(s => s.Source, StringComparer.Ordinal);
         if (request.TimeoutDuration is { Length: > 0 } d && !Dm.Core.Config.GoDuration.TryParse(d, out TimeSpan _))
             throw TaskRules.Invalid($"timeout_duration \"{d}\" is not a duration such as 15s");
         var ops = new List<TxnOp>();
         foreach (var source in targets)
         {
             ops.Add(TxnOp.Put(MasterKeys.TaskCliArgs(name, source), MasterState.Encode(new TaskCliArgs(null, null, request.TimeoutDuration))));
-            ops.Add(MasterState.Put(new SubtaskStage(source, name, TaskStage.Stopped)));
+            ops.Add(MasterState.Put((stages.GetValueOrDefault(source) ?? new SubtaskStage(source, name, TaskStage.Stopped)) with { Expect = TaskStage.Stopped }));
         }
         await store.TxnAsync([Compare.Exists(MasterKeys.Task(name))], ops, ct: ct);
     }

@@ -23,6 +23,7 @@ public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compile
         // A worker bound to nothing may still be one of the workers enable-relay named for a source (stage relay).
         var relaySource = bound ?? (await state.RelayWorkersAsync(ct)).FirstOrDefault(r => r.Value.Contains(worker)).Key;
         if (relaySource is null) return desired;
+        if (bound is not null) desired.BoundEpoch = await state.BoundEpochAsync(worker, ct);
         var source = await state.SourceAsync(relaySource, ct);
         if (source == null) return desired;
 
@@ -41,6 +42,7 @@ public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compile
                 var args = await state.CliArgsAsync(assignment.Task, bound, ct);
                 assignment.ExpectedStage = ContractMapping.ToMessage(stage.Expect);
                 assignment.StartGeneration = stage.Generation;
+                assignment.MetaGeneration = stage.MetaGeneration;
                 assignment.StartTime = args?.StartTime ?? "";
                 assignment.SafeModeTimeDuration = SafeModeDuration(args?.SafeModeDuration);
                 desired.Subtasks.Add(assignment);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dm.ClusterState;
 using Dm.Master.Cluster;
+using Dm.Master.Ha;
 using Dm.Master.State;
 
 namespace Dm.Master.Workers;
@@ -10,9 +11,11 @@ namespace Dm.Master.Workers;
 /// source; a worker pulling a source's relay log (stage relay) may be bound to that source only; a source whose worker
 /// went offline is unbound and bound again, preferring, as DM's scheduler, (1) a worker that holds the source's dump
 /// files, (2) a relay worker of the source it was last bound to, (3) any relay worker of the source, (4) the free worker
-/// it was last bound to, (5) any free worker. Reconciles whenever workers, sources, bindings or relay workers change.
+/// it was last bound to, (5) any free worker. Reconciles whenever workers, sources, bindings or relay workers change, and only
+/// while this master is the leader.
 /// </summary>
-public sealed class SourceScheduler(IClusterStore store, MasterGate gate, WorkerStatusBoard reports, ILogger<SourceScheduler> logger) : BackgroundService
+public sealed class SourceScheduler(IClusterStore store, MasterGate gate, WorkerStatusBoard reports, ILeaderTerms election,
+    ILogger<SourceScheduler> logger) : BackgroundService
 {
     private static readonly string[] Watched =
         [MasterKeys.WorkerKeepAlivePrefix, MasterKeys.SourcePrefix, MasterKeys.BoundWorkerPrefix, MasterKeys.RelayWorkerPrefix];
@@ -26,20 +29,37 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, Worker
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var revision = await store.GetRevisionAsync(stoppingToken);
-        StoreChanges.Follow(store, Watched, revision, Poke, logger, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
+        {
+            var term = await election.WaitForTermAsync(stoppingToken);
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Token);
+            try
+            {
+                await ScheduleAsync(leading.Token);
+            }
+            catch (OperationCanceledException) when (leading.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+            {
+                // the term ended: wait for the next one
+            }
+        }
+    }
+
+    private async Task ScheduleAsync(CancellationToken ct)
+    {
+        var revision = await store.GetRevisionAsync(ct);
+        StoreChanges.Follow(store, Watched, revision, Poke, logger, ct);
+        while (!ct.IsCancellationRequested)
         {
             try
             {
-                await ReconcileAsync(stoppingToken);
+                await ReconcileAsync(ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "scheduling failed; retrying");
             }
             // A periodic pass as well, so nothing waits on a missed signal.
-            await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
+            await _wake.WaitAsync(TimeSpan.FromSeconds(2), ct);
         }
     }
 

@@ -1,6 +1,7 @@
 using Dm.ClusterState;
 using Dm.Contracts;
 using Dm.Core.Api;
+using Dm.Master.Ha;
 using Dm.Master.State;
 using Grpc.Core;
 
@@ -8,7 +9,8 @@ namespace Dm.Master.Workers;
 
 /// <summary>
 /// The master's end of the worker channel: registration, heartbeats (which keep the worker's lease and
-/// carry its subtask status) and the stream of desired state the worker converges on.
+/// carry its subtask status) and the stream of desired state the worker converges on. Served by the leader only: a
+/// follower sends the worker to the leader, and a leader whose term ends closes its streams.
 /// </summary>
 public sealed class WorkerHubService(
     IClusterStore store,
@@ -16,11 +18,13 @@ public sealed class WorkerHubService(
     SourceScheduler scheduler,
     DesiredStateReader desired,
     WorkerStatusBoard statuses,
+    MasterElection election,
     Hosting.MasterOptions options,
     ILogger<WorkerHubService> logger) : WorkerHub.WorkerHubBase
 {
     public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
     {
+        election.RequireLeaderForWorkers();
         if (string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrWhiteSpace(request.Address))
             throw new RpcException(new Status(StatusCode.InvalidArgument, "worker name and address are required"));
         var ttl = request.KeepaliveTtlSeconds > 0 ? request.KeepaliveTtlSeconds : (long)options.KeepAliveTtl.TotalSeconds;
@@ -38,6 +42,7 @@ public sealed class WorkerHubService(
 
     public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
+        election.RequireLeaderForWorkers();
         var known = await leases.HeartbeatAsync(request.Name, context.CancellationToken);
         if (known)
         {
@@ -71,7 +76,9 @@ public sealed class WorkerHubService(
 
     public override async Task Watch(WatchRequest request, IServerStreamWriter<DesiredState> responseStream, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
+        var term = election.RequireLeaderForWorkers();
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, term.Token);
+        var ct = streaming.Token;
         var changed = new SemaphoreSlim(0);
         var revision = await store.GetRevisionAsync(ct);
         StoreChanges.Follow(store,

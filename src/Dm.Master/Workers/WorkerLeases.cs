@@ -51,19 +51,44 @@ public sealed class WorkerLeases(IClusterStore store, ILogger<WorkerLeases> logg
     }
 
     /// <summary>
-    /// Puts the alive key on a new lease of the TTL, then revokes the previous lease: a worker registering again (after a
-    /// master switch, or with another TTL when it starts or stops pulling a relay log) never looks offline in between.
+    /// Takes over the leases of the workers online now (a new leader's first step): each is refreshed once, so a
+    /// worker has its whole TTL from now on to find this master, and its heartbeats then keep the same lease; its
+    /// source stays bound all along. A lease that expired during the election is left to expire.
     /// </summary>
+    public async Task AdoptAsync(CancellationToken ct)
+    {
+        _leases.Clear();
+        foreach (var kv in (await store.GetPrefixAsync(MasterKeys.WorkerKeepAlivePrefix, ct)).Kvs)
+        {
+            if (kv.LeaseId == 0) continue;
+            try
+            {
+                await store.KeepAliveOnceAsync(kv.LeaseId, ct);
+                _leases[MasterKeys.LastName(kv.Key)] = kv.LeaseId;
+            }
+            catch (LeaseNotFoundException)
+            {
+                // expired meanwhile: the worker registers again
+            }
+        }
+        logger.LogInformation("took over the leases of {Count} online workers", _leases.Count);
+    }
+
+    // The alive key moves to a new lease before the old one is revoked, so the worker never looks offline meanwhile
+    // (a scheduler pass in such a gap would unbind its source): after a master switch, or when a worker registers again
+    // with another TTL as it starts or stops pulling a relay log.
     private async Task BringOnlineAsync(string name, long ttlSeconds, CancellationToken ct)
     {
+        var key = MasterKeys.WorkerKeepAlive(name);
+        var previous = (await store.GetAsync(key, ct)).Kv?.LeaseId ?? 0;
         var lease = await store.GrantLeaseAsync(Math.Max(1, ttlSeconds), ct);
         var alive = JsonSerializer.Serialize(new { worker_name = name, join_time = DateTimeOffset.UtcNow }, StateJson.Options);
-        await store.PutAsync(MasterKeys.WorkerKeepAlive(name), alive, lease, ct);
-        if (_leases.TryGetValue(name, out var previous))
+        await store.PutAsync(key, alive, lease, ct);
+        _leases[name] = lease;
+        if (previous != 0 && previous != lease)
         {
             try { await store.RevokeLeaseAsync(previous, ct); }
             catch (LeaseNotFoundException) { }
         }
-        _leases[name] = lease;
     }
 }

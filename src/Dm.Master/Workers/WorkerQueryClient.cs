@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Dm.Contracts;
 using Dm.Core.Errors;
 using Dm.Master.Cluster;
@@ -7,7 +6,6 @@ using Dm.Master.Hosting;
 using Dm.Master.State;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Grpc.Net.Client.Web;
 
 namespace Dm.Master.Workers;
 
@@ -32,11 +30,7 @@ public sealed class WorkerQueryClient(MasterState state, MasterOptions options) 
     {
         var view = (await WorkerDirectory.ReadAsync(state.Store, ct)).FirstOrDefault(w => w.Name == worker);
         if (view == null || view.Stage == WorkerDirectory.Offline) throw DmErrors.ErrMasterWorkerCliNotFound.New(source);
-        var channel = _channels.GetOrAdd(view.Address, address => GrpcChannel.ForAddress(Url(address), new GrpcChannelOptions
-        {
-            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }),
-            HttpVersion = HttpVersion.Version11,
-        }));
+        var channel = _channels.GetOrAdd(view.Address, GrpcWebChannel.Open);
         return new WorkerQuery.WorkerQueryClient(channel);
     }
 
@@ -68,11 +62,6 @@ public sealed class WorkerQueryClient(MasterState state, MasterOptions options) 
         var entry = DmErrors.ByCode(error.Code) ?? DmErrors.ErrMasterOperRespNotSuccess;
         return entry.WithMessage(error.Message, error.Cause.Length > 0 ? new WorkerCause(error.Cause) : null);
     }
-
-    private static string Url(string address) =>
-        address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || address.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-            ? address
-            : "http://" + address;
 
     public void Dispose()
     {

@@ -46,6 +46,15 @@ public sealed class WorkerStatusBoard
         || report.AppliedRevision < revision
         || report.Subtasks.Any(s => s.Name == task && s.SourceName == source);
 
+    /// <summary>
+    /// Whether the subtask may still be running on the worker: true until the worker reports, having applied the desired state
+    /// at <paramref name="revision"/> or later, the subtask in another stage than Running (or not at all).
+    /// </summary>
+    public bool MayStillBeRunning(string worker, string task, string source, long revision) =>
+        !_reports.TryGetValue(worker, out var report)
+        || report.AppliedRevision < revision
+        || report.Subtasks.Any(s => s.Name == task && s.SourceName == source && s.Stage == Dm.Core.Api.TaskStage.Running);
+
     /// <summary>The status of a subtask as its worker last reported it, if that worker reported it.</summary>
     public SubTaskStatus? Find(string worker, string task, string source) =>
         _reports.TryGetValue(worker, out var report)

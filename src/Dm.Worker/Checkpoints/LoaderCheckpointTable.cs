@@ -9,7 +9,7 @@ namespace Dm.Worker.Checkpoints;
 /// transaction as its chunk's rows, so "row present" means "chunk fully in the target" — a restart skips exactly
 /// those chunks. <c>filename</c> is the chunk id (also its file name in file mode); offset = end_pos = its bytes.
 /// </summary>
-public sealed class LoaderCheckpointTable(string metaSchema, string taskName, string sourceId)
+public sealed class LoaderCheckpointTable(string metaSchema, string taskName, string sourceId, TargetFence? fence = null)
 {
     public string TableName => Quote.Table(metaSchema, taskName + "_loader_checkpoint");
 
@@ -57,18 +57,30 @@ public sealed class LoaderCheckpointTable(string metaSchema, string taskName, st
             ? Convert.ToInt64(bytes, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>The fence this subtask's writes carry (none outside a cluster).</summary>
+    public TargetFence Fence { get; } = fence ?? TargetFence.None;
+
     /// <summary>Marks a chunk finished inside the caller's transaction (the one holding the chunk's rows).</summary>
     public async Task RecordFinishedAsync(MySqlConnection connection, MySqlTransaction transaction, string chunkId,
         string targetSchema, string targetTable, long bytes, CancellationToken cancellationToken)
     {
+        // Written only while this binding holds the source: a chunk of a worker whose source was bound again must not commit.
         await using var command = new MySqlCommand(
-            $"INSERT INTO {TableName} (`id`,`filename`,`cp_schema`,`cp_table`,`offset`,`end_pos`) VALUES (@id,@f,@s,@t,@b,@b) " +
+            $"INSERT INTO {TableName} (`id`,`filename`,`cp_schema`,`cp_table`,`offset`,`end_pos`) VALUES (@id,@f,@s,{Fence.Guard("@t")},@b,@b) " +
             "ON DUPLICATE KEY UPDATE `offset` = VALUES(`offset`), `end_pos` = VALUES(`end_pos`)", connection, transaction);
         command.Parameters.AddWithValue("@id", sourceId);
         command.Parameters.AddWithValue("@f", chunkId);
         command.Parameters.AddWithValue("@s", targetSchema);
         command.Parameters.AddWithValue("@t", targetTable);
         command.Parameters.AddWithValue("@b", bytes);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        Fence.AddGuardParameters(command.Parameters);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (MySqlException e) when (Fence.IsRefusal(e, "cp_table"))
+        {
+            throw Fence.Fenced();
+        }
     }
 }

@@ -1,46 +1,44 @@
-using System.Net;
 using Dm.Contracts;
 using Grpc.Net.Client;
-using Grpc.Net.Client.Web;
 
 namespace Dm.Worker.Control;
 
 /// <summary>
-/// The worker's connection to the masters of its <c>join</c> list: gRPC-Web over HTTP/1.1 to the masters'
-/// client port. When the current master fails, the next one in the list is tried.
+/// The worker's connection to the masters of its <c>join</c> list: gRPC-Web over HTTP/1.1 to the masters' client port.
+/// A master that is not the leader names the leader, which is called next (<see cref="RedirectTo"/>); when the current
+/// master fails, the next one in the list is tried.
 /// </summary>
 public sealed class MasterChannel(IReadOnlyList<string> masters) : IDisposable
 {
     private int _current;
+    private string? _leader;
     private GrpcChannel? _channel;
 
-    public string CurrentMaster => masters[_current % masters.Count];
+    /// <summary>The master called now: the leader a master named, else the current one of the list.</summary>
+    public string CurrentMaster => _leader ?? masters[_current % masters.Count];
 
-    public WorkerHub.WorkerHubClient Client
+    public WorkerHub.WorkerHubClient Client => new(_channel ??= GrpcWebChannel.Open(CurrentMaster));
+
+    /// <summary>Moves to the next master of the list (after a failure of the current one, or of the leader named).</summary>
+    public void Next()
     {
-        get
-        {
-            _channel ??= GrpcChannel.ForAddress(Url(CurrentMaster), new GrpcChannelOptions
-            {
-                HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }),
-                HttpVersion = HttpVersion.Version11,
-            });
-            return new WorkerHub.WorkerHubClient(_channel);
-        }
+        Close();
+        if (_leader != null) _leader = null;
+        else _current++;
     }
 
-    /// <summary>Moves to the next master of the list (after a failure of the current one).</summary>
-    public void Next()
+    /// <summary>Calls the leader at <paramref name="leaderAddress"/> from now on (a follower named it).</summary>
+    public void RedirectTo(string leaderAddress)
+    {
+        Close();
+        _leader = leaderAddress;
+    }
+
+    private void Close()
     {
         _channel?.Dispose();
         _channel = null;
-        _current++;
     }
-
-    private static string Url(string address) =>
-        address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || address.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-            ? address
-            : "http://" + address;
 
     public void Dispose() => _channel?.Dispose();
 }

@@ -10,12 +10,47 @@ namespace Dm.Worker.Control;
 /// every third of the keepalive TTL if that is shorter, and follows the stream of desired state (the bound source
 /// and its subtasks, the relay log it pulls). While it pulls a relay log it is registered with the relay keepalive TTL
 /// (DM's relay-keepalive-ttl), else with keepalive-ttl, registering again when that changes. On any failure it moves
-/// to the next master and registers again; the master meanwhile may have declared it offline.
+/// to the next master and registers again; the master meanwhile may have declared it offline. A master that is not the leader names the leader, and the worker goes there at once.
+/// A worker that has not renewed its keepalive for two thirds of its TTL stops its subtasks (the master may bind the source
+/// to another worker once the TTL has passed); they run again when a master sends the state anew.
 /// </summary>
 public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ISubtaskReporter subtasks, DumpFileRegistry dumpFiles,
     Relay.RelayService relay, ILogger<WorkerAgent> logger) : BackgroundService
 {
+    private long _renewedTicks = DateTime.UtcNow.Ticks;
+    private long _session;
+    // Whether the last registration used the relay keepalive TTL.
+    private volatile bool _registeredRelaying;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var watchdog = WatchdogAsync(stoppingToken);
+        try
+        {
+            await KeepSessionsAsync(stoppingToken);
+        }
+        finally
+        {
+            try { await watchdog; } catch (OperationCanceledException) { }
+        }
+    }
+
+    /// <summary>Stops the subtasks when the keepalive has not been renewed for two thirds of the TTL.</summary>
+    private async Task WatchdogAsync(CancellationToken stoppingToken)
+    {
+        var limit = options.KeepAliveTtl * 2 / 3;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), stoppingToken);
+            var silent = DateTime.UtcNow - new DateTime(Interlocked.Read(ref _renewedTicks), DateTimeKind.Utc);
+            if (silent <= limit || board.Current.BoundSource == "") continue;
+            logger.LogWarning("keepalive not renewed for {Silent:0.0} s (TTL {Ttl} s): stopping the subtasks of source {Source} before the master may bind it anew",
+                silent.TotalSeconds, options.KeepAliveTtl.TotalSeconds, board.Current.BoundSource);
+            board.Suspend(Interlocked.Read(ref _session));
+        }
+    }
+
+    private async Task KeepSessionsAsync(CancellationToken stoppingToken)
     {
         using var masters = new MasterChannel(options.Masters);
         var backoff = TimeSpan.FromMilliseconds(200);
@@ -29,6 +64,14 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
             {
                 return;
             }
+            catch (RpcException e) when (LeaderRedirect.LeaderAddressOf(e) is { } leader)
+            {
+                logger.LogInformation("master {Master} is not the leader: going to the leader at {Leader}", masters.CurrentMaster, leader);
+                masters.RedirectTo(leader);
+                backoff = TimeSpan.FromMilliseconds(200);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+                continue;
+            }
             catch (Exception e) when (e is RpcException or HttpRequestException or IOException or SessionEndedException)
             {
                 logger.LogWarning("lost master {Master}: {Error}; trying the next one", masters.CurrentMaster, e.Message);
@@ -41,21 +84,20 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         }
     }
 
-    // Whether the last registration used the relay keepalive TTL.
-    private volatile bool _registeredRelaying;
-
     /// <summary>One registration: heartbeats and the watch run together until either fails.</summary>
     private async Task RunSessionAsync(MasterChannel masters, CancellationToken stoppingToken)
     {
         var client = masters.Client;
+        var session = Interlocked.Increment(ref _session);
         await RegisterAsync(client, relay.Relaying, stoppingToken);
         logger.LogInformation("registered with master {Master}", masters.CurrentMaster);
+        Interlocked.Exchange(ref _renewedTicks, DateTime.UtcNow.Ticks);
 
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var heartbeats = HeartbeatAsync(client, session.Token);
-        var watch = WatchAsync(client, session.Token);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var heartbeats = HeartbeatAsync(client, session, ending.Token);
+        var watch = WatchAsync(client, ending.Token);
         var first = await Task.WhenAny(heartbeats, watch);
-        await session.CancelAsync();
+        await ending.CancelAsync();
         try { await Task.WhenAll(heartbeats, watch); }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
         catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && !stoppingToken.IsCancellationRequested) { }
@@ -76,7 +118,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         _registeredRelaying = relaying;
     }
 
-    private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, CancellationToken ct)
+    private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, long session, CancellationToken ct)
     {
         var period = HeartbeatPeriod(options.KeepAliveTtl);
         while (!ct.IsCancellationRequested)
@@ -86,8 +128,12 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
             request.Subtasks.AddRange(subtasks.Statuses().Select(ContractMapping.ToMessage));
             request.DumpFileSources.AddRange(dumpFiles.Sources());
             request.Relay = relay.Report();
+            var sent = DateTime.UtcNow;
             var response = await client.HeartbeatAsync(request, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
             if (!response.Known) throw new SessionEndedException("the master no longer knows this worker");
+            // Renewed as of when it was sent: the lease's TTL counts from no later than that.
+            Interlocked.Exchange(ref _renewedTicks, sent.Ticks);
+            board.Resume(session);
             await Task.Delay(period, ct);
         }
     }

@@ -83,10 +83,11 @@ public sealed class LoadUnit : IUnit
         _progress.MetaBinlogGtid = metadata.Position.GtidText;
 
         var verb = OnDuplicate.Verb(OnDuplicateMode(_context.Config.Loader));
-        var checkpoint = new LoaderCheckpointTable(_context.Config.MetaSchema, _context.TaskName, _context.SourceId);
+        var checkpoint = new LoaderCheckpointTable(_context.Config.MetaSchema, _context.TaskName, _context.SourceId, _context.Fence);
         await using (var target = await DataConnections.OpenAsync(_context.Target, cancellationToken))
         {
             await checkpoint.EnsureAsync(target, cancellationToken);
+            await checkpoint.Fence.ClaimAsync(target, cancellationToken);
             var finished = await checkpoint.ReadFinishedAsync(target, cancellationToken);
             await TargetSchemaCreator.CreateAsync(target, plan, cancellationToken);
             var all = plan.AllChunks().ToList();

@@ -31,6 +31,11 @@ public sealed class SubtaskRunner : ISubtask
     private bool _checkedCheckpoint;
     private long _generation;
     private long? _stoppedOnErrorAt;
+    // What the master last asked for: a run that is still stopping when Running is asked again starts anew once it has
+    // stopped (the desired state wins, it is never dropped).
+    private TaskStage _expected = TaskStage.Stopped;
+    private long _expectedGeneration;
+    private bool _disposed;
 
     /// <param name="backoff">Auto-resume's waits (DM's, on the system clock, by default).</param>
     public SubtaskRunner(SubTaskConfig config, string worker, IReadOnlyList<IUnit> units, ILogger logger, ResumeBackoff? backoff = null)
@@ -54,24 +59,28 @@ public sealed class SubtaskRunner : ISubtask
     {
         lock (_gate)
         {
+            _expected = expected;
+            _expectedGeneration = generation;
             if (expected == TaskStage.Running)
-            {
-                if (_run != null || _stage == TaskStage.Finished) return;
-                if (_stoppedOnErrorAt is { } stopped && stopped == generation) return;
-                _stoppedOnErrorAt = null;
-                _generation = generation;
-                _run = new CancellationTokenSource();
-                _stage = TaskStage.Running;
-                _started = true;
-                _error = null;
-                var token = _run.Token;
-                _loop = System.Threading.Tasks.Task.Run(() => RunAsync(token));
-            }
+                StartIfIdle();
             else
-            {
                 _run?.Cancel();
-            }
         }
+    }
+
+    /// <summary>Starts a run for the expected Running stage unless one is going (a stopping one calls this again when it ends). Under the gate.</summary>
+    private void StartIfIdle()
+    {
+        if (_disposed || _expected != TaskStage.Running || _run != null || _stage == TaskStage.Finished) return;
+        if (_stoppedOnErrorAt is { } stopped && stopped == _expectedGeneration) return;
+        _stoppedOnErrorAt = null;
+        _generation = _expectedGeneration;
+        _run = new CancellationTokenSource();
+        _stage = TaskStage.Running;
+        _started = true;
+        _error = null;
+        var token = _run.Token;
+        _loop = System.Threading.Tasks.Task.Run(() => RunAsync(token));
     }
 
     private async Task RunAsync(CancellationToken ct)
@@ -155,6 +164,8 @@ public sealed class SubtaskRunner : ISubtask
                 if (_stage == TaskStage.Running) _stage = TaskStage.Paused;
                 _run?.Dispose();
                 _run = null;
+                // Running was asked again while this run was stopping: run again.
+                StartIfIdle();
             }
         }
     }
@@ -212,7 +223,11 @@ public sealed class SubtaskRunner : ISubtask
 
     public async ValueTask DisposeAsync()
     {
-        lock (_gate) _run?.Cancel();
+        lock (_gate)
+        {
+            _disposed = true;
+            _run?.Cancel();
+        }
         try { await _loop; }
         catch (OperationCanceledException) { }
         foreach (var unit in _units)

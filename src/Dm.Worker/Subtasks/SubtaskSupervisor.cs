@@ -2,6 +2,7 @@ using Dm.Contracts;
 using Dm.Core.Api;
 using Dm.Core.Config;
 using Dm.Core.Errors;
+using Dm.Worker.Checkpoints;
 using Dm.Worker.Control;
 using Dm.Worker.Dump;
 using Dm.Worker.Hosting;
@@ -52,14 +53,14 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     /// source's config, and whether Sync reads the worker's relay log. A runner whose identity differs from the
     /// assignment's is rebuilt (relay turned on or off: its Sync goes on from the checkpoint with the other source).
     /// </summary>
-    private readonly record struct RunnerIdentity(SubtaskAssignment Assignment, Contracts.Configs.SourceConfig? Source, bool ReadsRelay)
+    private readonly record struct RunnerIdentity(SubtaskAssignment Assignment, Contracts.Configs.SourceConfig? Source, bool ReadsRelay, long BoundEpoch)
     {
-        public static RunnerIdentity Of(SubtaskAssignment assignment, Contracts.Configs.SourceConfig? source, bool readsRelay)
+        public static RunnerIdentity Of(SubtaskAssignment assignment, Contracts.Configs.SourceConfig? source, bool readsRelay, long boundEpoch)
         {
             var build = assignment.Clone();
             build.ExpectedStage = Stage.Unspecified;
             build.StartGeneration = 0;
-            return new RunnerIdentity(build, source, readsRelay);
+            return new RunnerIdentity(build, source, readsRelay, boundEpoch);
         }
     }
 
@@ -105,7 +106,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
             }
             foreach (var assignment in assigned.Values)
             {
-                var identity = RunnerIdentity.Of(assignment, state.Source, readsRelay);
+                var identity = RunnerIdentity.Of(assignment, state.Source, readsRelay, state.BoundEpoch);
                 if (_runners.TryGetValue(assignment.Task, out var existing) && existing.Identity != identity)
                 {
                     await existing.Runner.DisposeAsync();
@@ -113,7 +114,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
                 }
                 if (!_runners.TryGetValue(assignment.Task, out var entry))
                 {
-                    entry = (identity, Build(assignment, source, sourceError, readsRelay));
+                    entry = (identity, Build(assignment, source, sourceError, readsRelay, state.BoundEpoch));
                     _runners[assignment.Task] = entry;
                     Publish(); // listed from now on: a heartbeat must not miss a runner while others are still stopping
                 }
@@ -134,7 +135,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     }
 
     /// <summary>A runner for the assignment, or, when it cannot be built, a subtask that shows why.</summary>
-    private ISubtask Build(SubtaskAssignment assignment, SourceConfig? source, DmException? sourceError, bool readsRelay)
+    private ISubtask Build(SubtaskAssignment assignment, SourceConfig? source, DmException? sourceError, bool readsRelay, long boundEpoch)
     {
         var error = sourceError?.ToErrorMessage();
         if (source is not null)
@@ -149,7 +150,8 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
                 {
                     var config = ContractMapping.ToConfig(assignment.Config
                         ?? throw new InvalidDataException($"the desired state assigns task {assignment.Task} without its config"));
-                    return CreateRunner(config, source, assignment.StartTime, assignment.SafeModeTimeDuration?.ToTimeSpan(), readsRelay);
+                    return CreateRunner(config, source, assignment.StartTime, assignment.SafeModeTimeDuration?.ToTimeSpan(), readsRelay,
+                        new TargetFence(config.MetaSchema, config.Name, config.SourceId, boundEpoch));
                 }
                 catch (Exception e) { error = BuildError(e, $"task {assignment.Task}").ToErrorMessage(); }
             }
@@ -168,15 +170,18 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     /// <param name="startTime">start-task's start_time ("" when not given), DM's text in the upstream's time zone.</param>
     /// <param name="safeModeDuration">start-task's safe_mode_time_duration, when given.</param>
     /// <param name="readsRelay">Whether Sync reads the worker's relay log of the source instead of the upstream.</param>
-    private SubtaskRunner CreateRunner(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration, bool readsRelay)
+    /// <param name="fence">The binding epoch every checkpoint write of the subtask carries.</param>
+    private SubtaskRunner CreateRunner(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration, bool readsRelay,
+        TargetFence fence)
     {
         var units = new List<IUnit>();
-        var sync = TaskConfig.HasSync(config.Mode) ? CreateSyncUnit(config, source, startTime, safeModeDuration, readsRelay) : null;
+        var sync = TaskConfig.HasSync(config.Mode) ? CreateSyncUnit(config, source, startTime, safeModeDuration, readsRelay, fence) : null;
         if (TaskConfig.HasDump(config.Mode) || TaskConfig.HasLoad(config.Mode))
         {
             var context = new FullCopyContext(config, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
             {
                 DumpFiles = _dumpFiles,
+                Fence = fence,
                 StreamCsv = _options.StreamCsv,
                 DeferIndexes = _options.DeferIndexes,
                 // Streaming needs both units here; a load-only task reads the files a dump left.
@@ -194,10 +199,12 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
         return new SubtaskRunner(config, _options.Name, units, _loggers.CreateLogger<SubtaskRunner>());
     }
 
-    private SyncUnit CreateSyncUnit(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration, bool readsRelay)
+    private SyncUnit CreateSyncUnit(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration, bool readsRelay,
+        TargetFence fence)
     {
         var settings = new SyncSettings(config, source, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
         {
+            Fence = fence,
             StartTime = startTime.Length > 0 ? startTime : null,
             SafeModeDuration = safeModeDuration,
             Relay = readsRelay ? _relay!.OpenLog(source) : null,

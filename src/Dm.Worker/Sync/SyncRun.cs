@@ -35,6 +35,10 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         var task = settings.Config.Name;
         await using var control = await OpenTargetAsync(cancellationToken);
         await checkpoint.EnsureAsync(control, cancellationToken);
+        // This binding's epoch first: a claim waits for the writes still in flight of an earlier binding, whose next ones then fail.
+        await checkpoint.Fence.ClaimAsync(control, cancellationToken);
+        if (checkpoint.Fence.IsActive)
+            logger.LogInformation("sync of {Task} holds binding epoch {Epoch} of source {Source}", settings.Config.Name, checkpoint.Fence.Epoch, settings.Config.SourceId);
         var start = await checkpoint.ReadGlobalAsync(control, cancellationToken) ?? await StartAsync(control, cancellationToken);
         schemas.Reset(await checkpoint.ReadTablesAsync(control, cancellationToken));
         var (applied, staleBatches) = await checkpoint.ReadAppliedAsync(control, cancellationToken);
@@ -96,7 +100,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
     private async Task<SyncCheckpoint> StartAsync(MySqlConnection control, CancellationToken cancellationToken)
     {
         var start = new SyncCheckpoint(await StartPoint.ResolveAsync(settings, UpstreamAsync, logger, cancellationToken), null);
-        await checkpoint.WriteGlobalAsync(control, null, start, cancellationToken);
+        await checkpoint.WriteGlobalAsync(control, start, cancellationToken);
         return start;
     }
 

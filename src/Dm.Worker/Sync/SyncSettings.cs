@@ -10,6 +10,9 @@ namespace Dm.Worker.Sync;
 /// <summary>Everything one subtask's Sync unit runs with, resolved once.</summary>
 public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, DatabaseEndpoint Upstream, DatabaseEndpoint Target)
 {
+    /// <summary>The binding epoch every checkpoint write carries (DM#'s fencing); none outside a cluster.</summary>
+    public Dm.Worker.Checkpoints.TargetFence Fence { get; init; } = Dm.Worker.Checkpoints.TargetFence.None;
+
     /// <summary>The task's start_time from start-task, as given (local times are the upstream's), or null.</summary>
     public string? StartTime { get; init; }
 

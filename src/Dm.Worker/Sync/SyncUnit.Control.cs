@@ -31,7 +31,7 @@ public sealed partial class SyncUnit
         await using var target = await DataConnections.OpenAsync(_settings.Target, cancellationToken);
         await _checkpoint.EnsureAsync(target, cancellationToken);
         var at = await _checkpoint.ReadGlobalAsync(target, cancellationToken);
-        await _checkpoint.WriteTableAsync(target, null, schema, table, normalised,
+        await _checkpoint.WriteTableAsync(target, schema, table, normalised,
             at?.Position ?? new BinlogLocation("", 0), cancellationToken);
     }
 
@@ -50,7 +50,7 @@ public sealed partial class SyncUnit
         var known = _schemas.Remove(schema, table);
         await using var target = await DataConnections.OpenAsync(_settings.Target, cancellationToken);
         await _checkpoint.EnsureAsync(target, cancellationToken);
-        await _checkpoint.DeleteTableAsync(target, null, schema, table, cancellationToken);
+        await _checkpoint.DeleteTableAsync(target, schema, table, cancellationToken);
         return known;
     }
 

@@ -39,7 +39,7 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
     {
         _settings = settings;
         _logger = logger;
-        _checkpoint = new SyncCheckpointTable(settings.Config.MetaSchema, settings.Config.Name, settings.Config.SourceId);
+        _checkpoint = new SyncCheckpointTable(settings.Config.MetaSchema, settings.Config.Name, settings.Config.SourceId, settings.Fence);
         _schemas = new TrackedSchemas(settings.Config.CreateTableRouter());
     }
 

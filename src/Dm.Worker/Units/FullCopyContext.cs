@@ -29,6 +29,9 @@ public sealed record FullCopyContext(SubTaskConfig Config, DatabaseEndpoint Sour
     /// <summary>Called with the dump's positions once Load has finished, before dump files are removed (Sync records its start).</summary>
     public Func<Dm.Worker.Dump.DumpMetadata, CancellationToken, Task>? OnLoaded { get; init; }
 
+    /// <summary>The binding epoch every loaded chunk carries (DM#'s fencing); none outside a cluster.</summary>
+    public Dm.Worker.Checkpoints.TargetFence Fence { get; init; } = Dm.Worker.Checkpoints.TargetFence.None;
+
     public string TaskName => Config.Name;
     public string SourceId => Config.SourceId;
     public string DumpDirectory => Config.Loader.Dir;

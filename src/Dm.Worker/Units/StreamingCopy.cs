@@ -37,10 +37,11 @@ public sealed class StreamingCopy(FullCopyContext context)
     {
         var settings = DumpSettings.From(context);
         var verb = OnDuplicate.Verb(LoadUnit.OnDuplicateMode(context.Config.Loader));
-        var checkpoint = new LoaderCheckpointTable(context.Config.MetaSchema, context.TaskName, context.SourceId);
+        var checkpoint = new LoaderCheckpointTable(context.Config.MetaSchema, context.TaskName, context.SourceId, context.Fence);
         var state = new StreamDumpStateTable(context.Config.MetaSchema, context.TaskName, context.SourceId);
         await using var target = await DataConnections.OpenAsync(context.Target, cancellationToken);
         await checkpoint.EnsureAsync(target, cancellationToken);
+        await checkpoint.Fence.ClaimAsync(target, cancellationToken);
         await state.EnsureAsync(target, cancellationToken);
         var stored = await state.ReadAsync(target, cancellationToken);
         var finished = await checkpoint.ReadFinishedAsync(target, cancellationToken);

@@ -62,7 +62,7 @@ public sealed partial class OpenApiGuideTests
     {
         "GET /api/v1/cluster/masters" => (200, null),
         // master1 is this cluster's only master, hence its leader: DM too refuses to take the leader offline. The
-        // guide's 204 needs a second master to lead (high availability, issue #16).
+        // guide's 204 (a master that is down, in a cluster another master leads) is Ha/MasterClusterTests'.
         "DELETE /api/v1/cluster/masters/master1" => (400, null),
         "GET /api/v1/cluster/workers" => (200, null),
         "DELETE /api/v1/cluster/workers/worker1" => (204, async () =>

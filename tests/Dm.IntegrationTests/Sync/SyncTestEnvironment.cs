@@ -49,7 +49,11 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     /// task, <paramref name="startGtid"/> its meta GTID set (alone when no position is given).
     /// </summary>
     public object TaskBody(string name, string mode, WorkloadTables tables, bool safeMode, (string File, long Position)? start = null,
-        string? startGtid = null) => new
+        string? startGtid = null) => TaskBody(Target, name, mode, tables, safeMode, start, startGtid);
+
+    /// <summary>The same task body for a source named <see cref="SourceName"/> replicating into <paramref name="target"/>.</summary>
+    public static object TaskBody(MariaDbServer target, string name, string mode, WorkloadTables tables, bool safeMode,
+        (string File, long Position)? start = null, string? startGtid = null) => new
     {
         task = new
         {
@@ -58,7 +62,7 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
             meta_schema = "dm_meta",
             enhance_online_schema_change = true,
             on_duplicate = "replace",
-            target_config = new { host = Target.Host, port = Target.Port, user = Target.User, password = Target.Password },
+            target_config = new { host = target.Host, port = target.Port, user = target.User, password = target.Password },
             table_migrate_rule = tables.Schemas.Select(schema => new { source = new { source_name = SourceName, schema, table = "*" } }).ToArray(),
             source_config = new
             {

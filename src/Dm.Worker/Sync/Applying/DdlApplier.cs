@@ -149,7 +149,14 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
     {
         await using var command = new MySqlBatch(control);
         command.BatchCommands.Add(checkpoint.DdlProgressCommand(marker, id, done, inFlight));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (MySqlException e) when (checkpoint.IsFenced(e))
+        {
+            throw checkpoint.Fence.Fenced(); // the DDL is not run
+        }
     }
 
     /// <summary>What an earlier run did of the DDL at <paramref name="id"/>, from its progress row (consumed).</summary>

@@ -41,8 +41,15 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
     {
         var large = _open!;
         var batch = batchIds.Next();
-        await SyncWriter.ExecuteAsync(large.Connection, large.Transaction, BatchStatements.Build([transaction]), checkpoint.AppliedCommand(batch, [transaction.Id]),
-            () => $"large transaction {transaction.Id}", cancellationToken);
+        try
+        {
+            await SyncWriter.ExecuteAsync(large.Connection, large.Transaction, BatchStatements.Build([transaction]), checkpoint.AppliedCommand(batch, [transaction.Id]),
+                () => $"large transaction {transaction.Id}", cancellationToken);
+        }
+        catch (Exception e) when (checkpoint.IsFenced(e))
+        {
+            throw checkpoint.Fence.Fenced(); // left uncommitted: rolled back when the run ends
+        }
         await large.Transaction.CommitAsync(cancellationToken);
         transaction.End = end;
         transaction.Sequence = watermark.Next(end, transaction.Timestamp);

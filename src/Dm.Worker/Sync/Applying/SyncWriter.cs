@@ -71,14 +71,22 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
         {
             try
             {
-                // BEGIN, the changes and the applied row in one round trip, COMMIT in a second (a MySqlTransaction costs a third).
-                // COMMIT stays apart on purpose: a server still running a batch whose client has died (killed worker, cut
+                // BEGIN, the changes and the applied row in one round trip. Without a fence COMMIT goes in a second (a
+                // MySqlTransaction costs a third): a server still running a batch whose client has died (killed worker, cut
                 // network) must roll it back, not commit it after a successor has read the applied rows and replayed it.
+                // With a fence the successor's claim waits for the batch (the applied row's guard holds the fence row shared)
+                // and the batch lands only while this binding holds the source, so COMMIT joins the round trip: the server
+                // then never holds the batch's locks waiting on this worker (frozen, cut off), which the successor would wait behind.
+                var fenced = checkpoint.Fence.IsActive;
                 await RunBatchAsync(connection, null,
-                    [new MySqlBatchCommand("BEGIN"), .. statements.Select(ToCommand), checkpoint.AppliedCommand(id, batch.Select(t => t.Id))],
+                    [new MySqlBatchCommand("BEGIN"), .. statements.Select(ToCommand), checkpoint.AppliedCommand(id, batch.Select(t => t.Id)),
+                        .. fenced ? new[] { new MySqlBatchCommand("COMMIT") } : []],
                     () => Describe(batch), cancellationToken);
-                await using (var commit = new MySqlCommand("COMMIT", connection))
+                if (!fenced)
+                {
+                    await using var commit = new MySqlCommand("COMMIT", connection);
                     await commit.ExecuteNonQueryAsync(cancellationToken);
+                }
                 return;
             }
             // Writers touch different rows, but InnoDB may still lock neighbours (REPLACE, scans of tables without keys):
@@ -88,6 +96,12 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
             {
                 if (!await RollBackAsync()) throw;
                 await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * (index + 1)), cancellationToken);
+            }
+            // The applied row was refused: the source was bound again after this binding, the batch must not commit.
+            catch (DataStatementException e) when (checkpoint.IsFenced(e))
+            {
+                await RollBackAsync();
+                throw checkpoint.Fence.Fenced();
             }
             catch
             {

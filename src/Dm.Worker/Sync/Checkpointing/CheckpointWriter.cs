@@ -106,8 +106,9 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
     }
 
     /// <summary>
-    /// Writes the watermark as the global row, the given tracked tables, and deletes the applied rows the
-    /// watermark now covers, in one target transaction. Callers hold <see cref="_gate"/>.
+    /// Writes the watermark as the global row, the given tracked tables, and deletes the applied rows the watermark now
+    /// covers, in one target transaction sent in one round trip (BEGIN to COMMIT: the server never holds this transaction's
+    /// locks waiting on the worker, which a later binding's claim would otherwise wait behind). Callers hold <see cref="_gate"/>.
     /// </summary>
     private async Task WriteAsync(MySqlConnection connection, IReadOnlyCollection<(string Schema, string Table)> tables, CancellationToken cancellationToken,
         IReadOnlyCollection<long>? alsoDelete = null)
@@ -117,17 +118,23 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
         var exit = safeMode.ExitAfter(position);
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await table.WriteGlobalAsync(connection, transaction, new SyncCheckpoint(position, exit), cancellationToken);
+            List<MySqlBatchCommand> commands = [new("BEGIN"), table.GlobalCommand(new SyncCheckpoint(position, exit))];
             foreach (var (schema, name) in tables)
+                commands.Add(schemas.CreateSql(schema, name) is { } sql ? table.TableCommand(schema, name, sql, position) : table.DeleteTableCommand(schema, name));
+            commands.AddRange(table.DeleteAppliedCommands([.. covered, .. stale, .. alsoDelete ?? []]));
+            commands.Add(new MySqlBatchCommand("COMMIT"));
+            try
             {
-                if (schemas.CreateSql(schema, name) is { } sql)
-                    await table.WriteTableAsync(connection, transaction, schema, name, sql, position, cancellationToken);
-                else
-                    await table.DeleteTableAsync(connection, transaction, schema, name, cancellationToken);
+                await SyncCheckpointTable.ExecuteAsync(connection, commands, cancellationToken);
             }
-            await table.DeleteAppliedAsync(connection, transaction, [.. covered, .. stale, .. alsoDelete ?? []], cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            catch (MySqlException e)
+            {
+                // Whatever ran of the transaction goes; a connection in doubt is closed by the caller's retry.
+                await using (var rollback = new MySqlCommand("ROLLBACK", connection))
+                    await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+                if (table.IsFencedCheckpoint(e)) throw table.Fence.Fenced();
+                throw;
+            }
         }
         catch
         {

@@ -15,7 +15,7 @@ namespace Dm.Worker.Sync.Checkpointing;
 /// transactions it applied, written in that batch's own target transaction. Together they make replay exact:
 /// resume at the global row and skip every transaction an applied row names.
 /// </summary>
-public sealed class SyncCheckpointTable(string metaSchema, string taskName, string sourceId)
+public sealed class SyncCheckpointTable(string metaSchema, string taskName, string sourceId, TargetFence? fence = null)
 {
     public string TableName => Quote.Table(metaSchema, taskName + "_syncer_checkpoint");
     public string AppliedTableName => Quote.Table(metaSchema, taskName + "_syncer_applied");
@@ -117,72 +117,107 @@ public sealed class SyncCheckpointTable(string metaSchema, string taskName, stri
     internal MySqlBatchCommand DdlProgressCommand(long batch, BinlogPosition id, int done, bool inFlight) =>
         AppliedCommand(batch, AppliedRecords.DdlText(id, done, inFlight), replace: true);
 
+    /// <summary>The row, written only while this binding holds the source (<see cref="Fence"/>; a refusal is <see cref="IsFenced"/>).</summary>
     private MySqlBatchCommand AppliedCommand(long batch, string text, bool replace)
     {
-        var command = new MySqlBatchCommand($"{(replace ? "REPLACE" : "INSERT")} INTO {AppliedTableName} (`id`,`batch`,`transactions`) VALUES (?,?,?)");
-        command.Parameters.Add(new MySqlParameter { Value = sourceId });
-        command.Parameters.Add(new MySqlParameter { Value = batch });
-        command.Parameters.Add(new MySqlParameter { Value = text });
+        var command = new MySqlBatchCommand($"{(replace ? "REPLACE" : "INSERT")} INTO {AppliedTableName} (`id`,`batch`,`transactions`) " +
+            $"VALUES (@id,@batch,{Fence.Guard("@transactions")})");
+        command.Parameters.AddWithValue("@id", sourceId);
+        command.Parameters.AddWithValue("@batch", batch);
+        command.Parameters.AddWithValue("@transactions", text);
+        Fence.AddGuardParameters(command.Parameters);
         return command;
     }
 
-    public async Task WriteGlobalAsync(MySqlConnection connection, MySqlTransaction? transaction, SyncCheckpoint checkpoint, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand(
-            $"INSERT INTO {TableName} (`id`,`cp_schema`,`cp_table`,`binlog_name`,`binlog_pos`,`binlog_gtid`,`exit_safe_binlog_name`," +
-            "`exit_safe_binlog_pos`,`exit_safe_binlog_gtid`,`table_info`,`is_global`) VALUES (@id,'','',@n,@p,@g,@en,@ep,@eg,'{}',1) " +
-            "ON DUPLICATE KEY UPDATE `binlog_name`=VALUES(`binlog_name`),`binlog_pos`=VALUES(`binlog_pos`),`binlog_gtid`=VALUES(`binlog_gtid`)," +
-            "`exit_safe_binlog_name`=VALUES(`exit_safe_binlog_name`),`exit_safe_binlog_pos`=VALUES(`exit_safe_binlog_pos`)," +
-            "`exit_safe_binlog_gtid`=VALUES(`exit_safe_binlog_gtid`)", connection, transaction);
-        command.Parameters.AddWithValue("@id", sourceId);
-        LocationColumns.Bind(command.Parameters, "@", checkpoint.Position);
-        LocationColumns.Bind(command.Parameters, "@e", checkpoint.SafeModeExit);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>The fence this subtask's writes carry (none outside a cluster).</summary>
+    public TargetFence Fence { get; } = fence ?? TargetFence.None;
+
+    /// <summary>Whether a write carrying an applied row failed because the source was bound again after this binding.</summary>
+    internal bool IsFenced(Exception e) => Fence.IsRefusal(e, "transactions");
+
+    /// <summary>Writes the global row alone (a start point): see <see cref="GlobalCommand"/>.</summary>
+    public async Task WriteGlobalAsync(MySqlConnection connection, SyncCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        await ExecuteAsync(connection, [GlobalCommand(checkpoint)], cancellationToken);
 
     /// <summary>Writes the first global row unless one exists (Load hands Sync its start point this way).</summary>
     public async Task WriteStartIfAbsentAsync(MySqlConnection connection, SyncCheckpoint start, CancellationToken cancellationToken)
     {
         await EnsureAsync(connection, cancellationToken);
         if (await ReadGlobalAsync(connection, cancellationToken) is not null) return;
-        await WriteGlobalAsync(connection, null, start, cancellationToken);
+        await WriteGlobalAsync(connection, start, cancellationToken);
     }
 
-    public async Task DeleteAppliedAsync(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyCollection<long> batches, CancellationToken cancellationToken)
+    /// <summary>
+    /// The global row: where to resume and the safe-mode exit. Written only while this binding holds the source (its
+    /// <c>table_info</c> is guarded by <see cref="Fence"/>; a refusal is <see cref="IsFencedCheckpoint"/>).
+    /// </summary>
+    public MySqlBatchCommand GlobalCommand(SyncCheckpoint checkpoint)
     {
-        if (batches.Count == 0) return;
+        var command = new MySqlBatchCommand(
+            $"INSERT INTO {TableName} (`id`,`cp_schema`,`cp_table`,`binlog_name`,`binlog_pos`,`binlog_gtid`,`exit_safe_binlog_name`," +
+            $"`exit_safe_binlog_pos`,`exit_safe_binlog_gtid`,`table_info`,`is_global`) VALUES (@id,'','',@n,@p,@g,@en,@ep,@eg,{Fence.Guard("'{}'")},1) " +
+            "ON DUPLICATE KEY UPDATE `binlog_name`=VALUES(`binlog_name`),`binlog_pos`=VALUES(`binlog_pos`),`binlog_gtid`=VALUES(`binlog_gtid`)," +
+            "`exit_safe_binlog_name`=VALUES(`exit_safe_binlog_name`),`exit_safe_binlog_pos`=VALUES(`exit_safe_binlog_pos`)," +
+            "`exit_safe_binlog_gtid`=VALUES(`exit_safe_binlog_gtid`)");
+        command.Parameters.AddWithValue("@id", sourceId);
+        LocationColumns.Bind(command.Parameters, "@", checkpoint.Position);
+        LocationColumns.Bind(command.Parameters, "@e", checkpoint.SafeModeExit);
+        Fence.AddGuardParameters(command.Parameters);
+        return command;
+    }
+
+    /// <summary>Whether a write of the global row failed because the source was bound again after this binding.</summary>
+    internal bool IsFencedCheckpoint(Exception e) => Fence.IsRefusal(e, "table_info");
+
+    /// <summary>Deletes the applied rows of <paramref name="batches"/> (in statements of at most 500).</summary>
+    public IEnumerable<MySqlBatchCommand> DeleteAppliedCommands(IReadOnlyCollection<long> batches)
+    {
         foreach (var chunk in batches.Chunk(500))
         {
-            await using var command = new MySqlCommand(
-                $"DELETE FROM {AppliedTableName} WHERE `id` = @id AND `batch` IN ({string.Join(',', chunk)})", connection, transaction);
+            var command = new MySqlBatchCommand($"DELETE FROM {AppliedTableName} WHERE `id` = @id AND `batch` IN ({string.Join(',', chunk)})");
             command.Parameters.AddWithValue("@id", sourceId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            yield return command;
         }
     }
 
-    public async Task WriteTableAsync(MySqlConnection connection, MySqlTransaction? transaction, string schema, string table, string createSql,
-        BinlogLocation position, CancellationToken cancellationToken)
+    /// <summary>A tracked table's structure at <paramref name="position"/>.</summary>
+    public MySqlBatchCommand TableCommand(string schema, string table, string createSql, BinlogLocation position)
     {
-        await using var command = new MySqlCommand(
+        var command = new MySqlBatchCommand(
             $"INSERT INTO {TableName} (`id`,`cp_schema`,`cp_table`,`binlog_name`,`binlog_pos`,`binlog_gtid`,`exit_safe_binlog_gtid`,`table_info`,`is_global`) " +
             "VALUES (@id,@s,@t,@n,@p,@g,'',@info,0) ON DUPLICATE KEY UPDATE `binlog_name`=VALUES(`binlog_name`),`binlog_pos`=VALUES(`binlog_pos`)," +
-            "`binlog_gtid`=VALUES(`binlog_gtid`),`table_info`=VALUES(`table_info`)", connection, transaction);
+            "`binlog_gtid`=VALUES(`binlog_gtid`),`table_info`=VALUES(`table_info`)");
         command.Parameters.AddWithValue("@id", sourceId);
         command.Parameters.AddWithValue("@s", schema);
         command.Parameters.AddWithValue("@t", table);
         LocationColumns.Bind(command.Parameters, "@", position);
         command.Parameters.AddWithValue("@info", JsonSerializer.Serialize(new TableInfoJson { CreateSql = createSql }));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
-    public async Task DeleteTableAsync(MySqlConnection connection, MySqlTransaction? transaction, string schema, string table, CancellationToken cancellationToken)
+    /// <summary>Forgets a tracked table.</summary>
+    public MySqlBatchCommand DeleteTableCommand(string schema, string table)
     {
-        await using var command = new MySqlCommand(
-            $"DELETE FROM {TableName} WHERE `id` = @id AND `cp_schema` = @s AND `cp_table` = @t AND `is_global` = 0", connection, transaction);
+        var command = new MySqlBatchCommand($"DELETE FROM {TableName} WHERE `id` = @id AND `cp_schema` = @s AND `cp_table` = @t AND `is_global` = 0");
         command.Parameters.AddWithValue("@id", sourceId);
         command.Parameters.AddWithValue("@s", schema);
         command.Parameters.AddWithValue("@t", table);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
+    }
+
+    public async Task WriteTableAsync(MySqlConnection connection, string schema, string table, string createSql, BinlogLocation position,
+        CancellationToken cancellationToken) =>
+        await ExecuteAsync(connection, [TableCommand(schema, table, createSql, position)], cancellationToken);
+
+    public async Task DeleteTableAsync(MySqlConnection connection, string schema, string table, CancellationToken cancellationToken) =>
+        await ExecuteAsync(connection, [DeleteTableCommand(schema, table)], cancellationToken);
+
+    /// <summary>Runs the commands in one round trip (in autocommit, unless they begin and commit a transaction themselves).</summary>
+    public static async Task ExecuteAsync(MySqlConnection connection, IEnumerable<MySqlBatchCommand> commands, CancellationToken cancellationToken)
+    {
+        await using var batch = new MySqlBatch(connection);
+        foreach (var command in commands) batch.BatchCommands.Add(command);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private sealed class TableInfoJson
