@@ -217,7 +217,7 @@ internal sealed class RelayUnit : IAsyncDisposable
         var masterLoop = FollowMasterAsync(endpoint, info, polling.Token);
         try
         {
-            using var writer = new RelayWriter(subDirectory, Log, start, executed);
+            using var writer = new RelayWriter(subDirectory, Log, start, executed, _settings.OpenFile);
             await StreamAsync(new BinlogClient(client with { StartPosition = start, StartGtid = executed }), writer, subDirectory, cancellationToken);
         }
         finally
@@ -302,18 +302,31 @@ internal sealed class RelayUnit : IAsyncDisposable
     {
         var lastSync = Stopwatch.GetTimestamp();
         var lastReport = 0L;
-        await using var events = client.ReadRawEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var events = client.ReadRawEventsAsync(reading.Token).GetAsyncEnumerator(reading.Token);
         while (true)
         {
             var next = events.MoveNextAsync();
             if (!next.IsCompleted)
             {
-                writer.Flush();
-                Report(writer, directory);
-                if (Stopwatch.GetElapsedTime(lastSync) >= SyncInterval)
+                try
                 {
-                    writer.Sync();
-                    lastSync = Stopwatch.GetTimestamp();
+                    writer.Flush();
+                    Report(writer, directory);
+                    if (Stopwatch.GetElapsedTime(lastSync) >= SyncInterval)
+                    {
+                        writer.Sync();
+                        lastSync = Stopwatch.GetTimestamp();
+                    }
+                }
+                catch (Exception)
+                {
+                    // The file failed (a full disk) while a read is in flight: that read ends first, since disposing the
+                    // stream under it would fail and hide this error.
+                    await reading.CancelAsync();
+                    try { await next; }
+                    catch (Exception) when (reading.IsCancellationRequested) { }
+                    throw;
                 }
             }
             bool more;
@@ -394,5 +407,8 @@ internal sealed class RelayUnit : IAsyncDisposable
     private sealed record RelayProgress(BinlogLocation? Master, BinlogLocation? Relay, string? RelayGtid, string? SubDirectory);
 }
 
-/// <summary>What a relay unit runs with: the source's config (connection, server id, relay start, purge), the worker's name, and the source's tasks.</summary>
-internal sealed record RelayUnitSettings(SourceConfig Source, string WorkerName, RelayTaskCheckpoints Tasks);
+/// <summary>
+/// What a relay unit runs with: the source's config (connection, server id, relay start, purge), the worker's name, the
+/// source's tasks, and how relay files are opened for writing (the writer's own way when null; a test puts them on a full disk).
+/// </summary>
+internal sealed record RelayUnitSettings(SourceConfig Source, string WorkerName, RelayTaskCheckpoints Tasks, Func<string, FileStream>? OpenFile = null);

@@ -270,7 +270,7 @@ internal sealed class RelayWriter : IDisposable
         }
         var full = e is IOException io && (io.HResult & 0xFFFF) == 28; // ENOSPC
         return DmErrors.ErrRelayWriterFileOperate.WithMessage(full
-            ? $"no space left on the device of relay log file {path}: relay paused, the file kept at its last whole event ({_published} bytes); free space and resume-relay"
+            ? $"no space left on the device of relay log file {path}: relay paused, the file kept at its last whole event ({_published} bytes); it is retried after a backoff, at once with resume-relay, and goes on once there is space"
             : $"cannot write relay log file {path}: {e.Message}", e);
     }
 }

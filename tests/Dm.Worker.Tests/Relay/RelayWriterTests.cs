@@ -161,20 +161,27 @@ public sealed class RelayWriterTests() : RelayFilesTest("relaywriter")
     }
 }
 
-/// <summary>A file on a device with <paramref name="quota"/> bytes: a write beyond it puts what fits and fails as a full disk does (ENOSPC).</summary>
-internal sealed class QuotaFileStream(string path, long quota)
+/// <summary>
+/// A file on a device with <paramref name="quota"/> bytes (read at each write, so a test can free space): a write beyond it
+/// puts what fits and fails as a full disk does (ENOSPC).
+/// </summary>
+internal sealed class QuotaFileStream(string path, Func<long> quota)
     : FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1)
 {
+    public QuotaFileStream(string path, long quota) : this(path, () => quota)
+    {
+    }
+
     // A derived FileStream's span writes come here too (through Stream's array path).
     public override void Write(byte[] buffer, int offset, int count)
     {
-        var room = (int)Math.Max(0, quota - Position);
+        var room = Math.Max(0, quota() - Position);
         if (count <= room)
         {
             base.Write(buffer, offset, count);
             return;
         }
-        base.Write(buffer, offset, room);
+        base.Write(buffer, offset, (int)room);
         throw new IOException("No space left on device", 28);
     }
 }
