@@ -53,6 +53,9 @@ public sealed class RelayWorkersTests
             Assert.StartsWith("0-121.", relay["relay_dir"]!.GetValue<string>());
             Assert.StartsWith("0-121-", relay["relay_binlog_gtid"]!.GetValue<string>());
             Assert.Equal(relay["master_binlog_gtid"]!.GetValue<string>(), relay["relay_binlog_gtid"]!.GetValue<string>());
+            // DM's (file, position) text of the upstream's current location, and caught up with it.
+            Assert.Matches(@"^\(mysql-bin\.\d{6}, \d+\)$", relay["master_binlog"]!.GetValue<string>());
+            Assert.True(relay["relay_catch_up_master"]!.GetValue<bool>());
         }
         var query = (await DmctlRun.RunAsync(master, "query-status", "-s", source)).Ok();
         Assert.Equal("Running", query["sources"]![0]!["sourceStatus"]!["relayStatus"]!["stage"]!.GetValue<string>());
