@@ -9,9 +9,10 @@ namespace Dm.Worker.Relay;
 
 /// <summary>
 /// Where a relay log with nothing pulled yet starts, as DM decides it: at the start of the file holding the earliest
-/// checkpoint of the source's tasks (so every task can read the relay), else the source's <c>relay-binlog-name</c>, else the
-/// file holding the first transaction after its <c>relay-binlog-gtid</c>, else the upstream's current file. A relay always
-/// starts at the beginning of a file (offset 4), so its files are whole copies of the upstream's.
+/// checkpoint of the source's tasks (so every task can read the relay), else by the source's start point: the file holding
+/// the first transaction after its <c>relay-binlog-gtid</c> when the source has <c>enable-gtid</c> (DM's relay then starts
+/// by GTID) or no <c>relay-binlog-name</c>, else that name; else the upstream's current file. A relay always starts at the
+/// beginning of a file (offset 4), so its files are whole copies of the upstream's.
 /// </summary>
 internal static class RelayStartPoint
 {
@@ -20,16 +21,16 @@ internal static class RelayStartPoint
     {
         if (await tasks.EarliestAsync(cancellationToken) is { } earliest)
             return (new BinlogPosition(earliest.FileName, 4), $"the earliest checkpoint of the source's tasks ({earliest})");
-        if (source.RelayBinlogName.Length > 0)
-        {
-            if (BinlogFileName.Parse(source.RelayBinlogName).Sequence < 0) throw DmErrors.ErrRelayBinlogNameNotValid.New(source.RelayBinlogName);
-            return (new BinlogPosition(source.RelayBinlogName, 4), $"relay-binlog-name {source.RelayBinlogName}");
-        }
-        if (source.RelayBinlogGtid.Length > 0)
+        if (source.RelayBinlogGtid.Length > 0 && (source.EnableGtid || source.RelayBinlogName.Length == 0))
         {
             var gtid = GtidSet.Parse(flavor, source.RelayBinlogGtid);
             var file = await FileAfterAsync(client, gtid, cancellationToken);
             return (new BinlogPosition(file, 4), $"relay-binlog-gtid {gtid} (in {file})");
+        }
+        if (source.RelayBinlogName.Length > 0)
+        {
+            if (BinlogFileName.Parse(source.RelayBinlogName).Sequence < 0) throw DmErrors.ErrRelayBinlogNameNotValid.New(source.RelayBinlogName);
+            return (new BinlogPosition(source.RelayBinlogName, 4), $"relay-binlog-name {source.RelayBinlogName}");
         }
         return (new BinlogPosition(master.Location.FileName, 4), $"the upstream's current binlog {master.Location.FileName}");
     }
