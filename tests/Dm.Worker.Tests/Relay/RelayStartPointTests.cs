@@ -1,7 +1,9 @@
 using Dm.Binlog.Gtid;
+using Dm.Binlog.Replication;
 using Dm.Core.Config;
 using Dm.Core.Upstream;
 using Dm.Worker.Relay;
+using Dm.Worker.Sync.Checkpointing;
 using Dm.Worker.Tests.Sync;
 using Dm.Worker.Units;
 
@@ -32,12 +34,41 @@ public sealed class RelayStartPointTests(SyncServersFixture servers)
         Assert.Equal(afterGtid, await StartAsync(new SourceConfig { EnableGtid = false, RelayBinlogGtid = gtid }));
     }
 
-    private async Task<string> StartAsync(SourceConfig source)
+    [Fact]
+    public async Task TheEarliestTaskCheckpointWinsOverTheSourcesStartPoint()
+    {
+        var upstream = servers.Source;
+        var early = (await servers.MasterPositionAsync()).BinlogName;
+        await upstream.ExecuteAsync("FLUSH BINARY LOGS");
+        var late = (await servers.MasterPositionAsync()).BinlogName;
+        var target = servers.Target;
+        var tasks = new List<SubTaskConfig>();
+        foreach (var (task, file) in new[] { ("relay-start-late", late), ("relay-start-early", early) })
+        {
+            var config = new SubTaskConfig
+            {
+                Name = task, Mode = TaskModes.Incremental, MetaSchema = "relay_start_meta", SourceId = "relay-start",
+                To = new DbConfig { Host = target.Host, Port = target.Port, User = target.User, Password = target.Password },
+            };
+            var table = new SyncCheckpointTable(config.MetaSchema, config.Name, config.SourceId);
+            await using var connection = await target.OpenAsync();
+            await table.EnsureAsync(connection, CancellationToken.None);
+            await table.WriteGlobalAsync(connection, new SyncCheckpoint(new BinlogLocation(file, 1234), null), CancellationToken.None);
+            tasks.Add(config);
+        }
+        // A task that has not reached Sync (no checkpoint table) does not count.
+        tasks.Add(new SubTaskConfig { Name = "relay-start-new", Mode = TaskModes.Incremental, MetaSchema = "relay_start_meta", SourceId = "relay-start",
+            To = tasks[0].To });
+
+        Assert.Equal(early, await StartAsync(new SourceConfig { EnableGtid = false, RelayBinlogName = late }, tasks));
+    }
+
+    private async Task<string> StartAsync(SourceConfig source, IReadOnlyList<SubTaskConfig>? tasks = null)
     {
         var endpoint = SyncServersFixture.Endpoint(servers.Source);
         await using var inspector = await UpstreamInspector.ConnectAsync(endpoint, CancellationToken.None);
         var master = await inspector.ReadMasterStatusAsync(await inspector.ReadServerInfoAsync(CancellationToken.None), CancellationToken.None);
-        var (start, _) = await RelayStartPoint.ResolveAsync(source, new RelayTaskCheckpoints(() => []), UpstreamReplica.Options(endpoint, 4345),
+        var (start, _) = await RelayStartPoint.ResolveAsync(source, new RelayTaskCheckpoints(() => tasks ?? []), UpstreamReplica.Options(endpoint, 4345),
             master, GtidFlavor.MariaDb, CancellationToken.None);
         Assert.Equal(4, start.Position);
         return start.FileName!;
