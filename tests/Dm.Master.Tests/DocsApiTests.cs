@@ -37,7 +37,8 @@ public sealed class DocsApiTests(MasterEnvironment env)
         // DM's 43 operations, and DM#'s own few (the REST form of what DM serves only over master gRPC).
         string[] dmSharpOnly = [Dm.Master.Api.BinlogOperations.OperationId, Dm.Master.Api.TaskCheckOperations.OperationId,
             Dm.Master.Api.SecretOperations.EncryptOperationId, Dm.Master.Api.SecretOperations.DecryptOperationId,
-            Dm.Master.Api.MasterConfigOperations.OperationId];
+            Dm.Master.Api.MasterConfigOperations.OperationId, Dm.Master.Api.RelayStageOperations.PauseOperationId,
+            Dm.Master.Api.RelayStageOperations.ResumeOperationId];
         Assert.Equal(43, dmOps.Count);
         Assert.Equal(dmOps.Keys.Concat(dmSharpOnly).Order(), ourOps.Keys.Order());
         foreach (var (id, expected) in dmOps)

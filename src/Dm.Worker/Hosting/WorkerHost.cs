@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace Dm.Worker.Hosting;
 
-/// <summary>Composes one dm-worker: the agent that talks to the masters, and /status on worker-addr.</summary>
+/// <summary>Composes one dm-worker: the agent that talks to the masters, the subtasks and the relay log it runs, and /status on worker-addr.</summary>
 public static class WorkerHost
 {
     public static async Task<WebApplication> StartAsync(WorkerOptions options, CancellationToken ct = default)
@@ -26,9 +26,12 @@ public static class WorkerHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<AssignmentBoard>();
         builder.Services.AddSingleton<Dump.DumpFileRegistry>();
-        builder.Services.AddSingleton<Subtasks.SubtaskSupervisor>();
+        builder.Services.AddSingleton(sp => new Subtasks.SubtaskSupervisor(sp.GetRequiredService<AssignmentBoard>(), options,
+            sp.GetRequiredService<Dump.DumpFileRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<Relay.RelayService>()));
         builder.Services.AddSingleton<ISubtaskReporter>(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
+        builder.Services.AddSingleton<Relay.RelayService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Relay.RelayService>());
         builder.Services.AddHostedService<WorkerAgent>();
         builder.Services.AddWorkerQuery();
 

@@ -42,6 +42,10 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         var start = await checkpoint.ReadGlobalAsync(control, cancellationToken) ?? await StartAsync(control, cancellationToken);
         schemas.Reset(await checkpoint.ReadTablesAsync(control, cancellationToken));
         var (applied, staleBatches) = await checkpoint.ReadAppliedAsync(control, cancellationToken);
+        // The relay log when this worker pulls it, else the upstream; what the target holds in the form that source names files.
+        using var source = await BinlogSourceChoice.ChooseAsync(settings, start, logger, cancellationToken);
+        start = source.InForm(start);
+        applied = applied.InForm(source.InSourceForm);
         var watermark = new CommitWatermark(start.Position);
         logger.LogInformation("sync of {Task} starts at {Position} (safe mode exit {Exit}, {Applied} transactions already applied)",
             task, start.Position, start.SafeModeExit?.ToString() ?? "none", applied.Count);
@@ -71,10 +75,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, pool.Failed);
         try
         {
-            var options = settings.ClientOptions(start.Position);
-            logger.LogInformation("sync of {Task} reads the binlog {How}", task,
-                options.StartPosition is { } p ? $"from {p} (GTIDs executed so far: {start.Position.GtidText})" : $"after the GTID set {start.Position.GtidText}");
-            var stream = new BinlogStream(new BinlogClientSource(new BinlogClient(options)), task, logger, TimeProvider.System);
+            var stream = new BinlogStream(source.Source, task, logger, TimeProvider.System);
             var dispatcher = new EventDispatcher(settings, stream, transactions, new RowEventRules(_filter, _events, _router, ddlPlanner), schemas, control,
                 UpstreamAsync, safeMode, pool, large, ddl, watermark, checkpoints, reporter, _blocked, progress);
             await foreach (var ev in stream.ReadAsync(reading.Token))

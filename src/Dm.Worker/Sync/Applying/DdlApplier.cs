@@ -40,10 +40,10 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         var progress = TakeDdlProgress(id);
         IReadOnlyList<Statement> statements;
         string shownSql = query.Query;
-        if (errorOperations.TryGetValue(id, out var operation))
+        // An operation names the event as the run does, or by the upstream's file name (binlog skip/replace --binlog-pos).
+        if (errorOperations.TryRemove(id, out var operation) || errorOperations.TryRemove(Reading.BinlogSourceChoice.UpstreamForm(id), out operation))
         {
             statements = operation.Operation == SyncErrorOperation.Skip ? [] : ParseReplacement(operation.Statements, id);
-            errorOperations.TryRemove(id, out _);
             progress = null; // other statements: what an earlier run did of the original says nothing about these
             logger.LogWarning("sync of {Task}: {Operation} the statement at {Position}: {Sql}", settings.Config.Name, operation.Operation, id, query.Query);
             shownSql = string.Join("; ", operation.Statements);
