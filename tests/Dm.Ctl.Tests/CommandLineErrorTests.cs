@@ -67,8 +67,6 @@ public sealed class CommandLineErrorTests(CtlEnvironment env)
     }
 
     [Theory]
-    [InlineData("pause-relay", "no relay unit")]
-    [InlineData("resume-relay", "no relay unit")]
     [InlineData("validation", "no continuous validator")]
     [InlineData("operate-schema", "binlog-schema")]
     public async Task CommandsWhoseFeatureDmSharpLacksFailNamingTheFeature(string command, string feature)

@@ -5,9 +5,8 @@ using Dm.Ctl.Output;
 namespace Dm.Ctl.Commands;
 
 /// <summary>
-/// A DM command whose feature DM# has not built (no relay pause/resume, no validator). It parses DM's
-/// flags (so scripts get a clear answer, not "unknown flag") and always fails with code 49001 naming the missing feature;
-/// nothing pretends to have worked.
+/// A DM command whose feature DM# has not built (no validator). It parses DM's flags (so scripts get a clear answer, not
+/// "unknown flag") and always fails with code 49001 naming the missing feature; nothing pretends to have worked.
 /// </summary>
 public sealed class UnsupportedCommand(string name, string usage, string description, string missingFeature, params FlagSpec[] flags) : ICommand
 {
@@ -20,13 +19,8 @@ public sealed class UnsupportedCommand(string name, string usage, string descrip
     public Task<JsonObject> RunAsync(CommandContext context, ParsedArguments args, CancellationToken ct) =>
         throw CtlException.FeatureNotBuilt(string.Join(' ', [name, .. args.Positional.Take(1)]), missingFeature);
 
-    private const string NoRelayUnit =
-        "DM#'s dm-worker has no relay unit: start-relay records which workers should pull relay log, but none does, so there is no relay to pause or resume";
-
     public static IEnumerable<ICommand> All()
     {
-        yield return new UnsupportedCommand("pause-relay", "pause-relay <-s source ...>", "pause DM-worker's relay unit", NoRelayUnit);
-        yield return new UnsupportedCommand("resume-relay", "resume-relay <-s source ...>", "resume DM-worker's relay unit", NoRelayUnit);
         yield return new UnsupportedCommand("validation", "validation <start | stop | status | show-error | ignore-error | resolve-error | clear-error | update> ...",
             "continuous data validation",
             "DM#'s dm-worker has no continuous validator (DM's validator), so there is no validation to start, stop or query",

@@ -15,6 +15,7 @@ public static class ApiCatalog
         .. ClusterOperations.All(services.Cluster),
         .. BinlogOperations.All(services.Binlog),
         .. ShardDdlLockOperations.All(services.ShardDdlLocks),
+        .. RelayStageOperations.All(services.Sources),
         .. TaskCheckOperations.All(services.Checks),
         .. SecretOperations.All(services.Secrets),
         .. MasterConfigOperations.All(services.Options, services.Cluster),

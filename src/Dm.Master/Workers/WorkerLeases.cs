@@ -75,7 +75,8 @@ public sealed class WorkerLeases(IClusterStore store, ILogger<WorkerLeases> logg
     }
 
     // The alive key moves to a new lease before the old one is revoked, so the worker never looks offline meanwhile
-    // (a scheduler pass in such a gap would unbind its source).
+    // (a scheduler pass in such a gap would unbind its source): after a master switch, or when a worker registers again
+    // with another TTL as it starts or stops pulling a relay log.
     private async Task BringOnlineAsync(string name, long ttlSeconds, CancellationToken ct)
     {
         var key = MasterKeys.WorkerKeepAlive(name);

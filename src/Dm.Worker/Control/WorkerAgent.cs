@@ -8,16 +8,19 @@ namespace Dm.Worker.Control;
 /// <summary>
 /// Keeps this worker known to the master: registers, heartbeats (carrying its subtasks' status) every second, or
 /// every third of the keepalive TTL if that is shorter, and follows the stream of desired state (the bound source
-/// and its subtasks). On any failure it moves to the next master and registers again; the master meanwhile may
-/// have declared it offline. A master that is not the leader names the leader, and the worker goes there at once.
+/// and its subtasks, the relay log it pulls). While it pulls a relay log it is registered with the relay keepalive TTL
+/// (DM's relay-keepalive-ttl), else with keepalive-ttl, registering again when that changes. On any failure it moves
+/// to the next master and registers again; the master meanwhile may have declared it offline. A master that is not the leader names the leader, and the worker goes there at once.
 /// A worker that has not renewed its keepalive for two thirds of its TTL stops its subtasks (the master may bind the source
 /// to another worker once the TTL has passed); they run again when a master sends the state anew.
 /// </summary>
 public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ISubtaskReporter subtasks, DumpFileRegistry dumpFiles,
-    ShardDdlMailbox shardDdl, ILogger<WorkerAgent> logger) : BackgroundService
+    ShardDdlMailbox shardDdl, Relay.RelayService relay, ILogger<WorkerAgent> logger) : BackgroundService
 {
     private long _renewedTicks = DateTime.UtcNow.Ticks;
     private long _session;
+    // Whether the last registration used the relay keepalive TTL.
+    private volatile bool _registeredRelaying;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -86,12 +89,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
     {
         var client = masters.Client;
         var session = Interlocked.Increment(ref _session);
-        await client.RegisterAsync(new RegisterRequest
-        {
-            Name = options.Name,
-            Address = options.EffectiveAdvertiseAddr,
-            KeepaliveTtlSeconds = (long)Math.Max(1, options.KeepAliveTtl.TotalSeconds),
-        }, cancellationToken: stoppingToken);
+        await RegisterAsync(client, relay.Relaying, stoppingToken);
         logger.LogInformation("registered with master {Master}", masters.CurrentMaster);
         Interlocked.Exchange(ref _renewedTicks, DateTime.UtcNow.Ticks);
 
@@ -107,6 +105,19 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         throw new SessionEndedException("the session with the master ended");
     }
 
+    /// <summary>Registers (again) with the TTL for a worker that does or does not pull a relay log.</summary>
+    private async Task RegisterAsync(WorkerHub.WorkerHubClient client, bool relaying, CancellationToken ct)
+    {
+        var ttl = relaying ? options.RelayKeepAliveTtl : options.KeepAliveTtl;
+        await client.RegisterAsync(new RegisterRequest
+        {
+            Name = options.Name,
+            Address = options.EffectiveAdvertiseAddr,
+            KeepaliveTtlSeconds = (long)Math.Max(1, ttl.TotalSeconds),
+        }, cancellationToken: ct);
+        _registeredRelaying = relaying;
+    }
+
     private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, long session, CancellationToken ct)
     {
         var period = HeartbeatPeriod(options.KeepAliveTtl);
@@ -118,6 +129,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
             request.DumpFileSources.AddRange(dumpFiles.Sources());
             var infos = shardDdl.Infos();
             request.ShardDdlInfos.AddRange(infos);
+            request.Relay = relay.Report();
             var sent = DateTime.UtcNow;
             var response = await client.HeartbeatAsync(request, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
             if (!response.Known) throw new SessionEndedException("the master no longer knows this worker");
@@ -142,8 +154,14 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         await foreach (var state in call.ResponseStream.ReadAllAsync(ct))
         {
             board.Apply(state);
-            logger.LogInformation("desired state at revision {Revision}: source {Source}, {Count} subtasks",
-                state.Revision, state.BoundSource == "" ? "(none)" : state.BoundSource, state.Subtasks.Count);
+            logger.LogInformation("desired state at revision {Revision}: source {Source}, {Count} subtasks, relay {Relay}",
+                state.Revision, state.BoundSource == "" ? "(none)" : state.BoundSource, state.Subtasks.Count,
+                state.Relay is { } r ? $"of {r.Source} ({r.ExpectedStage})" : "(none)");
+            if ((state.Relay is not null) != _registeredRelaying)
+            {
+                await RegisterAsync(client, state.Relay is not null, ct);
+                logger.LogInformation("registered again with keepalive-ttl {Ttl}", state.Relay is not null ? options.RelayKeepAliveTtl : options.KeepAliveTtl);
+            }
         }
         throw new SessionEndedException("the master ended the watch");
     }

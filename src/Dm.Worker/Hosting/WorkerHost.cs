@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace Dm.Worker.Hosting;
 
-/// <summary>Composes one dm-worker: the agent that talks to the masters, and /status on worker-addr.</summary>
+/// <summary>Composes one dm-worker: the agent that talks to the masters, the subtasks and the relay log it runs, and /status on worker-addr.</summary>
 public static class WorkerHost
 {
     public static async Task<WebApplication> StartAsync(WorkerOptions options, CancellationToken ct = default)
@@ -27,9 +27,13 @@ public static class WorkerHost
         builder.Services.AddSingleton<AssignmentBoard>();
         builder.Services.AddSingleton<Dump.DumpFileRegistry>();
         builder.Services.AddSingleton<ShardDdlMailbox>();
-        builder.Services.AddSingleton<Subtasks.SubtaskSupervisor>();
+        builder.Services.AddSingleton(sp => new Subtasks.SubtaskSupervisor(sp.GetRequiredService<AssignmentBoard>(), options,
+            sp.GetRequiredService<Dump.DumpFileRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<Relay.RelayService>(),
+            sp.GetRequiredService<ShardDdlMailbox>()));
         builder.Services.AddSingleton<ISubtaskReporter>(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
+        builder.Services.AddSingleton<Relay.RelayService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Relay.RelayService>());
         builder.Services.AddHostedService<WorkerAgent>();
         builder.Services.AddWorkerQuery();
 

@@ -33,6 +33,9 @@ internal sealed class SyncProgress
     /// <summary>The shard DDL lock the run waits on (query-status' unresolvedDDLLockID), or null.</summary>
     public string? UnresolvedLockId => _sharding.LockId;
 
+    /// <summary>DM's binlog_type: remote while reading the upstream, local while reading the worker's relay log.</summary>
+    public string BinlogType { get; set; } = "remote";
+
     public void Event() => Interlocked.Increment(ref _events);
 
     public void Transaction() => Interlocked.Increment(ref _transactions);
@@ -65,7 +68,7 @@ internal sealed class SyncProgress
                 _recentMark = (now, transactions);
             }
             var synced = _master is not null && _synced is not null && _caughtUp &&
-                         _master.FileName == _synced.FileName && _master.Offset <= _synced.Offset;
+                         _master.FileName == Reading.BinlogSourceChoice.UpstreamForm(_synced.Position).FileName && _master.Offset <= _synced.Offset;
             var behind = synced || _syncedTimestamp == 0 ? 0
                 : Math.Max(0, (long)((now + _clockOffset) - DateTimeOffset.FromUnixTimeSeconds(_syncedTimestamp).UtcDateTime).TotalSeconds);
             return new SyncStatus
@@ -80,7 +83,7 @@ internal sealed class SyncProgress
                 BlockingDdls = [.. _sharding.BlockingDdls],
                 UnresolvedGroups = [.. _sharding.Groups],
                 Synced = synced,
-                BinlogType = "remote",
+                BinlogType = BinlogType,
                 SecondsBehindMaster = behind,
                 IoTotalBytes = 0,
                 DumpIoTotalBytes = 0,

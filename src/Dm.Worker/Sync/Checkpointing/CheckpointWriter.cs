@@ -75,19 +75,22 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
     /// After a DDL (every change before it committed): moves the watermark to <paramref name="position"/> and writes it with
     /// the structures of <paramref name="tables"/>, deleting the DDL's progress row <paramref name="progressRow"/> with it.
     /// </summary>
+    /// <param name="alsoWrite">Further writes of the same target transaction (the online-DDL records the DDL changed).</param>
     public async Task WriteAfterDdlAsync(MySqlConnection connection, BinlogLocation position, uint timestamp,
-        IReadOnlyCollection<(string Schema, string Table)> tables, long progressRow, CancellationToken cancellationToken) =>
-        await WriteAfterDdlAsync(connection, position, timestamp, tables, [progressRow], cancellationToken);
+        IReadOnlyCollection<(string Schema, string Table)> tables, long progressRow, CancellationToken cancellationToken,
+        IReadOnlyCollection<MySqlBatchCommand>? alsoWrite = null) =>
+        await WriteAfterDdlAsync(connection, position, timestamp, tables, [progressRow], cancellationToken, alsoWrite);
 
     /// <summary>As above, deleting the progress rows <paramref name="progressRows"/>.</summary>
     public async Task WriteAfterDdlAsync(MySqlConnection connection, BinlogLocation position, uint timestamp,
-        IReadOnlyCollection<(string Schema, string Table)> tables, IReadOnlyCollection<long> progressRows, CancellationToken cancellationToken)
+        IReadOnlyCollection<(string Schema, string Table)> tables, IReadOnlyCollection<long> progressRows, CancellationToken cancellationToken,
+        IReadOnlyCollection<MySqlBatchCommand>? alsoWrite = null)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             watermark.MoveTo(position, timestamp);
-            await WriteAsync(connection, tables, cancellationToken, progressRows);
+            await WriteAsync(connection, tables, cancellationToken, progressRows, alsoWrite);
         }
         finally
         {
@@ -116,7 +119,7 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
     /// locks waiting on the worker, which a later binding's claim would otherwise wait behind). Callers hold <see cref="_gate"/>.
     /// </summary>
     private async Task WriteAsync(MySqlConnection connection, IReadOnlyCollection<(string Schema, string Table)> tables, CancellationToken cancellationToken,
-        IReadOnlyCollection<long>? alsoDelete = null)
+        IReadOnlyCollection<long>? alsoDelete = null, IReadOnlyCollection<MySqlBatchCommand>? alsoWrite = null)
     {
         var (position, covered) = watermark.Snapshot();
         // A shard DDL lock is open: the checkpoint stays where it opened (what was read since is read again after a restart).
@@ -129,6 +132,7 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
             foreach (var (schema, name) in tables)
                 commands.Add(schemas.CreateSql(schema, name) is { } sql ? table.TableCommand(schema, name, sql, position) : table.DeleteTableCommand(schema, name));
             commands.AddRange(table.DeleteAppliedCommands([.. covered, .. stale, .. alsoDelete ?? []]));
+            commands.AddRange(alsoWrite ?? []);
             commands.Add(new MySqlBatchCommand("COMMIT"));
             try
             {
