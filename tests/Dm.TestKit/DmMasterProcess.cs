@@ -22,6 +22,8 @@ public sealed class DmMasterProcess : IAsyncDisposable
     public string Address => $"127.0.0.1:{Port}";
     public HttpClient Http { get; }
     public string LogPath => Path.Combine(BaseDirectory, "master.log");
+    /// <summary>The file this master writes the cluster's join secret to (workers are given it).</summary>
+    public string JoinSecretPath => Path.Combine(DataDirectory, "join-secret");
     public bool IsRunning => _server.IsRunning;
 
     private DmMasterProcess(string name, int port, int peerPort, string baseDirectory, IReadOnlyList<string> extraArguments)

@@ -1,6 +1,6 @@
 namespace Dm.TestKit;
 
-/// <summary>A real <c>dm-worker</c> process on a free loopback port, joined to the given masters.</summary>
+/// <summary>A real <c>dm-worker</c> process on a free loopback port, joined to the given masters with their join secret.</summary>
 public sealed class DmWorkerProcess : IAsyncDisposable
 {
     private readonly DmServerProcess _server;
@@ -26,12 +26,15 @@ public sealed class DmWorkerProcess : IAsyncDisposable
     {
         var baseDir = ScratchDirectory.Create("worker");
         var port = FreePort.Next();
+        var joined = masters.ToList();
         List<string> args =
         [
             RepositoryLayout.ProgramDll("Dm.Worker", "dm-worker"),
             "--name", name,
             "--worker-addr", $"127.0.0.1:{port}",
-            "--join", string.Join(',', masters.Select(m => $"127.0.0.1:{m.Port}")),
+            "--join", string.Join(',', joined.Select(m => $"127.0.0.1:{m.Port}")),
+            // Every master of a cluster writes the cluster's one secret into its data dir.
+            "--join-secret-file", joined[0].JoinSecretPath,
             "--keepalive-ttl", keepAliveTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. extraArguments ?? [],
         ];

@@ -18,7 +18,7 @@ namespace Dm.Master.Ha;
 /// campaigning until <c>cancel-evict</c>, as DM's does.
 /// </summary>
 public sealed class MasterElection(IClusterStore store, MasterOptions options, ClusterService cluster, WorkerLeases workerLeases,
-    MetricsRegistry metrics, ILogger<MasterElection> logger) : BackgroundService, ILeaderTerms
+    JoinSecret joinSecret, MetricsRegistry metrics, ILogger<MasterElection> logger) : BackgroundService, ILeaderTerms
 {
     private readonly Election _election = new(store, MasterKeys.LeaderElection);
     private readonly LeaderInfo _self = new(options.Name, options.EffectiveAdvertiseAddr);
@@ -116,6 +116,7 @@ public sealed class MasterElection(IClusterStore store, MasterOptions options, C
     private async Task RunSessionAsync(CancellationToken stoppingToken)
     {
         await cluster.InitialiseAsync(stoppingToken);
+        await joinSecret.EnsureAsync(stoppingToken);
         var keeper = await LeaseKeeper.GrantAsync(store, (long)Math.Ceiling(options.ElectionTtl.TotalSeconds), stoppingToken);
         try
         {

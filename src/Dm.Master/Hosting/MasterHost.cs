@@ -83,6 +83,7 @@ public sealed class MasterHost : IAsyncDisposable
             services.AddSingleton<TaskConversion>();
             services.AddSingleton<TaskCheckService>();
             services.AddSingleton<WorkerLeases>();
+            services.AddSingleton<JoinSecret>();
             services.AddSingleton<WorkerStatusBoard>();
             services.AddSingleton<DesiredStateReader>();
             services.AddSingleton<MasterElection>();

@@ -14,10 +14,13 @@ namespace Dm.Worker.Control;
 /// to another worker once the TTL has passed); they run again when a master sends the state anew.
 /// </summary>
 public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ISubtaskReporter subtasks, DumpFileRegistry dumpFiles,
-    ILogger<WorkerAgent> logger) : BackgroundService
+    JoinSecretSource secret, ILogger<WorkerAgent> logger) : BackgroundService
 {
     private long _renewedTicks = DateTime.UtcNow.Ticks;
     private long _session;
+    // The token of the master's last session for this worker: its calls carry it, and a registration again (after a
+    // failure, at another master) presents it so that the name, still online in that session, is given back to it.
+    private string? _sessionToken;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -86,18 +89,21 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
     {
         var client = masters.Client;
         var session = Interlocked.Increment(ref _session);
-        await client.RegisterAsync(new RegisterRequest
+        var joinSecret = secret.Read();
+        var registered = await client.RegisterAsync(new RegisterRequest
         {
             Name = options.Name,
             Address = options.EffectiveAdvertiseAddr,
             KeepaliveTtlSeconds = (long)Math.Max(1, options.KeepAliveTtl.TotalSeconds),
-        }, cancellationToken: stoppingToken);
+        }, WorkerChannelAuth.Headers(joinSecret, _sessionToken), cancellationToken: stoppingToken);
+        _sessionToken = registered.Session;
+        var headers = WorkerChannelAuth.Headers(joinSecret, registered.Session);
         logger.LogInformation("registered with master {Master}", masters.CurrentMaster);
         Interlocked.Exchange(ref _renewedTicks, DateTime.UtcNow.Ticks);
 
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var heartbeats = HeartbeatAsync(client, session, ending.Token);
-        var watch = WatchAsync(client, ending.Token);
+        var heartbeats = HeartbeatAsync(client, headers, session, ending.Token);
+        var watch = WatchAsync(client, headers, ending.Token);
         var first = await Task.WhenAny(heartbeats, watch);
         await ending.CancelAsync();
         try { await Task.WhenAll(heartbeats, watch); }
@@ -107,7 +113,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         throw new SessionEndedException("the session with the master ended");
     }
 
-    private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, long session, CancellationToken ct)
+    private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, Metadata headers, long session, CancellationToken ct)
     {
         var period = HeartbeatPeriod(options.KeepAliveTtl);
         while (!ct.IsCancellationRequested)
@@ -117,7 +123,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
             request.Subtasks.AddRange(subtasks.Statuses().Select(ContractMapping.ToMessage));
             request.DumpFileSources.AddRange(dumpFiles.Sources());
             var sent = DateTime.UtcNow;
-            var response = await client.HeartbeatAsync(request, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
+            var response = await client.HeartbeatAsync(request, headers, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
             if (!response.Known) throw new SessionEndedException("the master no longer knows this worker");
             // Renewed as of when it was sent: the lease's TTL counts from no later than that.
             Interlocked.Exchange(ref _renewedTicks, sent.Ticks);
@@ -133,9 +139,9 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
     internal static TimeSpan HeartbeatPeriod(TimeSpan keepAliveTtl) =>
         TimeSpan.FromTicks(Math.Clamp(keepAliveTtl.Ticks / 3, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromSeconds(1).Ticks));
 
-    private async Task WatchAsync(WorkerHub.WorkerHubClient client, CancellationToken ct)
+    private async Task WatchAsync(WorkerHub.WorkerHubClient client, Metadata headers, CancellationToken ct)
     {
-        using var call = client.Watch(new WatchRequest { Name = options.Name }, cancellationToken: ct);
+        using var call = client.Watch(new WatchRequest { Name = options.Name }, headers, cancellationToken: ct);
         await foreach (var state in call.ResponseStream.ReadAllAsync(ct))
         {
             board.Apply(state);

@@ -27,6 +27,8 @@ public static class WorkerCommandLine
             ["log-file"] = (o, v) => o with { LogFile = v },
             ["stream-csv"] = (o, v) => o with { StreamCsv = ProcessSettings<WorkerOptions>.ParseBool("stream-csv", v) },
             ["defer-indexes"] = (o, v) => o with { DeferIndexes = ProcessSettings<WorkerOptions>.ParseBool("defer-indexes", v) },
+            ["join-secret-file"] = (o, v) => o with { JoinSecretFile = v.Length == 0 ? null : v },
+            ["join-secret"] = (o, v) => o with { JoinSecret = v.Length == 0 ? null : v },
         },
         new HashSet<string>(StringComparer.Ordinal) { "stream-csv", "defer-indexes" },
         new HashSet<string>(StringComparer.Ordinal) { "ssl-ca", "ssl-cert", "ssl-key", "cert-allowed-cn", "log-format", "log-rotate", "experimental" });

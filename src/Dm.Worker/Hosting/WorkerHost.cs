@@ -24,6 +24,7 @@ public static class WorkerHost
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new JoinSecretSource(options));
         builder.Services.AddSingleton<AssignmentBoard>();
         builder.Services.AddSingleton<Dump.DumpFileRegistry>();
         builder.Services.AddSingleton<Subtasks.SubtaskSupervisor>();

@@ -15,6 +15,10 @@ public sealed record WorkerOptions
     public string LogLevel { get; init; } = "info";
     public string? LogFile { get; init; }
     public string? ConfigFile { get; init; }
+    /// <summary>DM#: a file holding the cluster's join secret (a master's <c>&lt;data-dir&gt;/join-secret</c>), which every call carries.</summary>
+    public string? JoinSecretFile { get; init; }
+    /// <summary>DM#: the join secret itself (visible to anyone who lists processes: prefer <see cref="JoinSecretFile"/>).</summary>
+    public string? JoinSecret { get; init; }
     /// <summary>
     /// A streaming copy sends chunks as CSV through <c>LOAD DATA LOCAL INFILE</c> when the target allows it, instead of
     /// INSERT statements (<c>--stream-csv</c>, <c>stream-csv</c>; <c>DM_STREAM_CSV</c> in the environment).
