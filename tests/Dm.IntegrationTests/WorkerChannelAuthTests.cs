@@ -39,7 +39,7 @@ public sealed class WorkerChannelAuthTests : IAsyncLifetime
                 password = _upstream.Password, enable_gtid = false, enable = true },
         });
         Assert.Equal(201, (int)create.StatusCode);
-        await WaitForAsync(async () => await Bound("worker-1") == "mysql-01", "mysql-01 bound to worker-1");
+        await MigrationEnvironment.WaitForAsync(async () => await Bound("worker-1") == "mysql-01", "mysql-01 bound to worker-1", TimeSpan.FromSeconds(30));
 
         // The secret file is the owner's alone.
         if (!OperatingSystem.IsWindows())
@@ -110,16 +110,5 @@ public sealed class WorkerChannelAuthTests : IAsyncLifetime
         var list = await _master.Http.GetFromJsonAsync<JsonObject>("/api/v1/cluster/workers");
         var entry = list!["data"]!.AsArray().FirstOrDefault(w => w!["name"]!.GetValue<string>() == worker);
         return entry?["bound_stage"]?.GetValue<string>() == "bound" ? entry["bound_source_name"]!.GetValue<string>() : null;
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"timed out waiting for {what}");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dm.Contracts;
 using Dm.Core.Errors;
+using Dm.Core.Tls;
 using Dm.Master.Cluster;
 using Dm.Master.Hosting;
 using Dm.Master.State;
@@ -14,7 +15,7 @@ namespace Dm.Master.Workers;
 /// each call bounded by the master's rpc-timeout and carrying the join secret. A worker's DM error comes back as the same
 /// <see cref="DmException"/>; an unreachable or silent worker is DM's 38008 grpc request error.
 /// </summary>
-public sealed class WorkerQueryClient(MasterState state, MasterOptions options, JoinSecret secret) : IDisposable
+public sealed class WorkerQueryClient(MasterState state, MasterOptions options, JoinSecret secret, ProcessTls tls) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
@@ -24,7 +25,7 @@ public sealed class WorkerQueryClient(MasterState state, MasterOptions options, 
         if (!(await state.BoundsAsync(ct)).TryGetValue(source, out var worker)) throw DmErrors.ErrWorkerNoStart.New();
         var view = (await WorkerDirectory.ReadAsync(state.Store, ct)).FirstOrDefault(w => w.Name == worker);
         if (view == null || view.Stage == WorkerDirectory.Offline) throw DmErrors.ErrMasterWorkerCliNotFound.New(source);
-        var channel = _channels.GetOrAdd(view.Address, GrpcWebChannel.Open);
+        var channel = _channels.GetOrAdd(view.Address, address => GrpcWebChannel.Open(address, tls.Identity));
         return (worker, new WorkerQuery.WorkerQueryClient(channel));
     }
 

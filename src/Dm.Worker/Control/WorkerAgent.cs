@@ -1,4 +1,5 @@
 using Dm.Contracts;
+using Dm.Core.Tls;
 using Dm.Worker.Dump;
 using Dm.Worker.Hosting;
 using Grpc.Core;
@@ -14,7 +15,7 @@ namespace Dm.Worker.Control;
 /// to another worker once the TTL has passed); they run again when a master sends the state anew.
 /// </summary>
 public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ISubtaskReporter subtasks, DumpFileRegistry dumpFiles,
-    JoinSecretSource secret, ILogger<WorkerAgent> logger) : BackgroundService
+    JoinSecretSource secret, ProcessTls tls, ILogger<WorkerAgent> logger) : BackgroundService
 {
     private long _renewedTicks = DateTime.UtcNow.Ticks;
     private long _session;
@@ -52,7 +53,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
 
     private async Task KeepSessionsAsync(CancellationToken stoppingToken)
     {
-        using var masters = new MasterChannel(options.Masters);
+        using var masters = new MasterChannel(options.Masters, tls.Identity);
         var backoff = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {

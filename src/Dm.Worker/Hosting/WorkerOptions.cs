@@ -19,6 +19,8 @@ public sealed record WorkerOptions
     public string? JoinSecretFile { get; init; }
     /// <summary>DM#: the join secret itself (visible to anyone who lists processes: prefer <see cref="JoinSecretFile"/>).</summary>
     public string? JoinSecret { get; init; }
+    /// <summary>DM's <c>ssl-ca</c>, <c>ssl-cert</c>, <c>ssl-key</c>, <c>cert-allowed-cn</c>: TLS to the masters and on this worker's port.</summary>
+    public Dm.Core.Tls.TlsSettings Tls { get; init; } = new();
     /// <summary>
     /// A streaming copy sends chunks as CSV through <c>LOAD DATA LOCAL INFILE</c> when the target allows it, instead of
     /// INSERT statements (<c>--stream-csv</c>, <c>stream-csv</c>; <c>DM_STREAM_CSV</c> in the environment).
