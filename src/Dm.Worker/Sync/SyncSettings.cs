@@ -64,7 +64,11 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
             Password = Upstream.Password,
             ServerId = ReplicaServerId,
             HeartbeatPeriod = TimeSpan.FromSeconds(1),
-            Tls = Upstream.UsesTls ? TlsMode.Required : TlsMode.Preferred,
+            // As every other connection to a database: TLS when the config gives TLS material, verified by its CA
+            // (host name included), with its client certificate; no TLS otherwise.
+            Tls = Upstream.UsesTls ? TlsMode.Required : TlsMode.Disabled,
+            ServerCertificateValidation = Upstream.UsesTls ? DatabaseTls.ServerValidator(Upstream) : null,
+            ClientCertificate = Upstream.UsesTls ? DatabaseTls.ClientCertificate(Upstream) : null,
         };
         if (start is null) return options;
         if (Source.EnableGtid && start.GtidSet is { IsEmpty: false } gtid) return options with { StartGtid = gtid };
