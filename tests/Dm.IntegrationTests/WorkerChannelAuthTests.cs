@@ -41,9 +41,13 @@ public sealed class WorkerChannelAuthTests : IAsyncLifetime
         Assert.Equal(201, (int)create.StatusCode);
         await MigrationEnvironment.WaitForAsync(async () => await Bound("worker-1") == "mysql-01", "mysql-01 bound to worker-1", TimeSpan.FromSeconds(30));
 
-        // The secret file is the owner's alone.
+        // The secret file, the state file and the data dir are the owner's alone.
         if (!OperatingSystem.IsWindows())
+        {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_master.JoinSecretPath));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_master.DataDirectory, "cluster-state.db")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_master.DataDirectory));
+        }
         var secret = File.ReadAllText(_master.JoinSecretPath).Trim();
         using var channel = GrpcWebChannel.Open(_master.Address);
         var hub = new WorkerHub.WorkerHubClient(channel);

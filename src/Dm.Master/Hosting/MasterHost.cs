@@ -49,7 +49,9 @@ public sealed class MasterHost : IAsyncDisposable
     {
         var setup = ClusterSetup.From(options);
         var tls = LoadTls(options, setup);
-        Directory.CreateDirectory(setup.DataDir);
+        // The data dir holds the cluster state, the join secret and an etcd member's data: the owner's alone when made here.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(setup.DataDir);
+        else Directory.CreateDirectory(setup.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var endpoint = ListenAddress.Parse(options.MasterAddr);
         using var startLogs = LoggerFactory.Create(b => ConfigureLogging(b, options));
         var (store, member) = await OpenStoreAsync(setup, options, startLogs.CreateLogger<MasterHost>(), ct);
