@@ -22,12 +22,14 @@ internal sealed record BenchOptions
     public int Rounds { get; init; } = 3;
     public bool SkipReplica { get; init; }
     public bool SkipDm { get; init; }
+    /// <summary>Leave out the relay variant (DM# with its source's relay log on, Sync reading that).</summary>
+    public bool SkipRelay { get; init; }
     /// <summary>Where to copy dm-master's and dm-worker's logs at the end; null = not kept.</summary>
     public string? DmLogDirectory { get; init; }
 
     public const string Usage = "--tables N (4) --table-size N (100000) --events N (50000) --sysbench-threads N (4) --threads N (4) "
         + "--batch N (100) --parallel-mode optimistic|conservative|aggressive|minimal (optimistic) --lag-seconds N (30, 0 = no lag phase) "
-        + "--lag-rate TPS (200) --rounds N (3) --skip-replica --skip-dm --dm-log-dir DIR (keep dm-master/dm-worker logs)";
+        + "--lag-rate TPS (200) --rounds N (3) --skip-replica --skip-dm --skip-relay --dm-log-dir DIR (keep dm-master/dm-worker logs)";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -51,6 +53,7 @@ internal sealed record BenchOptions
                 "--rounds" => options with { Rounds = Next() },
                 "--skip-replica" => options with { SkipReplica = true },
                 "--skip-dm" => options with { SkipDm = true },
+                "--skip-relay" => options with { SkipRelay = true },
                 "--dm-log-dir" => options with { DmLogDirectory = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--dm-log-dir needs a value") },
                 _ => throw new ArgumentException($"unknown option {args[i]} ({Usage})"),
             };

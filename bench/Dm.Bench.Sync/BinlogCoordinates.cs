@@ -27,12 +27,18 @@ internal sealed partial record BinlogCoordinates(string File, long Position) : I
         return new BinlogCoordinates(reader.GetString(0), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
     }
 
-    /// <summary>DM's status form <c>(mysql-bin.000002, 1234)</c>; null when empty or otherwise shaped.</summary>
+    /// <summary>
+    /// DM's status form <c>(mysql-bin.000002, 1234)</c>, also in DM's relay form <c>(mysql-bin|000001.000002, 1234)</c> (a task
+    /// reading the relay log), as the upstream's file; null when empty or otherwise shaped.
+    /// </summary>
     public static BinlogCoordinates? ParseDmStatus(string? text)
     {
         if (string.IsNullOrEmpty(text)) return null;
         var match = DmStatusPattern().Match(text);
-        return match.Success ? new BinlogCoordinates(match.Groups[1].Value, long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)) : null;
+        return match.Success
+            ? new BinlogCoordinates(Dm.Binlog.Replication.BinlogFileName.Parse(match.Groups[1].Value).UpstreamName,
+                long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture))
+            : null;
     }
 
     [GeneratedRegex(@"^\(\s*([^,\s]+)\s*,\s*(\d+)\s*\)$")]

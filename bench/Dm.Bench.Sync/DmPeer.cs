@@ -6,7 +6,9 @@ namespace Dm.Bench.Sync;
 
 /// <summary>
 /// DM#: a dm-master and a dm-worker process, the upstream as a source and an <c>incremental</c> task through the
-/// OpenAPI whose meta is the position to start from and whose <c>repl_threads</c> is the benchmark's thread count.
+/// OpenAPI whose meta is the position to start from and whose <c>repl_threads</c> is the benchmark's thread count. The
+/// relay variant has relay enabled on its source from the start: its worker pulls the backlog into its relay log as the
+/// upstream writes it, and the task reads that (DM's binlog type local) instead of the upstream.
 /// </summary>
 internal sealed class DmPeer : IReplicationPeer, IAsyncDisposable
 {
@@ -17,15 +19,19 @@ internal sealed class DmPeer : IReplicationPeer, IAsyncDisposable
     private readonly DmMasterProcess _master;
     private readonly DmWorkerProcess _worker;
 
-    private DmPeer(MariaDbServer target, BenchOptions options, DmMasterProcess master, DmWorkerProcess worker)
+    private DmPeer(MariaDbServer target, BenchOptions options, DmMasterProcess master, DmWorkerProcess worker, bool relay)
     {
         Target = target;
         _options = options;
         _master = master;
         _worker = worker;
+        Relay = relay;
     }
 
-    public string Name => "DM#";
+    /// <summary>Whether the task reads the worker's relay log rather than the upstream.</summary>
+    public bool Relay { get; }
+
+    public string Name => Relay ? "DM# (relay)" : "DM#";
 
     public MariaDbServer Target { get; }
 
@@ -33,18 +39,20 @@ internal sealed class DmPeer : IReplicationPeer, IAsyncDisposable
         [("dm-worker", $"--worker-addr 127.0.0.1:{_worker.Port}"), ("DM# target mariadbd", $"--port={Target.Port}")];
 
     /// <summary>Starts the processes and registers the source, so none of that is in the timed part.</summary>
-    public static async Task<DmPeer> StartAsync(MariaDbServer upstream, MariaDbServer target, BenchOptions options, CancellationToken cancellationToken)
+    public static async Task<DmPeer> StartAsync(MariaDbServer upstream, MariaDbServer target, BenchOptions options, CancellationToken cancellationToken,
+        bool relay = false)
     {
-        var master = await DmMasterProcess.StartAsync("bench-master", cancellationToken: cancellationToken);
+        var master = await DmMasterProcess.StartAsync(relay ? "bench-relay-master" : "bench-master", cancellationToken: cancellationToken);
         try
         {
             // DM's default keep-alive: a worker busy on a loaded 2-core machine must not be declared offline mid-run.
-            var worker = await DmWorkerProcess.StartAsync("bench-worker", [master], keepAliveTtlSeconds: 60, cancellationToken: cancellationToken);
-            var peer = new DmPeer(target, options, master, worker);
+            var worker = await DmWorkerProcess.StartAsync(relay ? "bench-relay-worker" : "bench-worker", [master], keepAliveTtlSeconds: 60,
+                cancellationToken: cancellationToken);
+            var peer = new DmPeer(target, options, master, worker, relay);
             await peer.PostAsync("/api/v1/sources", new
             {
                 source = new { source_name = SourceName, host = upstream.Host, port = upstream.Port, user = upstream.User, password = upstream.Password,
-                    enable_gtid = false, enable = true },
+                    enable_gtid = false, enable = true, relay_config = new { enable_relay = relay } },
             }, cancellationToken);
             return peer;
         }
@@ -56,7 +64,30 @@ internal sealed class DmPeer : IReplicationPeer, IAsyncDisposable
     }
 
     public Task<string> DescribeAsync(CancellationToken cancellationToken) =>
-        Task.FromResult($"incremental task, repl_threads (syncer worker-count)={_options.Threads}, repl_batch={_options.Batch}, safe_mode=false");
+        Task.FromResult($"incremental task, repl_threads (syncer worker-count)={_options.Threads}, repl_batch={_options.Batch}, safe_mode=false"
+            + (Relay ? ", reading the relay log (relay pulled before the timed part)" : ""));
+
+    /// <summary>
+    /// The relay variant: waits until the worker's relay log holds the upstream's binlog up to <paramref name="end"/> (the
+    /// timed part then measures Sync reading it, as a task does when its relay is current).
+    /// </summary>
+    public async Task WaitRelayHoldsAsync(BinlogCoordinates end, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var status = await _master.Http.GetFromJsonAsync<JsonObject>($"/api/v1/sources/{SourceName}/status", cancellationToken);
+            var relay = status?["data"]?[0]?["relay_status"];
+            if (BinlogCoordinates.ParseDmStatus(relay?["master_binlog"]?.GetValue<string>()) is { } master && master.CompareTo(end) >= 0
+                && relay?["relay_catch_up_master"]?.GetValue<bool>() == true)
+            {
+                Console.WriteLine($"{Name}: relay log holds the backlog ({clock.Elapsed.TotalSeconds:F1} s after it was written)");
+                return;
+            }
+            if (clock.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException($"{Name}: the relay log did not catch up: {relay?.ToJsonString()}");
+            await Task.Delay(200, cancellationToken);
+        }
+    }
 
     public async Task StartAsync(BinlogCoordinates from, CancellationToken cancellationToken)
     {

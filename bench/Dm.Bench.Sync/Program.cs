@@ -19,10 +19,13 @@ var starting = new List<Task<MariaDbServer>>
     // Targets without a binlog of their own: neither peer needs one to apply.
     MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 32, LogBin = false, ExtraArguments = serverArgs }, ct),
     MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 33, LogBin = false, ExtraArguments = serverArgs }, ct),
+    MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 34, LogBin = false, ExtraArguments = serverArgs }, ct),
 };
 await using var upstream = await starting[0];
 await using var replicaTarget = await starting[1];
 await using var dmTarget = await starting[2];
+await using var relayTarget = await starting[3];
+var withRelay = !options.SkipDm && !options.SkipRelay;
 Console.WriteLine($"upstream {upstream.Port}, replica {replicaTarget.Port}, DM# target {dmTarget.Port}; "
     + $"sysbench oltp_write_only {options.Tables} tables x {options.TableSize} rows, {options.Events} transactions on {options.SysbenchThreads} threads; "
     + $"apply threads {options.Threads}");
@@ -33,6 +36,7 @@ await sysbench.PrepareAsync(ct);
 var targets = new List<MariaDbServer>();
 if (!options.SkipReplica) targets.Add(replicaTarget);
 if (!options.SkipDm) targets.Add(dmTarget);
+if (withRelay) targets.Add(relayTarget);
 await PreparedDataCopy.CopyAsync(upstream, targets, ct);
 // Every round starts from these tables, restored the same way each time (round 1 included).
 foreach (var target in targets) await TargetReset.KeepPreparedAsync(target, ct);
@@ -47,6 +51,9 @@ if (!options.SkipReplica)
 }
 await using var dm = options.SkipDm ? null : await DmPeer.StartAsync(upstream, dmTarget, options, ct);
 if (dm != null) peers.Add(dm);
+// The relay variant: relay on from before the backlog, so its worker pulls the backlog as it is written.
+await using var dmRelay = withRelay ? await DmPeer.StartAsync(upstream, relayTarget, options, ct, relay: true) : null;
+if (dmRelay != null) peers.Add(dmRelay);
 
 // The backlog: everything between `start` and the marker, written before either peer starts.
 var start = await BinlogCoordinates.ReadMasterStatusAsync(upstream, ct);
@@ -59,6 +66,7 @@ await upstream.ExecuteAsync("FLUSH BINARY LOGS", ct);
 var backlog = BinlogBacklog.Count(upstream.BinlogDirectory, start, end);
 Console.WriteLine($"backlog {start} .. {end}: {backlog.RowChanges} row changes in {backlog.Transactions} transactions, "
     + $"{backlog.Bytes / 1048576.0:F1} MiB of binlog; written in {clock.Elapsed.TotalSeconds:F1} s ({upstreamTps:F0} tps upstream)");
+if (dmRelay != null) await dmRelay.WaitRelayHoldsAsync(end, ct);
 
 // Rounds: the machine's own speed drifts between runs (the same target work took 4.9-6.0 CPU s in consecutive runs), so
 // each round runs both peers back to back, alternating which goes first, and the ratio is the median of the rounds'.
@@ -66,6 +74,7 @@ Console.WriteLine($"backlog {start} .. {end}: {backlog.RowChanges} row changes i
 // later rounds reuse them with a new task, as a long-running worker takes one: the output names which is which.
 var ratios = new List<double>();
 var cpuRatios = new List<double>();
+var relayRatios = new List<double>();
 var failed = new List<IReplicationPeer>();
 for (var round = 1; round <= options.Rounds && failed.Count == 0; round++)
 {
@@ -89,8 +98,15 @@ for (var round = 1; round <= options.Rounds && failed.Count == 0; round++)
             failed.Add(peer);
         }
     }
-    if (results.Count < 2) continue;
-    var (replica, dmResult) = (results[peers[0]], results[peers[1]]);
+    // Sync reading the relay log beside Sync reading the upstream: the same task, the same backlog.
+    if (dm != null && dmRelay != null && results.TryGetValue(dm, out var remote) && results.TryGetValue(dmRelay, out var local))
+    {
+        relayRatios.Add(local.RowsPerSecond / remote.RowsPerSecond);
+        Console.WriteLine($"ratio DM# Sync from relay / from the upstream (rows/s){(options.Rounds > 1 ? $", round {round}" : "")}: {relayRatios[^1]:F2}"
+            + (local.CpuSeconds is { } lc && remote.CpuSeconds is { } rc ? $"; CPU relay {lc:F1} s, upstream {rc:F1} s" : ""));
+    }
+    if (options.SkipReplica || dm == null || !results.ContainsKey(peers[0]) || !results.ContainsKey(dm)) continue;
+    var (replica, dmResult) = (results[peers[0]], results[dm]);
     ratios.Add(dmResult.RowsPerSecond / replica.RowsPerSecond);
     Console.WriteLine($"ratio DM# / MariaDB replica (rows/s){(options.Rounds > 1 ? $", round {round}" : "")}: {ratios[^1]:F2}");
     // On a shared machine wall time depends on what else runs; CPU spent per row does much less.
@@ -101,6 +117,9 @@ for (var round = 1; round <= options.Rounds && failed.Count == 0; round++)
             + $"rows per CPU second ratio DM# / replica: {cpuRatios[^1]:F2}");
     }
 }
+if (relayRatios.Count > 0)
+    Console.WriteLine($"ratio DM# Sync from relay / from the upstream (rows/s), median of {relayRatios.Count} round(s): {Median(relayRatios):F2} (goal >= 1.0); "
+        + $"per round {string.Join(", ", relayRatios.Select(r => r.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
 if (ratios.Count > 0)
 {
     Console.WriteLine($"ratio DM# / MariaDB replica (rows/s), median of {ratios.Count} round(s): {Median(ratios):F2} (goal >= 1.0); "

@@ -38,3 +38,15 @@ public sealed class LeadershipLostException(string electionKey)
 /// A write that fails this way may or may not have been applied: read before retrying it.
 /// </summary>
 public sealed class ClusterStoreUnavailableException(string message, Exception? inner = null) : ClusterStoreException(message, inner);
+
+/// <summary>
+/// A write of the leader's was refused because this process does not lead: it never won, or its election key is gone
+/// (lease expired, resigned, another leads). Nothing of the write was applied (<see cref="LeaderGuardedStore"/>).
+/// </summary>
+public sealed class NotLeaderException(string? electionKey)
+    : ClusterStoreException(electionKey == null
+        ? "this master does not lead: only the leader writes the cluster state"
+        : $"this master no longer leads (its election key '{electionKey}' is gone or another's): the write was not applied")
+{
+    public string? ElectionKey { get; } = electionKey;
+}

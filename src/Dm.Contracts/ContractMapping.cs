@@ -8,8 +8,8 @@ namespace Dm.Contracts;
 
 /// <summary>
 /// The one mapping between Dm.Core's models and the messages of the worker channel, used by master and worker alike:
-/// the resolved subtask config and the bound source's config (master to worker), a subtask's status (worker to
-/// master), and the stage. Each message mirrors its model field by field (see <see cref="MessageMapper"/>), so a
+/// the resolved subtask config and the bound source's config (master to worker), a subtask's and a relay log's status
+/// (worker to master), and the stage. Each message mirrors its model field by field (see <see cref="MessageMapper"/>), so a
 /// config goes through the channel unchanged.
 /// </summary>
 public static class ContractMapping
@@ -36,6 +36,12 @@ public static class ContractMapping
 
     /// <summary>The OpenAPI's status of a subtask a worker reported; throws on a stage left unspecified.</summary>
     public static SubTaskStatus ToApi(Statuses.SubtaskStatus message) => Mapper.ToModel<SubTaskStatus>(message);
+
+    /// <summary>A relay log's status for the heartbeat.</summary>
+    public static Statuses.RelayStatus ToMessage(RelayStatus status) => Mapper.ToMessage<Statuses.RelayStatus>(status);
+
+    /// <summary>The OpenAPI's status of a relay log a worker reported.</summary>
+    public static RelayStatus ToApi(Statuses.RelayStatus message) => Mapper.ToModel<RelayStatus>(message);
 
     public static Stage ToMessage(TaskStage stage) => (Stage)MessageMapper.ToEnum(stage, typeof(Stage));
 

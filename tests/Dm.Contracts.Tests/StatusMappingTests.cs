@@ -2,7 +2,7 @@ using Dm.Core.Api;
 
 namespace Dm.Contracts.Tests;
 
-/// <summary>A subtask's status goes from worker to master unchanged, as the OpenAPI shows it, and so does the stage.</summary>
+/// <summary>A subtask's and a relay log's status go from worker to master unchanged, as the OpenAPI shows them, and so does the stage.</summary>
 public sealed class StatusMappingTests
 {
     private static SubTaskStatus RoundTrip(SubTaskStatus status) =>
@@ -21,6 +21,15 @@ public sealed class StatusMappingTests
         var back = RoundTrip(status);
         Assert.Equal(ModelText.Of(status), ModelText.Of(back));
         Assert.Equal(ApiJson.Serialize(status), ApiJson.Serialize(back));
+    }
+
+    [Fact]
+    public void Every_property_of_a_relay_status_comes_back()
+    {
+        var status = new ModelFiller().Fill<RelayStatus>();
+        var back = ContractMapping.ToApi(Statuses.RelayStatus.Parser.ParseFrom(Google.Protobuf.MessageExtensions.ToByteArray(ContractMapping.ToMessage(status))));
+        Assert.Equal(ApiJson.Serialize(status), ApiJson.Serialize(back));
+        Assert.Equal(status, back);
     }
 
     [Fact]

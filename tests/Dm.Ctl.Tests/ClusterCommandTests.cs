@@ -72,6 +72,13 @@ public sealed class ClusterCommandTests(CtlEnvironment env)
         var purge = await env.Dmctl("purge-relay", "-s", "c-relay", "-f", "mysql-bin.000002");
         Assert.Equal(1, purge.ExitCode);
         Assert.StartsWith("[code=", purge.Msg);
+        foreach (var stage in new[] { "pause-relay", "resume-relay" })
+        {
+            var refused = await env.Dmctl(stage, "-s", "c-relay");
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("enable-relay", refused.Msg);
+            Assert.Contains("at least one source", (await env.Dmctl(stage)).Failed(49001));
+        }
 
         Assert.Contains("exactly one source", (await env.Dmctl("start-relay")).Failed(49001));
         Assert.Contains("-f/--filename", (await env.Dmctl("purge-relay", "-s", "c-relay")).Failed(49001));

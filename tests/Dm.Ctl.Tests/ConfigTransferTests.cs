@@ -17,7 +17,7 @@ public sealed class ConfigTransferTests(CtlEnvironment env)
         var sourceFile = Path.Combine(dir, "sources", "x-src.yaml");
         var taskFile = Path.Combine(dir, "tasks", "x-task.yaml");
         Assert.Contains("source-id: x-src", File.ReadAllText(sourceFile));
-        Assert.Contains("name: x-task", File.ReadAllText(taskFile));
+        Assert.Contains("name: \"x-task\"", File.ReadAllText(taskFile)); // the file as start-task was given it
 
         // Only this test's configs go back in; others in the shared master are not ours to recreate.
         foreach (var other in Directory.GetFiles(Path.Combine(dir, "sources")).Where(f => f != sourceFile)) File.Delete(other);

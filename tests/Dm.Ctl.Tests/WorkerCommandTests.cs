@@ -79,8 +79,17 @@ public sealed class WorkerCommandTests(CtlEnvironment env)
         (await Dmctl("resume-task", "w-task")).Ok();
         await Until("w-task running", async () => Subtask(await Dmctl("query-status", "w-task"))?["stage"]!.GetValue<string>() == "Running");
 
-        // start-relay / stop-relay record which worker should pull relay log (DM#'s worker has no relay unit yet).
+        // start-relay: the bound worker pulls the relay log, which query-status shows, and the task reads it; pause-relay
+        // and resume-relay stop and restart the pull; stop-relay ends it.
         (await Dmctl("start-relay", "-s", "w-src")).Ok();
+        await Until("the relay running", async () =>
+            (await Dmctl("query-status", "w-task")).Ok()["sources"]![0]!["sourceStatus"]!["relayStatus"]?["stage"]?.GetValue<string>() == "Running");
+        (await Dmctl("pause-relay", "-s", "w-src")).Ok();
+        await Until("the relay paused", async () =>
+            (await Dmctl("query-status", "w-task")).Ok()["sources"]![0]!["sourceStatus"]!["relayStatus"]?["stage"]?.GetValue<string>() == "Paused");
+        (await Dmctl("resume-relay", "-s", "w-src")).Ok();
+        await Until("the relay running again", async () =>
+            (await Dmctl("query-status", "w-task")).Ok()["sources"]![0]!["sourceStatus"]!["relayStatus"]?["stage"]?.GetValue<string>() == "Running");
         (await Dmctl("stop-relay", "-s", "w-src")).Ok();
 
         (await Dmctl("stop-task", "w-task")).Ok();

@@ -39,13 +39,15 @@ public sealed class MigrationEnvironment : IAsyncDisposable
           FROM `{schema}`.seq_1_to_{rows};
         """);
 
-    public async Task CreateSourceAsync(string source, MariaDbServer server, bool enableGtid = false)
+    /// <param name="relay">the source's relay_config (e.g. <c>new { enable_relay = true }</c>), null for none.</param>
+    /// <param name="purge">the source's relay purge settings, null for DM's defaults.</param>
+    public async Task CreateSourceAsync(string source, MariaDbServer server, bool enableGtid = false, object? relay = null, object? purge = null)
     {
         var response = await Master.Http.PostAsJsonAsync("/api/v1/sources", new
         {
             source = new { source_name = source, host = server.Host, port = server.Port, user = server.User, password = server.Password,
-                enable_gtid = enableGtid, enable = true },
-        });
+                enable_gtid = enableGtid, enable = true, relay_config = relay, purge },
+        }, new System.Text.Json.JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
         Assert.True((int)response.StatusCode == 201, await response.Content.ReadAsStringAsync());
     }
 

@@ -26,7 +26,11 @@ public sealed class DesiredStateReaderTests : IAsyncLifetime
         await File.WriteAllTextAsync(key, new string('a', 64));
         _secrets = await PasswordCipher.LoadAsync(key, CancellationToken.None);
         _store = SqliteClusterStore.Open(Path.Combine(_dir, "store"));
-        var compiler = new TaskCompiler(new SourceService(_store, new MasterGate(), _secrets), _secrets);
+        var sources = new SourceService(_store, new MasterGate(), _secrets, new WorkerStatusBoard(),
+            new WorkerQueryClient(new MasterState(_store), new Dm.Master.Hosting.MasterOptions(),
+                new JoinSecret(_store, _secrets, new Dm.Master.Ha.ClusterSetup { Kind = Dm.Master.Ha.ClusterStateKind.Local, DataDir = _dir },
+                    Microsoft.Extensions.Logging.Abstractions.NullLogger<JoinSecret>.Instance), new Dm.Core.Tls.ProcessTls(null)));
+        var compiler = new TaskCompiler(sources, _secrets);
         _reader = new DesiredStateReader(_store, compiler);
         await _store.TxnAsync([], [
             MasterState.Put(Source("s1", 3306)), MasterState.Put(Source("s2", 3307)), MasterState.PutBound("s1", "w1"),

@@ -144,6 +144,33 @@ public sealed class TaskApiTests(MasterEnvironment env)
     }
 
     [Fact]
+    public async Task A_task_file_is_stored_with_its_password_hidden_and_an_update_cannot_change_the_fields_alone()
+    {
+        await Source("t-src-file");
+        var body = TaskBodies.Full("task-file", env, "t-src-file");
+        var converted = await Api.Post("/api/v1/tasks/converters", new JsonObject { ["task"] = body.DeepClone() }.ToJsonString());
+        Assert.True(converted.Code == 200, converted.ToString());
+        var yaml = "# kept as given\n" + converted.Json!["task_config_file"]!.GetValue<string>()
+            .Replace("password: \"******\"", $"password: \"{env.Target.Password}\"").Replace("password: '******'", $"password: \"{env.Target.Password}\"");
+        body["task_config_file"] = yaml;
+        var created = await Create(body.DeepClone().AsObject());
+        Assert.True(created.Code == 201, created.ToString());
+        var stored = (await Api.Get("/api/v1/tasks/task-file")).Json!["task_config_file"]!.GetValue<string>();
+        Assert.StartsWith("# kept as given\n", stored);
+        Assert.DoesNotContain(env.Target.Password, stored);
+
+        var changed = body.DeepClone().AsObject();
+        changed["on_duplicate"] = "ignore";
+        var refused = await Api.Put("/api/v1/tasks/task-file", new JsonObject { ["task"] = changed.DeepClone() }.ToJsonString());
+        Assert.Equal(49001, refused.ErrorCode);
+        Assert.Contains("task_config_file did not", refused.Body);
+        changed.Remove("task_config_file");
+        var fieldsOnly = await Api.Put("/api/v1/tasks/task-file", new JsonObject { ["task"] = changed }.ToJsonString());
+        Assert.True(fieldsOnly.Code == 200, fieldsOnly.ToString());
+        Assert.Null((await Api.Get("/api/v1/tasks/task-file")).Json!["task_config_file"]);
+    }
+
+    [Fact]
     public async Task UpdateOnlyWhileNotRunningAndNotImmutableFields()
     {
         await Source("t-src-upd");

@@ -68,6 +68,24 @@ public sealed class BinlogEventDecoder
         }
     }
 
+    /// <summary>
+    /// Checks one whole event without decoding it: its length against the header, and its CRC32 when the events carry one
+    /// (and <see cref="VerifyChecksum"/>). For bytes copied on unchanged (a relay log); a FORMAT_DESCRIPTION is to be
+    /// <see cref="Decode"/>d instead, as it sets the checksum of the events after it.
+    /// </summary>
+    public void Check(ReadOnlySpan<byte> bytes, long position = -1)
+    {
+        var header = ReadHeader(bytes, ref position);
+        try
+        {
+            CheckChecksum(bytes, header);
+        }
+        catch (Exception e) when (IsUnplaced(e))
+        {
+            throw Placed(header.EventType, position, e);
+        }
+    }
+
     /// <summary>The common header, checked against the event's length; fills in <paramref name="position"/> from it when unknown.</summary>
     private BinlogEventHeader ReadHeader(ReadOnlySpan<byte> span, ref long position)
     {

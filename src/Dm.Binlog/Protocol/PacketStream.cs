@@ -69,15 +69,8 @@ internal sealed class PacketStream
     private async ValueTask FillAsync(int count, CancellationToken cancellationToken)
     {
         if (_end - _start >= count) return;
-        if (_chunk.Length - _start < count)
-        {
-            // Move the unread tail into a fresh chunk: the old one may still be referenced by payloads handed out.
-            var fresh = GC.AllocateUninitializedArray<byte>(Math.Max(ChunkSize, count));
-            _chunk.AsSpan(_start, _end - _start).CopyTo(fresh);
-            _end -= _start;
-            _start = 0;
-            _chunk = fresh;
-        }
+        // The old chunk may still be referenced by payloads handed out.
+        ChunkRoom.Ensure(ref _chunk, ref _start, ref _end, count, ChunkSize);
         while (_end - _start < count)
         {
             var read = await _stream.ReadAsync(_chunk.AsMemory(_end), cancellationToken);

@@ -11,6 +11,7 @@ namespace Dm.Binlog.Replication;
 /// and yields the decoded events. <see cref="Position"/> is always where to resume after the last
 /// event yielded; enumerating <see cref="ReadEventsAsync"/> again (after a dropped connection)
 /// reconnects there and keeps the table maps, so it may resume even inside a transaction.
+/// <see cref="ReadRawEventsAsync"/> gives the events as the source sent them instead, for copying them unchanged (DM's relay log).
 /// </summary>
 public sealed class BinlogClient
 {
@@ -54,37 +55,82 @@ public sealed class BinlogClient
     /// </summary>
     public async IAsyncEnumerable<BinlogEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await using var connection = await ServerConnection.ConnectAsync(_options, cancellationToken);
-        ServerVersion = connection.Handshake.ServerVersion;
-        ConnectionId = connection.Handshake.ConnectionId;
-        await StartDumpAsync(connection, cancellationToken);
+        await using var connection = await OpenStreamAsync(cancellationToken);
         while (true)
         {
-            var packet = await connection.ReadPacketAsync(cancellationToken);
-            var span = packet.Span;
-            if (span.Length == 0) throw new BinlogFormatException("empty packet in the binlog stream");
-            if (span[0] == 0xFF) throw ServerErrorException.Parse(span);
-            if (span[0] == 0xFE && span.Length < 9) yield break; // EOF: end of binlog in non-blocking mode
-            if (span[0] != 0x00) throw new BinlogFormatException($"unexpected packet 0x{span[0]:X2} in the binlog stream at {Position}");
-            var ev = _decoder.Decode(packet[1..]);
-            Advance(ev);
+            if (!TakeEvent(await connection.ReadPacketAsync(cancellationToken), out var bytes)) yield break;
+            var ev = _decoder.Decode(bytes);
+            Advance(ev.Header, ev);
             yield return ev;
         }
     }
 
-    private void Advance(BinlogEvent ev)
+    /// <summary>
+    /// The same stream as <see cref="ReadEventsAsync"/>, each event as the source sent it (<see cref="BinlogRawEvent"/>: its whole
+    /// bytes, checksum verified) with only the events that move positions, GTIDs or transactions decoded; rows and table maps
+    /// are not. <see cref="Position"/>, <see cref="ExecutedGtid"/> and <see cref="InTransaction"/> follow as they do there. The
+    /// bytes stay valid after the enumeration moves on (the connection never overwrites a packet it handed out).
+    /// </summary>
+    public async IAsyncEnumerable<BinlogRawEvent> ReadRawEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var header = ev.Header;
+        await using var connection = await OpenStreamAsync(cancellationToken);
+        while (true)
+        {
+            if (!TakeEvent(await connection.ReadPacketAsync(cancellationToken), out var bytes)) yield break;
+            var header = BinlogEventHeader.Read(bytes.Span);
+            BinlogEvent? ev = null;
+            if (BinlogRawEvent.IsDecoded(header.EventType)) ev = _decoder.Decode(bytes);
+            else _decoder.Check(bytes.Span);
+            Advance(header, ev);
+            yield return new BinlogRawEvent(bytes, header, ev, Position);
+        }
+    }
+
+    /// <summary>Connects, registers and asks for the binlog from where the last enumeration stopped.</summary>
+    private async Task<ServerConnection> OpenStreamAsync(CancellationToken cancellationToken)
+    {
+        var connection = await ServerConnection.ConnectAsync(_options, cancellationToken);
+        try
+        {
+            ServerVersion = connection.Handshake.ServerVersion;
+            ConnectionId = connection.Handshake.ConnectionId;
+            await StartDumpAsync(connection, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The event in a packet of the binlog stream; false at the end of the binlog (non-blocking mode), an error packet throws.</summary>
+    private bool TakeEvent(ReadOnlyMemory<byte> packet, out ReadOnlyMemory<byte> bytes)
+    {
+        var span = packet.Span;
+        bytes = default;
+        if (span.Length == 0) throw new BinlogFormatException("empty packet in the binlog stream");
+        if (span[0] == 0xFF) throw ServerErrorException.Parse(span);
+        if (span[0] == 0xFE && span.Length < 9) return false; // EOF: end of binlog in non-blocking mode
+        if (span[0] != 0x00) throw new BinlogFormatException($"unexpected packet 0x{span[0]:X2} in the binlog stream at {Position}");
+        bytes = packet[1..];
+        return true;
+    }
+
+    /// <summary>Moves <see cref="Position"/> past an event (to the file a ROTATE names) and follows its transaction.</summary>
+    private void Advance(BinlogEventHeader header, BinlogEvent? ev)
+    {
         if (ev is RotateEvent rotate)
         {
             if (rotate.NextFileName != Position.FileName && Position.FileName != null) _decoder.ForgetTables();
             Position = new BinlogPosition(rotate.NextFileName, rotate.Position);
         }
-        else if (header.NextPosition != 0 && !header.IsArtificial && ev is not HeartbeatEvent && header.NextPosition >= Position.Position)
+        else if (header.NextPosition != 0 && !header.IsArtificial && header.EventType != BinlogEventType.Heartbeat && header.NextPosition >= Position.Position)
         {
             Position = Position with { Position = header.NextPosition };
         }
         _decoder.LogFile = Position.FileName;
+        if (ev is null) return;
         _tracker.Observe(ev);
         ev.ResumePosition = Position;
     }

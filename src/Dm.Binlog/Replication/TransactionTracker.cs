@@ -6,8 +6,9 @@ namespace Dm.Binlog.Replication;
 /// <summary>
 /// Follows event groups to know the GTID position after the last complete transaction: a GTID event
 /// opens a group; XID, COMMIT/ROLLBACK after BEGIN, or the single statement of a group without BEGIN closes it.
+/// Every reader of a binlog stream that reports GTIDs uses it (the replication client, DM's relay log writer and reader).
 /// </summary>
-internal sealed class TransactionTracker
+public sealed class TransactionTracker
 {
     private MariaDbGtid? _pendingMariaDb;
     private (Guid Sid, long Gno)? _pendingMySql;
@@ -27,6 +28,23 @@ internal sealed class TransactionTracker
 
     /// <summary>Whether the last event seen was inside an open event group.</summary>
     public bool InGroup => _pendingMariaDb != null || _pendingMySql != null || _inTransaction;
+
+    /// <summary>
+    /// Takes the GTIDs a binlog file states were executed before it (MariaDB's GTID_LIST, MySQL's PREVIOUS_GTIDS) as the
+    /// start when none are known yet: a stream started at the beginning of a file without a GTID set learns it there.
+    /// Other events, or a start already known, change nothing.
+    /// </summary>
+    public void ObserveFileStart(BinlogEvent ev)
+    {
+        if (Executed is not null) return;
+        Executed = ev switch
+        {
+            // The list may name a domain once per server that wrote to it: the position is the latest of them.
+            MariaDbGtidListEvent list => list.Gtids.Aggregate(new MariaDbGtidList(), (all, g) => all.Union(new MariaDbGtidList([g]))),
+            PreviousGtidsEvent previous => previous.GtidSet.Clone(),
+            _ => null,
+        };
+    }
 
     public void Observe(BinlogEvent ev)
     {

@@ -14,6 +14,7 @@ public static class PasswordMask
         SourceConfig = task.SourceConfig.FullMigrateConf is { Security: not null } full
             ? task.SourceConfig with { FullMigrateConf = full with { Security = HideKey(full.Security) } }
             : task.SourceConfig,
+        TaskConfigFile = task.TaskConfigFile is { } file ? Config.DmTaskFile.HidePassword(file) : null,
     };
 
     public static Source Hide(Source source) => source with { Password = Obfuscated, Security = HideKey(source.Security) };

@@ -45,6 +45,26 @@ public sealed record TaskTableMigrateRuleTarget
 {
     public string? Schema { get; init; }
     public string? Table { get; init; }
+    /// <summary>DM#'s: the route's <c>extract-table</c> (DM's OpenAPI has none): a target column filled from the table name (<c>table_regexp</c>'s groups).</summary>
+    public Rules.TableExtractor? ExtractTable { get; init; }
+    /// <summary>DM#'s: the route's <c>extract-schema</c>.</summary>
+    public Rules.SchemaExtractor? ExtractSchema { get; init; }
+    /// <summary>DM#'s: the route's <c>extract-source</c>.</summary>
+    public Rules.SourceExtractor? ExtractSource { get; init; }
+}
+
+/// <summary>
+/// DM#'s form of a task.yaml <c>expression-filter</c> rule (DM's OpenAPI has none): rows of <c>schema</c>.<c>table</c> for which
+/// the expression of their kind of change is true are not replicated.
+/// </summary>
+public sealed record TaskExpressionFilter
+{
+    public required string Schema { get; init; }
+    public required string Table { get; init; }
+    public string? InsertValueExpr { get; init; }
+    public string? UpdateOldValueExpr { get; init; }
+    public string? UpdateNewValueExpr { get; init; }
+    public string? DeleteValueExpr { get; init; }
 }
 
 public sealed record TaskFullMigrateConf
@@ -80,6 +100,8 @@ public sealed record TaskSourceConf
     public string? BinlogName { get; init; }
     public int? BinlogPos { get; init; }
     public required string SourceName { get; init; }
+    /// <summary>DM#'s: the task's <c>expression_filter</c> rules this source applies (task.yaml's <c>mysql-instances[].expression-filters</c>); all of them when absent.</summary>
+    public List<string>? ExpressionFilters { get; init; }
 }
 
 public sealed record TaskSourceConfig

@@ -1,4 +1,7 @@
 using Dm.Core.Config.Yaml;
+using Dm.Core.Errors;
+using Dm.Sql;
+using Dm.Sql.Expressions;
 
 namespace Dm.Core.Config;
 
@@ -16,6 +19,39 @@ public sealed class ExpressionFilter
     public string DeleteValueExpr { get; set; } = "";
 
     public ExpressionFilter Clone() => (ExpressionFilter)MemberwiseClone();
+
+    /// <summary>
+    /// DM's checks of a rule named <paramref name="name"/>: schema and table given (20042), one kind of expression only (20039),
+    /// each expression parsed, with functions the evaluator knows (20041, DM's "has wrong grammar").
+    /// </summary>
+    public void Validate(string name)
+    {
+        if (Schema.Length == 0)
+            throw DmErrors.ErrConfigExprFilterEmptyName.New(name, "schema");
+        if (Table.Length == 0)
+            throw DmErrors.ErrConfigExprFilterEmptyName.New(name, "table");
+        var set = new List<string>();
+        if (InsertValueExpr.Length > 0)
+            set.Add($"insert: [{InsertValueExpr}]");
+        if (UpdateOldValueExpr.Length > 0 || UpdateNewValueExpr.Length > 0)
+            set.Add($"update (old value): [{UpdateOldValueExpr}] update (new value): [{UpdateNewValueExpr}]");
+        if (DeleteValueExpr.Length > 0)
+            set.Add($"delete: [{DeleteValueExpr}]");
+        if (set.Count > 1)
+            throw DmErrors.ErrConfigExprFilterManyExpr.New(name, set);
+        foreach (var expression in new[] { InsertValueExpr, UpdateOldValueExpr, UpdateNewValueExpr, DeleteValueExpr })
+        {
+            if (expression.Length == 0) continue;
+            try
+            {
+                ExpressionParser.Parse(expression);
+            }
+            catch (SqlParseException e)
+            {
+                throw DmErrors.ErrConfigExprFilterWrongGrammar.Wrap(e, name, expression, e.Message);
+            }
+        }
+    }
 
     internal static ExpressionFilter Read(YamlMap map)
     {

@@ -81,6 +81,7 @@ public sealed partial class SubTaskConfig
             if (Syncer.MultipleRows)
                 throw DmErrors.ErrConfigUnsupportedForeignKeyChecksOption.New("multiple-rows");
         }
+        UnitSettingSupport.Check(this);
         CompileRules();
     }
 

@@ -44,7 +44,7 @@ public sealed partial class TaskConfig
             throw DmErrors.ErrConfigMySQLInstsAtLeastOne.New();
 
         foreach (var (name, filter) in ExpressionFilter.OrderBy(e => e.Key, StringComparer.Ordinal))
-            ValidateExpressionFilter(name, filter);
+            filter.Validate(name);
         foreach (var validator in Validators.Values)
             validator.Adjust();
         if (BlockAllowList.Count == 0 && BlackWhiteList.Count > 0)
@@ -128,23 +128,6 @@ public sealed partial class TaskConfig
                 throw missing();
             used.Add(kind + ":" + name);
         }
-    }
-
-    private static void ValidateExpressionFilter(string name, ExpressionFilter f)
-    {
-        if (f.Schema.Length == 0)
-            throw DmErrors.ErrConfigExprFilterEmptyName.New(name, "schema");
-        if (f.Table.Length == 0)
-            throw DmErrors.ErrConfigExprFilterEmptyName.New(name, "table");
-        var set = new List<string>();
-        if (f.InsertValueExpr.Length > 0)
-            set.Add($"insert: [{f.InsertValueExpr}]");
-        if (f.UpdateOldValueExpr.Length > 0 || f.UpdateNewValueExpr.Length > 0)
-            set.Add($"update (old value): [{f.UpdateOldValueExpr}] update (new value): [{f.UpdateNewValueExpr}]");
-        if (f.DeleteValueExpr.Length > 0)
-            set.Add($"delete: [{f.DeleteValueExpr}]");
-        if (set.Count > 1)
-            throw DmErrors.ErrConfigExprFilterManyExpr.New(name, set);
     }
 
     private static void AddDuplicates(List<string> into, int i, string what, List<string> names)

@@ -15,7 +15,12 @@ public static partial class TaskConverter
         if (request.Task is { } task)
         {
             var adjusted = ApiTaskDefaults.Adjust(task);
-            return new ConverterTaskResponse { Task = adjusted, TaskConfigFile = ToTaskConfig(adjusted, sources).ToYaml() };
+            var cfg = ToTaskConfig(adjusted, sources);
+            return new ConverterTaskResponse
+            {
+                Task = adjusted,
+                TaskConfigFile = adjusted.TaskConfigFile is { Length: > 0 } file ? DmTaskFile.HidePassword(file) : cfg.ToYaml(),
+            };
         }
         if (request.TaskConfigFile is { Length: > 0 } yaml)
         {

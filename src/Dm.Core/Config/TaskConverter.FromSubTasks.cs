@@ -9,10 +9,15 @@ public static partial class TaskConverter
     /// <summary>
     /// API task → task.yaml model (DM's OpenAPITaskToTaskConfig): subtasks first, then merged back with
     /// generated names (route-01, filter-01, balist-01, dump-01, load-01, sync-01, validator-01, ...),
-    /// identical rules sharing one name; the result is validated.
+    /// identical rules sharing one name; the result is validated. A task carrying DM#'s <c>task_config_file</c> is that file.
     /// </summary>
     public static TaskConfig ToTaskConfig(DmTask task, IReadOnlyDictionary<string, SourceConfig> sources)
     {
+        if (task.TaskConfigFile is { Length: > 0 })
+        {
+            _ = DmTaskFile.ToSubTasks(task, sources); // the sources' subtasks resolve (DM's checks, keys DM# refuses)
+            return DmTaskFile.Read(task);
+        }
         var cfg = SubTasksToTaskConfig(ToSubTasks(task, sources));
         cfg.Validate();
         return cfg;
@@ -91,31 +96,32 @@ public static partial class TaskConverter
             }
         }
 
-        var keys = new List<(string Source, string Schema, string Table, string TargetSchema, string TargetTable)>();
+        var keys = new List<(string Source, string Schema, string Table, RouteRule? Route)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Add(string source, string schema, string table, string targetSchema, string targetTable)
+        void Add(string source, string schema, string table, RouteRule? route)
         {
             if (seen.Add($"{source}-{schema}-{table}"))
-                keys.Add((source, schema, table, targetSchema, targetTable));
+                keys.Add((source, schema, table, route));
         }
         foreach (var st in subTasks)
         {
             foreach (var r in st.RouteRules)
-                Add(st.SourceId, r.SchemaPattern, r.TablePattern, r.TargetSchema, r.TargetTable);
+                Add(st.SourceId, r.SchemaPattern, r.TablePattern, r);
         }
         foreach (var st in subTasks)
         {
             foreach (var db in st.BlockAllowList?.DoDbs ?? [])
-                Add(st.SourceId, db, "", "", "");
+                Add(st.SourceId, db, "", null);
             foreach (var t in st.BlockAllowList?.DoTables ?? [])
-                Add(st.SourceId, t.DbName, t.TblName, "", "");
+                Add(st.SourceId, t.DbName, t.TblName, null);
         }
         var migrateRules = keys.Select(k => new TaskTableMigrateRule
         {
             Source = new TaskTableMigrateRuleSource { SourceName = k.Source, Schema = k.Schema, Table = k.Table },
-            Target = k.TargetSchema.Length > 0 ? new TaskTableMigrateRuleTarget { Schema = k.TargetSchema, Table = k.TargetTable.Length > 0 ? k.TargetTable : null } : null,
+            Target = TargetOf(k.Route),
             BinlogFilterRule = FilterNamesFor(k.Source, k.Schema, k.Table),
         }).ToList();
+        var (expressionFilters, expressionFiltersBySource) = ExpressionFiltersOf(subTasks);
 
         // A filter goes on the migrate rule with its exact patterns (how the API created it); a filter
         // without such a rule goes on every rule of its source, as DM does with all of them.
@@ -155,6 +161,7 @@ public static partial class TaskConverter
                     BinlogGtid = st.Meta?.BinlogGtid,
                     BinlogName = st.Meta?.BinlogName,
                     BinlogPos = st.Meta is { } m ? (int)m.BinlogPos : null,
+                    ExpressionFilters = expressionFilters is null ? null : expressionFiltersBySource[st.SourceId],
                 }).ToList(),
                 FullMigrateConf = full,
                 IncrMigrateConf = new TaskIncrMigrateConf
@@ -176,10 +183,46 @@ public static partial class TaskConverter
             ShardMode = ApiEnumNames.TryParse<ShardMode>(one.ShardMode, out var shard) ? shard : null,
             StrictOptimisticShardMode = one.StrictOptimisticShardMode,
             BinlogFilterRule = filterRules.Count > 0 ? filterRules : null,
+            ExpressionFilter = expressionFilters,
             TableMigrateRule = migrateRules,
             IgnoreCheckingItems = one.IgnoreCheckingItems.Count > 0 ? [.. one.IgnoreCheckingItems] : null,
             Timezone = one.Timezone.Length > 0 ? one.Timezone : null,
         };
+    }
+
+    /// <summary>A migrate rule's target from its route: names and extracted columns; null when the rule routes nothing.</summary>
+    private static TaskTableMigrateRuleTarget? TargetOf(RouteRule? route) =>
+        route is null || (route.TargetSchema.Length == 0 && route.ExtractTable is null && route.ExtractSchema is null && route.ExtractSource is null)
+            ? null
+            : new TaskTableMigrateRuleTarget
+            {
+                Schema = route.TargetSchema.Length > 0 ? route.TargetSchema : null,
+                Table = route.TargetTable.Length > 0 ? route.TargetTable : null,
+                ExtractTable = route.ExtractTable,
+                ExtractSchema = route.ExtractSchema,
+                ExtractSource = route.ExtractSource,
+            };
+
+    /// <summary>The subtasks' expression filters as the API task's named rules ("expr-filter-01", ...; identical rules share a name) and each source's names.</summary>
+    private static (SortedDictionary<string, TaskExpressionFilter>? Rules, Dictionary<string, List<string>> BySource) ExpressionFiltersOf(
+        IReadOnlyList<SubTaskConfig> subTasks)
+    {
+        var rules = new SortedDictionary<string, TaskExpressionFilter>(StringComparer.Ordinal);
+        var bySource = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var names = new GeneratedNames();
+        foreach (var st in subTasks)
+        {
+            bySource[st.SourceId] = st.ExpressionFilters.Select(f => names.Name("expr-filter", f.Write().ToString(), n => rules[n] = new TaskExpressionFilter
+            {
+                Schema = f.Schema,
+                Table = f.Table,
+                InsertValueExpr = f.InsertValueExpr.Length > 0 ? f.InsertValueExpr : null,
+                UpdateOldValueExpr = f.UpdateOldValueExpr.Length > 0 ? f.UpdateOldValueExpr : null,
+                UpdateNewValueExpr = f.UpdateNewValueExpr.Length > 0 ? f.UpdateNewValueExpr : null,
+                DeleteValueExpr = f.DeleteValueExpr.Length > 0 ? f.DeleteValueExpr : null,
+            })).ToList();
+        }
+        return (rules.Count > 0 ? rules : null, bySource);
     }
 
     // DM's task.yaml usually names files (ssl-ca: /path/ca.pem) or gives base64: read here, where the task is converted,

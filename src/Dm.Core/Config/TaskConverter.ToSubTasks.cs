@@ -17,6 +17,7 @@ public static partial class TaskConverter
     /// </summary>
     public static List<SubTaskConfig> ToSubTasks(DmTask apiTask, IReadOnlyDictionary<string, SourceConfig> sources)
     {
+        if (apiTask.TaskConfigFile is { Length: > 0 }) return DmTaskFile.ToSubTasks(apiTask, sources);
         var task = ApiTaskDefaults.Adjust(apiTask);
         CheckSourceCount(task);
         var result = new List<SubTaskConfig>();
@@ -36,6 +37,11 @@ public static partial class TaskConverter
     /// </summary>
     public static SubTaskConfig ToSubTask(DmTask apiTask, SourceConfig source)
     {
+        if (apiTask.TaskConfigFile is { Length: > 0 })
+            return DmTaskFile.ToSubTasks(apiTask with
+            {
+                SourceConfig = apiTask.SourceConfig with { SourceConf = [new TaskSourceConf { SourceName = source.SourceId }] },
+            }, new Dictionary<string, SourceConfig> { [source.SourceId] = source })[0];
         var task = ApiTaskDefaults.Adjust(apiTask);
         CheckSourceCount(task);
         var conf = task.SourceConfig.SourceConf.FirstOrDefault(c => c.SourceName == source.SourceId)
@@ -85,6 +91,10 @@ public static partial class TaskConverter
                 WorkerCount = incr?.ReplThreads ?? 16,
                 Batch = incr?.ReplBatch ?? 100,
                 SafeMode = incr?.SafeMode ?? false,
+                // DM#'s default for a task without a task.yaml (the OpenAPI task has no such fields): compaction and
+                // multi-row statements whenever the target allows them (DM's 20070 when it checks foreign keys).
+                Compact = !TargetDb(task).ForeignKeyChecksOn,
+                MultipleRows = !TargetDb(task).ForeignKeyChecksOn,
             },
             IgnoreCheckingItems = task.IgnoreCheckingItems is { Count: > 0 } items ? [.. items] : [],
         };
@@ -93,6 +103,7 @@ public static partial class TaskConverter
         if (full?.ExportThreads is { } exportThreads)
             st.Mydumper.Threads = exportThreads;
         ApplyTableRules(st, task.TableMigrateRule.Where(r => r.Source.SourceName == conf.SourceName).ToList(), filterTemplates);
+        st.ExpressionFilters = ExpressionFiltersOf(task, conf);
         try
         {
             st.Adjust();
@@ -102,6 +113,34 @@ public static partial class TaskConverter
             throw new DmException(ex.Error, $"source name {conf.SourceName}: {ex.RawMessage}", ex.InnerException);
         }
         return st;
+    }
+
+    /// <summary>
+    /// The expression filters a source applies: the names its <c>expression_filters</c> lists, every rule of the task when it
+    /// lists none; each rule checked as task.yaml's are (20039, 20041, 20042).
+    /// </summary>
+    private static List<ExpressionFilter> ExpressionFiltersOf(DmTask task, TaskSourceConf conf)
+    {
+        var rules = task.ExpressionFilter ?? [];
+        var names = conf.ExpressionFilters ?? [.. rules.Keys];
+        var filters = new List<ExpressionFilter>();
+        foreach (var name in names)
+        {
+            if (!rules.TryGetValue(name, out var rule))
+                throw DmErrors.ErrOpenAPICommonError.WithMessage($"expression filter name {name} not found.");
+            var filter = new ExpressionFilter
+            {
+                Schema = rule.Schema,
+                Table = rule.Table,
+                InsertValueExpr = rule.InsertValueExpr ?? "",
+                UpdateOldValueExpr = rule.UpdateOldValueExpr ?? "",
+                UpdateNewValueExpr = rule.UpdateNewValueExpr ?? "",
+                DeleteValueExpr = rule.DeleteValueExpr ?? "",
+            };
+            filter.Validate(name);
+            filters.Add(filter);
+        }
+        return filters;
     }
 
     private static DbConfig TargetDb(DmTask task)
@@ -161,7 +200,8 @@ public static partial class TaskConverter
         var doTables = new List<TablePattern>();
         foreach (var rule in rules)
         {
-            if (rule.Target is { } target && (target.Schema is not null || target.Table is not null))
+            if (rule.Target is { } target && (target.Schema is not null || target.Table is not null ||
+                                              target.ExtractTable is not null || target.ExtractSchema is not null || target.ExtractSource is not null))
             {
                 st.RouteRules.Add(new RouteRule
                 {
@@ -169,6 +209,9 @@ public static partial class TaskConverter
                     TablePattern = rule.Source.Table,
                     TargetSchema = target.Schema ?? "",
                     TargetTable = target.Table ?? "",
+                    ExtractTable = target.ExtractTable,
+                    ExtractSchema = target.ExtractSchema,
+                    ExtractSource = target.ExtractSource,
                 });
             }
             foreach (var name in rule.BinlogFilterRule ?? [])

@@ -103,6 +103,19 @@ public sealed class UpstreamInspector : IAsyncDisposable
         return new MasterStatus(new BinlogLocation(file, position, gtidSet), doDb, ignoreDb);
     }
 
+    /// <summary>
+    /// The server's identity as DM names it (a relay log sub-directory per identity): MySQL's <c>server_uuid</c>; for MariaDB,
+    /// which has none, its <c>gtid_domain_id</c> and <c>server_id</c> joined by a dash (<c>0-1</c>).
+    /// </summary>
+    public async Task<string> ReadServerUuidAsync(ServerInfo info, CancellationToken cancellationToken)
+    {
+        if (info.IsMariaDb) return $"{info.GtidDomainId ?? 0}-{info.ServerId}";
+        var uuid = (await ReadGlobalVariablesAsync(cancellationToken, "server_uuid")).GetValueOrDefault("server_uuid", "");
+        if (uuid.Length == 0)
+            throw new UpstreamException(UpstreamErrorCodes.DatabaseUnexpected, $"unexpect database error: {Endpoint.Address} has no server_uuid");
+        return uuid;
+    }
+
     /// <summary>Raw <c>SHOW DATABASES</c>: system schemas included, as DM's API returns them.</summary>
     public async Task<IReadOnlyList<string>> ListSchemasAsync(CancellationToken cancellationToken)
     {

@@ -5,25 +5,45 @@ using Dm.Ctl.Output;
 
 namespace Dm.Ctl.Commands;
 
-/// <summary>start-relay / stop-relay -s source [worker ...]: the OpenAPI's relay enable/disable for one source.</summary>
-public sealed class RelaySwitchCommand(bool start) : ICommand
+/// <summary>
+/// start-relay / stop-relay -s source [worker ...] (the OpenAPI's relay enable/disable for one source, naming the relay
+/// workers) and pause-relay / resume-relay -s source ... (DM#'s relay pause/resume for each source: the relay workers stop
+/// pulling, keeping their files, or pull again; DM's OperateWorkerRelayTask).
+/// </summary>
+public sealed class RelayCommand(string name, string usage, string description, string action, bool namesWorkers) : ICommand
 {
-    public string Name => start ? "start-relay" : "stop-relay";
-    public string Usage => $"{Name} <-s source-id> [worker-name ...]";
-    public string Description => start ? "start workers pulling relay log for a source" : "stop workers pulling relay log for a source";
+    public static RelayCommand Start() => new("start-relay", "start-relay <-s source-id> [worker-name ...]",
+        "start workers pulling relay log for a source", "enable", namesWorkers: true);
+
+    public static RelayCommand Stop() => new("stop-relay", "stop-relay <-s source-id> [worker-name ...]",
+        "stop workers pulling relay log for a source", "disable", namesWorkers: true);
+
+    public static RelayCommand Pause() => new("pause-relay", "pause-relay <-s source ...>", "pause DM-worker's relay unit", "pause", namesWorkers: false);
+
+    public static RelayCommand Resume() => new("resume-relay", "resume-relay <-s source ...>", "resume DM-worker's relay unit", "resume", namesWorkers: false);
+
+    public string Name => name;
+    public string Usage => usage;
+    public string Description => description;
     public IReadOnlyList<FlagSpec> Flags { get; } = [];
 
     public async Task<JsonObject> RunAsync(CommandContext context, ParsedArguments args, CancellationToken ct)
     {
         var sources = args.List(GlobalFlags.Source);
-        if (sources.Count != 1) throw CtlException.Usage($"{Name} needs exactly one source (-s)");
-        var source = sources[0];
-        var body = new JsonObject();
-        if (args.Positional.Count > 0) body["worker_name_list"] = new JsonArray([.. args.Positional.Select(w => (JsonNode)w)]);
-        await context.Master.PostAsync($"/api/v1/sources/{MasterClient.Escape(source)}/relay/{(start ? "enable" : "disable")}", body, ct);
+        if (namesWorkers && sources.Count != 1) throw CtlException.Usage($"{Name} needs exactly one source (-s)");
+        if (sources.Count == 0) throw CtlException.Usage($"{Name} needs at least one source (-s)");
+        if (!namesWorkers && args.Positional.Count > 0) throw CtlException.Usage($"{Name} takes no arguments besides -s");
+        var lines = new JsonArray();
+        foreach (var source in sources)
+        {
+            var body = new JsonObject();
+            if (args.Positional.Count > 0) body["worker_name_list"] = new JsonArray([.. args.Positional.Select(w => (JsonNode)w)]);
+            await context.Master.PostAsync($"/api/v1/sources/{MasterClient.Escape(source)}/relay/{action}", body, ct);
+            var workers = args.Positional.Count > 0 ? args.Positional : [await SourceLookup.WorkerOfAsync(context.Master, source, ct)];
+            foreach (var worker in workers) lines.Add(ResultJson.SourceLine(source, worker));
+        }
         var result = ResultJson.Ok();
-        var workers = args.Positional.Count > 0 ? args.Positional : [await SourceLookup.WorkerOfAsync(context.Master, source, ct)];
-        result["sources"] = ResultJson.Array(workers.Select(w => (JsonNode)ResultJson.SourceLine(source, w)));
+        result["sources"] = lines;
         return result;
     }
 }

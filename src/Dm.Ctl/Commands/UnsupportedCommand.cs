@@ -5,9 +5,9 @@ using Dm.Ctl.Output;
 namespace Dm.Ctl.Commands;
 
 /// <summary>
-/// A DM command whose feature DM# has not built (no relay unit, no shard-DDL coordination, no validator). It parses DM's
-/// flags (so scripts get a clear answer, not "unknown flag") and always fails with code 49001 naming the missing feature;
-/// nothing pretends to have worked.
+/// A DM command whose feature DM# has not built (no shard-DDL coordination, no validator). It parses DM's flags (so
+/// scripts get a clear answer, not "unknown flag") and always fails with code 49001 naming the missing feature; nothing
+/// pretends to have worked.
 /// </summary>
 public sealed class UnsupportedCommand(string name, string usage, string description, string missingFeature, params FlagSpec[] flags) : ICommand
 {
@@ -22,8 +22,6 @@ public sealed class UnsupportedCommand(string name, string usage, string descrip
 
     private const string NoShardDdl =
         "DM#'s dm-master has no shard-DDL coordination (DM's pessimist/optimist), so it holds no shard DDL locks to show or unlock";
-    private const string NoRelayUnit =
-        "DM#'s dm-worker has no relay unit: start-relay records which workers should pull relay log, but none does, so there is no relay to pause or resume";
 
     public static IEnumerable<ICommand> All()
     {
@@ -39,8 +37,6 @@ public sealed class UnsupportedCommand(string name, string usage, string descrip
         yield return new UnsupportedCommand("unlock-ddl-lock", "unlock-ddl-lock <lock-ID>", "unlock un-resolved DDL lock forcely", NoShardDdl,
             FlagSpec.Value("owner", "o", "source to replace the default owner"),
             FlagSpec.Bool("force-remove", "f", "force to remove DDL lock"));
-        yield return new UnsupportedCommand("pause-relay", "pause-relay <-s source ...>", "pause DM-worker's relay unit", NoRelayUnit);
-        yield return new UnsupportedCommand("resume-relay", "resume-relay <-s source ...>", "resume DM-worker's relay unit", NoRelayUnit);
         yield return new UnsupportedCommand("validation", "validation <start | stop | status | show-error | ignore-error | resolve-error | clear-error | update> ...",
             "continuous data validation",
             "DM#'s dm-worker has no continuous validator (DM's validator), so there is no validation to start, stop or query",

@@ -2,11 +2,14 @@ using Dm.Core.Api;
 using Dm.Core.Config;
 using Dm.Core.Errors;
 using Dm.Ctl.Master;
-using Dm.Ctl.Output;
 
 namespace Dm.Ctl.TaskFiles;
 
-/// <summary>A DM task.yaml turned into the OpenAPI task the master takes, refusing what the API cannot carry.</summary>
+/// <summary>
+/// A DM task.yaml turned into the OpenAPI task the master takes. The file itself travels in DM#'s
+/// <c>task_config_file</c>: the master resolves the subtasks from it, so every key of the file is kept and applied
+/// (or refused by the master, naming the key); the task's OpenAPI fields describe it for DM's OpenAPI clients.
+/// </summary>
 public static class TaskFileConverter
 {
     public static async Task<(TaskConfig Config, DmTask Task)> ConvertAsync(MasterClient master, string path, CancellationToken ct)
@@ -19,17 +22,7 @@ public static class TaskFileConverter
                        ?? throw DmErrors.ErrSchedulerSourceCfgNotExist.New(instance.SourceId);
             sources[instance.SourceId] = SourceConverter.ToSourceConfig(MasterClient.FromBody<Source>(node));
         }
-        var task = FilterRuleMerger.Merge(TaskConverter.ToApiTask(cfg, sources));
-
-        var fromYaml = cfg.ToSubTasks(sources);
-        var fromApi = TaskConverter.ToSubTasks(task, sources);
-        var tables = new Dictionary<string, List<(string, string)>>(StringComparer.Ordinal);
-        foreach (var source in sources.Keys) tables[source] = await UpstreamTables.ListAsync(master, source, ct);
-        var differences = TaskFidelity.Differences(fromYaml, fromApi, tables);
-        if (differences.Count > 0)
-            throw CtlException.Unsupported($"start-task {path}",
-                "an endpoint that takes DM's task YAML unchanged, like DM's StartTask; through the OpenAPI task this file would change:\n  - "
-                + string.Join("\n  - ", differences));
+        var task = FilterRuleMerger.Merge(TaskConverter.ToApiTask(cfg, sources)) with { TaskConfigFile = ConfigFile.Read(path) };
         return (cfg, task);
     }
 }

@@ -14,6 +14,7 @@ public static class ApiCatalog
         .. TemplateOperations.All(services.Templates),
         .. ClusterOperations.All(services.Cluster),
         .. BinlogOperations.All(services.Binlog),
+        .. RelayStageOperations.All(services.Sources),
         .. TaskCheckOperations.All(services.Checks),
         .. SecretOperations.All(services.Secrets),
         .. MasterConfigOperations.All(services.Options, services.Cluster),

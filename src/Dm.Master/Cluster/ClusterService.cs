@@ -17,17 +17,21 @@ namespace Dm.Master.Cluster;
 /// election's. Offlining a master removes its record, its candidacy and, for a cluster of etcd members the masters run,
 /// its etcd member.
 /// </summary>
-public sealed class ClusterService(IClusterStore store, MasterOptions options, ClusterSetup setup, MasterGate gate)
+public sealed class ClusterService([FromKeyedServices(MasterStores.Unguarded)] IClusterStore unguarded, IClusterStore store, MasterOptions options,
+    ClusterSetup setup, MasterGate gate)
 {
-    /// <summary>Makes sure the cluster has an id (the first master to start generates it) and this master is a member.</summary>
+    /// <summary>
+    /// Makes sure the cluster has an id (the first master to start generates it) and this master is a member: written
+    /// whether this master leads or not.
+    /// </summary>
     public async Task InitialiseAsync(CancellationToken ct)
     {
         var id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 1;
-        await store.TxnAsync([Compare.NotExists(MasterKeys.ClusterId)],
+        await unguarded.TxnAsync([Compare.NotExists(MasterKeys.ClusterId)],
             [TxnOp.Put(MasterKeys.ClusterId, id.ToString(System.Globalization.CultureInfo.InvariantCulture))], ct: ct);
         var member = new MasterMember(options.Name, options.EffectiveAdvertisePeerUrls.Split(',')[0], options.EffectiveAdvertiseAddr,
             MasterConfigToml.Render(options));
-        await store.PutAsync(MasterKeys.MasterMember(options.Name), JsonSerializer.Serialize(member, StateJson.Options), ct: ct);
+        await unguarded.PutAsync(MasterKeys.MasterMember(options.Name), JsonSerializer.Serialize(member, StateJson.Options), ct: ct);
     }
 
     public async Task<GetClusterInfoResponse> GetInfoAsync(CancellationToken ct)
@@ -77,7 +81,7 @@ public sealed class ClusterService(IClusterStore store, MasterOptions options, C
         if ((await AliveAsync(ct)).Contains(name))
             throw DmErrors.ErrOpenAPICommonError.Wrap(new InvalidOperationException(
                 $"dm-master {name} is still alive; stop it first (a master is offline once its election session of election-ttl has expired)"));
-        if (setup.Kind == ClusterStateKind.EtcdMember && store is EtcdClusterStore etcd)
+        if (setup.Kind == ClusterStateKind.EtcdMember && unguarded is EtcdClusterStore etcd)
         {
             var etcdMember = (await etcd.ListMembersAsync(ct)).FirstOrDefault(m => m.Name == name || m.PeerUrls.Contains(member.PeerUrl));
             if (etcdMember != null)

@@ -17,8 +17,8 @@ namespace Dm.Master.Ha;
 /// (<see cref="Leader"/>) to forward requests and redirect workers. <c>operate-leader evict</c> resigns and stops
 /// campaigning until <c>cancel-evict</c>, as DM's does.
 /// </summary>
-public sealed class MasterElection(IClusterStore store, MasterOptions options, ClusterService cluster, WorkerLeases workerLeases,
-    JoinSecret joinSecret, MetricsRegistry metrics, ILogger<MasterElection> logger) : BackgroundService, ILeaderTerms
+public sealed class MasterElection([FromKeyedServices(MasterStores.Unguarded)] IClusterStore store, MasterOptions options, ClusterService cluster,
+    WorkerLeases workerLeases, JoinSecret joinSecret, MetricsRegistry metrics, ILogger<MasterElection> logger) : BackgroundService, ILeaderTerms
 {
     private readonly Election _election = new(store, MasterKeys.LeaderElection);
     private readonly LeaderInfo _self = new(options.Name, options.EffectiveAdvertiseAddr);
@@ -29,6 +29,7 @@ public sealed class MasterElection(IClusterStore store, MasterOptions options, C
     private volatile LeaderTerm? _term;
     private volatile LeaderInfo? _leader;
     private volatile KeyValue? _leaderKey;
+    private volatile Leadership? _leadership;
     private DateTimeOffset? _leaderRenewedAt;
     private double _lastFailoverSeconds;
 
@@ -54,6 +55,12 @@ public sealed class MasterElection(IClusterStore store, MasterOptions options, C
     }
 
     public bool IsEvicted => _eviction.IsCancellationRequested;
+
+    /// <summary>
+    /// The election this master has won, from the campaign's success to the end of its term, else null: what guards the
+    /// leader's writes (<see cref="LeaderGuardedStore"/>), so that a master that lost its key writes nothing.
+    /// </summary>
+    public Leadership? Leadership => _leadership;
 
     public Task<LeaderTerm> WaitForTermAsync(CancellationToken ct)
     {
@@ -160,6 +167,19 @@ public sealed class MasterElection(IClusterStore store, MasterOptions options, C
     }
 
     private async Task LeadAsync(Leadership leadership, CancellationToken eviction, CancellationToken session)
+    {
+        _leadership = leadership;
+        try
+        {
+            await LeadTermAsync(leadership, eviction, session);
+        }
+        finally
+        {
+            _leadership = null;
+        }
+    }
+
+    private async Task LeadTermAsync(Leadership leadership, CancellationToken eviction, CancellationToken session)
     {
         using var termEnd = CancellationTokenSource.CreateLinkedTokenSource(session, eviction);
         var clock = Stopwatch.StartNew();

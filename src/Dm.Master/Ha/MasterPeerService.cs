@@ -1,5 +1,6 @@
 using Dm.ClusterState;
 using Dm.ClusterState.Etcd;
+using Dm.Master.State;
 using Dm.Contracts;
 using Dm.Master.Hosting;
 using Grpc.Core;
@@ -12,7 +13,7 @@ namespace Dm.Master.Ha;
 /// Any master of the cluster can do it (etcd's leader applies the change). A member added before that never started
 /// (the joining master failed before its member ran) is added no second time.
 /// </summary>
-public sealed class MasterPeerService(IClusterStore store, ClusterSetup setup, MasterOptions options, ILogger<MasterPeerService> logger)
+public sealed class MasterPeerService([FromKeyedServices(MasterStores.Unguarded)] IClusterStore store, ClusterSetup setup, MasterOptions options, ILogger<MasterPeerService> logger)
     : MasterPeer.MasterPeerBase
 {
     public override async Task<AddMemberResponse> AddMember(AddMemberRequest request, ServerCallContext context)

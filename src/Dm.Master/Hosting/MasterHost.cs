@@ -77,7 +77,9 @@ public sealed class MasterHost : IAsyncDisposable
             services.AddSingleton(options);
             services.AddSingleton(setup);
             services.AddSingleton(new ProcessTls(tls));
-            services.AddSingleton<IClusterStore>(store);
+            // The leader's writes are guarded by its election key; what a master writes for itself is not (MasterStores).
+            services.AddKeyedSingleton<IClusterStore>(MasterStores.Unguarded, store);
+            services.AddSingleton<IClusterStore>(sp => new LeaderGuardedStore(store, () => sp.GetRequiredService<MasterElection>().Leadership));
             services.AddSingleton(metrics);
             services.AddSingleton(new MasterGate());
             services.AddSingleton(await PasswordCipher.LoadAsync(options.SecretKeyPath, ct));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dm.ClusterState;
 using Dm.Core.Errors;
 using Dm.Core.Upstream;
 using Dm.Core.Metrics;
@@ -68,6 +69,15 @@ public static class ApiRouter
             var dm = DmErrors.ErrDBDriverError.Wrap(e);
             logger.LogWarning("{Operation} failed on a database: {Error}", op.OperationId, dm.Message);
             return ApiResults.Error(StatusCodes.Status400BadRequest, dm.ToErrorMessage(), dm.Code, json);
+        }
+        catch (NotLeaderException e)
+        {
+            // This master lost the lead while it handled the request: nothing of it was written; another master leads,
+            // or will once the election ends.
+            logger.LogInformation("{Operation} refused: {Error}", op.OperationId, e.Message);
+            http.Response.Headers.RetryAfter = "1";
+            var dm = DmErrors.ErrMasterRequestIsNotForwardToLeader.Wrap(e);
+            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, dm.ToErrorMessage(), dm.Code, json);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

@@ -4,15 +4,18 @@ using Dm.Core.Errors;
 using Dm.Core.Upstream;
 using Dm.Master.Cluster;
 using Dm.Master.State;
+using Dm.Master.Workers;
 
 namespace Dm.Master.Sources;
 
 /// <summary>
 /// Upstream sources: create (learning flavor, server-id and case sensitivity from the upstream), read,
-/// update, delete, enable/disable, transfer and relay requests, and the upstream's schemas and tables.
+/// update, delete, enable/disable, transfer and relay requests (which workers pull its relay log, pause/resume, purge
+/// through those workers), its status (one entry per worker serving it, with its relay log's), and the upstream's
+/// schemas and tables.
 /// Every change is one store transaction taken under the master gate, so a failed request stores nothing.
 /// </summary>
-public sealed class SourceService(IClusterStore store, MasterGate gate, PasswordCipher secrets)
+public sealed class SourceService(IClusterStore store, MasterGate gate, PasswordCipher secrets, WorkerStatusBoard reports, WorkerQueryClient workerQueries)
 {
     private readonly MasterState _state = new(store);
 
@@ -23,7 +26,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         using var entered = await gate.EnterAsync(ct);
         if (await _state.SourceAsync(source.SourceName, ct) != null)
             throw DmErrors.ErrSchedulerSourceCfgExist.New(source.SourceName);
-        if (request.WorkerName is { } worker) await RequireFreeWorkerAsync(worker, ct);
+        if (request.WorkerName is { } worker) await RequireFreeWorkerAsync(worker, source.SourceName, ct);
 
         var usedIds = (await _state.SourcesAsync(ct)).Select(s => s.ServerId).ToHashSet();
         var stored = await InspectAsync(source, source.Password ?? "", usedIds, serverId: null, ct);
@@ -36,22 +39,21 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
             ops.Add(MasterState.PutBound(source.SourceName, chosen));
         }
         if (source.RelayConfig?.EnableRelay == true)
-            ops.Add(TxnOp.Put(MasterKeys.RelayStage(source.SourceName), nameof(TaskStage.Running)));
+            ops.Add(MasterState.Put(new RelayStage(source.SourceName, TaskStage.Running)));
         var result = await store.TxnAsync(compares, ops, ct: ct);
         if (!result.Succeeded) throw DmErrors.ErrSchedulerSourceCfgExist.New(source.SourceName);
-        return Present(stored, withStatus: false, [], null);
+        return Present(stored, null, []);
     }
 
     public async Task<GetSourceListResponse> ListAsync(bool withStatus, bool? enableRelay, CancellationToken ct)
     {
         var sources = await _state.SourcesAsync(ct);
         var tasks = await _state.TasksAsync(ct);
-        var bounds = await _state.BoundsAsync(ct);
         var data = new List<Source>();
         foreach (var s in sources)
         {
             if (enableRelay is { } wanted && await _state.RelayEnabledAsync(s.Name, ct) != wanted) continue;
-            data.Add(Present(s, withStatus, TaskNames(tasks, s.Name), bounds.GetValueOrDefault(s.Name)));
+            data.Add(Present(s, withStatus ? await StatusListAsync(s.Name, ct) : null, TaskNames(tasks, s.Name)));
         }
         return new GetSourceListResponse { Total = data.Count, Data = data };
     }
@@ -61,8 +63,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         var stored = await _state.SourceAsync(name, ct);
         if (stored == null) return null;
         var tasks = await _state.TasksAsync(ct);
-        var bounds = await _state.BoundsAsync(ct);
-        return Present(stored, withStatus, TaskNames(tasks, name), bounds.GetValueOrDefault(name));
+        return Present(stored, withStatus ? await StatusListAsync(name, ct) : null, TaskNames(tasks, name));
     }
 
     public async Task<Source> UpdateAsync(string name, UpdateSourceRequest request, CancellationToken ct)
@@ -82,7 +83,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         var usedIds = (await _state.SourcesAsync(ct)).Where(s => s.Name != name).Select(s => s.ServerId).ToHashSet();
         var stored = await InspectAsync(source, password, usedIds, old.ServerId, ct);
         await store.TxnAsync([Compare.Exists(MasterKeys.Source(name))], [MasterState.Put(stored)], ct: ct);
-        return Present(stored, withStatus: false, [], null);
+        return Present(stored, null, []);
     }
 
     public async Task DeleteAsync(string name, bool force, CancellationToken ct)
@@ -126,10 +127,24 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
 
     public async Task<GetSourceStatusResponse> StatusAsync(string name, CancellationToken ct)
     {
-        var stored = await RequireAsync(name, ct);
-        var bounds = await _state.BoundsAsync(ct);
-        var data = new List<SourceStatus> { new() { SourceName = stored.Name, WorkerName = bounds.GetValueOrDefault(name) ?? "" } };
+        await RequireAsync(name, ct);
+        var data = await StatusListAsync(name, ct);
         return new GetSourceStatusResponse { Total = data.Count, Data = data };
+    }
+
+    /// <summary>
+    /// One entry per worker serving the source (DM's status_list): the bound worker, then the workers pulling its relay log,
+    /// each with its relay status and error as its last heartbeat said; one entry without a worker when none serves it.
+    /// </summary>
+    private async Task<List<SourceStatus>> StatusListAsync(string name, CancellationToken ct)
+    {
+        var workers = new List<string>();
+        if ((await _state.BoundsAsync(ct)).GetValueOrDefault(name) is { } bound) workers.Add(bound);
+        workers.AddRange((await _state.RelayingWorkersAsync(name, ct)).Where(w => !workers.Contains(w)));
+        if (workers.Count == 0) return [new SourceStatus { SourceName = name, WorkerName = "" }];
+        return workers.Select(w => reports.Relay(w, name) is { } relay
+            ? new SourceStatus { SourceName = name, WorkerName = w, RelayStatus = relay.Status, ErrorMsg = relay.Error }
+            : new SourceStatus { SourceName = name, WorkerName = w }).ToList();
     }
 
     public async Task EnableAsync(string name, CancellationToken ct)
@@ -164,7 +179,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         await RequireAsync(name, ct);
         var current = (await _state.BoundsAsync(ct)).GetValueOrDefault(name);
         if (current == request.WorkerName) return;
-        await RequireFreeWorkerAsync(request.WorkerName, ct);
+        await RequireFreeWorkerAsync(request.WorkerName, name, ct);
         var running = (await _state.StagesAsync(ct)).Where(s => s.Source == name && s.Expect == TaskStage.Running).Select(s => s.Task).ToList();
         if (running.Count > 0) throw DmErrors.ErrSchedulerRequireRunningTaskInSyncUnit.New(running, name);
 
@@ -181,11 +196,27 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         if (!result.Succeeded) throw DmErrors.ErrSchedulerWorkerNotFree.New(request.WorkerName);
     }
 
+    /// <summary>
+    /// Turns relay on for the source: its bound worker pulls the relay log, and so does every worker the request names (a
+    /// worker bound to nothing is then in stage relay). A named worker must be free, bound to this source or already
+    /// relaying it (46021 / 46020 otherwise); without names the source must be bound (40070). The start point and directory
+    /// given are stored in the source's relay config. Enabling again restarts a relay stopped on an error.
+    /// </summary>
     public async Task EnableRelayAsync(string name, EnableRelayRequest request, CancellationToken ct)
     {
         using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
         var workers = await RelayWorkerListAsync(name, request.WorkerNameList, ct);
+        var bounds = await _state.BoundsAsync(ct);
+        var boundElsewhere = workers.Where(w => bounds.Any(b => b.Value == w && b.Key != name)).ToList();
+        if (boundElsewhere.Count > 0)
+            throw DmErrors.ErrSchedulerRelayWorkersWrongBound.New(string.Join(", ", boundElsewhere),
+                string.Join(", ", boundElsewhere.Select(w => bounds.First(b => b.Value == w).Key)));
+        var relays = await _state.RelayWorkersAsync(ct);
+        var relayingElsewhere = workers.Where(w => relays.Any(r => r.Key != name && r.Value.Contains(w))).ToList();
+        if (relayingElsewhere.Count > 0)
+            throw DmErrors.ErrSchedulerRelayWorkersBusy.New(string.Join(", ", relayingElsewhere),
+                string.Join(", ", relayingElsewhere.Select(w => relays.First(r => r.Value.Contains(w)).Key)));
         var relay = (stored.Source.RelayConfig ?? new RelayConfig()) with
         {
             EnableRelay = true,
@@ -193,24 +224,45 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
             RelayBinlogGtid = request.RelayBinlogGtid ?? stored.Source.RelayConfig?.RelayBinlogGtid,
             RelayDir = request.RelayDir ?? stored.Source.RelayConfig?.RelayDir,
         };
+        var stage = await _state.RelayStageAsync(name, ct);
         var ops = new List<TxnOp>
         {
             MasterState.Put(stored with { Source = stored.Source with { RelayConfig = relay } }),
-            TxnOp.Put(MasterKeys.RelayStage(name), nameof(TaskStage.Running)),
+            MasterState.Put(new RelayStage(name, TaskStage.Running) { Generation = (stage?.Generation ?? 0) + 1 }),
         };
-        ops.AddRange(workers.Select(w => TxnOp.Put(MasterKeys.RelayWorker(w), name)));
+        if (request.WorkerNameList is { Count: > 0 }) ops.AddRange(workers.Select(w => TxnOp.Put(MasterKeys.RelayWorker(w), name)));
         await store.TxnAsync([], ops, ct: ct);
     }
 
+    /// <summary>
+    /// Stops the named workers pulling the source's relay log (46022 for a name that does not pull it); without names, or
+    /// when no named worker is left, relay goes off for the source, its bound worker included. The files stay on disk.
+    /// </summary>
     public async Task DisableRelayAsync(string name, DisableRelayRequest request, CancellationToken ct)
     {
         using var entered = await gate.EnterAsync(ct);
         var stored = await RequireAsync(name, ct);
-        var workers = await RelayWorkerListAsync(name, request.WorkerNameList, ct);
-        var ops = new List<TxnOp>();
-        ops.AddRange(workers.Select(w => TxnOp.Delete(MasterKeys.RelayWorker(w))));
-        var remaining = ((await _state.RelayWorkersAsync(ct)).GetValueOrDefault(name) ?? []).Except(workers).ToList();
-        if (remaining.Count == 0)
+        if (request.WorkerNameList is not { Count: > 0 } && !await _state.RelayEnabledAsync(name, ct))
+        {
+            // Nothing to stop: as DM, no names means the bound worker (40070 when there is none).
+            await RelayWorkerListAsync(name, null, ct);
+            return;
+        }
+        var named = ((await _state.RelayWorkersAsync(ct)).GetValueOrDefault(name) ?? []).ToList();
+        var stopping = named;
+        if (request.WorkerNameList is { Count: > 0 } list)
+        {
+            var workers = await RelayWorkerListAsync(name, list, ct);
+            var notRelaying = workers.Where(w => !named.Contains(w)).ToList();
+            var bound = (await _state.BoundsAsync(ct)).GetValueOrDefault(name);
+            // The bound worker relays while relay is on for its source; naming it alone turns relay off.
+            notRelaying.RemoveAll(w => w == bound && named.Count == 0);
+            if (notRelaying.Count > 0)
+                throw DmErrors.ErrSchedulerRelayWorkersWrongRelay.New(string.Join(", ", notRelaying), name);
+            stopping = workers.Where(named.Contains).ToList();
+        }
+        var ops = stopping.Select(w => TxnOp.Delete(MasterKeys.RelayWorker(w))).ToList();
+        if (!named.Except(stopping).Any())
         {
             ops.Add(TxnOp.Delete(MasterKeys.RelayStage(name)));
             var relay = (stored.Source.RelayConfig ?? new RelayConfig()) with { EnableRelay = false };
@@ -219,17 +271,47 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         await store.TxnAsync([], ops, ct: ct);
     }
 
+    /// <summary>DM#'s pause-relay / resume-relay: the relay workers of the source stop pulling (files and readers stay) or pull again.</summary>
+    public async Task SetRelayStageAsync(string name, TaskStage stage, CancellationToken ct)
+    {
+        using var entered = await gate.EnterAsync(ct);
+        await RequireAsync(name, ct);
+        var current = await _state.RelayStageAsync(name, ct)
+                      ?? throw DmErrors.ErrOpenAPICommonError.Wrap(new InvalidOperationException(
+                          $"relay log of source {name} is not pulled by any worker, please `enable-relay` first"));
+        var generation = stage == TaskStage.Running ? current.Generation + 1 : current.Generation;
+        await store.TxnAsync([], [MasterState.Put(current with { Expect = stage, Generation = generation })], ct: ct);
+    }
+
+    /// <summary>
+    /// DM's purge-relay: every worker pulling the source's relay log removes its files before <c>relay_binlog_name</c> (in the
+    /// sub-directory <c>relay_dir</c> names, the newest by default), unless they are still needed: the first refusal (DM's
+    /// 30037 with what needs the file) or unreachable worker is the answer.
+    /// </summary>
     public async Task PurgeRelayAsync(string name, PurgeRelayRequest request, CancellationToken ct)
     {
         await RequireAsync(name, ct);
         if (string.IsNullOrWhiteSpace(request.RelayBinlogName))
             throw DmErrors.ErrOpenAPICommonError.Wrap(new ArgumentException("relay_binlog_name must not be empty"));
-        var workers = (await _state.RelayWorkersAsync(ct)).GetValueOrDefault(name) ?? [];
+        var workers = await _state.RelayingWorkersAsync(name, ct);
         if (workers.Count == 0)
             throw DmErrors.ErrOpenAPICommonError.Wrap(new InvalidOperationException(
                 $"relay log of source {name} is not pulled by any worker, please `enable-relay` first"));
-        // Relay workers exist: the purge is sent to them over the worker query service (worker issue).
-        throw DmErrors.ErrMasterWorkerCliNotFound.New(name);
+        DmException? failed = null;
+        foreach (var worker in workers)
+        {
+            try
+            {
+                var client = await workerQueries.ConnectWorkerAsync(worker, name, ct);
+                var purge = new Contracts.PurgeRelayRequest { Source = name, FileName = request.RelayBinlogName, SubDir = request.RelayDir ?? "" };
+                await WorkerQueryClient.CallAsync(name, () => client.PurgeRelayAsync(purge, workerQueries.Options(ct)), r => r.Error);
+            }
+            catch (DmException e)
+            {
+                failed ??= e;
+            }
+        }
+        if (failed is not null) throw failed;
     }
 
     public async Task<List<string>> SchemasAsync(string name, CancellationToken ct)
@@ -273,11 +355,15 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         };
     }
 
-    private async Task RequireFreeWorkerAsync(string worker, CancellationToken ct)
+    /// <summary>The worker must be free, or one pulling <paramref name="source"/>'s relay log (DM lets a source move to its relay worker).</summary>
+    private async Task RequireFreeWorkerAsync(string worker, string source, CancellationToken ct)
     {
         var view = (await WorkerDirectory.ReadAsync(store, ct)).FirstOrDefault(w => w.Name == worker)
                    ?? throw DmErrors.ErrSchedulerWorkerNotExist.New(worker);
-        if (view.Stage != WorkerDirectory.Free) throw DmErrors.ErrSchedulerWorkerNotFree.New(worker);
+        if (view.Stage == WorkerDirectory.Free) return;
+        if (view.Stage == WorkerDirectory.Relay && view.RelaySource == source) return;
+        if (view.Stage == WorkerDirectory.Relay) throw DmErrors.ErrSchedulerBoundDiffWithStartedRelay.New(worker, source, view.RelaySource);
+        throw DmErrors.ErrSchedulerWorkerNotFree.New(worker);
     }
 
     /// <summary>The workers a relay request names, or the source's bound worker when it names none.</summary>
@@ -297,11 +383,11 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
     private static List<string> TaskNames(IEnumerable<StoredTask> tasks, string source) =>
         tasks.Where(t => t.SourceNames.Contains(source)).Select(t => t.Name).ToList();
 
-    /// <summary>The API view: password hidden, status and task names only when asked for.</summary>
-    private static Source Present(StoredSource stored, bool withStatus, List<string> taskNames, string? boundWorker) =>
+    /// <summary>The API view: password hidden, status and task names only when asked for (a status list given).</summary>
+    private static Source Present(StoredSource stored, List<SourceStatus>? statusList, List<string> taskNames) =>
         PasswordMask.Hide(stored.Source) with
         {
-            StatusList = withStatus ? [new SourceStatus { SourceName = stored.Name, WorkerName = boundWorker ?? "" }] : null,
-            TaskNameList = withStatus ? taskNames : null,
+            StatusList = statusList,
+            TaskNameList = statusList is null ? null : taskNames,
         };
 }

@@ -62,11 +62,35 @@ public sealed class MasterState(IClusterStore store)
             .GroupBy(kv => kv.ValueString, kv => MasterKeys.LastName(kv.Key))
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
-    public async Task<bool> RelayEnabledAsync(string source, CancellationToken ct) =>
-        (await store.GetAsync(MasterKeys.RelayStage(source), ct)).Kv?.ValueString == nameof(TaskStage.Running);
+    public async Task<bool> RelayEnabledAsync(string source, CancellationToken ct) => await RelayStageAsync(source, ct) is not null;
+
+    /// <summary>The relay stage the master expects of <paramref name="source"/>; null when relay is off for it.</summary>
+    public async Task<RelayStage?> RelayStageAsync(string source, CancellationToken ct)
+    {
+        var kv = (await store.GetAsync(MasterKeys.RelayStage(source), ct)).Kv;
+        if (kv is null) return null;
+        // Stores written before relay stages had generations hold the stage's name alone.
+        return kv.Value.Length > 0 && kv.Value[0] == (byte)'{'
+            ? Decode<RelayStage>(kv)
+            : new RelayStage(source, Enum.TryParse<TaskStage>(kv.ValueString, out var stage) ? stage : TaskStage.Running);
+    }
+
+    /// <summary>
+    /// The workers that pull <paramref name="source"/>'s relay log: while relay is on for it, its bound worker and the workers
+    /// enable-relay named for it (bound worker first).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RelayingWorkersAsync(string source, CancellationToken ct)
+    {
+        if (!await RelayEnabledAsync(source, ct)) return [];
+        var workers = new List<string>();
+        if ((await BoundsAsync(ct)).GetValueOrDefault(source) is { } bound) workers.Add(bound);
+        workers.AddRange(((await RelayWorkersAsync(ct)).GetValueOrDefault(source) ?? []).Order(StringComparer.Ordinal).Where(w => !workers.Contains(w)));
+        return workers;
+    }
 
     public static TxnOp Put(StoredSource source) => TxnOp.Put(MasterKeys.Source(source.Name), Encode(source));
     public static TxnOp Put(StoredTask task) => TxnOp.Put(MasterKeys.Task(task.Name), Encode(task));
+    public static TxnOp Put(RelayStage stage) => TxnOp.Put(MasterKeys.RelayStage(stage.Source), Encode(stage));
     public static TxnOp Put(SubtaskStage stage) => TxnOp.Put(MasterKeys.SubtaskStage(stage.Source, stage.Task), Encode(stage));
 
     public static byte[] Encode<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, ApiJson.Options);

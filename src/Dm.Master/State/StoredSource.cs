@@ -38,3 +38,12 @@ public sealed record SubtaskStage(string Source, string Task, TaskStage Expect)
 
 /// <summary>One-shot arguments of a task start, honoured only when no checkpoint exists.</summary>
 public sealed record TaskCliArgs(string? StartTime, string? SafeModeDuration, string? WaitTimeOnStop);
+
+/// <summary>
+/// The stage the master expects of a source's relay log (enable-relay: Running; DM#'s pause-relay: Paused); no record means
+/// relay is off. The generation changes with every resume, so a relay stopped on an error pulls again.
+/// </summary>
+public sealed record RelayStage(string Source, TaskStage Expect)
+{
+    public long Generation { get; init; }
+}

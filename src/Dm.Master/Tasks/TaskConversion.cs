@@ -13,7 +13,9 @@ public sealed class TaskConversion(TaskCompiler compiler)
         {
             task = TaskRules.Adjust(task);
             var cfg = await compiler.ToTaskConfigAsync(task, ct);
-            return new ConverterTaskResponse { Task = TaskService.Present(task), TaskConfigFile = cfg.ToYaml() };
+            // A task made from a task.yaml (DM#'s task_config_file) is shown as that file, every key as given.
+            var file = task.TaskConfigFile is { Length: > 0 } given ? DmTaskFile.HidePassword(given) : cfg.ToYaml();
+            return new ConverterTaskResponse { Task = TaskService.Present(task), TaskConfigFile = file };
         }
         if (string.IsNullOrEmpty(request.TaskConfigFile))
             throw TaskRules.Invalid("one of task or task_config_file must be given");

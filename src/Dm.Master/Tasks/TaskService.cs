@@ -66,6 +66,9 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         var stages = (await _state.StagesAsync(ct)).Where(s => s.Task == name).ToList();
         var running = stages.FirstOrDefault(s => s.Expect == TaskStage.Running);
         if (running != null) throw DmErrors.ErrSchedulerSubTaskCfgUpdate.New(name, running.Source);
+        if (FieldsChangedUnderSameFile(old.Task, task))
+            throw TaskRules.Invalid("the task's OpenAPI fields changed but its task_config_file did not, and the file decides what runs: " +
+                                    "change the file, or leave task_config_file out to run the task from its OpenAPI fields");
         var changed = ImmutableFieldChanged(old.Task, task);
         if (changed != null)
             throw DmErrors.ErrSchedulerSubTaskCfgUpdate.Wrap(new ArgumentException($"fields that should not be changed: {changed}"),
@@ -248,8 +251,13 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         return ApiEndpoint.Of(t.Host, t.Port, t.User, secrets.Reveal(t.Password), t.Security);
     }
 
-    private DmTask Protect(DmTask task) =>
-        task with { StatusList = null, TargetConfig = task.TargetConfig with { Password = secrets.Protect(task.TargetConfig.Password) } };
+    private DmTask Protect(DmTask task) => task with
+    {
+        StatusList = null,
+        TargetConfig = task.TargetConfig with { Password = secrets.Protect(task.TargetConfig.Password) },
+        // The file's password is the target_config's: it is kept there only, encrypted when a secret key is set.
+        TaskConfigFile = task.TaskConfigFile is { Length: > 0 } file ? DmTaskFile.HidePassword(file) : null,
+    };
 
     public static DmTask Present(DmTask task) => PasswordMask.Hide(task);
 
@@ -300,6 +308,17 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
     }
 
     /// <summary>DM refuses to change these once a task exists: its workers have acted on them.</summary>
+    /// <summary>
+    /// An update that brings the stored task.yaml back unchanged with other OpenAPI fields: those fields would be ignored
+    /// (the file decides what runs), so it is refused rather than accepted and ignored.
+    /// </summary>
+    private static bool FieldsChangedUnderSameFile(DmTask old, DmTask updated)
+    {
+        if (updated.TaskConfigFile is not { Length: > 0 } file || DmTaskFile.HidePassword(file) != old.TaskConfigFile) return false;
+        static string Fields(DmTask t) => ApiJson.Serialize(Present(t) with { TaskConfigFile = null, StatusList = null });
+        return Fields(old) != Fields(updated);
+    }
+
     private static string? ImmutableFieldChanged(DmTask old, DmTask updated)
     {
         if ((old.Timezone ?? "") != (updated.Timezone ?? "")) return "timezone";

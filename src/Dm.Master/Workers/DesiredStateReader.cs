@@ -9,7 +9,8 @@ namespace Dm.Master.Workers;
 
 /// <summary>
 /// What one worker should be doing, read from the store: its bound source's config and that source's subtasks, each
-/// resolved here into the subtask config of that source (as DM's master splits a task) with its expected stage.
+/// resolved here into the subtask config of that source (as DM's master splits a task) with its expected stage, and the
+/// relay log it pulls (its bound source's when relay is on for it, or the source enable-relay named it for).
 /// </summary>
 public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compiler)
 {
@@ -19,28 +20,46 @@ public sealed class DesiredStateReader(IClusterStore store, TaskCompiler compile
         var state = new MasterState(store);
         var bound = (await state.BoundsAsync(ct)).FirstOrDefault(b => b.Value == worker).Key;
         var desired = new DesiredState { Revision = revision, BoundSource = bound ?? "" };
-        if (bound == null) return desired;
-        desired.BoundEpoch = await state.BoundEpochAsync(worker, ct);
-        var source = await state.SourceAsync(bound, ct);
+        // A worker bound to nothing may still be one of the workers enable-relay named for a source (stage relay).
+        var relaySource = bound ?? (await state.RelayWorkersAsync(ct)).FirstOrDefault(r => r.Value.Contains(worker)).Key;
+        if (relaySource is null) return desired;
+        if (bound is not null) desired.BoundEpoch = await state.BoundEpochAsync(worker, ct);
+        var source = await state.SourceAsync(relaySource, ct);
         if (source == null) return desired;
 
         var sourceConfig = compiler.ToSourceConfig(source);
-        desired.Source = ContractMapping.ToMessage(sourceConfig);
-        desired.RelayEnabled = await state.RelayEnabledAsync(bound, ct);
-        var stages = (await state.StagesAsync(ct)).Where(s => s.Source == bound).ToDictionary(s => s.Task);
-        foreach (var task in await state.TasksAsync(ct))
+        var stages = (await state.StagesAsync(ct)).Where(s => s.Source == relaySource).ToDictionary(s => s.Task);
+        // Each task of the source resolved once: the bound worker runs it, the relay keeps what its checkpoint needs.
+        var resolved = new List<SubtaskAssignment>();
+        foreach (var task in (await state.TasksAsync(ct)).Where(t => stages.ContainsKey(t.Name)))
+            resolved.Add(new SubtaskAssignment { Task = task.Name }.Resolve(() => TaskConverter.ToSubTask(compiler.Reveal(task.Task), sourceConfig)));
+        if (bound is not null)
         {
-            if (!stages.TryGetValue(task.Name, out var stage)) continue;
-            var args = await state.CliArgsAsync(task.Name, bound, ct);
-            desired.Subtasks.Add(new SubtaskAssignment
+            desired.Source = ContractMapping.ToMessage(sourceConfig);
+            foreach (var assignment in resolved)
             {
-                Task = task.Name,
-                ExpectedStage = ContractMapping.ToMessage(stage.Expect),
-                StartGeneration = stage.Generation,
-                MetaGeneration = stage.MetaGeneration,
-                StartTime = args?.StartTime ?? "",
-                SafeModeTimeDuration = SafeModeDuration(args?.SafeModeDuration),
-            }.Resolve(() => TaskConverter.ToSubTask(compiler.Reveal(task.Task), sourceConfig)));
+                var stage = stages[assignment.Task];
+                var args = await state.CliArgsAsync(assignment.Task, bound, ct);
+                assignment.ExpectedStage = ContractMapping.ToMessage(stage.Expect);
+                assignment.StartGeneration = stage.Generation;
+                assignment.MetaGeneration = stage.MetaGeneration;
+                assignment.StartTime = args?.StartTime ?? "";
+                assignment.SafeModeTimeDuration = SafeModeDuration(args?.SafeModeDuration);
+                desired.Subtasks.Add(assignment);
+            }
+        }
+        if (await state.RelayStageAsync(relaySource, ct) is { } relay)
+        {
+            var assignment = new RelayAssignment
+            {
+                Source = relaySource,
+                Config = ContractMapping.ToMessage(sourceConfig),
+                ExpectedStage = ContractMapping.ToMessage(relay.Expect),
+                Generation = relay.Generation,
+            };
+            // A task that cannot be resolved on the source has no checkpoint either: nothing for the relay to keep.
+            assignment.Tasks.AddRange(resolved.Where(a => a.ResolvedCase == SubtaskAssignment.ResolvedOneofCase.Config).Select(a => a.Config.Clone()));
+            desired.Relay = assignment;
         }
         return desired;
     }

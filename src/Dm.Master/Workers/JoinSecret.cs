@@ -11,7 +11,7 @@ namespace Dm.Master.Workers;
 /// <c>&lt;data-dir&gt;/join-secret</c> (owner-only) for the workers. Workers' calls without it are refused, and the master's
 /// calls to workers carry it.
 /// </summary>
-public sealed class JoinSecret(IClusterStore store, PasswordCipher cipher, Ha.ClusterSetup setup, ILogger<JoinSecret> logger)
+public sealed class JoinSecret([FromKeyedServices(State.MasterStores.Unguarded)] IClusterStore store, PasswordCipher cipher, Ha.ClusterSetup setup, ILogger<JoinSecret> logger)
 {
     private volatile string? _secret;
 

@@ -8,14 +8,17 @@ namespace Dm.Master.Workers;
 
 /// <summary>
 /// Binds sources to workers with DM's rules: at most one source per worker and one bound worker per
-/// source; a source whose worker went offline is unbound and bound again to a free worker, preferring
-/// (1) a worker that holds the source's dump files, (2) the worker it was last bound to, (3) any free worker.
-/// Reconciles whenever workers, sources or bindings change, and only while this master is the leader.
+/// source; a worker pulling a source's relay log (stage relay) may be bound to that source only; a source whose worker
+/// went offline is unbound and bound again, preferring, as DM's scheduler, (1) a worker that holds the source's dump
+/// files, (2) a relay worker of the source it was last bound to, (3) any relay worker of the source, (4) the free worker
+/// it was last bound to, (5) any free worker. Reconciles whenever workers, sources, bindings or relay workers change, and only
+/// while this master is the leader.
 /// </summary>
 public sealed class SourceScheduler(IClusterStore store, MasterGate gate, WorkerStatusBoard reports, ILeaderTerms election,
     ILogger<SourceScheduler> logger) : BackgroundService
 {
-    private static readonly string[] Watched = [MasterKeys.WorkerKeepAlivePrefix, MasterKeys.SourcePrefix, MasterKeys.BoundWorkerPrefix];
+    private static readonly string[] Watched =
+        [MasterKeys.WorkerKeepAlivePrefix, MasterKeys.SourcePrefix, MasterKeys.BoundWorkerPrefix, MasterKeys.RelayWorkerPrefix];
     private readonly SemaphoreSlim _wake = new(0);
 
     /// <summary>Asks for a reconcile soon (after a change the watches would also see).</summary>
@@ -87,11 +90,15 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, Worker
         var bound = kept.Select(b => b.Source).ToHashSet(StringComparer.Ordinal);
         var lastBound = (await store.GetPrefixAsync(MasterKeys.LastBoundWorkerPrefix, ct)).Kvs
             .ToDictionary(kv => MasterKeys.LastName(kv.Key), kv => kv.ValueString, StringComparer.Ordinal);
+        var relayOf = (await store.GetPrefixAsync(MasterKeys.RelayWorkerPrefix, ct)).Kvs
+            .ToDictionary(kv => MasterKeys.LastName(kv.Key), kv => kv.ValueString, StringComparer.Ordinal);
         foreach (var source in sources.Order(StringComparer.Ordinal).Where(s => !bound.Contains(s)))
         {
-            var free = online.Where(w => !busy.Contains(w)).Order(StringComparer.Ordinal).ToList();
-            if (free.Count == 0) break;
-            var (worker, reason) = Choose(source, free, lastBound);
+            // Free workers, and the source's own relay workers: a worker relaying another source waits for that one.
+            var free = online.Where(w => !busy.Contains(w) && (!relayOf.TryGetValue(w, out var relayed) || relayed == source))
+                .Order(StringComparer.Ordinal).ToList();
+            if (free.Count == 0) continue;
+            var (worker, reason) = Choose(source, free, lastBound, relayOf);
             busy.Add(worker);
             ops.Add(MasterState.PutBound(source, worker));
             logger.LogInformation("binding source {Source} to worker {Worker} ({Reason})", source, worker, reason);
@@ -99,12 +106,19 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, Worker
         if (ops.Count > 0) await store.TxnAsync([], ops, ct: ct);
     }
 
-    private (string Worker, string Reason) Choose(string source, IReadOnlyList<string> free, IReadOnlyDictionary<string, string> lastBound)
+    private (string Worker, string Reason) Choose(string source, IReadOnlyList<string> free, IReadOnlyDictionary<string, string> lastBound,
+        IReadOnlyDictionary<string, string> relayOf)
     {
         if (free.FirstOrDefault(w => reports.HoldsDumpFiles(w, source)) is { } holder)
             return (holder, "holds its dump files");
-        if (free.FirstOrDefault(w => lastBound.GetValueOrDefault(w) == source) is { } last)
+        var relays = free.Where(w => relayOf.GetValueOrDefault(w) == source).ToList();
+        if (relays.FirstOrDefault(w => lastBound.GetValueOrDefault(w) == source) is { } lastRelay)
+            return (lastRelay, "pulls its relay log, last bound");
+        if (relays.Count > 0)
+            return (relays[0], "pulls its relay log");
+        var others = free.Where(w => !relayOf.ContainsKey(w)).ToList();
+        if (others.FirstOrDefault(w => lastBound.GetValueOrDefault(w) == source) is { } last)
             return (last, "last bound");
-        return (free[0], "free");
+        return (others[0], "free");
     }
 }

@@ -43,6 +43,10 @@ public sealed class WorkerHubService(
             logger.LogWarning("registration of worker {Worker} from {Peer} refused: {Error}", request.Name, context.Peer, e.Message);
             throw new RpcException(new Status(StatusCode.AlreadyExists, e.Message));
         }
+        catch (NotLeaderException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"dm-master {options.Name}: {e.Message}; register again"));
+        }
         scheduler.Poke();
         return new RegisterResponse { MasterName = options.Name, Session = session };
     }
@@ -70,8 +74,24 @@ public sealed class WorkerHubService(
             }
             statuses.Report(request.Name, list, request.AppliedRevision);
             statuses.ReportDumpFiles(request.Name, request.DumpFileSources);
+            statuses.ReportRelay(request.Name, RelayOf(request));
         }
         return new HeartbeatResponse { Known = known };
+    }
+
+    /// <summary>The relay log status a heartbeat carries, as the API shows it; null when the worker pulls none (or sent one it cannot read).</summary>
+    private WorkerStatusBoard.RelayReport? RelayOf(HeartbeatRequest request)
+    {
+        if (request.Relay is not { Status: { } status } relay) return null;
+        try
+        {
+            return new WorkerStatusBoard.RelayReport(relay.Source, ContractMapping.ToApi(status), relay.HasErrorMsg ? relay.ErrorMsg : null);
+        }
+        catch (InvalidDataException e)
+        {
+            logger.LogWarning("worker {Worker} sent a relay status I cannot read: {Error}", request.Name, e.Message);
+            return null;
+        }
     }
 
     public override async Task Watch(WatchRequest request, IServerStreamWriter<DesiredState> responseStream, ServerCallContext context)
@@ -85,7 +105,8 @@ public sealed class WorkerHubService(
         var changed = new SemaphoreSlim(0);
         var revision = await store.GetRevisionAsync(ct);
         StoreChanges.Follow(store,
-            [MasterKeys.BoundWorkerPrefix, MasterKeys.SourcePrefix, MasterKeys.TaskPrefix, MasterKeys.SubtaskStagePrefix, MasterKeys.RelayStagePrefix],
+            [MasterKeys.BoundWorkerPrefix, MasterKeys.SourcePrefix, MasterKeys.TaskPrefix, MasterKeys.SubtaskStagePrefix, MasterKeys.RelayStagePrefix,
+             MasterKeys.RelayWorkerPrefix],
             revision, () => changed.Release(), logger, ct);
 
         DesiredState? sent = null;

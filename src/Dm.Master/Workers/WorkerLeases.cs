@@ -35,7 +35,9 @@ public sealed class WorkerLeases(IClusterStore store, ILogger<WorkerLeases> logg
         }
         var registration = JsonSerializer.Serialize(new WorkerDirectory.WorkerRegistration(name, address), StateJson.Options);
         await store.PutAsync(MasterKeys.WorkerRegister(name), registration, ct: ct);
-        var token = WorkerChannelAuth.NewToken();
+        // The holder of a live session registering again (with another TTL, or at a new leader) keeps its token, so its
+        // heartbeats and watch under way go on.
+        var token = alive != null && previousSession != null ? previousSession : WorkerChannelAuth.NewToken();
         await BringOnlineAsync(name, ttlSeconds, WorkerChannelAuth.Digest(token), alive?.ModRevision ?? 0, ct);
         logger.LogInformation("worker {Worker} registered from {Address} with keepalive-ttl {Ttl}s", name, address, ttlSeconds);
         return token;
@@ -91,8 +93,9 @@ public sealed class WorkerLeases(IClusterStore store, ILogger<WorkerLeases> logg
     }
 
     // The alive key moves to a new lease before the old one is revoked, so the worker never looks offline meanwhile
-    // (a scheduler pass in such a gap would unbind its source). It moves only if nobody registered the name since it was
-    // read (at <paramref name="seenRevision"/>, 0 when it was not there).
+    // (a scheduler pass in such a gap would unbind its source): after a master switch, or when a worker registers again
+    // with another TTL as it starts or stops pulling a relay log. It moves only if nobody registered the name since it
+    // was read (at <paramref name="seenRevision"/>, 0 when it was not there).
     private async Task BringOnlineAsync(string name, long ttlSeconds, string digest, long seenRevision, CancellationToken ct)
     {
         var key = MasterKeys.WorkerKeepAlive(name);

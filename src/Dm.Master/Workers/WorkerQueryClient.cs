@@ -23,10 +23,16 @@ public sealed class WorkerQueryClient(MasterState state, MasterOptions options, 
     public async Task<(string Worker, WorkerQuery.WorkerQueryClient Client)> ConnectAsync(string source, CancellationToken ct)
     {
         if (!(await state.BoundsAsync(ct)).TryGetValue(source, out var worker)) throw DmErrors.ErrWorkerNoStart.New();
+        return (worker, await ConnectWorkerAsync(worker, source, ct));
+    }
+
+    /// <summary>A client for <paramref name="worker"/> (one serving <paramref name="source"/>); DM's 38021 when it is offline.</summary>
+    public async Task<WorkerQuery.WorkerQueryClient> ConnectWorkerAsync(string worker, string source, CancellationToken ct)
+    {
         var view = (await WorkerDirectory.ReadAsync(state.Store, ct)).FirstOrDefault(w => w.Name == worker);
         if (view == null || view.Stage == WorkerDirectory.Offline) throw DmErrors.ErrMasterWorkerCliNotFound.New(source);
         var channel = _channels.GetOrAdd(view.Address, address => GrpcWebChannel.Open(address, tls.Identity));
-        return (worker, new WorkerQuery.WorkerQueryClient(channel));
+        return new WorkerQuery.WorkerQueryClient(channel);
     }
 
     /// <summary>Call options with DM's per-request rpc-timeout and the cluster's join secret (the worker serves no one else).</summary>

@@ -4,11 +4,23 @@ using Dm.Core.Api;
 namespace Dm.Master.Workers;
 
 /// <summary>
-/// The latest subtask status and dump-file holdings each worker reported with its heartbeat (kept in memory: it
-/// is live state, not config, and every heartbeat repeats it).
+/// The latest subtask status, relay log status and dump-file holdings each worker reported with its heartbeat (kept in
+/// memory: it is live state, not config, and every heartbeat repeats it).
 /// </summary>
 public sealed class WorkerStatusBoard
 {
+    /// <summary>A worker's relay log of <paramref name="Source"/>: DM's status, and the error it stopped on (null when none).</summary>
+    public sealed record RelayReport(string Source, RelayStatus Status, string? Error);
+
+    private readonly ConcurrentDictionary<string, RelayReport?> _relays = new(StringComparer.Ordinal);
+
+    /// <summary>The relay log the worker said it pulls in its latest heartbeat (null: none).</summary>
+    public void ReportRelay(string worker, RelayReport? relay) => _relays[worker] = relay;
+
+    /// <summary>The worker's relay log of <paramref name="source"/> as it last reported it, if it pulls that one.</summary>
+    public RelayReport? Relay(string worker, string source) =>
+        _relays.TryGetValue(worker, out var relay) && relay?.Source == source ? relay : null;
+
     private readonly ConcurrentDictionary<string, (long AppliedRevision, IReadOnlyList<SubTaskStatus> Subtasks)> _reports = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<string, IReadOnlySet<string>> _dumpFileSources = new(StringComparer.Ordinal);

@@ -32,6 +32,8 @@ public sealed class AssignmentBoard
     /// <summary>
     /// Takes this worker off its source until the master sends its state again: the same revision bound to nothing, so the
     /// supervisor stops every subtask (the worker could not renew its keepalive; the master may be binding the source anew).
+    /// A relay log it pulls goes on: it writes only this worker's own relay directory, and the subtasks of a later binding
+    /// read it.
     /// </summary>
     /// <param name="session">The worker's session with the master when its keepalive lapsed.</param>
     public void Suspend(long session)
@@ -41,7 +43,7 @@ public sealed class AssignmentBoard
         {
             if (_current.BoundSource == "") return;
             _suspended = (_current, session);
-            _current = suspended = new DesiredState { Revision = _current.Revision };
+            _current = suspended = new DesiredState { Revision = _current.Revision, Relay = _current.Relay };
         }
         Changed?.Invoke(suspended);
     }

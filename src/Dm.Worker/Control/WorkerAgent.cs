@@ -9,19 +9,23 @@ namespace Dm.Worker.Control;
 /// <summary>
 /// Keeps this worker known to the master: registers, heartbeats (carrying its subtasks' status) every second, or
 /// every third of the keepalive TTL if that is shorter, and follows the stream of desired state (the bound source
-/// and its subtasks). On any failure it moves to the next master and registers again; the master meanwhile may
-/// have declared it offline. A master that is not the leader names the leader, and the worker goes there at once.
+/// and its subtasks, the relay log it pulls). While it pulls a relay log it is registered with the relay keepalive TTL
+/// (DM's relay-keepalive-ttl), else with keepalive-ttl, registering again when that changes. On any failure it moves
+/// to the next master and registers again; the master meanwhile may have declared it offline. A master that is not the leader names the leader, and the worker goes there at once.
 /// A worker that has not renewed its keepalive for two thirds of its TTL stops its subtasks (the master may bind the source
 /// to another worker once the TTL has passed); they run again when a master sends the state anew.
 /// </summary>
 public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ISubtaskReporter subtasks, DumpFileRegistry dumpFiles,
-    JoinSecretSource secret, ProcessTls tls, ILogger<WorkerAgent> logger) : BackgroundService
+    JoinSecretSource secret, ProcessTls tls, Relay.RelayService relay, ILogger<WorkerAgent> logger) : BackgroundService
 {
     private long _renewedTicks = DateTime.UtcNow.Ticks;
     private long _session;
     // The token of the master's last session for this worker: its calls carry it, and a registration again (after a
-    // failure, at another master) presents it so that the name, still online in that session, is given back to it.
+    // failure, at another master, or with another TTL) presents it so that the name, still online in that session, is
+    // given back to it.
     private string? _sessionToken;
+    // Whether the last registration used the relay keepalive TTL.
+    private volatile bool _registeredRelaying;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -91,14 +95,8 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         var client = masters.Client;
         var session = Interlocked.Increment(ref _session);
         var joinSecret = secret.Read();
-        var registered = await client.RegisterAsync(new RegisterRequest
-        {
-            Name = options.Name,
-            Address = options.EffectiveAdvertiseAddr,
-            KeepaliveTtlSeconds = (long)Math.Max(1, options.KeepAliveTtl.TotalSeconds),
-        }, WorkerChannelAuth.Headers(joinSecret, _sessionToken), cancellationToken: stoppingToken);
-        _sessionToken = registered.Session;
-        var headers = WorkerChannelAuth.Headers(joinSecret, registered.Session);
+        await RegisterAsync(client, joinSecret, relay.Relaying, stoppingToken);
+        var headers = WorkerChannelAuth.Headers(joinSecret, _sessionToken);
         logger.LogInformation("registered with master {Master}", masters.CurrentMaster);
         Interlocked.Exchange(ref _renewedTicks, DateTime.UtcNow.Ticks);
 
@@ -114,6 +112,23 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         throw new SessionEndedException("the session with the master ended");
     }
 
+    /// <summary>
+    /// Registers (again) with the TTL for a worker that does or does not pull a relay log, presenting the session it holds
+    /// (a registration again within a live session keeps its token, so the calls under way go on).
+    /// </summary>
+    private async Task RegisterAsync(WorkerHub.WorkerHubClient client, string joinSecret, bool relaying, CancellationToken ct)
+    {
+        var ttl = relaying ? options.RelayKeepAliveTtl : options.KeepAliveTtl;
+        var registered = await client.RegisterAsync(new RegisterRequest
+        {
+            Name = options.Name,
+            Address = options.EffectiveAdvertiseAddr,
+            KeepaliveTtlSeconds = (long)Math.Max(1, ttl.TotalSeconds),
+        }, WorkerChannelAuth.Headers(joinSecret, _sessionToken), cancellationToken: ct);
+        _sessionToken = registered.Session;
+        _registeredRelaying = relaying;
+    }
+
     private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, Metadata headers, long session, CancellationToken ct)
     {
         var period = HeartbeatPeriod(options.KeepAliveTtl);
@@ -123,6 +138,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
             var request = new HeartbeatRequest { Name = options.Name, AppliedRevision = subtasks.AppliedRevision };
             request.Subtasks.AddRange(subtasks.Statuses().Select(ContractMapping.ToMessage));
             request.DumpFileSources.AddRange(dumpFiles.Sources());
+            request.Relay = relay.Report();
             var sent = DateTime.UtcNow;
             var response = await client.HeartbeatAsync(request, headers, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
             if (!response.Known) throw new SessionEndedException("the master no longer knows this worker");
@@ -146,8 +162,14 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         await foreach (var state in call.ResponseStream.ReadAllAsync(ct))
         {
             board.Apply(state);
-            logger.LogInformation("desired state at revision {Revision}: source {Source}, {Count} subtasks",
-                state.Revision, state.BoundSource == "" ? "(none)" : state.BoundSource, state.Subtasks.Count);
+            logger.LogInformation("desired state at revision {Revision}: source {Source}, {Count} subtasks, relay {Relay}",
+                state.Revision, state.BoundSource == "" ? "(none)" : state.BoundSource, state.Subtasks.Count,
+                state.Relay is { } r ? $"of {r.Source} ({r.ExpectedStage})" : "(none)");
+            if ((state.Relay is not null) != _registeredRelaying)
+            {
+                await RegisterAsync(client, secret.Read(), state.Relay is not null, ct);
+                logger.LogInformation("registered again with keepalive-ttl {Ttl}", state.Relay is not null ? options.RelayKeepAliveTtl : options.KeepAliveTtl);
+            }
         }
         throw new SessionEndedException("the master ended the watch");
     }

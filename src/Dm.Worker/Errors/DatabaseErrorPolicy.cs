@@ -79,7 +79,7 @@ internal static class DatabaseErrorPolicy
         // objects it names
         UnknownDatabase, NoSuchTable, UnknownTable, BadFieldError,
         // data
-        DuplicateKeyEntry, ColumnCannotBeNull, WrongValueCountOnRow, WarningDataOutOfRange, TruncatedWrongValue,
+        DuplicateKeyEntry, ColumnCannotBeNull, WrongValueCountOnRow, WarningDataOutOfRange, WarningDataTruncated, TruncatedWrongValue,
         TruncatedWrongValueForField, DataTooLong, InvalidJsonText, CheckConstraintFailed, TiDbEntryTooLarge,
         // the binlog: purged, or a position the upstream does not have
         MasterFatalErrorReadingBinLog,

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging.Console;
 namespace Dm.Worker.Hosting;
 
 /// <summary>
-/// Composes one dm-worker: the agent that talks to the masters, and /status, /metrics and the query service on worker-addr
-/// (https with client certificates when it has TLS keys).
+/// Composes one dm-worker: the agent that talks to the masters, the subtasks and the relay log it runs, and /status,
+/// /metrics and the query service on worker-addr (https with client certificates when it has TLS keys).
 /// </summary>
 public static class WorkerHost
 {
@@ -40,9 +40,12 @@ public static class WorkerHost
         builder.Services.AddSingleton(new JoinSecretSource(options));
         builder.Services.AddSingleton<AssignmentBoard>();
         builder.Services.AddSingleton<Dump.DumpFileRegistry>();
-        builder.Services.AddSingleton<Subtasks.SubtaskSupervisor>();
+        builder.Services.AddSingleton(sp => new Subtasks.SubtaskSupervisor(sp.GetRequiredService<AssignmentBoard>(), options,
+            sp.GetRequiredService<Dump.DumpFileRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<Relay.RelayService>()));
         builder.Services.AddSingleton<ISubtaskReporter>(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Subtasks.SubtaskSupervisor>());
+        builder.Services.AddSingleton<Relay.RelayService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Relay.RelayService>());
         builder.Services.AddHostedService<WorkerAgent>();
         builder.Services.AddWorkerQuery();
 

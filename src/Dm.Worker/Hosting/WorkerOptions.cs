@@ -10,8 +10,10 @@ public sealed record WorkerOptions
     public string Join { get; init; } = "127.0.0.1:8261";
     /// <summary>How long the master waits for a heartbeat before it takes this worker offline.</summary>
     public TimeSpan KeepAliveTtl { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>The keepalive TTL while this worker pulls a relay log (DM's relay-keepalive-ttl: a relay worker keeps its source longer).</summary>
     public TimeSpan RelayKeepAliveTtl { get; init; } = TimeSpan.FromSeconds(1800);
-    public string RelayDir { get; init; } = "relay_log";
+    /// <summary>Where the relay log goes (<c>--relay-dir</c>); "" uses the source's relay_dir. Relative to the working directory.</summary>
+    public string RelayDir { get; init; } = "";
     public string LogLevel { get; init; } = "info";
     public string? LogFile { get; init; }
     public string? ConfigFile { get; init; }

@@ -15,8 +15,9 @@ namespace Dm.Worker.Load;
 /// INSERT that meets no existing key does exactly what REPLACE or INSERT IGNORE would have done. Keys that turn out to be
 /// this chunk's own, committed by an earlier attempt whose answer was lost, make the chunk done, not a conflict.
 /// </summary>
+/// <param name="extendedColumns">The task's extend columns (null when none): added to each row of the tables whose route extracts them.</param>
 public sealed class ChunkWriter(MySqlConnection connection, LoaderCheckpointTable checkpoint, string verb, LoadProgress progress,
-    ConcurrentDictionary<string, bool> conflictingTables)
+    ConcurrentDictionary<string, bool> conflictingTables, ExtendedColumns? extendedColumns = null)
 {
     private const string PlainInsert = "INSERT INTO ";
 
@@ -24,13 +25,15 @@ public sealed class ChunkWriter(MySqlConnection connection, LoaderCheckpointTabl
     {
         var tableKey = table.TargetSchema + "\0" + table.TargetTable;
         var chunkVerb = conflictingTables.ContainsKey(tableKey) ? verb : PlainInsert;
+        var extension = extendedColumns?.For(table.SourceSchema, table.SourceTable);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         long bytes = 0;
         try
         {
             await foreach (var body in statementBodies.WithCancellation(cancellationToken))
             {
-                await DataConnections.ExecuteAsync(connection, chunkVerb + body, cancellationToken, transaction);
+                await DataConnections.ExecuteAsync(connection, chunkVerb + (extension is null ? body : ExtendedInsertRows.Append(body, extension)),
+                    cancellationToken, transaction);
                 bytes += body.Length;
                 progress.AddPending(body.Length);
             }

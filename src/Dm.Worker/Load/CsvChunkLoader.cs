@@ -16,8 +16,9 @@ namespace Dm.Worker.Load;
 /// load again with REPLACE; error: roll back and fail; ignore: keep), and any other warning (a value the target
 /// changed or truncated) rolls back and fails, so a CSV copy is exact or stops.
 /// </summary>
+/// <param name="extendedColumns">The task's extend columns (null when none): set on each row of the tables whose route extracts them.</param>
 public sealed class CsvChunkLoader(MySqlConnection connection, LoaderCheckpointTable checkpoint, CsvFormat format, string onDuplicateMode,
-    LoadProgress progress, ConcurrentDictionary<string, bool> conflictingTables)
+    LoadProgress progress, ConcurrentDictionary<string, bool> conflictingTables, ExtendedColumns? extendedColumns = null)
 {
     public async Task LoadAsync(TablePlan table, ChunkPlan chunk, string path, CancellationToken cancellationToken)
     {
@@ -130,6 +131,9 @@ public sealed class CsvChunkLoader(MySqlConnection connection, LoaderCheckpointT
                 loader.Columns.Add(Quote.Identifier(column.Name));
             }
         }
+        if (extendedColumns?.For(table.SourceSchema, table.SourceTable) is { } extension)
+            for (var i = 0; i < extension.Columns.Count; i++)
+                loader.Expressions.Add($"{Quote.Identifier(extension.Columns[i])} = {Dm.Sql.Printing.Quoting.StringLiteral(extension.Values[i])}");
         return loader;
     }
 

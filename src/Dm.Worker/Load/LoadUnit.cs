@@ -96,15 +96,16 @@ public sealed class LoadUnit : IUnit
                 total += finished.TryGetValue(chunk.Id, out var size) ? size : new FileInfo(dir.Combine(chunk.Id)).Length;
             _progress.Start(total, finished.Values.Sum());
             var conflicting = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            var extended = ExtendedColumns.Of(_context.Config);
             var pending = new ConcurrentQueue<(TablePlan, ChunkPlan)>(all.Where(c => !finished.ContainsKey(c.Chunk.Id)));
             await ParallelWorkers.RunAsync(Math.Max(1, _context.Config.Loader.PoolSize), async (_, ct) =>
             {
                 if (pending.IsEmpty) return;
-                await using var connection = await DataConnections.OpenAsync(_context.Target, ct, allowLocalInfile: manifest.Csv is not null);
+                await using var connection = await DataConnections.OpenAsync(_context.Target, ct, allowLocalInfile: manifest.Csv is not null, strict: true);
                 await DataConnections.ExecuteAsync(connection, "SET SESSION foreign_key_checks = 0", ct);
-                var writer = new ChunkWriter(connection, checkpoint, verb, _progress, conflicting);
+                var writer = new ChunkWriter(connection, checkpoint, verb, _progress, conflicting, extended);
                 var csvLoader = manifest.Csv is { } csv
-                    ? new CsvChunkLoader(connection, checkpoint, csv, OnDuplicateMode(_context.Config.Loader), _progress, conflicting) : null;
+                    ? new CsvChunkLoader(connection, checkpoint, csv, OnDuplicateMode(_context.Config.Loader), _progress, conflicting, extended) : null;
                 while (pending.TryDequeue(out var item))
                 {
                     var path = dir.Combine(item.Item2.Id);

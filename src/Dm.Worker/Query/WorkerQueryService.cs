@@ -7,9 +7,9 @@ namespace Dm.Worker.Query;
 
 /// <summary>
 /// The worker's end of the master's live queries: the schema tracker and the error operations of one
-/// subtask's Sync unit. Failures travel in the reply (DM code and message), never as a gRPC fault.
+/// subtask's Sync unit, and the purge of the relay log it pulls. Failures travel in the reply (DM code and message), never as a gRPC fault.
 /// </summary>
-public sealed class WorkerQueryService(SyncControlLocator locator, ILogger<WorkerQueryService> logger) : WorkerQuery.WorkerQueryBase
+public sealed class WorkerQueryService(SyncControlLocator locator, Relay.RelayService relay, ILogger<WorkerQueryService> logger) : WorkerQuery.WorkerQueryBase
 {
     public override Task<NamesReply> ListSchemas(SubtaskRef request, ServerCallContext context) =>
         Answer(request, () =>
@@ -94,6 +94,23 @@ public sealed class WorkerQueryService(SyncControlLocator locator, ILogger<Worke
                 throw Dm.Core.Errors.DmErrors.ErrSyncerOperatorNotExist.New(position?.ToString() ?? "");
             return Task.FromResult(new QueryReply());
         }, e => new QueryReply { Error = e });
+
+    public override async Task<PurgeRelayReply> PurgeRelay(PurgeRelayRequest request, ServerCallContext context)
+    {
+        try
+        {
+            var reply = new PurgeRelayReply();
+            reply.Removed.AddRange(await relay.PurgeAsync(request.Source, request.FileName, request.SubDir, context.CancellationToken));
+            logger.LogInformation("relay purge of {Source} before {File}: {Count} files removed", request.Source, request.FileName, reply.Removed.Count);
+            return reply;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var error = QueryErrors.From(e);
+            logger.LogInformation("relay purge of {Source} refused: [code={Code}] {Message}", request.Source, error.Code, error.Message);
+            return new PurgeRelayReply { Error = error };
+        }
+    }
 
     private static string TableName(TableRef t) => $"`{t.Schema}`.`{t.Table}`";
 

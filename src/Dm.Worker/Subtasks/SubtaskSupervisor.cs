@@ -6,6 +6,7 @@ using Dm.Worker.Checkpoints;
 using Dm.Worker.Control;
 using Dm.Worker.Dump;
 using Dm.Worker.Hosting;
+using Dm.Worker.Relay;
 using Dm.Worker.Sync;
 using Dm.Worker.Units;
 
@@ -34,8 +35,12 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     // Set after _published, so a heartbeat that reads it first sends statuses at least as new.
     private long _appliedRevision;
 
-    public SubtaskSupervisor(AssignmentBoard board, WorkerOptions options, DumpFileRegistry dumpFiles, ILoggerFactory loggers)
+    private readonly RelayService? _relay;
+
+    /// <param name="relay">The worker's relay logs, which Sync reads when this worker pulls its bound source's (null: never).</param>
+    public SubtaskSupervisor(AssignmentBoard board, WorkerOptions options, DumpFileRegistry dumpFiles, ILoggerFactory loggers, RelayService? relay = null)
     {
+        _relay = relay;
         _board = board;
         _options = options;
         _dumpFiles = dumpFiles;
@@ -44,17 +49,18 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     }
 
     /// <summary>
-    /// What a runner is built from: its assignment but for the stage and start generation it is told, and the bound
-    /// source's config. A runner whose identity differs from the assignment's is rebuilt.
+    /// What a runner is built from: its assignment but for the stage and start generation it is told, the bound
+    /// source's config, and whether Sync reads the worker's relay log. A runner whose identity differs from the
+    /// assignment's is rebuilt (relay turned on or off: its Sync goes on from the checkpoint with the other source).
     /// </summary>
-    private readonly record struct RunnerIdentity(SubtaskAssignment Assignment, Contracts.Configs.SourceConfig? Source, long BoundEpoch)
+    private readonly record struct RunnerIdentity(SubtaskAssignment Assignment, Contracts.Configs.SourceConfig? Source, bool ReadsRelay, long BoundEpoch)
     {
-        public static RunnerIdentity Of(SubtaskAssignment assignment, Contracts.Configs.SourceConfig? source, long boundEpoch)
+        public static RunnerIdentity Of(SubtaskAssignment assignment, Contracts.Configs.SourceConfig? source, bool readsRelay, long boundEpoch)
         {
             var build = assignment.Clone();
             build.ExpectedStage = Stage.Unspecified;
             build.StartGeneration = 0;
-            return new RunnerIdentity(build, source, boundEpoch);
+            return new RunnerIdentity(build, source, readsRelay, boundEpoch);
         }
     }
 
@@ -90,6 +96,8 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
             }
             catch (Exception e) { sourceError = BuildError(e, $"source {_source}"); }
             var assigned = state.Subtasks.ToDictionary(s => s.Task, StringComparer.Ordinal);
+            // As DM: while the worker pulls its bound source's relay log, every subtask reads that (paused or not) instead of the upstream.
+            var readsRelay = _relay is not null && state.Relay is { } relay && relay.Source == _source;
             foreach (var name in _runners.Keys.Where(n => !assigned.ContainsKey(n)).ToList())
             {
                 await _runners[name].Runner.DisposeAsync();
@@ -98,7 +106,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
             }
             foreach (var assignment in assigned.Values)
             {
-                var identity = RunnerIdentity.Of(assignment, state.Source, state.BoundEpoch);
+                var identity = RunnerIdentity.Of(assignment, state.Source, readsRelay, state.BoundEpoch);
                 if (_runners.TryGetValue(assignment.Task, out var existing) && existing.Identity != identity)
                 {
                     await existing.Runner.DisposeAsync();
@@ -106,7 +114,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
                 }
                 if (!_runners.TryGetValue(assignment.Task, out var entry))
                 {
-                    entry = (identity, Build(assignment, source, sourceError, state.BoundEpoch));
+                    entry = (identity, Build(assignment, source, sourceError, readsRelay, state.BoundEpoch));
                     _runners[assignment.Task] = entry;
                     Publish(); // listed from now on: a heartbeat must not miss a runner while others are still stopping
                 }
@@ -127,7 +135,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     }
 
     /// <summary>A runner for the assignment, or, when it cannot be built, a subtask that shows why.</summary>
-    private ISubtask Build(SubtaskAssignment assignment, SourceConfig? source, DmException? sourceError, long boundEpoch)
+    private ISubtask Build(SubtaskAssignment assignment, SourceConfig? source, DmException? sourceError, bool readsRelay, long boundEpoch)
     {
         var error = sourceError?.ToErrorMessage();
         if (source is not null)
@@ -142,7 +150,7 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
                 {
                     var config = ContractMapping.ToConfig(assignment.Config
                         ?? throw new InvalidDataException($"the desired state assigns task {assignment.Task} without its config"));
-                    return CreateRunner(config, source, assignment.StartTime, assignment.SafeModeTimeDuration?.ToTimeSpan(),
+                    return CreateRunner(config, source, assignment.StartTime, assignment.SafeModeTimeDuration?.ToTimeSpan(), readsRelay,
                         new TargetFence(config.MetaSchema, config.Name, config.SourceId, boundEpoch));
                 }
                 catch (Exception e) { error = BuildError(e, $"task {assignment.Task}").ToErrorMessage(); }
@@ -161,11 +169,13 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
     /// <summary>The runner of a subtask config the master resolved for the bound source.</summary>
     /// <param name="startTime">start-task's start_time ("" when not given), DM's text in the upstream's time zone.</param>
     /// <param name="safeModeDuration">start-task's safe_mode_time_duration, when given.</param>
+    /// <param name="readsRelay">Whether Sync reads the worker's relay log of the source instead of the upstream.</param>
     /// <param name="fence">The binding epoch every checkpoint write of the subtask carries.</param>
-    private SubtaskRunner CreateRunner(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration, TargetFence fence)
+    private SubtaskRunner CreateRunner(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration, bool readsRelay,
+        TargetFence fence)
     {
         var units = new List<IUnit>();
-        var sync = TaskConfig.HasSync(config.Mode) ? CreateSyncUnit(config, source, startTime, safeModeDuration, fence) : null;
+        var sync = TaskConfig.HasSync(config.Mode) ? CreateSyncUnit(config, source, startTime, safeModeDuration, readsRelay, fence) : null;
         if (TaskConfig.HasDump(config.Mode) || TaskConfig.HasLoad(config.Mode))
         {
             var context = new FullCopyContext(config, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
@@ -189,13 +199,15 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
         return new SubtaskRunner(config, _options.Name, units, _loggers.CreateLogger<SubtaskRunner>());
     }
 
-    private SyncUnit CreateSyncUnit(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration, TargetFence fence)
+    private SyncUnit CreateSyncUnit(SubTaskConfig config, SourceConfig source, string startTime, TimeSpan? safeModeDuration, bool readsRelay,
+        TargetFence fence)
     {
         var settings = new SyncSettings(config, source, DbConfigEndpoint.From(config.From), DbConfigEndpoint.From(config.To))
         {
             Fence = fence,
             StartTime = startTime.Length > 0 ? startTime : null,
             SafeModeDuration = safeModeDuration,
+            Relay = readsRelay ? _relay!.OpenLog(source) : null,
         };
         return new SyncUnit(settings, _loggers.CreateLogger<SyncUnit>());
     }

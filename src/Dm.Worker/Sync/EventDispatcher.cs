@@ -5,6 +5,7 @@ using Dm.Worker.Sync.Applying;
 using Dm.Worker.Sync.Checkpointing;
 using Dm.Worker.Sync.Planning;
 using Dm.Worker.Sync.Reading;
+using Dm.Worker.Units;
 using MySqlConnector;
 
 namespace Dm.Worker.Sync;
@@ -21,6 +22,11 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
     WriterPool writers, LargeTransactionApplier large, DdlApplier ddl, CommitWatermark watermark, CheckpointWriter checkpoints,
     WatermarkReporter reporter, BlockedEvent blocked, SyncProgress progress)
 {
+    // Built once per run; null when the task has no expression filter (no lookup per rows event then).
+    private readonly ExpressionRowFilters? _expressionFilters = ExpressionRowFilters.Of(settings.Config);
+    // Likewise null when no route of the task extracts names into columns.
+    private readonly ExtendedTables? _extendedTables = ExtendedColumns.Of(settings.Config) is { } columns ? new ExtendedTables(columns) : null;
+
     public async Task HandleAsync(BinlogEvent ev, CancellationToken cancellationToken)
     {
         progress.Event();
@@ -33,8 +39,11 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
                 await CompleteTransactionAsync(ev, cancellationToken);
                 break;
             case TransactionEvent.Statement:
-                await ddl.ApplyAsync((QueryEvent)ev, stream.LocationAfter(ev), cancellationToken);
-                transactions.Close(); // a statement ends whatever was open
+                // Inside a grouped transaction (statement or mixed binlog format) the statement belongs to it: the rows read
+                // so far stay buffered until its end. Anywhere else a statement (DDL) ends what its GTID event opened.
+                var inside = transactions.Current is { Grouped: true };
+                await ddl.ApplyAsync((QueryEvent)ev, stream.LocationAfter(ev), inside, cancellationToken);
+                if (!inside) transactions.Close();
                 break;
             case TransactionEvent.Heartbeat:
                 reporter.Report();
@@ -71,7 +80,8 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
         // Rows are merged per source table: a routed table may share its target with other shards, whose changes to the same
         // key must stay in binlog order with its own, so only tables written under their own name are merged.
         var unrouted = string.Equals(target.Schema, schema, StringComparison.Ordinal) && string.Equals(target.Name, table, StringComparison.Ordinal);
-        RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at), merge: !settings.TargetForeignKeyChecks && unrouted);
+        RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at), merge: settings.Compact && unrouted,
+            _expressionFilters?.For(info), _extendedTables?.For(info), settings.Shape.RowsPerStatement);
         if (large.Active || transaction.RowChanges >= settings.LargeTransactionRows)
             await large.SpillAsync(transaction, writers, cancellationToken);
     }

@@ -21,6 +21,9 @@ internal sealed class SyncProgress
     private TimeSpan _clockOffset;
     private bool _caughtUp;
 
+    /// <summary>DM's binlog_type: remote while reading the upstream, local while reading the worker's relay log.</summary>
+    public string BinlogType { get; set; } = "remote";
+
     public void Event() => Interlocked.Increment(ref _events);
 
     public void Transaction() => Interlocked.Increment(ref _transactions);
@@ -53,7 +56,7 @@ internal sealed class SyncProgress
                 _recentMark = (now, transactions);
             }
             var synced = _master is not null && _synced is not null && _caughtUp &&
-                         _master.FileName == _synced.FileName && _master.Offset <= _synced.Offset;
+                         _master.FileName == Reading.BinlogSourceChoice.UpstreamForm(_synced.Position).FileName && _master.Offset <= _synced.Offset;
             var behind = synced || _syncedTimestamp == 0 ? 0
                 : Math.Max(0, (long)((now + _clockOffset) - DateTimeOffset.FromUnixTimeSeconds(_syncedTimestamp).UtcDateTime).TotalSeconds);
             return new SyncStatus
@@ -68,7 +71,7 @@ internal sealed class SyncProgress
                 BlockingDdls = [],
                 UnresolvedGroups = [],
                 Synced = synced,
-                BinlogType = "remote",
+                BinlogType = BinlogType,
                 SecondsBehindMaster = behind,
                 IoTotalBytes = 0,
                 DumpIoTotalBytes = 0,

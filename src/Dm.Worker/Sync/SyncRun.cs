@@ -42,26 +42,32 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         var start = await checkpoint.ReadGlobalAsync(control, cancellationToken) ?? await StartAsync(control, cancellationToken);
         schemas.Reset(await checkpoint.ReadTablesAsync(control, cancellationToken));
         var (applied, staleBatches) = await checkpoint.ReadAppliedAsync(control, cancellationToken);
+        // The relay log when this worker pulls it, else the upstream; what the target holds in the form that source names files.
+        using var source = await BinlogSourceChoice.ChooseAsync(settings, start, logger, cancellationToken);
+        start = source.InForm(start);
+        applied = applied.InForm(source.InSourceForm);
         var watermark = new CommitWatermark(start.Position);
         logger.LogInformation("sync of {Task} starts at {Position} (safe mode exit {Exit}, {Applied} transactions already applied)",
             task, start.Position, start.SafeModeExit?.ToString() ?? "none", applied.Count);
 
-        var ddlPlanner = new DdlPlanner(settings.Config, _filter, _events, _router);
+        var onlineDdl = new OnlineDdlTable(settings.Config.MetaSchema, task, settings.Config.SourceId);
+        await onlineDdl.EnsureAsync(control, cancellationToken);
+        var ddlPlanner = new DdlPlanner(settings.Config, _filter, _events, _router, await onlineDdl.ReadAsync(control, cancellationToken));
         var safeMode = new SafeMode(settings.Config.Syncer.SafeMode, start.SafeModeExit, settings.SafeModeDuration);
         var transactions = new TransactionAssembler(applied);
         var batchIds = new BatchIds();
-        var large = new LargeTransactionApplier(OpenTargetAsync, checkpoint, watermark, batchIds, task, logger);
+        var large = new LargeTransactionApplier(OpenWriterAsync, checkpoint, watermark, batchIds, task, logger, settings.Shape.RowsPerStatement);
         var reporter = new WatermarkReporter(watermark, progress, transactions, large);
         var checkpoints = new CheckpointWriter(checkpoint, watermark, applied, staleBatches, schemas, safeMode, reporter, OpenTargetAsync, task, logger);
 
-        await using var pool = new WriterPool(await OpenWriterConnectionsAsync(cancellationToken), checkpoint, settings.BatchStatements, batchIds,
+        await using var pool = new WriterPool(await OpenWriterConnectionsAsync(cancellationToken), checkpoint, settings.Shape, batchIds,
             (batch, id) =>
             {
                 watermark.Committed(batch, id);
                 reporter.Report();
             }, cancellationToken);
         var ddl = new DdlApplier(settings, ddlPlanner, schemas, control, UpstreamAsync, pool, checkpoint, checkpoints, watermark, applied, batchIds,
-            _blocked, errorOperations, logger);
+            _blocked, onlineDdl, errorOperations, logger);
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var upstreamPosition = new UpstreamPositionPoller(settings.Upstream, progress, logger);
         var flusher = checkpoints.RunAsync(settings.FlushInterval, upstreamPosition, background.Token);
@@ -69,10 +75,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, pool.Failed);
         try
         {
-            var options = settings.ClientOptions(start.Position);
-            logger.LogInformation("sync of {Task} reads the binlog {How}", task,
-                options.StartPosition is { } p ? $"from {p} (GTIDs executed so far: {start.Position.GtidText})" : $"after the GTID set {start.Position.GtidText}");
-            var stream = new BinlogStream(new BinlogClientSource(new BinlogClient(options)), task, logger, TimeProvider.System);
+            var stream = new BinlogStream(source.Source, task, logger, TimeProvider.System);
             var dispatcher = new EventDispatcher(settings, stream, transactions, new RowEventRules(_filter, _events, _router, ddlPlanner), schemas, control,
                 UpstreamAsync, safeMode, pool, large, ddl, watermark, checkpoints, reporter, _blocked, progress);
             await foreach (var ev in stream.ReadAsync(reading.Token))
@@ -106,7 +109,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
     /// <summary>The writers' connections, opened together (each costs a handshake and session settings: a task's start waits on them).</summary>
     private async Task<MySqlConnection[]> OpenWriterConnectionsAsync(CancellationToken cancellationToken)
     {
-        var opening = Enumerable.Range(0, settings.Writers).Select(_ => OpenTargetAsync(cancellationToken)).ToList();
+        var opening = Enumerable.Range(0, settings.Writers).Select(_ => OpenWriterAsync(cancellationToken)).ToList();
         try
         {
             return await Task.WhenAll(opening);
@@ -118,8 +121,14 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         }
     }
 
-    private Task<MySqlConnection> OpenTargetAsync(CancellationToken cancellationToken) =>
-        DataConnections.OpenAsync(settings.Target, cancellationToken, sessionStatements:
+    /// <summary>A connection for DDL and checkpoints.</summary>
+    private Task<MySqlConnection> OpenTargetAsync(CancellationToken cancellationToken) => OpenTargetAsync(strict: false, cancellationToken);
+
+    /// <summary>A connection that writes rows: strict, so that a value the target would narrow stops the run instead.</summary>
+    private Task<MySqlConnection> OpenWriterAsync(CancellationToken cancellationToken) => OpenTargetAsync(strict: true, cancellationToken);
+
+    private Task<MySqlConnection> OpenTargetAsync(bool strict, CancellationToken cancellationToken) =>
+        DataConnections.OpenAsync(settings.Target, cancellationToken, strict: strict, sessionStatements:
         [
             $"SET SESSION foreign_key_checks = {(settings.TargetForeignKeyChecks ? 1 : 0)}",
             // Writers touch disjoint keys; READ COMMITTED spares them gap locks on each other's inserts.

@@ -3,6 +3,7 @@ using Dm.Binlog.Replication;
 using Dm.Core.Errors;
 using Dm.Core.Config;
 using Dm.Core.Upstream;
+using Dm.Worker.Units;
 
 namespace Dm.Worker.Sync;
 
@@ -23,7 +24,14 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
 
     public int Writers => Math.Max(1, Config.Syncer.WorkerCount);
 
-    public int BatchStatements => Math.Max(1, Config.Syncer.Batch);
+    /// <summary>Batch size, writer queue and rows per statement (DM's <c>batch</c>, <c>queue-size</c>, <c>multiple-rows</c>).</summary>
+    internal Dm.Worker.Sync.Applying.WriterShape Shape => Dm.Worker.Sync.Applying.WriterShape.Of(Config.Syncer);
+
+    /// <summary>Whether changes to a table may be collapsed by key in a batch (DM's <c>compact</c>; never while the target checks foreign keys).</summary>
+    public bool Compact => Config.Syncer.Compact && !TargetForeignKeyChecks;
+
+    /// <summary>The relay log this worker pulls of the source, which Sync then reads instead of the upstream; null for none.</summary>
+    internal Relay.RelayLog? Relay { get; init; }
 
     /// <summary>Row changes after which a transaction is applied alone, streamed, instead of buffered.</summary>
     public int LargeTransactionRows { get; init; } = 50_000;
@@ -34,16 +42,7 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
     /// The source's server-id, offset by a stable hash of the task name: two tasks on one source are two replicas to
     /// the upstream, and a server drops the older of two replicas with the same id.
     /// </summary>
-    public uint ReplicaServerId
-    {
-        get
-        {
-            var hash = 2166136261u;
-            foreach (var c in Config.Name) hash = (hash ^ c) * 16777619u;
-            var baseId = Source.ServerId != 0 ? Source.ServerId : 429_000_000u;
-            return (uint)((baseId + hash % 100_000) % 4_294_000_000u) + 1;
-        }
-    }
+    public uint ReplicaServerId => UpstreamReplica.ServerId(Source.ServerId, Config.Name);
 
     /// <summary>The flavor of the source's GTIDs (its configured flavor; MySQL unless it says MariaDB).</summary>
     public GtidFlavor GtidFlavor => string.Equals(Source.Flavor, ServerFlavor.MariaDb, StringComparison.OrdinalIgnoreCase)
@@ -56,20 +55,7 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
     /// </summary>
     public BinlogClientOptions ClientOptions(BinlogLocation? start)
     {
-        var options = new BinlogClientOptions
-        {
-            Host = Upstream.Host,
-            Port = Upstream.Port,
-            User = Upstream.User,
-            Password = Upstream.Password,
-            ServerId = ReplicaServerId,
-            HeartbeatPeriod = TimeSpan.FromSeconds(1),
-            // As every other connection to a database: TLS when the config gives TLS material, verified by its CA
-            // (host name included), with its client certificate; no TLS otherwise.
-            Tls = Upstream.UsesTls ? TlsMode.Required : TlsMode.Disabled,
-            ServerCertificateValidation = Upstream.UsesTls ? DatabaseTls.ServerValidator(Upstream) : null,
-            ClientCertificate = Upstream.UsesTls ? DatabaseTls.ClientCertificate(Upstream) : null,
-        };
+        var options = UpstreamReplica.Options(Upstream, ReplicaServerId);
         if (start is null) return options;
         if (Source.EnableGtid && start.GtidSet is { IsEmpty: false } gtid) return options with { StartGtid = gtid };
         if (!start.HasPosition) throw DmErrors.ErrConfigMetaInvalid.New();

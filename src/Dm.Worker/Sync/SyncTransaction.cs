@@ -16,6 +16,18 @@ internal sealed class SyncTransaction
     /// <summary>Already applied before a crash (named by an applied row): read past, not applied again.</summary>
     public bool Skip { get; init; }
 
+    /// <summary>
+    /// Whether the upstream grouped several events into this transaction (BEGIN, or a MariaDB GTID event without its
+    /// standalone flag): a statement met inside it is part of it, not a DDL of its own that ends it.
+    /// </summary>
+    public bool Grouped { get; set; }
+
+    /// <summary>
+    /// A value of it is one a strict target session refuses although the upstream holds it (an empty ENUM value a non-strict
+    /// upstream stored): its batch runs under the target's non-strict sql_mode.
+    /// </summary>
+    public bool Lenient { get; set; }
+
     public long Sequence { get; set; }
     public BinlogLocation End { get; set; } = null!;
     /// <summary>Statements for changes to tables that are not mergeable, in binlog order.</summary>

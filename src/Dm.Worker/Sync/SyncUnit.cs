@@ -40,7 +40,7 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
         _settings = settings;
         _logger = logger;
         _checkpoint = new SyncCheckpointTable(settings.Config.MetaSchema, settings.Config.Name, settings.Config.SourceId, settings.Fence);
-        _schemas = new TrackedSchemas(settings.Config.CreateTableRouter());
+        _schemas = new TrackedSchemas(settings.Config.CreateTableRouter(), settings.Config.SourceId);
     }
 
     public string Name => "Sync";
@@ -69,7 +69,8 @@ public sealed partial class SyncUnit : IUnit, ISyncControl
 
     public async Task<UnitResult> ProcessAsync(CancellationToken cancellationToken)
     {
-        _progress = new SyncProgress();
+        // DM's binlog_type from the start of the run: the relay log when this worker pulls the source's, else the upstream.
+        _progress = new SyncProgress { BinlogType = _settings.Relay is null ? "remote" : "local" };
         var run = new SyncRun(_settings, _checkpoint, _schemas, _progress, _errorOperations, _logger);
         try
         {

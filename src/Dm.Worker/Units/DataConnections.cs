@@ -6,15 +6,30 @@ namespace Dm.Worker.Units;
 /// <summary>
 /// Connections that move data (dump readers, load writers): unlimited command time (a chunk may be large),
 /// UTC session time zone on both ends so TIMESTAMP values copy unchanged, and user variables allowed so data
-/// text is never mistaken for parameters.
+/// text is never mistaken for parameters. Connections that write rows run strict (<see cref="StrictSqlMode"/>).
 /// </summary>
 internal static class DataConnections
 {
+    /// <summary>
+    /// The session sql_mode of every connection but row writers: no strictness, and dates with days the month lacks accepted
+    /// (ALLOW_INVALID_DATES, as DM sets it downstream) so that such values an upstream holds are not zeroed.
+    /// </summary>
+    public const string SqlMode = "ALLOW_INVALID_DATES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
+
+    /// <summary>
+    /// The session sql_mode of connections that write rows (Sync's writers, Load's chunks): a value the target would narrow
+    /// (too long, out of range, not of the column's type) is an error instead of a warning nobody reads. Zero dates, zero
+    /// parts in dates and unchecked days stay allowed (no NO_ZERO_DATE / NO_ZERO_IN_DATE, ALLOW_INVALID_DATES), as DM keeps them
+    /// for the downstream: the upstream may hold such values under its own sql_mode, and they replicate as they are.
+    /// </summary>
+    public const string StrictSqlMode = "STRICT_ALL_TABLES," + SqlMode;
+
     /// <param name="allowLocalInfile">Only for target connections that load CSV files with LOAD DATA LOCAL INFILE
     /// (never for the source: a server could otherwise ask for any local file).</param>
     /// <param name="sessionStatements">Further session settings, run after DM#'s own; a connection whose settings fail is closed.</param>
+    /// <param name="strict">A connection that writes rows: <see cref="StrictSqlMode"/>.</param>
     public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken, bool allowLocalInfile = false,
-        IReadOnlyList<string>? sessionStatements = null)
+        IReadOnlyList<string>? sessionStatements = null, bool strict = false)
     {
         var connection = await DatabaseConnector.OpenAsync(endpoint, cancellationToken, builder =>
         {
@@ -27,7 +42,7 @@ internal static class DataConnections
         });
         try
         {
-            await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'", cancellationToken);
+            await ExecuteAsync(connection, $"SET SESSION time_zone = '+00:00', SESSION sql_mode = '{(strict ? StrictSqlMode : SqlMode)}'", cancellationToken);
             foreach (var sql in sessionStatements ?? []) await ExecuteAsync(connection, sql, cancellationToken);
             return connection;
         }

@@ -193,10 +193,12 @@ public sealed class StreamingCopy(FullCopyContext context)
     private async Task WriteLoopAsync(ChannelReader<Transfer> transfers, ChunkQueue queue, LoaderCheckpointTable checkpoint, string verb, bool csv,
         CancellationToken ct)
     {
-        await using var target = await DataConnections.OpenAsync(context.Target, ct, allowLocalInfile: csv);
+        await using var target = await DataConnections.OpenAsync(context.Target, ct, allowLocalInfile: csv, strict: true);
         await DataConnections.ExecuteAsync(target, "SET SESSION foreign_key_checks = 0", ct);
-        var writer = new ChunkWriter(target, checkpoint, verb, LoadProgress, _conflictingTables);
-        var csvLoader = new CsvChunkLoader(target, checkpoint, CsvFormat.Default, LoadUnit.OnDuplicateMode(context.Config.Loader), LoadProgress, _conflictingTables);
+        var extended = ExtendedColumns.Of(context.Config);
+        var writer = new ChunkWriter(target, checkpoint, verb, LoadProgress, _conflictingTables, extended);
+        var csvLoader = new CsvChunkLoader(target, checkpoint, CsvFormat.Default, LoadUnit.OnDuplicateMode(context.Config.Loader), LoadProgress, _conflictingTables,
+            extended);
         await foreach (var transfer in transfers.ReadAllAsync(ct))
         {
             try

@@ -113,6 +113,18 @@ public class TaskConfigValidateTests
         Assert.Equal(20042, CodeOf(yaml.Replace("    table: t\n", "")));
     }
 
+    [Theory]
+    [InlineData("no_such_function(a) > 1")]
+    [InlineData("a >")]
+    [InlineData("SLEEP(a) = 0")]
+    public void Expression_filter_with_bad_grammar_or_an_unknown_function_is_20041(string expression)
+    {
+        var yaml = Basic.Replace("    block-allow-list: \"global\"", "    block-allow-list: \"global\"\n    expression-filters: [\"e\"]")
+            + $"expression-filter:\n  e:\n    schema: s\n    table: t\n    insert-value-expr: \"{expression}\"\n";
+        Assert.Equal(20041, CodeOf(yaml));
+        Assert.Null(Record.Exception(() => TaskConfig.FromYaml(yaml.Replace(expression, "a > 1 AND YEAR(b) = 2021")).Validate()));
+    }
+
     [Fact]
     public void Bad_timezone_is_20008()
     {

@@ -119,6 +119,46 @@ public class TaskConverterTests
     }
 
     [Fact]
+    public void Expression_filters_and_route_extractors_travel_through_the_api_task_and_back()
+    {
+        // DM's sample has an expression filter and a route with extract-table and extract-source.
+        var yaml = SampleFiles.Read("task_advanced.yaml");
+        var cfg = TaskConfig.FromYaml(yaml);
+        var task = TaskConverter.ToApiTask(cfg, Sources);
+
+        var rule = Assert.Single(task.ExpressionFilter!).Value;
+        Assert.Equal(("test_1", "t_1", "c % 2 = 0"), (rule.Schema, rule.Table, rule.InsertValueExpr));
+        // Each source lists the rules its mysql-instance names (an empty list: none; absent would mean all).
+        Assert.Equal(cfg.MysqlInstances.Select(i => i.ExpressionFilters.Count), task.SourceConfig.SourceConf.Select(c => c.ExpressionFilters!.Count));
+        Assert.Contains(task.TableMigrateRule, r => r.Target?.ExtractTable?.TargetColumn == "c_table" && r.Target.ExtractSource?.SourceRegexp == "mysql-(.*)");
+        var json = ApiJson.Serialize(task);
+        var compact = System.Text.Json.Nodes.JsonNode.Parse(json)!.ToJsonString();
+        Assert.Contains("\"expression_filter\":{", compact);
+        Assert.Contains("\"insert_value_expr\":\"c % 2 = 0\"", compact);
+        Assert.Contains("\"extract_table\":{\"table_regexp\":\"t_(.*)\",\"target_column\":\"c_table\"}", compact);
+
+        // The subtasks the master builds from the API task are those DM builds from the file.
+        var fromApi = TaskConverter.ToSubTasks(ApiJson.Deserialize<DmTask>(json), Sources);
+        var fromYaml = cfg.ToSubTasks(Sources);
+        for (var i = 0; i < fromYaml.Count; i++)
+        {
+            Assert.Equal(fromYaml[i].ExpressionFilters.Select(f => (f.Schema, f.Table, f.InsertValueExpr, f.UpdateOldValueExpr, f.UpdateNewValueExpr, f.DeleteValueExpr)), fromApi[i].ExpressionFilters.Select(f => (f.Schema, f.Table, f.InsertValueExpr, f.UpdateOldValueExpr, f.UpdateNewValueExpr, f.DeleteValueExpr)));
+            Assert.Equal(fromYaml[i].RouteRules.Where(r => r.ExtractTable is not null), fromApi[i].RouteRules.Where(r => r.ExtractTable is not null));
+        }
+        var back = TaskConverter.ToTaskConfig(task, Sources).ToYaml();
+        Assert.Contains("insert-value-expr: c % 2 = 0", back.Replace("\"", ""));
+        Assert.Contains("target-column: c_table", back.Replace("\"", ""));
+
+        // A source that lists no names takes every rule; an unknown name or a bad expression is refused.
+        var all = task with { SourceConfig = task.SourceConfig with { SourceConf = [.. task.SourceConfig.SourceConf.Select(c => c with { ExpressionFilters = null })] } };
+        Assert.All(TaskConverter.ToSubTasks(all, Sources), st => Assert.Single(st.ExpressionFilters));
+        var unknown = task with { SourceConfig = task.SourceConfig with { SourceConf = [.. task.SourceConfig.SourceConf.Select(c => c with { ExpressionFilters = ["nope"] })] } };
+        Assert.Equal(49001, Assert.Throws<DmException>(() => TaskConverter.ToSubTasks(unknown, Sources)).Code);
+        var bad = task with { ExpressionFilter = new(StringComparer.Ordinal) { [task.ExpressionFilter!.Keys.Single()] = rule with { InsertValueExpr = "nope(c)" } } };
+        Assert.Equal(20041, Assert.Throws<DmException>(() => TaskConverter.ToSubTasks(bad, Sources)).Code);
+    }
+
+    [Fact]
     public void Unknown_source_and_filter_names_are_dm_errors()
     {
         var task = ApiTask();

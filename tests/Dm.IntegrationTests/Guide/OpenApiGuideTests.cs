@@ -62,7 +62,7 @@ public sealed partial class OpenApiGuideTests
     {
         "GET /api/v1/cluster/masters" => (200, null),
         // master1 is this cluster's only master, hence its leader: DM too refuses to take the leader offline. The
-        // guide's 204 needs a second master to lead (high availability, issue #16).
+        // guide's 204 (a master that is down, in a cluster another master leads) is Ha/MasterClusterTests'.
         "DELETE /api/v1/cluster/masters/master1" => (400, null),
         "GET /api/v1/cluster/workers" => (200, null),
         "DELETE /api/v1/cluster/workers/worker1" => (204, async () =>
@@ -93,9 +93,9 @@ public sealed partial class OpenApiGuideTests
         }),
         "POST /api/v1/sources/mysql-01/relay/enable" => (200, async () => await StartWorkerAsync("worker-1")),
         "POST /api/v1/sources/mysql-01/relay/disable" => (200, null),
-        // DM sends a purge to the source's relay workers; the guide's 200 needs a relay log to purge (issue #17). With
-        // relay disabled just before, DM answers 400 too ("please `enable-relay` first").
-        "POST /api/v1/sources/mysql-01/relay/purge" => (400, null),
+        // DM sends a purge to the source's relay workers: relay on again (disabled by the example before) with files
+        // before the guide's mysql-bin.000002, which the purge removes; its relay_dir placeholder is the real sub-directory.
+        "POST /api/v1/sources/mysql-01/relay/purge" => (200, PrepareRelayPurgeAsync),
         "POST /api/v1/sources/mysql-01/transfer" => (200, async () => await WaitForWorkerAsync("worker-1", "free")),
         "GET /api/v1/sources/source-1/schemas" => (200, null),
         "GET /api/v1/sources/source-1/schemas/db1" => (200, null),
@@ -152,6 +152,28 @@ public sealed partial class OpenApiGuideTests
         await WaitForSubtasksAsync("task-1", s => s["stage"]!.GetValue<string>() == "Paused");
     }
 
+    /// <summary>
+    /// The guide's purge (files before mysql-bin.000002 in sub-directory "string") needs a relay log of mysql-01 that holds
+    /// such files: the upstream rotates past 000002, relay goes on again from mysql-bin.000001 and catches up, and the
+    /// sub-directory it writes stands for the guide's placeholder.
+    /// </summary>
+    private async Task PrepareRelayPurgeAsync()
+    {
+        await _env.Upstream.ExecuteAsync("FLUSH BINARY LOGS; FLUSH BINARY LOGS");
+        var enable = await Http.PostAsJsonAsync("/api/v1/sources/mysql-01/relay/enable", new { relay_binlog_name = "mysql-bin.000001" });
+        Assert.True(enable.IsSuccessStatusCode, await enable.Content.ReadAsStringAsync());
+        JsonNode? relay = null;
+        await MigrationEnvironment.WaitForAsync(async () =>
+        {
+            var status = (await Http.GetFromJsonAsync<JsonObject>("/api/v1/sources/mysql-01/status"))!["data"]!.AsArray();
+            relay = status.Select(s => s!["relay_status"]).FirstOrDefault(r => r is not null);
+            return relay?["stage"]?.GetValue<string>() == "Running" && relay["relay_catch_up_master"]!.GetValue<bool>();
+        }, "the relay log of mysql-01 to catch up", Wait);
+        _relaySubDirectory = relay!["relay_dir"]!.GetValue<string>();
+    }
+
+    private string? _relaySubDirectory;
+
     /// <summary>Every worker killed (none is left to take the sources over): each subtask says no worker serves it, with DM's code.</summary>
     private async Task EveryWorkerOfTheTaskGoneIsShownPerSubtaskAsync()
     {
@@ -193,9 +215,14 @@ public sealed partial class OpenApiGuideTests
         Assert.True((int)response.StatusCode == expected, $"{e}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    /// <summary>The guide's servers (127.0.0.1:3306, root/123456) in source and task bodies are this test's upstream and target.</summary>
+    /// <summary>
+    /// The guide's servers (127.0.0.1:3306, root/123456) in source and task bodies are this test's upstream and target; the
+    /// placeholder sub-directory of its relay purge is the relay's real one.
+    /// </summary>
     private string Substitute(GuideExample e, string body)
     {
+        if (e.Path.EndsWith("/relay/purge", StringComparison.Ordinal) && _relaySubDirectory is not null)
+            return body.Replace("\"relay_dir\": \"string\"", $"\"relay_dir\": \"{_relaySubDirectory}\"", StringComparison.Ordinal);
         if (!body.Contains("\"host\"", StringComparison.Ordinal)) return body;
         var server = e.Path.StartsWith("/api/v1/tasks", StringComparison.Ordinal) ? _env.Target : _env.Upstream;
         var address = $"\"host\": \"{server.Host}\", \"port\": {server.Port}, \"user\": \"{server.User}\", \"password\": \"{server.Password}\"";

@@ -19,16 +19,18 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     public MariaDbServer Target => Env.Target;
 
     /// <param name="enableGtid">the source's enable_gtid: Sync then starts and resumes by GTID set.</param>
-    public static async Task<SyncTestEnvironment> StartAsync(string name, int serverId, bool enableGtid = false)
+    /// <param name="relay">the source's relay_config, null for none (see <see cref="MigrationEnvironment.CreateSourceAsync"/>).</param>
+    /// <param name="purge">the source's relay purge settings, null for DM's defaults.</param>
+    public static async Task<SyncTestEnvironment> StartAsync(string name, int serverId, bool enableGtid = false, object? relay = null, object? purge = null)
     {
         var env = new SyncTestEnvironment { Env = await MigrationEnvironment.StartAsync(name, serverId, rows: 0) };
-        await env.Env.CreateSourceAsync(SourceName, env.Upstream, enableGtid);
+        await env.Env.CreateSourceAsync(SourceName, env.Upstream, enableGtid, relay, purge);
         return env;
     }
 
-    public async Task<DmWorkerProcess> StartWorkerAsync(string name)
+    public async Task<DmWorkerProcess> StartWorkerAsync(string name, IReadOnlyList<string>? extraArguments = null)
     {
-        var worker = await DmWorkerProcess.StartAsync(name, [Env.Master]);
+        var worker = await DmWorkerProcess.StartAsync(name, [Env.Master], extraArguments: extraArguments);
         _workers.Add(worker);
         return worker;
     }

@@ -36,16 +36,7 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
 
         using var stop = new CancellationTokenSource();
         var writing = workload.RunAsync(stop.Token);
-        var moments = new Random(workload.Options.Seed);
-        for (var kill = 1; kill <= Kills; kill++)
-        {
-            var after = TimeSpan.FromMilliseconds(moments.Next(300, 3000));
-            await Task.Delay(after);
-            Assert.False(writing.IsFaulted, writing.Exception?.ToString());
-            output.WriteLine($"kill {kill} after {after.TotalMilliseconds:0} ms");
-            worker.Kill();
-            await worker.RestartAsync();
-        }
+        await WorkerKills.RunAsync(worker, Kills, workload.Options.Seed, TimeSpan.FromMilliseconds(3000), writing, output.WriteLine);
         stop.Cancel();
         await writing;
 

@@ -41,6 +41,9 @@ public sealed class QueryServiceHost : IAsyncLifetime
                 Name = s.Key, SourceName = BoundSource, Stage = TaskStage.Running, Unit = s.Value.Unit, WorkerName = "test-worker",
             }).ToList(),
             task => Subtasks.TryGetValue(task, out var s) ? s.Control : null));
+        // A worker that pulls no relay log (its desired state names none).
+        builder.Services.AddSingleton(new Dm.Worker.Relay.RelayService(new Dm.Worker.Control.AssignmentBoard(), new Dm.Worker.Hosting.WorkerOptions(),
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
         _app = builder.Build();
         _app.MapWorkerQuery();
         await _app.StartAsync();

@@ -149,6 +149,15 @@ public sealed class WorkerQueryServiceTests(QueryServiceHost host) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task APurgeOnAWorkerThatPullsNoRelayLogIsAnInvalidRequest()
+    {
+        var reply = await host.Client.PurgeRelayAsync(new PurgeRelayRequest { Source = "src", FileName = "mysql-bin.000003" });
+        Assert.Equal(30039, reply.Error.Code);
+        Assert.Contains("pulls no relay log of source src", reply.Error.Message);
+        Assert.Empty(reply.Removed);
+    }
+
     private static EventPosition At(string position) => ContractMapping.ToMessage(Dm.Binlog.Replication.BinlogPosition.Parse(position));
 
     private static string Text(EventPosition position) => ContractMapping.ToPosition(position)!.Value.ToString();

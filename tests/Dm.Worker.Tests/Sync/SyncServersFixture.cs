@@ -54,7 +54,7 @@ public sealed class SyncServersFixture : IAsyncLifetime
             SourceId = "sync-source",
             Meta = meta,
             BlockAllowList = new Dm.Core.Rules.BlockAllowListRules { DoDbs = [.. schemas] },
-            Syncer = new SyncerConfig { WorkerCount = 4, Batch = 50 },
+            Syncer = new SyncerConfig { WorkerCount = 4, Batch = 50, Compact = true, MultipleRows = true }, // as an OpenAPI task runs
         };
         adjust?.Invoke(config);
         config.Adjust();
@@ -62,6 +62,28 @@ public sealed class SyncServersFixture : IAsyncLifetime
         return new SyncUnit(new SyncSettings(config, source, Endpoint(Source), Endpoint(Target)) { LargeTransactionRows = largeRows },
             NullLogger.Instance);
     }
+
+    /// <summary>Dump and Load units of a full-mode subtask copying <paramref name="schemas"/> (streamed, or through files).</summary>
+    public (Dm.Worker.Dump.DumpUnit Dump, Dm.Worker.Load.LoadUnit Load) FullCopy(string task, IReadOnlyList<string> schemas, bool streaming,
+        Action<SubTaskConfig>? adjust = null)
+    {
+        var config = new SubTaskConfig
+        {
+            Name = task,
+            Mode = TaskModes.Full,
+            SourceId = "sync-source",
+            BlockAllowList = new Dm.Core.Rules.BlockAllowListRules { DoDbs = [.. schemas] },
+            Mydumper = new MydumperConfig { Threads = 2 },
+            Loader = new LoaderConfig { PoolSize = 2, Dir = Path.Combine(Path.GetTempPath(), "dm-worker-tests", Guid.NewGuid().ToString("N")) },
+        };
+        adjust?.Invoke(config);
+        return Dm.Worker.Units.FullCopyUnits.Create(new Dm.Worker.Units.FullCopyContext(config, Endpoint(Source), Endpoint(Target))
+        {
+            DumpFiles = _dumpFiles, Streaming = streaming, DefaultChunkRows = 1000,
+        });
+    }
+
+    private readonly Dm.Worker.Dump.DumpFileRegistry _dumpFiles = new();
 
     /// <summary>Runs the unit until the target has caught up with the upstream's current position, or fails the test.</summary>
     public async Task CatchUpAsync(SyncUnit unit, TimeSpan? timeout = null)
@@ -101,6 +123,17 @@ public sealed class SyncServersFixture : IAsyncLifetime
         await using var source = await Source.OpenAsync();
         await using var target = await Target.OpenAsync();
         await Dm.TestKit.DataComparison.MigrationComparer.AssertSameAsync(source, target, tables.Select(t => (t, t)));
+    }
+
+    /// <summary>Runs statements in order on one upstream session (its session settings carry from one statement to the next).</summary>
+    public async Task UpstreamAsync(params string[] statements)
+    {
+        await using var connection = await Source.OpenAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = new MySqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>Creates the same schema on both sides (what a full copy would have left).</summary>

@@ -13,9 +13,10 @@ namespace Dm.Worker.Sync.Applying;
 /// </summary>
 internal static class BatchStatements
 {
-    private const int RowsPerStatement = 256;
+    private const int RowsPerStatement = WriterShape.MultipleRows;
 
-    public static List<DmlStatement> Build(IReadOnlyList<SyncTransaction> batch)
+    /// <param name="rowsPerStatement">Rows in one DELETE or upsert of collapsed changes (1 without DM's multiple-rows).</param>
+    public static List<DmlStatement> Build(IReadOnlyList<SyncTransaction> batch, int rowsPerStatement = RowsPerStatement)
     {
         var statements = new List<DmlStatement>();
         var merged = new Dictionary<TableInfo, (TableName Target, Dictionary<string, (bool Present, object?[] Image)> Final)>(
@@ -34,10 +35,10 @@ internal static class BatchStatements
         foreach (var (info, (target, final)) in merged)
         {
             var gone = final.Values.Where(v => !v.Present).Select(v => (IReadOnlyList<object?>)v.Image).ToList();
-            foreach (var chunk in gone.Chunk(RowsPerStatement))
+            foreach (var chunk in gone.Chunk(rowsPerStatement))
                 statements.AddRange(DmlBuilder.Delete(info, chunk, target));
             var present = final.Values.Where(v => v.Present).Select(v => (IReadOnlyList<object?>)v.Image).ToList();
-            foreach (var chunk in present.Chunk(RowsPerStatement))
+            foreach (var chunk in present.Chunk(rowsPerStatement))
                 statements.Add(DmlBuilder.Insert(info, chunk, InsertMode.Upsert, target));
         }
         return statements;

@@ -25,11 +25,14 @@ namespace Dm.Worker.Sync.Applying;
 /// </summary>
 internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, TrackedSchemas schemas, MySqlConnection control,
     Func<CancellationToken, Task<MySqlConnection>> upstream, WriterPool writers, SyncCheckpointTable checkpoint, CheckpointWriter checkpoints,
-    CommitWatermark watermark, AppliedRecords applied, BatchIds batchIds, BlockedEvent blocked,
+    CommitWatermark watermark, AppliedRecords applied, BatchIds batchIds, BlockedEvent blocked, OnlineDdlTable onlineDdl,
     ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ILogger logger)
 {
     /// <summary>Applies the statement of <paramref name="query"/>, which ends at <paramref name="position"/> (where the checkpoint then stands).</summary>
-    public async Task ApplyAsync(QueryEvent query, BinlogLocation position, CancellationToken cancellationToken)
+    /// <param name="insideTransaction">The statement is part of a grouped upstream transaction still being read (statement or
+    /// mixed binlog format): the checkpoint does not move, the transaction's rows stay buffered, and only a statement
+    /// needing no target work may pass.</param>
+    public async Task ApplyAsync(QueryEvent query, BinlogLocation position, bool insideTransaction, CancellationToken cancellationToken)
     {
         var id = position.Position;
         var currentSchema = query.DefaultDatabase.Length > 0 ? query.DefaultDatabase : null;
@@ -37,10 +40,10 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         var progress = TakeDdlProgress(id);
         IReadOnlyList<Statement> statements;
         string shownSql = query.Query;
-        if (errorOperations.TryGetValue(id, out var operation))
+        // An operation names the event as the run does, or by the upstream's file name (binlog skip/replace --binlog-pos).
+        if (errorOperations.TryRemove(id, out var operation) || errorOperations.TryRemove(Reading.BinlogSourceChoice.UpstreamForm(id), out operation))
         {
             statements = operation.Operation == SyncErrorOperation.Skip ? [] : ParseReplacement(operation.Statements, id);
-            errorOperations.TryRemove(id, out _);
             progress = null; // other statements: what an earlier run did of the original says nothing about these
             logger.LogWarning("sync of {Task}: {Operation} the statement at {Position}: {Sql}", settings.Config.Name, operation.Operation, id, query.Query);
             shownSql = string.Join("; ", operation.Statements);
@@ -59,9 +62,21 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         }
 
         var pieces = new List<DdlPiece>();
+        var statementIndex = 0;
         foreach (var statement in statements)
         {
-            var (planned, refused) = planner.Plan(statement, currentSchema, query.Query);
+            var at = $"{id}.{statementIndex++}";
+            if (statement is PassThroughStatement { Kind: PassThroughKind.Dml } dml)
+            {
+                // As DM: a DML statement (binlog_format STATEMENT or MIXED) on a table the task replicates cannot be replayed
+                // row by row; the run stops on it (36014) before anything of its transaction is applied.
+                var table = DmlTarget.Of(dml, lexer);
+                if (table is not null && planner.IgnoresTable(table.Schema ?? currentSchema ?? "", table.Name)) continue;
+                throw await blocked.BlockAsync(id, DmErrors.ErrSyncUnitDMLStatementFound.WithMessage(
+                    $"{DmErrors.ErrSyncUnitDMLStatementFound.FormatMessage()}: query `{shownSql}` at {id} (the upstream wrote it with binlog_format " +
+                    "STATEMENT or MIXED; set binlog_format=ROW upstream, then `binlog skip` or `binlog replace` this event)"), writers, cancellationToken);
+            }
+            var (planned, refused) = planner.Plan(statement, currentSchema, query.Query, at);
             if (refused is not null)
                 throw await blocked.BlockAsync(id, DmErrors.ErrSyncerUnitBinlogEventFilter.WithMessage(
                     $"statement `{query.Query}` at {id} on {refused} is refused by a binlog filter rule"), writers, cancellationToken);
@@ -69,9 +84,14 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         }
         if (pieces.Count == 0)
         {
-            watermark.Done(position, query.Header.Timestamp);
+            // A DDL on a shadow table is recorded at once (keyed by its position: read again after a restart it is not added twice).
+            if (planner.OnlineDdl.Dirty.Count > 0) await onlineDdl.PersistAsync(control, planner.OnlineDdl, cancellationToken);
+            if (!insideTransaction) watermark.Done(position, query.Header.Timestamp);
             return;
         }
+        if (insideTransaction)
+            throw await blocked.BlockAsync(id, DmErrors.ErrSyncerUnsupportedStmt.WithMessage(
+                $"`{shownSql}` at {id} changes the structure inside an upstream transaction that has not ended: not supported"), writers, cancellationToken);
 
         await writers.DrainAsync(cancellationToken);
         var marker = batchIds.Next();
@@ -122,7 +142,10 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             }
             changed.AddRange(piece.Tables.Select(t => (t.Schema!, t.Name)));
         }
-        await checkpoints.WriteAfterDdlAsync(control, position, query.Header.Timestamp, changed.Distinct().ToList(), marker, cancellationToken);
+        // A cut-over's records go in the transaction that moves the checkpoint past it: a restart before that applies them again.
+        await checkpoints.WriteAfterDdlAsync(control, position, query.Header.Timestamp, changed.Distinct().ToList(), marker, cancellationToken,
+            onlineDdl.Commands(planner.OnlineDdl));
+        planner.OnlineDdl.ClearDirty();
     }
 
     /// <summary>The tracker must know a table before a DDL changes it (ALTER, RENAME, index changes, CREATE ... LIKE).</summary>

@@ -9,7 +9,7 @@ namespace Dm.Worker.Sync.Applying;
 /// of its own (its statements executed as they are planned), committed with its applied row at its end.
 /// </summary>
 internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySqlConnection>> openTarget, SyncCheckpointTable checkpoint,
-    CommitWatermark watermark, BatchIds batchIds, string task, ILogger logger) : IAsyncDisposable
+    CommitWatermark watermark, BatchIds batchIds, string task, ILogger logger, int rowsPerStatement = WriterShape.MultipleRows) : IAsyncDisposable
 {
     private LargeTransaction? _open;
 
@@ -29,7 +29,8 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
             _open = new LargeTransaction(connection, await connection.BeginTransactionAsync(cancellationToken));
             logger.LogInformation("sync of {Task}: transaction {Id} is large; applying it alone", task, transaction.Id);
         }
-        await SyncWriter.ExecuteAsync(_open.Connection, _open.Transaction, BatchStatements.Build([transaction]), null,
+        await RelaxIfNeededAsync(transaction, cancellationToken);
+        await SyncWriter.ExecuteAsync(_open.Connection, _open.Transaction, BatchStatements.Build([transaction], rowsPerStatement), null,
             () => $"large transaction {transaction.Id}", cancellationToken);
         transaction.Statements.Clear();
         transaction.Rows.Clear();
@@ -40,10 +41,11 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
     public async Task FinishAsync(SyncTransaction transaction, BinlogLocation end, CancellationToken cancellationToken)
     {
         var large = _open!;
+        await RelaxIfNeededAsync(transaction, cancellationToken);
         var batch = batchIds.Next();
         try
         {
-            await SyncWriter.ExecuteAsync(large.Connection, large.Transaction, BatchStatements.Build([transaction]), checkpoint.AppliedCommand(batch, [transaction.Id]),
+            await SyncWriter.ExecuteAsync(large.Connection, large.Transaction, BatchStatements.Build([transaction], rowsPerStatement), checkpoint.AppliedCommand(batch, [transaction.Id]),
                 () => $"large transaction {transaction.Id}", cancellationToken);
         }
         catch (Exception e) when (checkpoint.IsFenced(e))
@@ -58,6 +60,16 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
         await large.DisposeAsync();
     }
 
+    /// <summary>The transaction's connection (its own, closed after it) leaves strict mode once a value needs it (<see cref="LenientMode"/>).</summary>
+    private async Task RelaxIfNeededAsync(SyncTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (!transaction.Lenient || _open!.Relaxed) return;
+        await using var relax = new MySqlBatch(_open.Connection, _open.Transaction);
+        relax.BatchCommands.Add(LenientMode.Relax());
+        await relax.ExecuteNonQueryAsync(cancellationToken);
+        _open.Relaxed = true;
+    }
+
     /// <summary>Rolls back a large transaction left open (the run stopped in the middle of it).</summary>
     public async ValueTask DisposeAsync()
     {
@@ -68,6 +80,9 @@ internal sealed class LargeTransactionApplier(Func<CancellationToken, Task<MySql
     {
         public MySqlConnection Connection => connection;
         public MySqlTransaction Transaction => transaction;
+
+        /// <summary>Whether the session left strict mode for this transaction.</summary>
+        public bool Relaxed { get; set; }
 
         public async ValueTask DisposeAsync()
         {

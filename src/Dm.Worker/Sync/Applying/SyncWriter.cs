@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Dm.Core.Errors;
+using Dm.Core.Upstream;
 using Dm.Worker.Errors;
 using Dm.Worker.Sync.Checkpointing;
 using Dm.Worker.Units;
@@ -11,10 +13,10 @@ namespace Dm.Worker.Sync.Applying;
 /// into one target transaction of up to <c>batch</c> statements, together with the applied row naming them,
 /// so a batch is either wholly in the target with its record or not at all.
 /// </summary>
-internal sealed class SyncWriter(int index, MySqlConnection connection, SyncCheckpointTable checkpoint, int batchStatements,
+internal sealed class SyncWriter(int index, MySqlConnection connection, SyncCheckpointTable checkpoint, WriterShape shape,
     Func<long> nextBatchId, Action<IReadOnlyList<SyncTransaction>, long, int> committed) : IAsyncDisposable
 {
-    private readonly Channel<SyncTransaction> _queue = Channel.CreateBounded<SyncTransaction>(new BoundedChannelOptions(256)
+    private readonly Channel<SyncTransaction> _queue = Channel.CreateBounded<SyncTransaction>(new BoundedChannelOptions(shape.QueueSize)
     {
         SingleReader = true,
         SingleWriter = true,
@@ -50,7 +52,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
         {
             batch.Clear();
             var statements = 0;
-            while (statements < batchStatements && reader.TryRead(out var next))
+            while (statements < shape.BatchStatements && reader.TryRead(out var next))
             {
                 batch.Add(next);
                 statements += next.Size;
@@ -66,7 +68,7 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
 
     private async Task ApplyAsync(List<SyncTransaction> batch, long id, CancellationToken cancellationToken)
     {
-        var statements = BatchStatements.Build(batch);
+        var statements = BatchStatements.Build(batch, shape.RowsPerStatement);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -78,9 +80,14 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
                 // and the batch lands only while this binding holds the source, so COMMIT joins the round trip: the server
                 // then never holds the batch's locks waiting on this worker (frozen, cut off), which the successor would wait behind.
                 var fenced = checkpoint.Fence.IsActive;
+                var lenient = batch.Exists(t => t.Lenient);
                 await RunBatchAsync(connection, null,
-                    [new MySqlBatchCommand("BEGIN"), .. statements.Select(ToCommand), checkpoint.AppliedCommand(id, batch.Select(t => t.Id)),
-                        .. fenced ? new[] { new MySqlBatchCommand("COMMIT") } : []],
+                    [
+                        .. lenient ? [LenientMode.Relax()] : Array.Empty<MySqlBatchCommand>(),
+                        new MySqlBatchCommand("BEGIN"), .. statements.Select(ToCommand), checkpoint.AppliedCommand(id, batch.Select(t => t.Id)),
+                        .. fenced ? [new MySqlBatchCommand("COMMIT")] : Array.Empty<MySqlBatchCommand>(),
+                        .. lenient ? [LenientMode.Restore()] : Array.Empty<MySqlBatchCommand>(),
+                    ],
                     () => Describe(batch), cancellationToken);
                 if (!fenced)
                 {
@@ -103,11 +110,57 @@ internal sealed class SyncWriter(int index, MySqlConnection connection, SyncChec
                 await RollBackAsync();
                 throw checkpoint.Fence.Fenced();
             }
+            catch (DataStatementException e) when (DatabaseErrorPolicy.Classify(e) == ErrorKind.NeedsUser && !DatabaseErrorPolicy.IsAccessDenied(e))
+            {
+                // The target refuses a value (too long, out of range, a duplicate key...): name the statement's table and
+                // the upstream transaction it comes from, as the batch's error alone cannot.
+                if (!await RollBackAsync()) throw;
+                throw (Exception?)await LocateRefusalAsync(batch, e, cancellationToken) ?? e;
+            }
             catch
             {
                 await RollBackAsync();
                 throw;
             }
+        }
+    }
+
+    /// <summary>
+    /// Replays a refused batch transaction by transaction, statement by statement, inside a target transaction rolled back at
+    /// the end, to find the statement the target refuses: DM's error naming its table, the server's message (which names the
+    /// column) and the upstream transaction's position. Null when the replay meets no refusal.
+    /// </summary>
+    private async Task<DmException?> LocateRefusalAsync(List<SyncTransaction> batch, DataStatementException refused, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using (var begin = new MySqlCommand("BEGIN", connection)) await begin.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var transaction in batch)
+            {
+                foreach (var statement in BatchStatements.Build([transaction], shape.RowsPerStatement))
+                {
+                    try
+                    {
+                        await RunBatchAsync(connection, null, [ToCommand(statement)], () => statement.Sql, cancellationToken);
+                    }
+                    catch (DataStatementException e) when (e.InnerException is MySqlException m)
+                    {
+                        var table = Dm.Sql.Classification.DmlTarget.Of(statement.Sql) is { } t ? Quote.Table(t.Schema ?? "", t.Name) : "?";
+                        return DmErrors.ErrDBExecuteFailed.Wrap(m,
+                            $"{e.StatementPreview}: the target refuses a row of {table}: {m.Message} (upstream transaction {transaction.Id}, " +
+                            $"ending at {transaction.End.Position})");
+                    }
+                }
+            }
+            return null;
+        }
+        catch (Exception e) when (e is MySqlException or DataStatementException && !cancellationToken.IsCancellationRequested)
+        {
+            return DmErrors.ErrDBExecuteFailed.Wrap(refused.InnerException!, refused.StatementPreview);
+        }
+        finally
+        {
+            await RollBackAsync();
         }
     }
 

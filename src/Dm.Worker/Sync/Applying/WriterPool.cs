@@ -26,12 +26,12 @@ internal sealed class WriterPool : IAsyncDisposable
     /// Starts one <see cref="SyncWriter"/> per connection (the pool owns them and their connections from here on);
     /// <paramref name="committed"/> hears of each batch a writer committed, before the writer counts as idle.
     /// </summary>
-    public WriterPool(IReadOnlyList<MySqlConnection> connections, SyncCheckpointTable checkpoint, int batchStatements, BatchIds batchIds,
+    public WriterPool(IReadOnlyList<MySqlConnection> connections, SyncCheckpointTable checkpoint, WriterShape shape, BatchIds batchIds,
         Action<IReadOnlyList<SyncTransaction>, long> committed, CancellationToken cancellationToken)
     {
         _writers = new SyncWriter[connections.Count];
         for (var i = 0; i < _writers.Length; i++)
-            _writers[i] = new SyncWriter(i, connections[i], checkpoint, batchStatements, batchIds.Next, (batch, id, _) =>
+            _writers[i] = new SyncWriter(i, connections[i], checkpoint, shape, batchIds.Next, (batch, id, _) =>
             {
                 committed(batch, id);
                 _progress.Release(); // the dispatcher may be waiting for a writer to commit

@@ -41,6 +41,18 @@ internal sealed class AppliedRecords
         }
     }
 
+    /// <summary>
+    /// The records with every position put in another form (DM's relay form or the upstream's file names), for a run that
+    /// reads from another source than the run that wrote them.
+    /// </summary>
+    public AppliedRecords InForm(Func<BinlogPosition, BinlogPosition> form)
+    {
+        var renamed = new AppliedRecords();
+        foreach (var transaction in _transactions) renamed._transactions.Add(form(transaction));
+        foreach (var (position, progress) in _ddl) renamed._ddl[form(position)] = progress;
+        return renamed;
+    }
+
     /// <summary>Whether the transaction opened at <paramref name="id"/> is already applied; it is forgotten once asked.</summary>
     public bool TakeTransaction(BinlogPosition id) => _transactions.Count > 0 && _transactions.Remove(id);
 

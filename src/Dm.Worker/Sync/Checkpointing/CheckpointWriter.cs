@@ -75,14 +75,16 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
     /// After a DDL (every change before it committed): moves the watermark to <paramref name="position"/> and writes it with
     /// the structures of <paramref name="tables"/>, deleting the DDL's progress row <paramref name="progressRow"/> with it.
     /// </summary>
+    /// <param name="alsoWrite">Further writes of the same target transaction (the online-DDL records the DDL changed).</param>
     public async Task WriteAfterDdlAsync(MySqlConnection connection, BinlogLocation position, uint timestamp,
-        IReadOnlyCollection<(string Schema, string Table)> tables, long progressRow, CancellationToken cancellationToken)
+        IReadOnlyCollection<(string Schema, string Table)> tables, long progressRow, CancellationToken cancellationToken,
+        IReadOnlyCollection<MySqlBatchCommand>? alsoWrite = null)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             watermark.MoveTo(position, timestamp);
-            await WriteAsync(connection, tables, cancellationToken, [progressRow]);
+            await WriteAsync(connection, tables, cancellationToken, [progressRow], alsoWrite);
         }
         finally
         {
@@ -111,7 +113,7 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
     /// locks waiting on the worker, which a later binding's claim would otherwise wait behind). Callers hold <see cref="_gate"/>.
     /// </summary>
     private async Task WriteAsync(MySqlConnection connection, IReadOnlyCollection<(string Schema, string Table)> tables, CancellationToken cancellationToken,
-        IReadOnlyCollection<long>? alsoDelete = null)
+        IReadOnlyCollection<long>? alsoDelete = null, IReadOnlyCollection<MySqlBatchCommand>? alsoWrite = null)
     {
         var (position, covered) = watermark.Snapshot();
         var stale = applied.Count == 0 && _staleBatches.Count > 0 && watermark.Sequence >= _lastSkippedSequence ? _staleBatches : [];
@@ -122,6 +124,7 @@ internal sealed class CheckpointWriter(SyncCheckpointTable table, CommitWatermar
             foreach (var (schema, name) in tables)
                 commands.Add(schemas.CreateSql(schema, name) is { } sql ? table.TableCommand(schema, name, sql, position) : table.DeleteTableCommand(schema, name));
             commands.AddRange(table.DeleteAppliedCommands([.. covered, .. stale, .. alsoDelete ?? []]));
+            commands.AddRange(alsoWrite ?? []);
             commands.Add(new MySqlBatchCommand("COMMIT"));
             try
             {

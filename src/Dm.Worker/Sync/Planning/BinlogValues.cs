@@ -13,7 +13,9 @@ internal static class BinlogValues
 {
     /// <param name="table">The tracked table: without TABLE_MAP signedness metadata (binlog_row_metadata=MINIMAL, MariaDB's
     /// default) integers decode as signed, so the tracker's UNSIGNED turns negative values back into their unsigned meaning.</param>
-    public static object?[] Read(RowImage image, Dm.Sql.Tracking.TableInfo table)
+    /// <param name="into">The transaction the image belongs to: marked <see cref="SyncTransaction.Lenient"/> when a value is one
+    /// a strict target session refuses although the upstream holds it (the empty ENUM value a non-strict upstream stores).</param>
+    public static object?[] Read(RowImage image, Dm.Sql.Tracking.TableInfo table, SyncTransaction? into = null)
     {
         var values = new object?[image.ColumnCount];
         for (var i = 0; i < values.Length; i++)
@@ -28,6 +30,7 @@ internal static class BinlogValues
             else if (value is byte[] bytes && i < table.Columns.Count && FixedBinaryLength(table.Columns[i]) is { } length && bytes.Length < length)
                 value = PadRight(bytes, length);
             values[i] = value;
+            if (column.Type == ColumnType.Enum && value is 0L or "" && into is not null) into.Lenient = true;
         }
         return values;
     }

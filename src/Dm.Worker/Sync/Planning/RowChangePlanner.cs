@@ -14,10 +14,14 @@ namespace Dm.Worker.Sync.Planning;
 /// </summary>
 internal static class RowChangePlanner
 {
-    private const int MaxRowsPerStatement = 256;
+    private const int MaxRowsPerStatement = Applying.WriterShape.MultipleRows;
 
     /// <param name="merge">Whether changes to mergeable tables may be collapsed by the writer (off when the target checks foreign keys).</param>
-    public static void Plan(SyncTransaction into, RowsEvent rows, TableInfo table, TableName target, bool safeMode, bool merge)
+    /// <param name="filter">The table's expression filters (null when none): the row changes they drop are not planned.</param>
+    /// <param name="extended">The table with its extend columns (null when its route extracts none): rows are written widened.</param>
+    /// <param name="rowsPerStatement">Rows in one INSERT or DELETE (1 without DM's multiple-rows).</param>
+    public static void Plan(SyncTransaction into, RowsEvent rows, TableInfo table, TableName target, bool safeMode, bool merge,
+        TableRowFilter? filter = null, ExtendedTable? extended = null, int rowsPerStatement = MaxRowsPerStatement)
     {
         if (rows.ColumnCount != table.Columns.Count)
             throw DmErrors.ErrSyncerUnitDMLColumnNotMatch.WithMessage(
@@ -26,20 +30,24 @@ internal static class RowChangePlanner
         var targetKey = target.Schema + "\u0000" + target.Name;
         var changes = rows.Rows;
         into.RowChanges += changes.Count;
-        if (merge && MergeableTables.IsMergeable(table))
+        // Rows are read and filtered as the upstream table has them, then written as the target table (with extend columns) takes them.
+        var written = extended?.Table ?? table;
+        if (merge && MergeableTables.IsMergeable(written))
         {
             // The primary key is the table's only key: the causality key doubles as the key the writer merges by.
-            var pk = table.PrimaryKey!;
+            var pk = written.PrimaryKey!;
             foreach (var change in changes)
             {
-                var before = change.Before is { } b ? BinlogValues.Read(b, table) : null;
-                var after = change.After is { } a ? BinlogValues.Read(a, table) : null;
+                var before = change.Before is { } b ? BinlogValues.Read(b, table, into) : null;
+                var after = change.After is { } a ? BinlogValues.Read(a, table, into) : null;
                 if (before is null && after is null) throw MissingImage(rows);
-                var beforeKey = before is null ? null : CausalityKeys.Of(targetKey, pk, table, before) ?? throw MissingKey(rows, table);
-                var afterKey = after is null ? null : CausalityKeys.Of(targetKey, pk, table, after) ?? throw MissingKey(rows, table);
+                if (filter is not null && Dropped(filter, before, after)) continue;
+                if (extended is not null) (before, after) = (before is null ? null : extended.Extend(before), after is null ? null : extended.Extend(after));
+                var beforeKey = before is null ? null : CausalityKeys.Of(targetKey, pk, written, before) ?? throw MissingKey(rows, table);
+                var afterKey = after is null ? null : CausalityKeys.Of(targetKey, pk, written, after) ?? throw MissingKey(rows, table);
                 if (beforeKey is not null) into.Keys.Add(beforeKey);
                 if (afterKey is not null && afterKey != beforeKey) into.Keys.Add(afterKey);
-                into.Rows.Add(new PlannedRow(table, target, before, after, beforeKey, afterKey));
+                into.Rows.Add(new PlannedRow(written, target, before, after, beforeKey, afterKey));
             }
             return;
         }
@@ -47,33 +55,39 @@ internal static class RowChangePlanner
         {
             case RowsEventKind.Write:
             {
-                var images = changes.Select(c => BinlogValues.Read(c.After ?? throw MissingImage(rows), table)).ToList();
-                foreach (var image in images) CausalityKeys.Add(into.Keys, targetKey, table, image);
-                foreach (var chunk in images.Chunk(MaxRowsPerStatement))
-                    into.Statements.Add(DmlBuilder.Insert(table, chunk, safeMode ? InsertMode.Replace : InsertMode.Insert, target));
+                var images = changes.Select(c => BinlogValues.Read(c.After ?? throw MissingImage(rows), table, into)).ToList();
+                if (filter is not null) images.RemoveAll(filter.DropsInsert);
+                if (extended is not null) images = images.ConvertAll(extended.Extend);
+                foreach (var image in images) CausalityKeys.Add(into.Keys, targetKey, written, image);
+                foreach (var chunk in images.Chunk(rowsPerStatement))
+                    into.Statements.Add(DmlBuilder.Insert(written, chunk, safeMode ? InsertMode.Replace : InsertMode.Insert, target));
                 break;
             }
             case RowsEventKind.Delete:
             {
-                var images = changes.Select(c => BinlogValues.Read(c.Before ?? throw MissingImage(rows), table)).ToList();
-                foreach (var image in images) CausalityKeys.Add(into.Keys, targetKey, table, image);
-                foreach (var chunk in images.Chunk(MaxRowsPerStatement))
-                    into.Statements.AddRange(DmlBuilder.Delete(table, chunk, target));
+                var images = changes.Select(c => BinlogValues.Read(c.Before ?? throw MissingImage(rows), table, into)).ToList();
+                if (filter is not null) images.RemoveAll(filter.DropsDelete);
+                if (extended is not null) images = images.ConvertAll(extended.Extend);
+                foreach (var image in images) CausalityKeys.Add(into.Keys, targetKey, written, image);
+                foreach (var chunk in images.Chunk(rowsPerStatement))
+                    into.Statements.AddRange(DmlBuilder.Delete(written, chunk, target));
                 break;
             }
             case RowsEventKind.Update or RowsEventKind.PartialUpdate:
                 foreach (var change in changes)
                 {
-                    var before = BinlogValues.Read(change.Before ?? throw MissingImage(rows), table);
-                    var after = BinlogValues.Read(change.After ?? throw MissingImage(rows), table);
-                    CausalityKeys.Add(into.Keys, targetKey, table, before);
-                    CausalityKeys.Add(into.Keys, targetKey, table, after);
+                    var before = BinlogValues.Read(change.Before ?? throw MissingImage(rows), table, into);
+                    var after = BinlogValues.Read(change.After ?? throw MissingImage(rows), table, into);
+                    if (filter is not null && filter.DropsUpdate(before, after)) continue;
+                    if (extended is not null) (before, after) = (extended.Extend(before), extended.Extend(after));
+                    CausalityKeys.Add(into.Keys, targetKey, written, before);
+                    CausalityKeys.Add(into.Keys, targetKey, written, after);
                     if (!safeMode)
-                        into.Statements.Add(DmlBuilder.Update(table, before, after, target));
+                        into.Statements.Add(DmlBuilder.Update(written, before, after, target));
                     else
                     {
-                        if (KeyChanged(table, before, after)) into.Statements.AddRange(DmlBuilder.Delete(table, [before], target));
-                        into.Statements.Add(DmlBuilder.Insert(table, [after], InsertMode.Replace, target));
+                        if (KeyChanged(written, before, after)) into.Statements.AddRange(DmlBuilder.Delete(written, [before], target));
+                        into.Statements.Add(DmlBuilder.Insert(written, [after], InsertMode.Replace, target));
                     }
                 }
                 break;
@@ -81,6 +95,9 @@ internal static class RowChangePlanner
                 throw DmErrors.ErrSyncerUnitInvalidReplicaEvent.New(rows.EventType);
         }
     }
+
+    private static bool Dropped(TableRowFilter filter, object?[]? before, object?[]? after) =>
+        before is null ? filter.DropsInsert(after!) : after is null ? filter.DropsDelete(before) : filter.DropsUpdate(before, after);
 
     private static bool KeyChanged(TableInfo table, object?[] before, object?[] after)
     {

@@ -16,7 +16,8 @@ namespace Dm.Worker.Sync.Planning;
 /// tracker has not seen is loaded the way DM does: from the target table it routes to (which has not yet seen
 /// any later upstream DDL), else from the upstream.
 /// </summary>
-internal sealed class TrackedSchemas(TableRouter router)
+/// <remarks>A table whose route fills extend columns is loaded from the upstream: the target table has columns the upstream's lacks.</remarks>
+internal sealed class TrackedSchemas(TableRouter router, string sourceId = "")
 {
     private readonly object _gate = new();
     private SchemaTracker _tracker = new();
@@ -87,7 +88,8 @@ internal sealed class TrackedSchemas(TableRouter router)
         CancellationToken cancellationToken, bool targetOnly = false)
     {
         var (targetSchema, targetTable) = router.Route(schema, table);
-        var sql = await ShowCreateTableAsync(target, targetSchema, targetTable, cancellationToken);
+        var extended = router.ExtendColumns(schema, table, sourceId).Columns.Count > 0;
+        var sql = extended && !targetOnly ? null : await ShowCreateTableAsync(target, targetSchema, targetTable, cancellationToken);
         if (sql is null && !targetOnly) sql = await ShowCreateTableAsync(await upstream(cancellationToken), schema, table, cancellationToken);
         if (sql is null) return null;
         EnsureDatabase(schema);

@@ -24,7 +24,7 @@ internal enum TransactionEvent
     /// <summary>SAVEPOINT, ROLLBACK TO or XA PREPARE inside a transaction: nothing for the target.</summary>
     Ignored,
 
-    /// <summary>Any other statement (DDL): applied on its own; it ends whatever was open.</summary>
+    /// <summary>Any other statement: a DDL applied on its own, which ends an ungrouped transaction (its GTID's); inside a grouped one, part of it.</summary>
     Statement,
 
     /// <summary>The upstream's heartbeat: no event, but the stream is alive.</summary>
@@ -74,7 +74,7 @@ internal sealed class TransactionAssembler(AppliedRecords applied)
     {
         var kind = Classify(ev, Current is not null);
         if (kind == TransactionEvent.Opens) Current = Open(ev);
-        else if (kind == TransactionEvent.Begins) Current ??= Open(ev);
+        else if (kind == TransactionEvent.Begins) (Current ??= Open(ev)).Grouped = true;
         return kind;
     }
 
@@ -93,6 +93,9 @@ internal sealed class TransactionAssembler(AppliedRecords applied)
     private SyncTransaction Open(BinlogEvent ev)
     {
         var id = ev.ResumePosition;
-        return new SyncTransaction { Id = id, Timestamp = ev.Header.Timestamp, Skip = applied.TakeTransaction(id) };
+        return new SyncTransaction
+        {
+            Id = id, Timestamp = ev.Header.Timestamp, Skip = applied.TakeTransaction(id), Grouped = ev is MariaDbGtidEvent { IsStandalone: false },
+        };
     }
 }

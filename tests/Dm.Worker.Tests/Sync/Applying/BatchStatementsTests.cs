@@ -76,4 +76,21 @@ public sealed class BatchStatementsTests
         Assert.Equal(["DELETE", "DELETE", "INSERT", "INSERT"], statements.Select(s => s.Sql.Split(' ')[0]));
         Assert.Equal([256, 44, 256 * 2, 44 * 2], statements.Select(s => s.Parameters.Count));
     }
+
+    [Theory]
+    [InlineData(false, false, "INSERT,INSERT,INSERT,UPDATE,DELETE")] // DM's defaults: each row change its own statement
+    [InlineData(false, true, "INSERT,UPDATE,DELETE")]
+    [InlineData(true, false, "DELETE,INSERT,INSERT")] // compacted to each key's final image, one row a statement
+    [InlineData(true, true, "DELETE,INSERT")]
+    public void Compact_and_multiple_rows_switch_as_the_task_s_syncer_says(bool compact, bool multipleRows, string expected)
+    {
+        var config = new Dm.Core.Config.SubTaskConfig { Syncer = new Dm.Core.Config.SyncerConfig { Compact = compact, MultipleRows = multipleRows } };
+        var settings = new SyncSettings(config, new Dm.Core.Config.SourceConfig(), null!, null!);
+        Assert.Equal(compact, settings.Compact);
+        var transaction = new SyncTransaction { Id = new BinlogPosition("binlog.000001", 4) };
+        foreach (var rows in new[] { Items.Insert([1, "a"], [2, "b"], [3, "c"]), Items.Update(([1, "a"], [1, "z"])), Items.Delete([2, "b"]) })
+            RowChangePlanner.Plan(transaction, rows, Items.Table, Target, safeMode: false, merge: settings.Compact, rowsPerStatement: settings.Shape.RowsPerStatement);
+        var statements = BatchStatements.Build([transaction], settings.Shape.RowsPerStatement);
+        Assert.Equal(expected, string.Join(",", statements.Select(s => s.Sql.Split(' ')[0])));
+    }
 }

@@ -27,13 +27,15 @@ public sealed class DdlPlannerTests
         return new DdlPlanner(config, config.CreateBlockAllowListFilter(), config.CreateBinlogEventFilter(), config.CreateTableRouter());
     }
 
+    private static int _statements;
+
     /// <summary>The pieces of <paramref name="sql"/> (none of its statements may be refused).</summary>
     private static List<DdlPiece> Plan(DdlPlanner planner, string sql, string? currentSchema = "shop")
     {
         var pieces = new List<DdlPiece>();
         foreach (var statement in SqlParser.ParseAll(sql))
         {
-            var (planned, refused) = planner.Plan(statement, currentSchema, sql);
+            var (planned, refused) = planner.Plan(statement, currentSchema, sql, $"test:{Interlocked.Increment(ref _statements)}");
             Assert.Null(refused);
             pieces.AddRange(planned);
         }
@@ -105,10 +107,61 @@ public sealed class DdlPlannerTests
         Assert.True(planner.IsOnlineDdlTable("_orders_del"));
         Assert.False(planner.IsOnlineDdlTable("orders"));
         Assert.Empty(TargetSql(planner, "CREATE TABLE _orders_gho (id INT)"));
-        Assert.Empty(TargetSql(planner, "ALTER TABLE _orders_new ADD COLUMN c INT"));
         Assert.Empty(TargetSql(planner, "CREATE TEMPORARY TABLE scratch (id INT)"));
         Assert.Empty(TargetSql(planner, "DROP TEMPORARY TABLE scratch"));
         Assert.False(Planner(c => c.OnlineDdl = false).IsOnlineDdlTable("_orders_gho"));
+    }
+
+    [Fact]
+    public void Ghost_ddls_are_recorded_and_the_gh_ost_cut_over_applies_them_to_the_real_table()
+    {
+        var planner = Planner();
+        Assert.Empty(TargetSql(planner, "CREATE TABLE `_t_gho` LIKE `t`"));
+        Assert.Empty(TargetSql(planner, "ALTER TABLE `_t_gho` ADD COLUMN c INT NOT NULL DEFAULT 3"));
+        Assert.Empty(TargetSql(planner, "CREATE TABLE `_t_ghc` (id BIGINT PRIMARY KEY, hint VARCHAR(64))"));
+        Assert.Empty(TargetSql(planner, "ALTER TABLE `_t_gho` DROP COLUMN d, ADD INDEX c_idx (c)"));
+        Assert.Equal(3, planner.OnlineDdl.Get("shop", "_t_gho")!.Ddls.Count); // one per ALTER piece
+        Assert.Contains(("shop", "_t_gho"), planner.OnlineDdl.Dirty);
+
+        var cutOver = Plan(planner, "RENAME TABLE `t` TO `_t_del`, `_t_gho` TO `t`");
+        Assert.All(cutOver, p => Assert.StartsWith("ALTER TABLE `shop`.`t` ", p.TargetSql));
+        var applied = string.Join("; ", cutOver.Select(p => p.TargetSql));
+        Assert.StartsWith("ALTER TABLE `shop`.`t` ADD COLUMN `c`", applied);
+        Assert.Contains("DROP COLUMN `d`", applied);
+        Assert.Contains("`c_idx`", applied);
+        Assert.All(cutOver, p => Assert.Equal(new Dm.Sql.Ast.TableName("shop", "t"), p.Tables[0]));
+        Assert.Null(planner.OnlineDdl.Get("shop", "_t_gho"));
+        Assert.Empty(TargetSql(planner, "DROP TABLE IF EXISTS `_t_del`"));
+        Assert.Empty(TargetSql(planner, "DROP TABLE `_t_ghc`"));
+    }
+
+    [Fact]
+    public void The_pt_osc_cut_over_is_routed_and_a_two_step_rename_cuts_over_at_its_second_step()
+    {
+        var planner = Planner();
+        Assert.Empty(TargetSql(planner, "CREATE TABLE logs_1.`_events_new` (id INT PRIMARY KEY)", currentSchema: null));
+        Assert.Empty(TargetSql(planner, "ALTER TABLE logs_1.`_events_new` ADD COLUMN note TEXT", currentSchema: null));
+        Assert.Equal(["ALTER TABLE `logs`.`events` ADD COLUMN `note` TEXT"],
+            TargetSql(planner, "RENAME TABLE logs_1.events TO logs_1._events_old, logs_1._events_new TO logs_1.events", currentSchema: null));
+
+        Assert.Empty(TargetSql(planner, "CREATE TABLE `_t_gho` LIKE `t`"));
+        Assert.Empty(TargetSql(planner, "ALTER TABLE `_t_gho` ADD COLUMN e INT"));
+        Assert.Empty(TargetSql(planner, "RENAME TABLE `t` TO `_t_del`"));
+        Assert.Equal(["ALTER TABLE `shop`.`t` ADD COLUMN `e` INT"], TargetSql(planner, "RENAME TABLE `_t_gho` TO `t`"));
+    }
+
+    [Fact]
+    public void A_ghost_ddl_read_again_after_a_restart_is_recorded_once_and_an_unknown_ghost_cut_over_is_refused()
+    {
+        var planner = Planner();
+        var alter = SqlParser.Parse("ALTER TABLE `_t_new` ADD COLUMN c INT");
+        planner.Plan(SqlParser.Parse("CREATE TABLE `_t_new` (id INT)"), "shop", "", "mysql-bin.000001:100.0");
+        planner.Plan(alter, "shop", "", "mysql-bin.000001:200.0");
+        planner.Plan(alter, "shop", "", "mysql-bin.000001:200.0");
+        Assert.Single(planner.OnlineDdl.Get("shop", "_t_new")!.Ddls);
+
+        var error = Assert.Throws<Dm.Core.Errors.DmException>(() => Plan(Planner(), "RENAME TABLE t TO _t_old, _t_new TO t"));
+        Assert.Equal(36051, error.Code);
     }
 
     [Fact]
@@ -123,7 +176,7 @@ public sealed class DdlPlannerTests
         Assert.Equal(["DROP TABLE IF EXISTS `shop`.`a`"], TargetSql(planner, "DROP TABLE a"));
 
         var drop = SqlParser.Parse("DROP TABLE a, locked");
-        var (pieces, refused) = planner.Plan(drop, "shop", "DROP TABLE a, locked");
+        var (pieces, refused) = planner.Plan(drop, "shop", "DROP TABLE a, locked", "test:refused");
         Assert.Equal("`shop`.`locked`", refused);
         Assert.Single(pieces); // what came before the refused piece (the caller applies none of it)
     }

@@ -85,6 +85,20 @@ public sealed class TransactionAssemblerTests
     }
 
     [Fact]
+    public void Begin_and_a_mariadb_gtid_without_the_standalone_flag_group_a_transaction_a_standalone_gtid_does_not()
+    {
+        var assembler = new TransactionAssembler(new AppliedRecords());
+        assembler.Accept(TableEvents.At(new MariaDbGtidEvent { Flags = MariaDbGtidEvent.FlagStandalone }, At(100)));
+        Assert.False(assembler.Current!.Grouped); // a DDL's: the statement ends it
+        assembler.Accept(TableEvents.At(new MariaDbGtidEvent { Flags = MariaDbGtidEvent.FlagTransactional }, At(200)));
+        Assert.True(assembler.Current!.Grouped);
+        assembler.Accept(TableEvents.At(new MySqlGtidEvent(), At(300)));
+        Assert.False(assembler.Current!.Grouped);
+        assembler.Accept(TableEvents.At(Query("BEGIN"), At(350)));
+        Assert.True(assembler.Current!.Grouped);
+    }
+
+    [Fact]
     public void A_gtid_event_replaces_a_transaction_left_open()
     {
         var assembler = new TransactionAssembler(new AppliedRecords());
