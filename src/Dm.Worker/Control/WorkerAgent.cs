@@ -24,6 +24,8 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
     // failure, at another master, or with another TTL) presents it so that the name, still online in that session, is
     // given back to it.
     private string? _sessionToken;
+    private readonly WorkerSessionFile _sessionFile = WorkerSessionFile.For(options);
+    private bool _sessionRead;
     // Whether the last registration used the relay keepalive TTL.
     private volatile bool _registeredRelaying;
 
@@ -119,13 +121,28 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
     private async Task RegisterAsync(WorkerHub.WorkerHubClient client, string joinSecret, bool relaying, CancellationToken ct)
     {
         var ttl = relaying ? options.RelayKeepAliveTtl : options.KeepAliveTtl;
+        if (!_sessionRead)
+        {
+            // A run before this one (killed) may still hold the name: its token gives it back.
+            _sessionToken ??= _sessionFile.Read();
+            _sessionRead = true;
+        }
         var registered = await client.RegisterAsync(new RegisterRequest
         {
             Name = options.Name,
             Address = options.EffectiveAdvertiseAddr,
             KeepaliveTtlSeconds = (long)Math.Max(1, ttl.TotalSeconds),
         }, WorkerChannelAuth.Headers(joinSecret, _sessionToken), cancellationToken: ct);
-        _sessionToken = registered.Session;
+        if (registered.Session != _sessionToken)
+        {
+            _sessionToken = registered.Session;
+            try { _sessionFile.Write(registered.Session); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("cannot keep the session token in {File} ({Error}): after a restart this worker waits for its old session to expire",
+                    _sessionFile.Path, e.Message);
+            }
+        }
         _registeredRelaying = relaying;
     }
 

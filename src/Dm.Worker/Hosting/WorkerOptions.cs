@@ -19,6 +19,11 @@ public sealed record WorkerOptions
     public string? ConfigFile { get; init; }
     /// <summary>DM#: a file holding the cluster's join secret (a master's <c>&lt;data-dir&gt;/join-secret</c>), which every call carries.</summary>
     public string? JoinSecretFile { get; init; }
+    /// <summary>
+    /// DM#: where the worker keeps its session token with the masters, so that it takes its name back at once after a restart
+    /// (null: <c>dm-worker-&lt;name&gt;.session</c> in the working directory).
+    /// </summary>
+    public string? SessionFile { get; init; }
     /// <summary>DM#: the join secret itself (visible to anyone who lists processes: prefer <see cref="JoinSecretFile"/>).</summary>
     public string? JoinSecret { get; init; }
     /// <summary>DM's <c>ssl-ca</c>, <c>ssl-cert</c>, <c>ssl-key</c>, <c>cert-allowed-cn</c>: TLS to the masters and on this worker's port.</summary>
