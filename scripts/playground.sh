@@ -210,6 +210,7 @@ if [ $ha = 0 ]; then
   record dm-master $!
   wait_status master $! "$MASTER_PORT"
   masters="127.0.0.1:$MASTER_PORT"
+  secret_file="$work/master/join-secret"
 else
   master_ports=("$MASTER_PORT" "$MASTER2_PORT" "$MASTER3_PORT")
   peer_ports=("$PEER1_PORT" "$PEER2_PORT" "$PEER3_PORT")
@@ -226,6 +227,7 @@ else
     wait_status "master$n" $! "${master_ports[i]}"
   done
   masters="127.0.0.1:$MASTER_PORT,127.0.0.1:$MASTER2_PORT,127.0.0.1:$MASTER3_PORT"
+  secret_file="$work/master1/join-secret"
   # The cluster answers once its masters have elected a leader.
   for _ in $(seq 1 300); do
     curl -s "http://127.0.0.1:$MASTER_PORT/api/v1/cluster/masters" | grep -q '"leader": true' && break
@@ -236,7 +238,7 @@ fi
 # The worker's working directory is where it writes (dump files), as in a deployment. It reports its
 # subtasks' status with each heartbeat (every third of the keepalive TTL): 6 s keeps the progress live.
 (cd "$work/worker" && exec dotnet "$worker_dll" --name playground-worker --worker-addr "127.0.0.1:$WORKER_PORT" \
-  --join "$masters" --keepalive-ttl 6 >>"$work/logs/worker.log" 2>&1) &
+  --join "$masters" --join-secret-file "$secret_file" --keepalive-ttl 6 >>"$work/logs/worker.log" 2>&1) &
 record dm-worker $!
 wait_status worker $! "$WORKER_PORT"
 

@@ -22,7 +22,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 (cd "$data/worker" && exec dotnet "$OLDPWD/src/Dm.Worker/bin/Release/net10.0/dm-worker.dll" --name worker1 \
-  --worker-addr "$worker_addr" --join "$master_addr") &
+  --worker-addr "$worker_addr" --join "$master_addr" --join-secret-file "$data/master/join-secret") &
 worker=$!
 echo "DM# is up: OpenAPI at http://$master_addr/api/v1 (docs: http://$master_addr/api/v1/docs), worker at $worker_addr"
 wait

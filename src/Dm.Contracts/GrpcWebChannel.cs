@@ -1,4 +1,5 @@
 using System.Net;
+using Dm.Core.Tls;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 
@@ -15,16 +16,24 @@ public static class GrpcWebChannel
     /// <summary>The largest answer a channel takes: room for hundreds of tasks at the API's 8 MB body limit.</summary>
     public const int MaxAnswerBytes = 1 << 30;
 
-    public static GrpcChannel Open(string address) => GrpcChannel.ForAddress(Url(address), new GrpcChannelOptions
+    /// <param name="address"><c>host:port</c> or a URL.</param>
+    /// <param name="tls">this process's TLS: the channel is https, presents its certificate and accepts only a server certificate
+    /// its CA issued for the host dialled; null for plain http.</param>
+    public static GrpcChannel Open(string address, TlsIdentity? tls = null)
     {
-        HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }),
-        HttpVersion = HttpVersion.Version11,
-        MaxReceiveMessageSize = MaxAnswerBytes,
-    });
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) };
+        if (tls != null) handler.SslOptions = tls.ClientOptions();
+        return GrpcChannel.ForAddress(Url(address, tls != null), new GrpcChannelOptions
+        {
+            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, handler),
+            HttpVersion = HttpVersion.Version11,
+            MaxReceiveMessageSize = MaxAnswerBytes,
+        });
+    }
 
-    /// <summary>An http:// URL for a <c>host:port</c> address; a URL is kept as given.</summary>
-    public static string Url(string address) =>
+    /// <summary>An http:// (https:// with TLS) URL for a <c>host:port</c> address; a URL is kept as given.</summary>
+    public static string Url(string address, bool tls = false) =>
         address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || address.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
             ? address
-            : "http://" + address;
+            : (tls ? "https://" : "http://") + address;
 }

@@ -53,4 +53,28 @@ public sealed class TlsTests
         await Assert.ThrowsAnyAsync<System.Security.Authentication.AuthenticationException>(
             () => ServerConnection.ConnectAsync(untrusting, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_client_certificate_lets_an_account_that_requires_X509_stream()
+    {
+        var certificates = TestCertificates.Create();
+        var dir = Path.Combine(Path.GetTempPath(), "dm-binlog-x509-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "ca.pem"), certificates.CaPem);
+        await File.WriteAllTextAsync(Path.Combine(dir, "cert.pem"), certificates.ServerCertPem);
+        await File.WriteAllTextAsync(Path.Combine(dir, "key.pem"), certificates.ServerKeyPem);
+        await using var server = await MariaDbServer.StartAsync(new MariaDbOptions
+        {
+            ExtraArguments = [$"ssl-ca={Path.Combine(dir, "ca.pem")}", $"ssl-cert={Path.Combine(dir, "cert.pem")}", $"ssl-key={Path.Combine(dir, "key.pem")}"],
+        });
+        await server.ExecuteAsync("CREATE USER 'x509_repl'@'%' IDENTIFIED BY 'x509-pass' REQUIRE X509");
+        await server.ExecuteAsync("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'x509_repl'@'%'");
+        using var pem = X509Certificate2.CreateFromPem(certificates.ClientCertPem, certificates.ClientKeyPem);
+        using var client = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        var options = BinlogReading.Options(server) with { User = "x509_repl", Password = "x509-pass", Tls = TlsMode.Required };
+
+        await Assert.ThrowsAnyAsync<Exception>(() => ServerConnection.ConnectAsync(options, CancellationToken.None));
+        await using var connection = await ServerConnection.ConnectAsync(options with { ClientCertificate = client }, CancellationToken.None);
+        Assert.True(connection.IsTls);
+    }
 }

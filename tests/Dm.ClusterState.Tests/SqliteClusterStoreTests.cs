@@ -12,6 +12,20 @@ public sealed class SqliteClusterStoreTests(ITestOutputHelper output) : IDisposa
     public void Dispose() => _dir.Dispose();
 
     [Fact]
+    public async Task The_state_file_is_the_owners_alone()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var file = System.IO.Path.Combine(_dir.Path, SqliteClusterStore.DatabaseFileName);
+        await using (var store = SqliteClusterStore.Open(_dir.Path))
+            await store.PutAsync("/secret", "1");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        await using (var store = SqliteClusterStore.Open(_dir.Path))
+            Assert.Equal("1", (await store.GetAsync("/secret")).Kv!.ValueString);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
+
+    [Fact]
     public async Task Restart_keeps_keys_revision_counter_and_history()
     {
         long revision;

@@ -27,7 +27,9 @@ public sealed class DesiredStateReaderTests : IAsyncLifetime
         _secrets = await PasswordCipher.LoadAsync(key, CancellationToken.None);
         _store = SqliteClusterStore.Open(Path.Combine(_dir, "store"));
         var sources = new SourceService(_store, new MasterGate(), _secrets, new WorkerStatusBoard(),
-            new WorkerQueryClient(new MasterState(_store), new Dm.Master.Hosting.MasterOptions()));
+            new WorkerQueryClient(new MasterState(_store), new Dm.Master.Hosting.MasterOptions(),
+                new JoinSecret(_store, _secrets, new Dm.Master.Ha.ClusterSetup { Kind = Dm.Master.Ha.ClusterStateKind.Local, DataDir = _dir },
+                    Microsoft.Extensions.Logging.Abstractions.NullLogger<JoinSecret>.Instance), new Dm.Core.Tls.ProcessTls(null)));
         var compiler = new TaskCompiler(sources, _secrets);
         _reader = new DesiredStateReader(_store, compiler);
         await _store.TxnAsync([], [

@@ -30,7 +30,7 @@ public sealed class SourceSchedulerTests : IAsyncLifetime
     public async Task Offline_workers_source_goes_to_the_dump_holder_then_the_last_bound_then_any_free_worker()
     {
         foreach (var w in new[] { "w1", "w2", "w3", "w4" })
-            await _leases.RegisterAsync(w, "127.0.0.1:" + (9000 + w[1]), 60, CancellationToken.None);
+            await _leases.RegisterAsync(w, "127.0.0.1:" + (9000 + w[1]), 60, null, CancellationToken.None);
         await _store.TxnAsync([], [MasterState.Put(Source("s1"))]);
         await _scheduler.ReconcileAsync(CancellationToken.None);
         Assert.Equal("w1", await BoundWorkerAsync("s1"));

@@ -18,39 +18,49 @@ public sealed class DmMasterProcess : IAsyncDisposable
     public int PeerPort { get; }
     public string DataDirectory { get; }
     public string BaseDirectory { get; }
-    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+    public Uri BaseAddress { get; }
     public string Address => $"127.0.0.1:{Port}";
     public HttpClient Http { get; }
     public string LogPath => Path.Combine(BaseDirectory, "master.log");
+    /// <summary>The file this master writes the cluster's join secret to (workers are given it).</summary>
+    public string JoinSecretPath => Path.Combine(DataDirectory, "join-secret");
     public bool IsRunning => _server.IsRunning;
 
-    private DmMasterProcess(string name, int port, int peerPort, string baseDirectory, IReadOnlyList<string> extraArguments)
+    private DmMasterProcess(string name, int port, int peerPort, string baseDirectory, IReadOnlyList<string> extraArguments, TestTlsFiles? tls = null)
     {
         Name = name;
         Port = port;
         PeerPort = peerPort;
         BaseDirectory = baseDirectory;
         DataDirectory = Path.Combine(baseDirectory, "data");
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        BaseAddress = new Uri($"{(tls == null ? "http" : "https")}://127.0.0.1:{port}");
+        Http = tls == null ? new HttpClient() : new HttpClient(tls.Handler());
+        Http.BaseAddress = BaseAddress;
+        Http.Timeout = TimeSpan.FromSeconds(60);
         List<string> args =
         [
             RepositoryLayout.ProgramDll("Dm.Master", "dm-master"),
             "--name", name,
             "--master-addr", $"127.0.0.1:{port}",
             "--data-dir", DataDirectory,
+            .. tls?.Arguments ?? [],
             .. extraArguments,
         ];
-        _server = new DmServerProcess("dm-master", port, args, LogPath);
+        _server = new DmServerProcess("dm-master", port, args, LogPath, tls: tls);
     }
 
+    /// <param name="tls">TLS keys for the master: it is then reached over https (also by <see cref="Http"/>) presenting that certificate.</param>
     public static Task<DmMasterProcess> StartAsync(string name = "master1", IReadOnlyList<string>? extraArguments = null,
-        CancellationToken cancellationToken = default) => StartAsync(name, FreePort.Next(), 0, extraArguments ?? [], cancellationToken);
+        CancellationToken cancellationToken = default, TestTlsFiles? tls = null) =>
+        RunAsync(new DmMasterProcess(name, FreePort.Next(), 0, ScratchDirectory.Create("master"), extraArguments ?? [], tls), cancellationToken);
 
     /// <summary>A master on the given ports (a cluster's members must know each other's before they start).</summary>
-    internal static async Task<DmMasterProcess> StartAsync(string name, int port, int peerPort, IReadOnlyList<string> extraArguments,
-        CancellationToken cancellationToken)
+    internal static Task<DmMasterProcess> StartAsync(string name, int port, int peerPort, IReadOnlyList<string> extraArguments,
+        CancellationToken cancellationToken) =>
+        RunAsync(new DmMasterProcess(name, port, peerPort, ScratchDirectory.Create("master"), extraArguments), cancellationToken);
+
+    private static async Task<DmMasterProcess> RunAsync(DmMasterProcess master, CancellationToken cancellationToken)
     {
-        var master = new DmMasterProcess(name, port, peerPort, ScratchDirectory.Create("master"), extraArguments);
         try
         {
             await master._server.StartAsync(cancellationToken);

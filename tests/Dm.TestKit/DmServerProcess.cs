@@ -4,7 +4,9 @@ namespace Dm.TestKit;
 /// A DM# server program (dm-master, dm-worker) run as a real process: started with its arguments, ready
 /// once <c>/status</c> answers on its port, stopped gracefully or killed, and started again the same way.
 /// </summary>
-public sealed class DmServerProcess(string name, int port, IReadOnlyList<string> arguments, string logPath, string? workingDirectory = null)
+/// <param name="tls">for a process with TLS keys: how /status is asked (https, presenting that party's certificate).</param>
+public sealed class DmServerProcess(string name, int port, IReadOnlyList<string> arguments, string logPath, string? workingDirectory = null,
+    TestTlsFiles? tls = null)
 {
     private ChildProcess? _process;
 
@@ -16,7 +18,8 @@ public sealed class DmServerProcess(string name, int port, IReadOnlyList<string>
     {
         if (IsRunning) throw new InvalidOperationException($"{name} is running");
         _process = ChildProcess.Start($"{name}:{port}", "dotnet", arguments, logPath, workingDirectory: workingDirectory);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = tls == null ? new HttpClient() : new HttpClient(tls.Handler());
+        http.Timeout = TimeSpan.FromSeconds(5);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
@@ -24,7 +27,7 @@ public sealed class DmServerProcess(string name, int port, IReadOnlyList<string>
             if (_process.HasExited) throw new InvalidOperationException($"{name} exited with {_process.ExitCode}:\n{ReadLog()}");
             try
             {
-                using var response = await http.GetAsync($"http://127.0.0.1:{port}/status", cancellationToken);
+                using var response = await http.GetAsync($"{(tls == null ? "http" : "https")}://127.0.0.1:{port}/status", cancellationToken);
                 if (response.IsSuccessStatusCode) return;
             }
             catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException)

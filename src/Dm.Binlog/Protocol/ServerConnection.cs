@@ -72,7 +72,13 @@ internal sealed class ServerConnection : IAsyncDisposable
             await _packets.WritePayloadAsync(sslRequest.Written, cancellationToken);
             var ssl = new SslStream(_stream, leaveInnerStreamOpen: false,
                 options.ServerCertificateValidation ?? ((_, _, _, _) => true));
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = options.Host }, cancellationToken);
+            var client = options.ClientCertificate;
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = options.Host,
+                ClientCertificates = client == null ? null : [client],
+                LocalCertificateSelectionCallback = client == null ? null : (_, _, _, _, _) => client,
+            }, cancellationToken);
             _stream = ssl;
             _packets.Replace(ssl);
         }

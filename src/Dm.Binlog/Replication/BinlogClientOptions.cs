@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Dm.Binlog.Gtid;
 
 namespace Dm.Binlog.Replication;
@@ -34,6 +35,9 @@ public sealed record BinlogClientOptions
 
     /// <summary>Certificate check for TLS; null accepts any certificate (encryption without server identity).</summary>
     public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
+
+    /// <summary>A client certificate (with its private key) presented in the TLS handshake, for a user that requires X509.</summary>
+    public X509Certificate2? ClientCertificate { get; init; }
 
     /// <summary>Allow sending the password RSA-encrypted with a public key fetched from the server (caching_sha2 without TLS).</summary>
     public bool AllowPublicKeyRetrieval { get; init; } = true;

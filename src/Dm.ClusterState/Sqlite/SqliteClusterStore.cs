@@ -60,6 +60,7 @@ public sealed class SqliteClusterStore : IClusterStore
         try
         {
             string dbPath = Path.Combine(dataDir, DatabaseFileName);
+            OwnerOnly(dbPath);
             writer = new SqliteKvWriter(dbPath);
             var reader = new SqliteKvReader(dbPath);
             return new SqliteClusterStore(dataDir, dirLock, writer, reader, retainedRevisions);
@@ -70,6 +71,19 @@ public sealed class SqliteClusterStore : IClusterStore
             dirLock.Dispose();
             throw;
         }
+    }
+
+    // The state holds passwords and the join secret: the file is the owner's alone (SQLite gives its -wal and -shm files
+    // the same mode). A new file is created so; an existing one is tightened.
+    private static void OwnerOnly(string dbPath)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(dbPath))
+        {
+            using var created = new FileStream(dbPath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
+        }
+        else File.SetUnixFileMode(dbPath, mode);
     }
 
     public Task<long> GetRevisionAsync(CancellationToken ct = default)

@@ -17,6 +17,41 @@ public sealed class SecurityConfig
     public string SslKeyBase64 { get; set; } = "";
     public string SslCertBase64 { get; set; } = "";
 
+    /// <summary>The CA as PEM: <see cref="SslCaBytes"/>, else <see cref="SslCaBase64"/> decoded, else the file <see cref="SslCa"/>; null when none.</summary>
+    /// <exception cref="Errors.DmException">DM's 11112 naming the key, for a file that cannot be read or base64 that is not.</exception>
+    public string? CaPem() => Pem(SslCaBytes, SslCaBase64, SslCa, "ssl-ca");
+
+    /// <inheritdoc cref="CaPem"/>
+    public string? CertPem() => Pem(SslCertBytes, SslCertBase64, SslCert, "ssl-cert");
+
+    /// <inheritdoc cref="CaPem"/>
+    public string? KeyPem() => Pem(SslKeyBytes, SslKeyBase64, SslKey, "ssl-key");
+
+    private static string? Pem(string content, string base64, string path, string key)
+    {
+        if (content.Length > 0) return content;
+        if (base64.Length > 0)
+        {
+            try
+            {
+                return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            }
+            catch (FormatException e)
+            {
+                throw Errors.DmErrors.ErrConnInvalidTLSConfig.Wrap(new FormatException($"{key}-base64 is not base64: {e.Message}", e));
+            }
+        }
+        if (path.Length == 0) return null;
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw Errors.DmErrors.ErrConnInvalidTLSConfig.Wrap(new IOException($"cannot read {key} file {path}: {e.Message}", e));
+        }
+    }
+
     public SecurityConfig Clone()
     {
         var c = (SecurityConfig)MemberwiseClone();

@@ -225,11 +225,13 @@ public static partial class TaskConverter
         return (rules.Count > 0 ? rules : null, bySource);
     }
 
+    // DM's task.yaml usually names files (ssl-ca: /path/ca.pem) or gives base64: read here, where the task is converted,
+    // into the contents the API carries, as DM's LoadTLSContent does.
     private static Api.Security ApiSecurity(SecurityConfig s) => new()
     {
-        SslCaContent = s.SslCaBytes,
-        SslCertContent = s.SslCertBytes,
-        SslKeyContent = s.SslKeyBytes,
+        SslCaContent = s.CaPem() ?? "",
+        SslCertContent = s.CertPem() ?? "",
+        SslKeyContent = s.KeyPem() ?? "",
         CertAllowedCn = [.. s.CertAllowedCn],
     };
 

@@ -1,5 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using MySqlConnector;
 
 namespace Dm.Core.Upstream;
@@ -41,11 +39,16 @@ public static class DatabaseConnector
         Action<MySqlConnectionStringBuilder>? tune = null)
     {
         var connection = new MySqlConnection(ConnectionString(endpoint, tune));
-        if (endpoint.UsesTls) ConfigureTls(connection, endpoint);
         try
         {
+            if (endpoint.UsesTls) ConfigureTls(connection, endpoint);
             await connection.OpenAsync(cancellationToken);
             return connection;
+        }
+        catch (UpstreamException)
+        {
+            await connection.DisposeAsync();
+            throw;
         }
         catch (Exception e) when (e is MySqlException or InvalidOperationException or System.Security.Authentication.AuthenticationException
                                       or System.Net.Sockets.SocketException or TimeoutException)
@@ -58,41 +61,14 @@ public static class DatabaseConnector
 
     private static void ConfigureTls(MySqlConnection connection, DatabaseEndpoint endpoint)
     {
-        if (endpoint.TlsCertPem != null)
+        if (DatabaseTls.ClientCertificate(endpoint) is { } certificate)
         {
-            if (endpoint.TlsKeyPem == null)
-                throw new UpstreamException(UpstreamErrorCodes.DatabaseDriverError, $"TLS client certificate for {endpoint.Address} given without its key");
-            var pem = X509Certificate2.CreateFromPem(endpoint.TlsCertPem, endpoint.TlsKeyPem);
-            // SslStream on Linux wants a certificate whose key is not ephemeral.
-            var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
             connection.ProvideClientCertificatesCallback = collection =>
             {
                 collection.Add(certificate);
                 return ValueTask.CompletedTask;
             };
         }
-        if (endpoint.TlsCaPem != null)
-        {
-            var ca = new X509Certificate2Collection();
-            ca.ImportFromPem(endpoint.TlsCaPem);
-            connection.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                certificate != null && ChainsTo(new X509Certificate2(certificate), ca, errors);
-        }
-        else
-        {
-            // No CA given: encrypt but do not verify, as DM does with only a client cert (or tls skip-verify).
-            connection.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-        }
-    }
-
-    /// <summary>Like VerifyCA: the chain must end at the given CA; the host name is not compared.</summary>
-    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection ca, SslPolicyErrors errors)
-    {
-        if ((errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0) return false;
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
+        connection.RemoteCertificateValidationCallback = DatabaseTls.ServerValidator(endpoint);
     }
 }

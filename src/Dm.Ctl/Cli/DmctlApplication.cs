@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Dm.Core.Config;
 using Dm.Core.Errors;
+using Dm.Core.Tls;
 using Dm.Ctl.Master;
 using Dm.Ctl.Output;
 
@@ -42,7 +43,8 @@ public static class DmctlApplication
             var timeout = parsed.Value(GlobalFlags.RpcTimeout) is { } t
                 ? GoDuration.TryParse(t, out var d) && d > TimeSpan.Zero ? d : throw CtlException.Usage($"invalid --rpc-timeout \"{t}\"")
                 : TimeSpan.FromMinutes(10);
-            using var context = new CommandContext(() => new MasterClient(MasterAddresses.Parse(addressText), timeout), format, stdout);
+            var tls = LoadTls(parsed);
+            using var context = new CommandContext(() => new MasterClient(MasterAddresses.Parse(addressText, tls != null), timeout, tls), format, stdout);
             var result = await command.RunAsync(context, parsed, ct);
             var ok = result["result"]?.GetValue<bool>() == true;
             if (ok && command is ITextResult text) stdout.WriteLine(text.TextOf(result));
@@ -92,10 +94,27 @@ public static class DmctlApplication
         return (null, args.ToList());
     }
 
+    /// <summary>--ssl-ca (with --ssl-cert and --ssl-key to present a certificate): https to the masters; null without them.</summary>
+    private static TlsIdentity? LoadTls(ParsedArguments parsed)
+    {
+        var settings = new TlsSettings
+        {
+            SslCa = parsed.Value(GlobalFlags.SslCa) ?? "",
+            SslCert = parsed.Value(GlobalFlags.SslCert) ?? "",
+            SslKey = parsed.Value(GlobalFlags.SslKey) ?? "",
+        };
+        try
+        {
+            return TlsIdentity.Load(settings, server: false);
+        }
+        catch (TlsConfigException e)
+        {
+            throw CtlException.Usage(e.Message);
+        }
+    }
+
     private static void RejectUnsupportedGlobals(ParsedArguments parsed)
     {
-        foreach (var flag in new[] { "ssl-ca", "ssl-cert", "ssl-key" })
-            if (parsed.Has(flag)) throw CtlException.Usage($"--{flag}: TLS to the master is not supported by DM#'s dmctl yet");
         if (parsed.Has(GlobalFlags.Config))
             throw CtlException.Usage("--config: dmctl config files are not supported; use --master-addr/--rpc-timeout or DM_MASTER_ADDR");
     }

@@ -10,6 +10,9 @@ public static class GlobalFlags
     public const string Version = "version";
     public const string Help = "help";
     public const string Config = "config";
+    public const string SslCa = "ssl-ca";
+    public const string SslCert = "ssl-cert";
+    public const string SslKey = "ssl-key";
 
     public static readonly IReadOnlyList<FlagSpec> All =
     [
@@ -20,8 +23,8 @@ public static class GlobalFlags
         FlagSpec.Bool(Version, "V", "print version and exit"),
         FlagSpec.Bool(Help, "h", "help for dmctl or a command"),
         FlagSpec.Value(Config, null, "path to a dmctl config file (not supported: use flags or DM_MASTER_ADDR)"),
-        FlagSpec.Value("ssl-ca", null, "TLS CA file (not supported)"),
-        FlagSpec.Value("ssl-cert", null, "TLS certificate file (not supported)"),
-        FlagSpec.Value("ssl-key", null, "TLS key file (not supported)"),
+        FlagSpec.Value(SslCa, null, "path of file that contains list of trusted SSL CAs for connection (https to the masters)"),
+        FlagSpec.Value(SslCert, null, "path of file that contains X509 certificate in PEM format for connection"),
+        FlagSpec.Value(SslKey, null, "path of file that contains X509 key in PEM format for connection"),
     ];
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Dm.Core.Api;
 using Dm.Core.Errors;
+using Dm.Core.Tls;
 using Dm.Ctl.Output;
 
 namespace Dm.Ctl.Master;
@@ -18,10 +19,14 @@ public sealed class MasterClient : IDisposable
     private readonly IReadOnlyList<Uri> _addresses;
     private int _current;
 
-    public MasterClient(IReadOnlyList<Uri> addresses, TimeSpan timeout)
+    /// <param name="tls">--ssl-ca/--ssl-cert/--ssl-key: the masters' certificates are checked against the CA (and the host
+    /// dialled), and this certificate is presented; null for plain http.</param>
+    public MasterClient(IReadOnlyList<Uri> addresses, TimeSpan timeout, TlsIdentity? tls = null)
     {
         _addresses = addresses;
-        _http = new HttpClient { Timeout = timeout };
+        var handler = new SocketsHttpHandler();
+        if (tls != null) handler.SslOptions = tls.ClientOptions();
+        _http = new HttpClient(handler) { Timeout = timeout };
     }
 
     public Task<JsonNode?> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);

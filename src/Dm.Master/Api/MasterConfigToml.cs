@@ -32,6 +32,10 @@ public static class MasterConfigToml
         Line("secret-key-path", o.SecretKeyPath ?? "");
         Line("rpc-timeout", GoDuration.Format(o.RpcTimeout));
         Line("keepalive-ttl", GoDuration.Format(o.KeepAliveTtl));
+        Line("ssl-ca", o.Tls.SslCa);
+        Line("ssl-cert", o.Tls.SslCert);
+        Line("ssl-key", o.Tls.SslKey);
+        text.Append("cert-allowed-cn = [").Append(string.Join(", ", o.Tls.CertAllowedCn.Select(Quote))).Append("]\n");
         // The etcd keys only when given: they apply to a master that runs an etcd member, and are refused otherwise.
         if (o.Etcd.AutoCompactionMode is { } mode) Line("auto-compaction-mode", mode);
         if (o.Etcd.AutoCompactionRetention is { } retention) Line("auto-compaction-retention", retention);

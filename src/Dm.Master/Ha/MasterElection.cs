@@ -17,8 +17,8 @@ namespace Dm.Master.Ha;
 /// (<see cref="Leader"/>) to forward requests and redirect workers. <c>operate-leader evict</c> resigns and stops
 /// campaigning until <c>cancel-evict</c>, as DM's does.
 /// </summary>
-public sealed class MasterElection([FromKeyedServices(MasterStores.Unguarded)] IClusterStore store, MasterOptions options, ClusterService cluster, WorkerLeases workerLeases,
-    MetricsRegistry metrics, ILogger<MasterElection> logger) : BackgroundService, ILeaderTerms
+public sealed class MasterElection([FromKeyedServices(MasterStores.Unguarded)] IClusterStore store, MasterOptions options, ClusterService cluster,
+    WorkerLeases workerLeases, JoinSecret joinSecret, MetricsRegistry metrics, ILogger<MasterElection> logger) : BackgroundService, ILeaderTerms
 {
     private readonly Election _election = new(store, MasterKeys.LeaderElection);
     private readonly LeaderInfo _self = new(options.Name, options.EffectiveAdvertiseAddr);
@@ -123,6 +123,7 @@ public sealed class MasterElection([FromKeyedServices(MasterStores.Unguarded)] I
     private async Task RunSessionAsync(CancellationToken stoppingToken)
     {
         await cluster.InitialiseAsync(stoppingToken);
+        await joinSecret.EnsureAsync(stoppingToken);
         var keeper = await LeaseKeeper.GrantAsync(store, (long)Math.Ceiling(options.ElectionTtl.TotalSeconds), stoppingToken);
         try
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dm.Core.CommandLine;
+using Dm.Core.Tls;
 
 namespace Dm.Master.Hosting;
 
@@ -32,13 +33,16 @@ public static class MasterCommandLine
             ["quota-backend-bytes"] = (o, v) => o with { Etcd = o.Etcd with { QuotaBackendBytes = Count("quota-backend-bytes", v) } },
             ["max-txn-ops"] = (o, v) => o with { Etcd = o.Etcd with { MaxTxnOps = Count("max-txn-ops", v) } },
             ["max-request-bytes"] = (o, v) => o with { Etcd = o.Etcd with { MaxRequestBytes = Count("max-request-bytes", v) } },
+            ["ssl-ca"] = (o, v) => o with { Tls = o.Tls with { SslCa = v } },
+            ["ssl-cert"] = (o, v) => o with { Tls = o.Tls with { SslCert = v } },
+            ["ssl-key"] = (o, v) => o with { Tls = o.Tls with { SslKey = v } },
+            ["cert-allowed-cn"] = (o, v) => o with { Tls = o.Tls with { CertAllowedCn = TlsSettings.ParseNames(v) } },
         },
         new HashSet<string>(StringComparer.Ordinal) { "openapi" },
         // Keys DM's master.toml may hold that DM# accepts and does not use (yet).
         new HashSet<string>(StringComparer.Ordinal)
         {
-            "rpc-rate-limit", "rpc-rate-burst", "ssl-ca", "ssl-cert", "ssl-key",
-            "cert-allowed-cn", "experimental", "v1-sources-path", "log-format", "log-rotate",
+            "rpc-rate-limit", "rpc-rate-burst", "experimental", "v1-sources-path", "log-format", "log-rotate",
         });
 
     public static MasterOptions Parse(IReadOnlyList<string> args) =>

@@ -5,6 +5,7 @@ using Dm.ClusterState.Sqlite;
 using Dm.Core.Api;
 using Dm.Core.CommandLine;
 using Dm.Core.Metrics;
+using Dm.Core.Tls;
 using Dm.Master.Api;
 using Dm.Master.Cluster;
 using Dm.Master.Ha;
@@ -22,7 +23,7 @@ namespace Dm.Master.Hosting;
 /// Composes and runs one dm-master: the cluster-state store its options choose (<see cref="ClusterSetup"/>: the local
 /// SQLite store, an etcd member it runs, or an external etcd), its part in the leader election, the application
 /// services, and the HTTP surface (<c>/api/v1</c>, forwarded to the leader by a follower; the worker and master gRPC
-/// services; <c>/status</c>, <c>/metrics</c>) on <c>master-addr</c>.
+/// services; <c>/status</c>, <c>/metrics</c>) on <c>master-addr</c>, https with client certificates when it has TLS keys.
 /// </summary>
 public sealed class MasterHost : IAsyncDisposable
 {
@@ -47,7 +48,10 @@ public sealed class MasterHost : IAsyncDisposable
     public static async Task<MasterHost> StartAsync(MasterOptions options, CancellationToken ct = default)
     {
         var setup = ClusterSetup.From(options);
-        Directory.CreateDirectory(setup.DataDir);
+        var tls = LoadTls(options, setup);
+        // The data dir holds the cluster state, the join secret and an etcd member's data: the owner's alone when made here.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(setup.DataDir);
+        else Directory.CreateDirectory(setup.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var endpoint = ListenAddress.Parse(options.MasterAddr);
         using var startLogs = LoggerFactory.Create(b => ConfigureLogging(b, options));
         var (store, member) = await OpenStoreAsync(setup, options, startLogs.CreateLogger<MasterHost>(), ct);
@@ -55,9 +59,15 @@ public sealed class MasterHost : IAsyncDisposable
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
             ConfigureLogging(builder.Logging, options);
+            ILogger tlsLog = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
             builder.WebHost.ConfigureKestrel(k =>
             {
-                k.Listen(endpoint);
+                k.Listen(endpoint, listen =>
+                {
+                    if (tls == null) return;
+                    listen.UseHttps((_, _, identity, _) => ValueTask.FromResult(((TlsIdentity)identity!).ServerOptions(
+                        refusal => tlsLog.LogWarning("TLS client refused: {Refusal}", refusal))), tls);
+                });
                 k.Limits.MaxRequestBodySize = ApiRequest.MaxBodyBytes;
                 k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             });
@@ -66,6 +76,7 @@ public sealed class MasterHost : IAsyncDisposable
             var services = builder.Services;
             services.AddSingleton(options);
             services.AddSingleton(setup);
+            services.AddSingleton(new ProcessTls(tls));
             // The leader's writes are guarded by its election key; what a master writes for itself is not (MasterStores).
             services.AddKeyedSingleton<IClusterStore>(MasterStores.Unguarded, store);
             services.AddSingleton<IClusterStore>(sp => new LeaderGuardedStore(store, () => sp.GetRequiredService<MasterElection>().Leadership));
@@ -85,6 +96,7 @@ public sealed class MasterHost : IAsyncDisposable
             services.AddSingleton<TaskConversion>();
             services.AddSingleton<TaskCheckService>();
             services.AddSingleton<WorkerLeases>();
+            services.AddSingleton<JoinSecret>();
             services.AddSingleton<WorkerStatusBoard>();
             services.AddSingleton<ShardDdl.ShardDdlLocks>();
             services.AddSingleton<ShardDdl.ShardDdlLockService>();
@@ -99,6 +111,7 @@ public sealed class MasterHost : IAsyncDisposable
 
             var app = builder.Build();
             var provider = app.Services;
+            tlsLog = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Dm.Master.Tls");
             var cluster = provider.GetRequiredService<ClusterService>();
             var election = provider.GetRequiredService<MasterElection>();
             string? document = null;
@@ -143,6 +156,19 @@ public sealed class MasterHost : IAsyncDisposable
             if (member != null) await member.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The master's TLS, checked at start: refused, naming the keys, when the files cannot be used, or with a cluster of
+    /// masters (TLS between masters and to etcd is not built yet, and a plaintext half would be silently insecure).
+    /// </summary>
+    private static TlsIdentity? LoadTls(MasterOptions options, ClusterSetup setup)
+    {
+        if (!options.Tls.Any) return null;
+        if (setup.Kind != ClusterStateKind.Local)
+            throw new ProcessConfigException(
+                "ssl-ca, ssl-cert, ssl-key and cert-allowed-cn are not supported yet with a cluster of masters (initial-cluster, join or etcd-endpoints): DM# has no TLS between masters and to etcd");
+        return ProcessTls.LoadServer(options.Tls).Identity;
     }
 
     private static async Task<(IClusterStore Store, EtcdMemberProcess? Member)> OpenStoreAsync(ClusterSetup setup, MasterOptions options, ILogger logger,

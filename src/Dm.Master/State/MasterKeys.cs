@@ -26,6 +26,8 @@ public static class MasterKeys
     public const string MasterAlivePrefix = "/dm-master/alive/";
     /// <summary>The election of the leader master (DM's key); candidates are <c>/dm-master/leader/&lt;lease id&gt;</c>.</summary>
     public const string LeaderElection = "/dm-master/leader";
+    /// <summary>DM#: the cluster's join secret, which every call of a worker carries (encrypted when the master has a secret key).</summary>
+    public const string JoinSecret = "/dm-master/join-secret";
 
     public static string Source(string source) => SourcePrefix + Hex(source);
     public static string Task(string task) => TaskPrefix + Hex(task);

@@ -41,9 +41,12 @@ public sealed class TemplateService(IClusterStore store, MasterGate gate, TaskSe
         if (task.Name != name) throw TaskRules.Invalid($"task name \"{task.Name}\" in the body differs from \"{name}\" in the path");
         using var entered = await gate.EnterAsync(ct);
         var old = (await store.GetAsync(MasterKeys.Template(name), ct)).Kv ?? throw DmErrors.ErrOpenAPITaskConfigNotExist.New(name);
-        // An unchanged hidden password keeps the stored one, so a GET-edit-PUT round trip loses nothing.
+        // An unchanged hidden password (or TLS key) keeps the stored one, so a GET-edit-PUT round trip loses nothing.
+        var stored = MasterState.Decode<DmTask>(old);
         if (task.TargetConfig.Password == PasswordMask.Obfuscated)
-            task = task with { TargetConfig = task.TargetConfig with { Password = MasterState.Decode<DmTask>(old).TargetConfig.Password } };
+            task = task with { TargetConfig = task.TargetConfig with { Password = stored.TargetConfig.Password } };
+        if (task.TargetConfig.Security is { SslKeyContent: PasswordMask.Obfuscated } hidden && stored.TargetConfig.Security is { } kept)
+            task = task with { TargetConfig = task.TargetConfig with { Security = hidden with { SslKeyContent = kept.SslKeyContent } } };
         await tasks.CheckAsync(task, ct);
         await store.TxnAsync([Compare.Exists(MasterKeys.Template(name))],
             [TxnOp.Put(MasterKeys.Template(name), MasterState.Encode(task with { StatusList = null }))], ct: ct);

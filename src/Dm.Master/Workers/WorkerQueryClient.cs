@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dm.Contracts;
 using Dm.Core.Errors;
+using Dm.Core.Tls;
 using Dm.Master.Cluster;
 using Dm.Master.Hosting;
 using Dm.Master.State;
@@ -11,10 +12,10 @@ namespace Dm.Master.Workers;
 
 /// <summary>
 /// Calls the query service of the worker a source is bound to (gRPC-Web to the address it registered),
-/// each call bounded by the master's rpc-timeout. A worker's DM error comes back as the same
+/// each call bounded by the master's rpc-timeout and carrying the join secret. A worker's DM error comes back as the same
 /// <see cref="DmException"/>; an unreachable or silent worker is DM's 38008 grpc request error.
 /// </summary>
-public sealed class WorkerQueryClient(MasterState state, MasterOptions options) : IDisposable
+public sealed class WorkerQueryClient(MasterState state, MasterOptions options, JoinSecret secret, ProcessTls tls) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
@@ -30,12 +31,13 @@ public sealed class WorkerQueryClient(MasterState state, MasterOptions options) 
     {
         var view = (await WorkerDirectory.ReadAsync(state.Store, ct)).FirstOrDefault(w => w.Name == worker);
         if (view == null || view.Stage == WorkerDirectory.Offline) throw DmErrors.ErrMasterWorkerCliNotFound.New(source);
-        var channel = _channels.GetOrAdd(view.Address, GrpcWebChannel.Open);
+        var channel = _channels.GetOrAdd(view.Address, address => GrpcWebChannel.Open(address, tls.Identity));
         return new WorkerQuery.WorkerQueryClient(channel);
     }
 
-    /// <summary>Call options with DM's per-request rpc-timeout.</summary>
-    public CallOptions Options(CancellationToken ct) => new(deadline: DateTime.UtcNow + options.RpcTimeout, cancellationToken: ct);
+    /// <summary>Call options with DM's per-request rpc-timeout and the cluster's join secret (the worker serves no one else).</summary>
+    public CallOptions Options(CancellationToken ct) =>
+        new(WorkerChannelAuth.Headers(secret.Current), DateTime.UtcNow + options.RpcTimeout, ct);
 
     /// <summary>Runs one call; transport failures become 38008, a reply's error becomes its DM exception.</summary>
     public static async Task<T> CallAsync<T>(string source, Func<AsyncUnaryCall<T>> call, Func<T, QueryError?> error)

@@ -1,14 +1,15 @@
 using Dm.Contracts;
+using Dm.Core.Tls;
 using Grpc.Net.Client;
 
 namespace Dm.Worker.Control;
 
 /// <summary>
 /// The worker's connection to the masters of its <c>join</c> list: gRPC-Web over HTTP/1.1 to the masters' client port.
-/// A master that is not the leader names the leader, which is called next (<see cref="RedirectTo"/>); when the current
+/// With TLS keys it is https, presenting this worker's certificate. A master that is not the leader names the leader, which is called next (<see cref="RedirectTo"/>); when the current
 /// master fails, the next one in the list is tried.
 /// </summary>
-public sealed class MasterChannel(IReadOnlyList<string> masters) : IDisposable
+public sealed class MasterChannel(IReadOnlyList<string> masters, TlsIdentity? tls = null) : IDisposable
 {
     private int _current;
     private string? _leader;
@@ -17,7 +18,7 @@ public sealed class MasterChannel(IReadOnlyList<string> masters) : IDisposable
     /// <summary>The master called now: the leader a master named, else the current one of the list.</summary>
     public string CurrentMaster => _leader ?? masters[_current % masters.Count];
 
-    public WorkerHub.WorkerHubClient Client => new(_channel ??= GrpcWebChannel.Open(CurrentMaster));
+    public WorkerHub.WorkerHubClient Client => new(_channel ??= GrpcWebChannel.Open(CurrentMaster, tls));
 
     /// <summary>Moves to the next master of the list (after a failure of the current one, or of the leader named).</summary>
     public void Next()

@@ -1,4 +1,5 @@
 using Dm.Contracts;
+using Dm.Core.Tls;
 using Dm.Worker.Dump;
 using Dm.Worker.Hosting;
 using Grpc.Core;
@@ -15,10 +16,16 @@ namespace Dm.Worker.Control;
 /// to another worker once the TTL has passed); they run again when a master sends the state anew.
 /// </summary>
 public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ISubtaskReporter subtasks, DumpFileRegistry dumpFiles,
-    ShardDdlMailbox shardDdl, Relay.RelayService relay, ILogger<WorkerAgent> logger) : BackgroundService
+    ShardDdlMailbox shardDdl, JoinSecretSource secret, ProcessTls tls, Relay.RelayService relay, ILogger<WorkerAgent> logger) : BackgroundService
 {
     private long _renewedTicks = DateTime.UtcNow.Ticks;
     private long _session;
+    // The token of the master's last session for this worker: its calls carry it, and a registration again (after a
+    // failure, at another master, or with another TTL) presents it so that the name, still online in that session, is
+    // given back to it.
+    private string? _sessionToken;
+    private readonly WorkerSessionFile _sessionFile = WorkerSessionFile.For(options);
+    private bool _sessionRead;
     // Whether the last registration used the relay keepalive TTL.
     private volatile bool _registeredRelaying;
 
@@ -52,7 +59,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
 
     private async Task KeepSessionsAsync(CancellationToken stoppingToken)
     {
-        using var masters = new MasterChannel(options.Masters);
+        using var masters = new MasterChannel(options.Masters, tls.Identity);
         var backoff = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -89,13 +96,15 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
     {
         var client = masters.Client;
         var session = Interlocked.Increment(ref _session);
-        await RegisterAsync(client, relay.Relaying, stoppingToken);
+        var joinSecret = secret.Read();
+        await RegisterAsync(client, joinSecret, relay.Relaying, stoppingToken);
+        var headers = WorkerChannelAuth.Headers(joinSecret, _sessionToken);
         logger.LogInformation("registered with master {Master}", masters.CurrentMaster);
         Interlocked.Exchange(ref _renewedTicks, DateTime.UtcNow.Ticks);
 
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var heartbeats = HeartbeatAsync(client, session, ending.Token);
-        var watch = WatchAsync(client, ending.Token);
+        var heartbeats = HeartbeatAsync(client, headers, session, ending.Token);
+        var watch = WatchAsync(client, headers, ending.Token);
         var first = await Task.WhenAny(heartbeats, watch);
         await ending.CancelAsync();
         try { await Task.WhenAll(heartbeats, watch); }
@@ -105,20 +114,39 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         throw new SessionEndedException("the session with the master ended");
     }
 
-    /// <summary>Registers (again) with the TTL for a worker that does or does not pull a relay log.</summary>
-    private async Task RegisterAsync(WorkerHub.WorkerHubClient client, bool relaying, CancellationToken ct)
+    /// <summary>
+    /// Registers (again) with the TTL for a worker that does or does not pull a relay log, presenting the session it holds
+    /// (a registration again within a live session keeps its token, so the calls under way go on).
+    /// </summary>
+    private async Task RegisterAsync(WorkerHub.WorkerHubClient client, string joinSecret, bool relaying, CancellationToken ct)
     {
         var ttl = relaying ? options.RelayKeepAliveTtl : options.KeepAliveTtl;
-        await client.RegisterAsync(new RegisterRequest
+        if (!_sessionRead)
+        {
+            // A run before this one (killed) may still hold the name: its token gives it back.
+            _sessionToken ??= _sessionFile.Read();
+            _sessionRead = true;
+        }
+        var registered = await client.RegisterAsync(new RegisterRequest
         {
             Name = options.Name,
             Address = options.EffectiveAdvertiseAddr,
             KeepaliveTtlSeconds = (long)Math.Max(1, ttl.TotalSeconds),
-        }, cancellationToken: ct);
+        }, WorkerChannelAuth.Headers(joinSecret, _sessionToken), cancellationToken: ct);
+        if (registered.Session != _sessionToken)
+        {
+            _sessionToken = registered.Session;
+            try { _sessionFile.Write(registered.Session); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("cannot keep the session token in {File} ({Error}): after a restart this worker waits for its old session to expire",
+                    _sessionFile.Path, e.Message);
+            }
+        }
         _registeredRelaying = relaying;
     }
 
-    private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, long session, CancellationToken ct)
+    private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, Metadata headers, long session, CancellationToken ct)
     {
         var period = HeartbeatPeriod(options.KeepAliveTtl);
         while (!ct.IsCancellationRequested)
@@ -131,7 +159,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
             request.ShardDdlInfos.AddRange(infos);
             request.Relay = relay.Report();
             var sent = DateTime.UtcNow;
-            var response = await client.HeartbeatAsync(request, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
+            var response = await client.HeartbeatAsync(request, headers, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
             if (!response.Known) throw new SessionEndedException("the master no longer knows this worker");
             shardDdl.Answer(infos, response.ShardDdlOperations);
             // Renewed as of when it was sent: the lease's TTL counts from no later than that.
@@ -148,9 +176,9 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
     internal static TimeSpan HeartbeatPeriod(TimeSpan keepAliveTtl) =>
         TimeSpan.FromTicks(Math.Clamp(keepAliveTtl.Ticks / 3, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromSeconds(1).Ticks));
 
-    private async Task WatchAsync(WorkerHub.WorkerHubClient client, CancellationToken ct)
+    private async Task WatchAsync(WorkerHub.WorkerHubClient client, Metadata headers, CancellationToken ct)
     {
-        using var call = client.Watch(new WatchRequest { Name = options.Name }, cancellationToken: ct);
+        using var call = client.Watch(new WatchRequest { Name = options.Name }, headers, cancellationToken: ct);
         await foreach (var state in call.ResponseStream.ReadAllAsync(ct))
         {
             board.Apply(state);
@@ -159,7 +187,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
                 state.Relay is { } r ? $"of {r.Source} ({r.ExpectedStage})" : "(none)");
             if ((state.Relay is not null) != _registeredRelaying)
             {
-                await RegisterAsync(client, state.Relay is not null, ct);
+                await RegisterAsync(client, secret.Read(), state.Relay is not null, ct);
                 logger.LogInformation("registered again with keepalive-ttl {Ttl}", state.Relay is not null ? options.RelayKeepAliveTtl : options.KeepAliveTtl);
             }
         }

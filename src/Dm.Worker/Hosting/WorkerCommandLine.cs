@@ -1,4 +1,5 @@
 using Dm.Core.CommandLine;
+using Dm.Core.Tls;
 
 namespace Dm.Worker.Hosting;
 
@@ -27,9 +28,15 @@ public static class WorkerCommandLine
             ["log-file"] = (o, v) => o with { LogFile = v },
             ["stream-csv"] = (o, v) => o with { StreamCsv = ProcessSettings<WorkerOptions>.ParseBool("stream-csv", v) },
             ["defer-indexes"] = (o, v) => o with { DeferIndexes = ProcessSettings<WorkerOptions>.ParseBool("defer-indexes", v) },
+            ["join-secret-file"] = (o, v) => o with { JoinSecretFile = v.Length == 0 ? null : v },
+            ["join-secret"] = (o, v) => o with { JoinSecret = v.Length == 0 ? null : v },
+            ["ssl-ca"] = (o, v) => o with { Tls = o.Tls with { SslCa = v } },
+            ["ssl-cert"] = (o, v) => o with { Tls = o.Tls with { SslCert = v } },
+            ["ssl-key"] = (o, v) => o with { Tls = o.Tls with { SslKey = v } },
+            ["cert-allowed-cn"] = (o, v) => o with { Tls = o.Tls with { CertAllowedCn = TlsSettings.ParseNames(v) } },
         },
         new HashSet<string>(StringComparer.Ordinal) { "stream-csv", "defer-indexes" },
-        new HashSet<string>(StringComparer.Ordinal) { "ssl-ca", "ssl-cert", "ssl-key", "cert-allowed-cn", "log-format", "log-rotate", "experimental" });
+        new HashSet<string>(StringComparer.Ordinal) { "log-format", "log-rotate", "experimental" });
 
     public static WorkerOptions Parse(IReadOnlyList<string> args) => Parse(args, Environment.GetEnvironmentVariable);
 

@@ -1,12 +1,16 @@
 using Dm.Core.CommandLine;
 using Dm.Core.Metrics;
+using Dm.Core.Tls;
 using Dm.Worker.Control;
 using Dm.Worker.Query;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Dm.Worker.Hosting;
 
-/// <summary>Composes one dm-worker: the agent that talks to the masters, the subtasks and the relay log it runs, and /status on worker-addr.</summary>
+/// <summary>
+/// Composes one dm-worker: the agent that talks to the masters, the subtasks and the relay log it runs, and /status,
+/// /metrics and the query service on worker-addr (https with client certificates when it has TLS keys).
+/// </summary>
 public static class WorkerHost
 {
     public static async Task<WebApplication> StartAsync(WorkerOptions options, CancellationToken ct = default)
@@ -22,8 +26,18 @@ public static class WorkerHost
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        var tls = ProcessTls.LoadServer(options.Tls);
+        ILogger tlsLog = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint, listen =>
+        {
+            // With TLS keys only callers with a certificate of ssl-ca and an allowed common name (the masters) are served.
+            if (tls.Identity == null) return;
+            listen.UseHttps((_, _, identity, _) => ValueTask.FromResult(((TlsIdentity)identity!).ServerOptions(
+                refusal => tlsLog.LogWarning("TLS client refused: {Refusal}", refusal))), tls.Identity);
+        }));
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(tls);
+        builder.Services.AddSingleton(new JoinSecretSource(options));
         builder.Services.AddSingleton<AssignmentBoard>();
         builder.Services.AddSingleton<Dump.DumpFileRegistry>();
         builder.Services.AddSingleton<ShardDdlMailbox>();
@@ -38,6 +52,7 @@ public static class WorkerHost
         builder.Services.AddWorkerQuery();
 
         var app = builder.Build();
+        tlsLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Dm.Worker.Tls");
         app.MapWorkerQuery();
         var board = app.Services.GetRequiredService<AssignmentBoard>();
         var metrics = new MetricsRegistry();

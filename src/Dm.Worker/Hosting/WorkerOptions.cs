@@ -17,6 +17,17 @@ public sealed record WorkerOptions
     public string LogLevel { get; init; } = "info";
     public string? LogFile { get; init; }
     public string? ConfigFile { get; init; }
+    /// <summary>DM#: a file holding the cluster's join secret (a master's <c>&lt;data-dir&gt;/join-secret</c>), which every call carries.</summary>
+    public string? JoinSecretFile { get; init; }
+    /// <summary>
+    /// DM#: where the worker keeps its session token with the masters, so that it takes its name back at once after a restart
+    /// (null: <c>dm-worker-&lt;name&gt;.session</c> in the working directory).
+    /// </summary>
+    public string? SessionFile { get; init; }
+    /// <summary>DM#: the join secret itself (visible to anyone who lists processes: prefer <see cref="JoinSecretFile"/>).</summary>
+    public string? JoinSecret { get; init; }
+    /// <summary>DM's <c>ssl-ca</c>, <c>ssl-cert</c>, <c>ssl-key</c>, <c>cert-allowed-cn</c>: TLS to the masters and on this worker's port.</summary>
+    public Dm.Core.Tls.TlsSettings Tls { get; init; } = new();
     /// <summary>
     /// A streaming copy sends chunks as CSV through <c>LOAD DATA LOCAL INFILE</c> when the target allows it, instead of
     /// INSERT statements (<c>--stream-csv</c>, <c>stream-csv</c>; <c>DM_STREAM_CSV</c> in the environment).

@@ -4,12 +4,15 @@ using Grpc.AspNetCore.Web;
 
 namespace Dm.Worker.Query;
 
-/// <summary>Puts the query service on the worker's port, as gRPC-Web over HTTP/1.1 beside /status and /metrics.</summary>
+/// <summary>
+/// Puts the query service on the worker's port, as gRPC-Web over HTTP/1.1 beside /status and /metrics, serving only calls that
+/// carry the cluster's join secret (a <see cref="JoinSecretSource"/> must be registered).
+/// </summary>
 public static class WorkerQueryHosting
 {
     public static IServiceCollection AddWorkerQuery(this IServiceCollection services)
     {
-        services.AddGrpc();
+        services.AddGrpc(o => o.Interceptors.Add<JoinSecretSource.Interceptor>());
         services.AddSingleton(sp =>
         {
             var board = sp.GetRequiredService<AssignmentBoard>();

@@ -8,7 +8,8 @@ internal static class UpstreamReplica
 {
     /// <summary>
     /// A replica connection to <paramref name="upstream"/> as server <paramref name="serverId"/>, with a heartbeat every second
-    /// (a quiet upstream still shows the reader alive); TLS when the endpoint has TLS material, else when the server offers it.
+    /// (a quiet upstream still shows the reader alive); as every other connection to a database: TLS when the config gives
+    /// TLS material, verified by its CA (host name included), with its client certificate; no TLS otherwise.
     /// </summary>
     public static BinlogClientOptions Options(DatabaseEndpoint upstream, uint serverId) => new()
     {
@@ -18,7 +19,9 @@ internal static class UpstreamReplica
         Password = upstream.Password,
         ServerId = serverId,
         HeartbeatPeriod = TimeSpan.FromSeconds(1),
-        Tls = upstream.UsesTls ? TlsMode.Required : TlsMode.Preferred,
+        Tls = upstream.UsesTls ? TlsMode.Required : TlsMode.Disabled,
+        ServerCertificateValidation = upstream.UsesTls ? DatabaseTls.ServerValidator(upstream) : null,
+        ClientCertificate = upstream.UsesTls ? DatabaseTls.ClientCertificate(upstream) : null,
     };
 
     /// <summary>

@@ -154,6 +154,29 @@ public class ErrorBodiesTests
         var source = new Source { SourceName = "s", Host = "h", Port = 1, User = "u", Password = "pw", Enable = true, EnableGtid = false };
         Assert.Equal("******", PasswordMask.Hide(source).Password);
     }
+
+    [Fact]
+    public void Tls_private_keys_are_masked_in_sources_and_tasks()
+    {
+        var security = new Security { SslCaContent = "ca-pem", SslCertContent = "cert-pem", SslKeyContent = "PRIVATE KEY" };
+        var source = new Source { SourceName = "s", Host = "h", Port = 1, User = "u", Password = "pw", Enable = true, EnableGtid = false, Security = security };
+        var shown = PasswordMask.Hide(source).Security!;
+        Assert.Equal(("ca-pem", "cert-pem", "******"), (shown.SslCaContent, shown.SslCertContent, shown.SslKeyContent));
+
+        var json = """
+            {"name": "t", "task_mode": "all", "on_duplicate": "replace", "enhance_online_schema_change": true,
+             "target_config": {"host": "h", "port": 1, "user": "u", "password": "pw",
+               "security": {"ssl_ca_content": "ca", "ssl_cert_content": "cert", "ssl_key_content": "PRIVATE KEY"}},
+             "table_migrate_rule": [],
+             "source_config": {"source_conf": [], "full_migrate_conf": {"security": {"ssl_ca_content": "", "ssl_cert_content": "", "ssl_key_content": "PRIVATE KEY"}}}}
+            """;
+        var task = PasswordMask.Hide(ApiJson.Deserialize<DmTask>(json));
+        Assert.DoesNotContain("PRIVATE KEY", ApiJson.Serialize(task), StringComparison.Ordinal);
+        Assert.Equal("******", task.TargetConfig.Security!.SslKeyContent);
+        Assert.Equal("******", task.SourceConfig.FullMigrateConf!.Security!.SslKeyContent);
+        // No key, nothing to mask: an empty key stays empty.
+        Assert.Equal("", PasswordMask.HideKey(security with { SslKeyContent = "" })!.SslKeyContent);
+    }
 }
 
 public class ApiJsonEnumTests

@@ -1,3 +1,5 @@
+using Dm.Core.Config;
+using Dm.Core.Errors;
 using Dm.Core.Upstream;
 using Dm.TestKit;
 using MySqlConnector;
@@ -180,5 +182,43 @@ public sealed class UpstreamInspectorTests(UpstreamServers servers)
         Assert.Equal(ServerFlavor.MariaDb, (await inspector.ReadServerInfoAsync(Ct)).Flavor);
         var e = await Assert.ThrowsAsync<UpstreamException>(() => DatabaseConnector.OpenAsync(withCert with { TlsKeyPem = null }, Ct));
         Assert.Contains("without its key", e.Message);
+    }
+
+    [Fact]
+    public async Task WithACaTheHostNameIsCheckedAndTlsFilesAndBase64AreHonoured()
+    {
+        // The server's certificate is made out to 127.0.0.1: dialled as localhost, the same certificate is refused.
+        var byName = UpstreamServers.Root(servers.Source) with { Host = "localhost", TlsCaPem = servers.Certificates.CaPem };
+        var e = await Assert.ThrowsAsync<UpstreamException>(() => DatabaseConnector.OpenAsync(byName, Ct));
+        Assert.Contains("SSL Authentication", e.Message, StringComparison.Ordinal);
+
+        // DM's task.yaml form: ssl-ca as a file path, the client certificate and key as base64.
+        await UpstreamServers.ExecAsync(servers.Source,
+            "CREATE USER IF NOT EXISTS 'insp_x509_files'@'%' IDENTIFIED BY 'x509-pass' REQUIRE X509");
+        var caFile = Path.GetTempFileName();
+        await File.WriteAllTextAsync(caFile, servers.Certificates.CaPem, Ct);
+        try
+        {
+            var db = new DbConfig
+            {
+                Host = servers.Source.Host, Port = servers.Source.Port, User = "insp_x509_files", Password = "x509-pass",
+                Security = new SecurityConfig
+                {
+                    SslCa = caFile,
+                    SslCertBase64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(servers.Certificates.ClientCertPem)),
+                    SslKeyBase64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(servers.Certificates.ClientKeyPem)),
+                },
+            };
+            await using (var connection = await DatabaseConnector.OpenAsync(DbConfigEndpoint.From(db), Ct))
+                Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+            db.Security.SslCa = caFile + ".missing";
+            var missing = Assert.Throws<DmException>(() => DbConfigEndpoint.From(db));
+            Assert.Equal(11112, missing.Code);
+            Assert.Contains("cannot read ssl-ca file", missing.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(caFile);
+        }
     }
 }

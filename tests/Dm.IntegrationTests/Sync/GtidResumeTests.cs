@@ -27,7 +27,9 @@ public sealed class GtidResumeTests(ITestOutputHelper output)
         await env.Env.CreateTaskAsync(env.TaskBody("gtid-wl", "incremental", workload.Tables, safeMode: false, startGtid: startGtid));
         await env.Env.StartTaskAsync("gtid-wl");
         await env.WaitForSyncRunningAsync("gtid-wl", TimeSpan.FromSeconds(60));
-        Assert.Contains($"reads the binlog after the GTID set {startGtid}", worker.ReadLog());
+        // Sync may show Running a moment before the run has chosen where it reads (relay or upstream) and logged it.
+        await MigrationEnvironment.WaitForAsync(() => Task.FromResult(worker.ReadLog().Contains($"reads the binlog after the GTID set {startGtid}", StringComparison.Ordinal)),
+            $"the worker to log that Sync reads after the GTID set {startGtid}", TimeSpan.FromSeconds(30));
         await workload.CreateTablesAsync();
 
         using var stop = new CancellationTokenSource();
