@@ -40,9 +40,16 @@ public sealed class RawStreamTests(MariaDbFixture fixture)
         var decoded = new BinlogClient(BinlogReading.Options(Server) with { StartPosition = start with { Position = 4 }, StopAtEnd = true });
         var positions = new List<BinlogPosition>();
         await foreach (var ev in decoded.ReadEventsAsync()) positions.Add(ev.ResumePosition);
-        Assert.Equal(positions, raw.Select(e => e.ResumePosition));
-        Assert.Equal(decoded.ExecutedGtid?.ToString(), client.ExecutedGtid?.ToString());
-        Assert.Equal(decoded.Position, client.Position);
+        // Each read stops at the end of the log as it then is: the server may have written more in between (the shared
+        // server's other tests), so the two agree on what both read, which covers at least the closed file.
+        var both = Math.Min(positions.Count, raw.Count);
+        Assert.True(both >= inFile.Count, $"the reads share {both} events, fewer than the closed file's {inFile.Count}");
+        Assert.Equal(positions.Take(both), raw.Take(both).Select(e => e.ResumePosition));
+        if (positions.Count == raw.Count)
+        {
+            Assert.Equal(decoded.ExecutedGtid?.ToString(), client.ExecutedGtid?.ToString());
+            Assert.Equal(decoded.Position, client.Position);
+        }
     }
 
     [Fact]
