@@ -82,9 +82,9 @@ public sealed class TaskCommandTests(CtlEnvironment env)
         (await env.Dmctl("stop-task", "lossy")).Ok();
 
         // A setting DM# does not apply is refused, naming the key, and nothing is created.
-        var unapplied = SampleConfigs.Task("lossy", env.Target, "all", "t-lossy").Replace("worker-count: 16", "worker-count: 16\n    safe-mode-duration: \"5m\"");
+        var unapplied = SampleConfigs.Task("lossy", env.Target, "all", "t-lossy").TrimEnd() + "\ncollation_compatible: \"strict\"\n";
         var msg = (await env.Dmctl("start-task", env.WriteFile("task-lossy/unapplied.yaml", unapplied))).Failed(20003);
-        Assert.Contains("syncers.safe-mode-duration is 5m", msg);
+        Assert.Contains("collation_compatible is strict", msg);
         Assert.Contains("lossy", (await env.Dmctl("query-status", "lossy")).Failed(46018));
     }
 

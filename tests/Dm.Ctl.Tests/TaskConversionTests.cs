@@ -54,10 +54,10 @@ public sealed class TaskConversionTests
     [Fact]
     public void A_setting_DM_sharp_does_not_apply_is_refused_naming_its_key()
     {
-        var file = Sample.Replace("worker-count: 16", "worker-count: 16\n    safe-mode-duration: \"5m\"");
+        var file = Sample.TrimEnd() + "\ncollation_compatible: \"strict\"\n";
         var error = Assert.Throws<DmException>(() => Convert(file));
         Assert.Equal(20003, error.Error.Code);
-        Assert.Contains("syncers.safe-mode-duration is 5m", error.Message);
+        Assert.Contains("collation_compatible is strict", error.Message);
     }
 
     [Fact]

@@ -22,10 +22,6 @@ public static class UnitSettingSupport
             Refuse("mydumpers.chunk-filesize", st.Mydumper.ChunkFilesize, "the dump is split into primary-key chunks of mydumpers.rows rows, not by file size");
         if (!st.Mydumper.SkipTzUtc)
             Refuse("mydumpers.skip-tz-utc", "false", "the dump always reads time values in UTC, as the load and Sync write them");
-        // "0s" (DM: refuse to enter automatic safe mode) holds: Sync never enters it.
-        if (st.Syncer.SafeModeDuration is not ("60s" or "0s") && st.Syncer.SafeModeDuration != $"{2 * st.Syncer.CheckpointFlushInterval}s")
-            Refuse("syncers.safe-mode-duration", st.Syncer.SafeModeDuration,
-                "Sync never enters DM's automatic safe mode after a restart, its checkpoints are exact; use syncers.safe-mode or start-task's safe_mode_time_duration");
         if (st.Validator.Mode != "none")
             Refuse("validators.mode", st.Validator.Mode, "the continuous validator is not built");
         if (st.CollationCompatible == "strict")

@@ -54,7 +54,7 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         var onlineDdl = new OnlineDdlTable(settings.Config.MetaSchema, task, settings.Config.SourceId);
         await onlineDdl.EnsureAsync(control, cancellationToken);
         var ddlPlanner = new DdlPlanner(settings.Config, _filter, _events, _router, await onlineDdl.ReadAsync(control, cancellationToken));
-        var safeMode = new SafeMode(settings.Config.Syncer.SafeMode, start.SafeModeExit, settings.SafeModeDuration);
+        var safeMode = new SafeMode(settings.Config.Syncer.SafeMode, start.SafeModeExit, settings.EffectiveSafeModeDuration);
         var transactions = new TransactionAssembler(applied);
         var batchIds = new BatchIds();
         var large = new LargeTransactionApplier(OpenWriterAsync, checkpoint, watermark, batchIds, task, logger, settings.Shape.RowsPerStatement);

@@ -25,6 +25,17 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
     /// <summary>safe_mode_time_duration from start-task: safe mode until this long after the first event.</summary>
     public TimeSpan? SafeModeDuration { get; init; }
 
+    /// <summary>
+    /// How long a run writes in safe mode from its first event: start-task's <see cref="SafeModeDuration"/>, else the task's
+    /// <c>syncers.safe-mode-duration</c> when it is not DM's default (2 × checkpoint-flush-interval) nor 0s. DM enters that
+    /// automatic safe mode only after an unclean stop, to replay what its checkpoint may have missed; DM#'s checkpoints are
+    /// exact, so the default window is never needed, and a window the task asks for is run after every start (a superset:
+    /// safe mode only rewrites rows idempotently).
+    /// </summary>
+    public TimeSpan? EffectiveSafeModeDuration =>
+        SafeModeDuration ?? (Config.Syncer.SafeModeDuration != $"{2 * Config.Syncer.CheckpointFlushInterval}s"
+            && GoDuration.TryParse(Config.Syncer.SafeModeDuration, out var asked) && asked > TimeSpan.Zero ? asked : null);
+
     /// <summary>How often the global checkpoint is written (DM's checkpoint-flush-interval, capped: ours is exact anyway).</summary>
     public TimeSpan FlushInterval => TimeSpan.FromSeconds(Math.Clamp(Config.Syncer.CheckpointFlushInterval, 1, 5));
 
