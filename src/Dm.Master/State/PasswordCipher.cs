@@ -10,7 +10,9 @@ namespace Dm.Master.State;
 /// (<c>secret-key-path</c>: a file holding 64 hex digits, an AES-256 key). Stored form:
 /// <c>enc1:</c> + base64(nonce ‖ tag ‖ ciphertext), AES-GCM. Without a key passwords are stored as given.
 /// The same form is what dmctl <c>encrypt</c> prints, so a config may carry an encrypted password: it is stored
-/// as given and revealed only on its way to a connection.
+/// as given and revealed only on its way to a connection. A password DM itself encrypted (<see cref="DmCipherText"/>:
+/// with this master's key, or DM's default key when it has none) is accepted too: revealed to its plain text, and
+/// stored in <c>enc1:</c> form when this master has a key.
 /// </summary>
 public sealed class PasswordCipher
 {
@@ -39,6 +41,7 @@ public sealed class PasswordCipher
     {
         if (_key == null || password.Length == 0) return password;
         if (TryOpen(password, out _)) return password; // already encrypted with this key (dmctl encrypt)
+        if (DmCipherText.TryOpen(password, _key, out var dmPlain)) password = dmPlain; // DM's dmctl encrypt
         var plain = Encoding.UTF8.GetBytes(password);
         var output = new byte[12 + 16 + plain.Length];
         var nonce = output.AsSpan(0, 12);
@@ -100,8 +103,8 @@ public sealed class PasswordCipher
 
     public string Reveal(string stored)
     {
-        if (!stored.StartsWith(Prefix, StringComparison.Ordinal)) return stored;
-        if (_key == null) throw NoKey();
-        return Decrypt(stored);
+        if (stored.StartsWith(Prefix, StringComparison.Ordinal))
+            return _key == null ? throw NoKey() : Decrypt(stored);
+        return DmCipherText.TryOpen(stored, _key ?? DmCipherText.DefaultKey, out var plain) ? plain : stored;
     }
 }
