@@ -16,7 +16,7 @@ public static class ApiCatalog
         .. BinlogOperations.All(services.Binlog),
         .. RelayStageOperations.All(services.Sources),
         .. TaskCheckOperations.All(services.Checks),
-        .. SecretOperations.All(services.Secrets),
+        .. SecretOperations.All(services.Secrets, services.JoinSecret),
         .. MasterConfigOperations.All(services.Options, services.Cluster),
     ];
 

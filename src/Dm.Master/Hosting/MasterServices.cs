@@ -17,5 +17,6 @@ public sealed record MasterServices(
     BinlogErrorService Binlog,
     TaskCheckService Checks,
     PasswordCipher Secrets,
+    Workers.JoinSecret JoinSecret,
     MasterOptions Options,
     Func<string> DocumentJson);
