@@ -6,7 +6,7 @@ using Dm.Core.Errors;
 namespace Dm.Master.State;
 
 /// <summary>
-/// Encrypts the passwords the master stores (sources, task targets) when it has a secret key
+/// Encrypts the passwords and TLS private keys the master stores (sources, task targets) when it has a secret key
 /// (<c>secret-key-path</c>: a file holding 64 hex digits, an AES-256 key). Stored form:
 /// <c>enc1:</c> + base64(nonce ‖ tag ‖ ciphertext), AES-GCM. Without a key passwords are stored as given.
 /// The same form is what dmctl <c>encrypt</c> prints, so a config may carry an encrypted password: it is stored
@@ -100,6 +100,14 @@ public sealed class PasswordCipher
         plain = Encoding.UTF8.GetString(opened);
         return true;
     }
+
+    /// <summary>The TLS settings with their private key (<c>ssl_key_content</c>) protected like a password.</summary>
+    public Dm.Core.Api.Security? ProtectKey(Dm.Core.Api.Security? security) =>
+        security is { SslKeyContent.Length: > 0 } ? security with { SslKeyContent = Protect(security.SslKeyContent) } : security;
+
+    /// <summary>The TLS settings with their private key in clear, on their way to a connection or a worker.</summary>
+    public Dm.Core.Api.Security? RevealKey(Dm.Core.Api.Security? security) =>
+        security is { SslKeyContent.Length: > 0 } ? security with { SslKeyContent = Reveal(security.SslKeyContent) } : security;
 
     public string Reveal(string stored)
     {
