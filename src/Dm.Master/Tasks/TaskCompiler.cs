@@ -82,28 +82,16 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
     public static DatabaseEndpoint Endpoint(DbConfig db) => DbConfigEndpoint.From(db);
 
     /// <summary>The task with its target password and TLS private keys in clear, for a connection or a worker.</summary>
-    public DmTask Reveal(DmTask task) => task with
-    {
-        TargetConfig = task.TargetConfig with
-        {
-            Password = secrets.Reveal(task.TargetConfig.Password),
-            Security = secrets.RevealKey(task.TargetConfig.Security),
-        },
-        SourceConfig = task.SourceConfig.FullMigrateConf is { Security: not null } full
-            ? task.SourceConfig with { FullMigrateConf = full with { Security = secrets.RevealKey(full.Security) } }
-            : task.SourceConfig,
-    };
+    public DmTask Reveal(DmTask task) => WithSecrets(task, secrets.Reveal, secrets.RevealKey);
 
     /// <summary>The task as the store keeps it: target password and TLS private keys protected (encrypted with a secret key).</summary>
-    public DmTask Protect(DmTask task) => task with
+    public DmTask Protect(DmTask task) => WithSecrets(task, secrets.Protect, secrets.ProtectKey);
+
+    private static DmTask WithSecrets(DmTask task, Func<string, string> password, Func<Security?, Security?> key) => task with
     {
-        TargetConfig = task.TargetConfig with
-        {
-            Password = secrets.Protect(task.TargetConfig.Password),
-            Security = secrets.ProtectKey(task.TargetConfig.Security),
-        },
+        TargetConfig = task.TargetConfig with { Password = password(task.TargetConfig.Password), Security = key(task.TargetConfig.Security) },
         SourceConfig = task.SourceConfig.FullMigrateConf is { Security: not null } full
-            ? task.SourceConfig with { FullMigrateConf = full with { Security = secrets.ProtectKey(full.Security) } }
+            ? task.SourceConfig with { FullMigrateConf = full with { Security = key(full.Security) } }
             : task.SourceConfig,
     };
 }
