@@ -30,8 +30,27 @@ public sealed class SecretCommandTests(CtlEnvironment env)
         Assert.StartsWith("enc1:", cipher);
         Assert.DoesNotContain("S3cret", cipher);
         Assert.NotEqual(cipher, (await Dmctl("encrypt", "S3cret pass!")).Stdout.Trim());
-        var decrypted = await Dmctl("decrypt", cipher);
+        var decrypted = await Dmctl("decrypt", "--join-secret-file", master.JoinSecretPath, cipher);
         Assert.Equal("S3cret pass!", decrypted.Stdout.TrimEnd('\n'));
+
+        // decrypt is a decryption oracle: without the join secret (or with a wrong one) it is refused, 401 in DM's shape.
+        var anonymous = await Dmctl("decrypt", cipher);
+        Assert.Equal(1, anonymous.ExitCode);
+        Assert.Contains("--join-secret-file", anonymous.ToString());
+        Assert.DoesNotContain("S3cret", anonymous.ToString());
+        var wrongSecret = env.WriteFile("secret/wrong-secret", "0123456789abcdef");
+        var wrongAnswer = await Dmctl("decrypt", "--join-secret-file", wrongSecret, cipher);
+        Assert.Equal(1, wrongAnswer.ExitCode);
+        Assert.DoesNotContain("S3cret", wrongAnswer.ToString());
+        using (var http = new HttpClient())
+        {
+            var answer = await http.PostAsync($"http://{addr}/api/v1/decrypt",
+                new StringContent("{\"ciphertext\":\"" + cipher + "\"}", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(401, (int)answer.StatusCode);
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+            Assert.Equal(49001, body["error_code"]!.GetValue<int>());
+            Assert.Contains("authenticated", body["error_msg"]!.GetValue<string>());
+        }
 
         // A source.yaml carrying the cipher text: creating the source connects to the upstream with the real password.
         var source = SampleConfigs.Source("sec-src", env.Upstream1)
@@ -57,9 +76,9 @@ public sealed class SecretCommandTests(CtlEnvironment env)
 
         // Cipher texts this master's key did not make, or altered ones, are refused with DM's codes.
         var tampered = cipher[..^4] + (cipher[^4] == 'A' ? "B" : "A") + cipher[^3..];
-        Assert.Contains("secret key", (await Dmctl("decrypt", tampered)).Failed(11048));
-        Assert.Contains("enc1:", (await Dmctl("decrypt", "plain-text")).Failed(11048));
-        Assert.Equal(1, (await Dmctl("decrypt", "enc1:%%%")).ExitCode);
+        Assert.Contains("secret key", (await Dmctl("decrypt", "--join-secret-file", master.JoinSecretPath, tampered)).Failed(11048));
+        Assert.Contains("enc1:", (await Dmctl("decrypt", "--join-secret-file", master.JoinSecretPath, "plain-text")).Failed(11048));
+        Assert.Equal(1, (await Dmctl("decrypt", "--join-secret-file", master.JoinSecretPath, "enc1:%%%")).ExitCode);
         (await Dmctl("operate-source", "stop", "sec-src")).Ok();
     }
 
@@ -68,7 +87,7 @@ public sealed class SecretCommandTests(CtlEnvironment env)
     {
         var msg = (await env.Dmctl("encrypt", "secret")).Failed(20067);
         Assert.Contains("--secret-key-path", msg);
-        Assert.Contains("--secret-key-path", (await env.Dmctl("decrypt", "enc1:AAAA")).Failed(20067));
+        Assert.Contains("--secret-key-path", (await env.Dmctl("decrypt", "--join-secret-file", env.Master.JoinSecretPath, "enc1:AAAA")).Failed(20067));
         Assert.Contains("exactly one argument", (await env.Dmctl("encrypt")).Failed(49001));
     }
 }

@@ -58,6 +58,10 @@ public sealed class TlsClusterTests : IAsyncLifetime
         Assert.Contains("tls-src", shown.Ok().ToJsonString(), StringComparison.Ordinal);
         var members = await DmctlRun.RunAsync(_master, "--ssl-ca", _dm.Ca, "--ssl-cert", _dm.Cert, "--ssl-key", _dm.Key, "list-member", "--worker");
         Assert.Contains("tls-w2", members.Ok().ToJsonString(), StringComparison.Ordinal);
+        // decrypt needs an authenticated client: over TLS dmctl's accepted certificate is enough (no join secret); this
+        // master has no secret key, so it goes on to DM's 20067 rather than the 401 an anonymous caller gets.
+        var decrypt = await DmctlRun.RunAsync(_master, "--ssl-ca", _dm.Ca, "--ssl-cert", _dm.Cert, "--ssl-key", _dm.Key, "decrypt", "enc1:AAAA");
+        Assert.Contains("20067", decrypt.ToString(), StringComparison.Ordinal);
         // dmctl without them does not get an answer from the TLS master.
         Assert.NotEqual(0, (await DmctlRun.RunAsync(_master, "operate-source", "show")).ExitCode);
 

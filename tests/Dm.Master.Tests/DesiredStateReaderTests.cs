@@ -76,6 +76,34 @@ public sealed class DesiredStateReaderTests : IAsyncLifetime
         Assert.Null(assignment.SafeModeTimeDuration);
     }
 
+    [Fact]
+    public async Task TLS_private_keys_are_stored_encrypted_and_revealed_only_to_the_worker()
+    {
+        const string key = "-----BEGIN PRIVATE KEY-----\nTLS-KEY-AT-REST-abcdef\n-----END PRIVATE KEY-----\n";
+        var security = new Security { SslCaContent = "ca", SslCertContent = "cert", SslKeyContent = key };
+        var source = Source("tls1", 3308);
+        source = source with { Source = source.Source with { Security = _secrets.ProtectKey(security) } };
+        var task = Task("tlstask", "tls1").Task;
+        task = task with { TargetConfig = task.TargetConfig with { Security = security } };
+        var compiler = new TaskCompiler(new SourceService(_store, new MasterGate(), _secrets, new WorkerStatusBoard(), null!), _secrets);
+        var stored = compiler.Protect(task);
+        Assert.DoesNotContain("TLS-KEY-AT-REST", stored.TargetConfig.Security!.SslKeyContent);
+        await _store.TxnAsync([], [
+            MasterState.Put(source), MasterState.PutBound("tls1", "w2"), MasterState.Put(new StoredTask { Task = stored }),
+            MasterState.Put(new SubtaskStage("tls1", "tlstask", TaskStage.Running)),
+        ]);
+        await _store.DisposeAsync();
+        var files = Directory.GetFiles(Path.Combine(_dir, "store")).Select(File.ReadAllBytes).ToList();
+        Assert.All(files, bytes => Assert.Equal(-1, bytes.AsSpan().IndexOf("TLS-KEY-AT-REST"u8)));
+        _store = SqliteClusterStore.Open(Path.Combine(_dir, "store"));
+        _reader = new DesiredStateReader(_store, new TaskCompiler(new SourceService(_store, new MasterGate(), _secrets, new WorkerStatusBoard(), null!), _secrets));
+
+        var state = await _reader.ReadAsync("w2", CancellationToken.None);
+        Assert.Contains("TLS-KEY-AT-REST", ContractMapping.ToConfig(state.Source).From.Security!.SslKeyBytes);
+        var config = ContractMapping.ToConfig(Assert.Single(state.Subtasks).Config);
+        Assert.Contains("TLS-KEY-AT-REST", config.To.Security!.SslKeyBytes);
+    }
+
     private StoredSource Source(string name, int port) => new()
     {
         Source = new Source

@@ -33,6 +33,13 @@ public sealed class MasterClient : IDisposable
 
     public Task<JsonNode?> PostAsync(string path, JsonNode? body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body, ct);
 
+    /// <summary>POST with extra request headers (decrypt's join secret).</summary>
+    public async Task<JsonNode?> PostAsync(string path, JsonNode? body, IReadOnlyDictionary<string, string> headers, CancellationToken ct)
+    {
+        var (status, text) = await ExchangeAsync(HttpMethod.Post, path, body, ct, headers);
+        return Interpret(status, text, path);
+    }
+
     public Task<JsonNode?> PutAsync(string path, JsonNode? body, CancellationToken ct) => SendAsync(HttpMethod.Put, path, body, ct);
 
     public Task<JsonNode?> DeleteAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Delete, path, null, ct);
@@ -51,7 +58,8 @@ public sealed class MasterClient : IDisposable
         return Interpret(status, text, path);
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> ExchangeAsync(HttpMethod method, string path, JsonNode? body, CancellationToken ct)
+    private async Task<(HttpStatusCode Status, string Body)> ExchangeAsync(HttpMethod method, string path, JsonNode? body, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         var failures = new List<string>();
         for (var attempt = 0; attempt < _addresses.Count; attempt++)
@@ -59,6 +67,7 @@ public sealed class MasterClient : IDisposable
             var address = _addresses[(_current + attempt) % _addresses.Count];
             using var request = new HttpRequestMessage(method, new Uri(address, path));
             if (body != null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.Add(name, value);
             try
             {
                 using var response = await _http.SendAsync(request, ct);

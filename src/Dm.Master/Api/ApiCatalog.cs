@@ -17,7 +17,7 @@ public static class ApiCatalog
         .. ShardDdlLockOperations.All(services.ShardDdlLocks),
         .. RelayStageOperations.All(services.Sources),
         .. TaskCheckOperations.All(services.Checks),
-        .. SecretOperations.All(services.Secrets),
+        .. SecretOperations.All(services.Secrets, services.JoinSecret),
         .. MasterConfigOperations.All(services.Options, services.Cluster),
     ];
 

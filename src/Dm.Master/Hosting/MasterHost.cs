@@ -120,7 +120,7 @@ public sealed class MasterHost : IAsyncDisposable
                 provider.GetRequiredService<TaskUpstreamView>(), provider.GetRequiredService<TableStructureService>(),
                 provider.GetRequiredService<TaskConversion>(), provider.GetRequiredService<TemplateService>(),
                 provider.GetRequiredService<BinlogErrorService>(), provider.GetRequiredService<ShardDdl.ShardDdlLockService>(), provider.GetRequiredService<TaskCheckService>(),
-                provider.GetRequiredService<PasswordCipher>(), options,
+                provider.GetRequiredService<PasswordCipher>(), provider.GetRequiredService<JoinSecret>(), options,
                 () => document ??= BuildDocument(ApiCatalog.All(api!)));
             // A follower hands /api/v1 to the leader before anything else looks at the request.
             app.Use(provider.GetRequiredService<LeaderForwarding>().InvokeAsync);

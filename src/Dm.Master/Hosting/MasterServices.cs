@@ -18,5 +18,6 @@ public sealed record MasterServices(
     ShardDdl.ShardDdlLockService ShardDdlLocks,
     TaskCheckService Checks,
     PasswordCipher Secrets,
+    Workers.JoinSecret JoinSecret,
     MasterOptions Options,
     Func<string> DocumentJson);

@@ -332,14 +332,16 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         await _state.SourceAsync(name, ct) ?? throw DmErrors.ErrSchedulerSourceCfgNotExist.New(name);
 
     /// <summary>How to reach the source's upstream, with the stored password revealed.</summary>
-    public DatabaseEndpoint Endpoint(StoredSource stored) => SourceRules.Endpoint(stored.Source, secrets.Reveal(stored.Source.Password ?? ""));
+    public DatabaseEndpoint Endpoint(StoredSource stored) =>
+        SourceRules.Endpoint(stored.Source with { Security = secrets.RevealKey(stored.Source.Security) }, secrets.Reveal(stored.Source.Password ?? ""));
 
     /// <summary>Learns flavor, server-id and case sensitivity from the upstream (DM's source adjust) and builds the record.</summary>
     private async Task<StoredSource> InspectAsync(Source source, string password, IReadOnlySet<uint> usedIds, uint? serverId,
         CancellationToken ct)
     {
         // The password may be dmctl encrypt's cipher text: the upstream gets it decrypted, the store as given.
-        var adjusted = await SourceProbe.AdjustAsync(SourceRules.Endpoint(source, secrets.Reveal(password)), source.Flavor ?? "", serverId ?? 0,
+        var adjusted = await SourceProbe.AdjustAsync(SourceRules.Endpoint(source with { Security = secrets.RevealKey(source.Security) }, secrets.Reveal(password)),
+            source.Flavor ?? "", serverId ?? 0,
             source.EnableGtid, usedIds, ct);
         return new StoredSource
         {
@@ -347,6 +349,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
             {
                 Flavor = adjusted.Flavor,
                 Password = secrets.Protect(password),
+                Security = secrets.ProtectKey(source.Security),
                 StatusList = null,
                 TaskNameList = null,
             },

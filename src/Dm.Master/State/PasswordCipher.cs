@@ -6,11 +6,13 @@ using Dm.Core.Errors;
 namespace Dm.Master.State;
 
 /// <summary>
-/// Encrypts the passwords the master stores (sources, task targets) when it has a secret key
+/// Encrypts the passwords and TLS private keys the master stores (sources, task targets) when it has a secret key
 /// (<c>secret-key-path</c>: a file holding 64 hex digits, an AES-256 key). Stored form:
 /// <c>enc1:</c> + base64(nonce ‖ tag ‖ ciphertext), AES-GCM. Without a key passwords are stored as given.
 /// The same form is what dmctl <c>encrypt</c> prints, so a config may carry an encrypted password: it is stored
-/// as given and revealed only on its way to a connection.
+/// as given and revealed only on its way to a connection. A password DM itself encrypted (<see cref="DmCipherText"/>:
+/// with this master's key, or DM's default key when it has none) is accepted too: revealed to its plain text, and
+/// stored in <c>enc1:</c> form when this master has a key.
 /// </summary>
 public sealed class PasswordCipher
 {
@@ -39,6 +41,7 @@ public sealed class PasswordCipher
     {
         if (_key == null || password.Length == 0) return password;
         if (TryOpen(password, out _)) return password; // already encrypted with this key (dmctl encrypt)
+        if (DmCipherText.TryOpen(password, _key, out var dmPlain)) password = dmPlain; // DM's dmctl encrypt
         var plain = Encoding.UTF8.GetBytes(password);
         var output = new byte[12 + 16 + plain.Length];
         var nonce = output.AsSpan(0, 12);
@@ -98,10 +101,18 @@ public sealed class PasswordCipher
         return true;
     }
 
+    /// <summary>The TLS settings with their private key (<c>ssl_key_content</c>) protected like a password.</summary>
+    public Dm.Core.Api.Security? ProtectKey(Dm.Core.Api.Security? security) =>
+        security is { SslKeyContent.Length: > 0 } ? security with { SslKeyContent = Protect(security.SslKeyContent) } : security;
+
+    /// <summary>The TLS settings with their private key in clear, on their way to a connection or a worker.</summary>
+    public Dm.Core.Api.Security? RevealKey(Dm.Core.Api.Security? security) =>
+        security is { SslKeyContent.Length: > 0 } ? security with { SslKeyContent = Reveal(security.SslKeyContent) } : security;
+
     public string Reveal(string stored)
     {
-        if (!stored.StartsWith(Prefix, StringComparison.Ordinal)) return stored;
-        if (_key == null) throw NoKey();
-        return Decrypt(stored);
+        if (stored.StartsWith(Prefix, StringComparison.Ordinal))
+            return _key == null ? throw NoKey() : Decrypt(stored);
+        return DmCipherText.TryOpen(stored, _key ?? DmCipherText.DefaultKey, out var plain) ? plain : stored;
     }
 }

@@ -29,7 +29,11 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
 
     public SourceConfig ToSourceConfig(StoredSource stored)
     {
-        var cfg = SourceConverter.ToSourceConfig(stored.Source with { Password = secrets.Reveal(stored.Source.Password ?? "") });
+        var cfg = SourceConverter.ToSourceConfig(stored.Source with
+        {
+            Password = secrets.Reveal(stored.Source.Password ?? ""),
+            Security = secrets.RevealKey(stored.Source.Security),
+        });
         cfg.ServerId = stored.ServerId;
         cfg.CaseSensitive = stored.CaseSensitive;
         return cfg;
@@ -93,7 +97,17 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
 
     public static DatabaseEndpoint Endpoint(DbConfig db) => DbConfigEndpoint.From(db);
 
-    /// <summary>The task with its target password in clear, for a connection or a worker.</summary>
-    public DmTask Reveal(DmTask task) =>
-        task with { TargetConfig = task.TargetConfig with { Password = secrets.Reveal(task.TargetConfig.Password) } };
+    /// <summary>The task with its target password and TLS private keys in clear, for a connection or a worker.</summary>
+    public DmTask Reveal(DmTask task) => WithSecrets(task, secrets.Reveal, secrets.RevealKey);
+
+    /// <summary>The task as the store keeps it: target password and TLS private keys protected (encrypted with a secret key).</summary>
+    public DmTask Protect(DmTask task) => WithSecrets(task, secrets.Protect, secrets.ProtectKey);
+
+    private static DmTask WithSecrets(DmTask task, Func<string, string> password, Func<Security?, Security?> key) => task with
+    {
+        TargetConfig = task.TargetConfig with { Password = password(task.TargetConfig.Password), Security = key(task.TargetConfig.Security) },
+        SourceConfig = task.SourceConfig.FullMigrateConf is { Security: not null } full
+            ? task.SourceConfig with { FullMigrateConf = full with { Security = key(full.Security) } }
+            : task.SourceConfig,
+    };
 }

@@ -251,13 +251,13 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
     public DatabaseEndpoint TargetEndpoint(DmTask task)
     {
         var t = task.TargetConfig;
-        return ApiEndpoint.Of(t.Host, t.Port, t.User, secrets.Reveal(t.Password), t.Security);
+        return ApiEndpoint.Of(t.Host, t.Port, t.User, secrets.Reveal(t.Password), secrets.RevealKey(t.Security));
     }
 
-    private DmTask Protect(DmTask task) => task with
+    /// <summary>The task as it is stored: no status, its secrets protected (see <see cref="TaskCompiler.Protect"/>).</summary>
+    public DmTask Protect(DmTask task) => compiler.Protect(task) with
     {
         StatusList = null,
-        TargetConfig = task.TargetConfig with { Password = secrets.Protect(task.TargetConfig.Password) },
         // The file's password is the target_config's: it is kept there only, encrypted when a secret key is set.
         TaskConfigFile = task.TaskConfigFile is { Length: > 0 } file ? DmTaskFile.HidePassword(file) : null,
     };

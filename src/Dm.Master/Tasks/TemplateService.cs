@@ -16,7 +16,7 @@ public sealed class TemplateService(IClusterStore store, MasterGate gate, TaskSe
         using var entered = await gate.EnterAsync(ct);
         await tasks.CheckAsync(task, ct);
         var result = await store.TxnAsync([Compare.NotExists(MasterKeys.Template(task.Name))],
-            [TxnOp.Put(MasterKeys.Template(task.Name), MasterState.Encode(task with { StatusList = null }))], ct: ct);
+            [TxnOp.Put(MasterKeys.Template(task.Name), MasterState.Encode(tasks.Protect(task) with { TaskConfigFile = task.TaskConfigFile }))], ct: ct);
         if (!result.Succeeded) throw DmErrors.ErrOpenAPITaskConfigExist.New(task.Name);
         return TaskService.Present(task);
     }
@@ -49,7 +49,7 @@ public sealed class TemplateService(IClusterStore store, MasterGate gate, TaskSe
             task = task with { TargetConfig = task.TargetConfig with { Security = hidden with { SslKeyContent = kept.SslKeyContent } } };
         await tasks.CheckAsync(task, ct);
         await store.TxnAsync([Compare.Exists(MasterKeys.Template(name))],
-            [TxnOp.Put(MasterKeys.Template(name), MasterState.Encode(task with { StatusList = null }))], ct: ct);
+            [TxnOp.Put(MasterKeys.Template(name), MasterState.Encode(tasks.Protect(task) with { TaskConfigFile = task.TaskConfigFile }))], ct: ct);
         return TaskService.Present(task);
     }
 

@@ -45,6 +45,9 @@ public sealed class JoinSecret([FromKeyedServices(State.MasterStores.Unguarded)]
         _secret = secret;
     }
 
+    /// <summary>Whether <paramref name="given"/> is this cluster's secret (false while the secret is not read yet).</summary>
+    public bool Matches(string? given) => _secret is { } secret && WorkerChannelAuth.Same(given, secret);
+
     /// <summary>Refuses a call that does not carry the secret (UNAUTHENTICATED, also while the secret is not read yet).</summary>
     public void Require(ServerCallContext context, string what)
     {
