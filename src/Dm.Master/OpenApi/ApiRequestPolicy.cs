@@ -62,7 +62,7 @@ public sealed class ApiRequestPolicy
         if (request.Headers.Origin is { Count: > 0 } origins)
         {
             var origin = origins.ToString();
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) ||
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || !string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase) ||
                 !string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase))
                 return (StatusCodes.Status403Forbidden, $"cross-origin request from '{Clip(origin)}' refused: dm-master's API does not serve other web origins");
         }
