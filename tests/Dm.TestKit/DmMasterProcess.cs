@@ -25,6 +25,7 @@ public sealed class DmMasterProcess : IAsyncDisposable
     /// <summary>The file this master writes the cluster's join secret to (workers are given it).</summary>
     public string JoinSecretPath => Path.Combine(DataDirectory, "join-secret");
     public bool IsRunning => _server.IsRunning;
+    public int Pid => _server.Pid;
 
     private DmMasterProcess(string name, int port, int peerPort, string baseDirectory, IReadOnlyList<string> extraArguments, TestTlsFiles? tls = null)
     {

@@ -57,6 +57,9 @@ public sealed class DmServerProcess(string name, int port, IReadOnlyList<string>
         if (!Signal.Thaw(RunningPid)) throw new InvalidOperationException($"SIGCONT to {name} failed");
     }
 
+    /// <summary>The running process's id (for /proc readings such as its memory).</summary>
+    public int Pid => RunningPid;
+
     private int RunningPid => _process is { HasExited: false } process ? process.Pid : throw new InvalidOperationException($"{name} is not running");
 
     /// <summary>SIGKILL, as a crash: of the process and what it started, or (<paramref name="entireProcessTree"/> false) of the process alone.</summary>

@@ -51,9 +51,10 @@ public static class DmTaskFile
         var stream = new YamlStream();
         try
         {
+            Yaml.YamlBounds.Check(yaml, "task config");
             stream.Load(new StringReader(yaml));
         }
-        catch (YamlDotNet.Core.YamlException)
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or Errors.DmException)
         {
             return yaml; // not YAML: it holds no password we could find, and it is refused when read
         }

@@ -57,6 +57,7 @@ public sealed partial class SubTaskConfig
             Mydumper.ChunkFilesize = "64";
         LoaderOptions.Adjust(Loader);
         SyncerOptions.Adjust(Syncer);
+        UnitBounds.Adjust(this);
         Validator.Adjust();
         if (Loader.Dir.Length == 0)
             Loader.Dir = LoaderConfig.DefaultDir;
@@ -66,6 +67,8 @@ public sealed partial class SubTaskConfig
             if (!Loader.Dir.TrimEnd('/').EndsWith(suffix, StringComparison.Ordinal))
                 Loader.Dir = Loader.Dir.TrimEnd('/') + suffix;
         }
+        if (!LoaderOptions.IsRemoteDir(Loader.Dir))
+            LoaderOptions.CheckLocalDir(Loader.Dir);
         if (Loader.ImportMode == "import-into" && !LoaderOptions.IsRemoteDir(Loader.Dir))
             throw DmErrors.ErrConfigImportIntoRequiresSharedStorage.New(Loader.Dir);
         if (ShadowTableRules.Count == 0)

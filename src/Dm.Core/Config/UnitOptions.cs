@@ -31,6 +31,22 @@ public static class LoaderOptions
             throw DmErrors.ErrConfigInvalidLoadAnalyze.New(l.Analyze);
     }
 
+    /// <summary>
+    /// A local dump dir (data_dir) may not climb out with <c>..</c>, nor be a filesystem root or the worker's working
+    /// directory itself: the worker deletes its dump dir when it restarts a dump and after a load with clean-dump-file,
+    /// so such a dir would make it delete outside its own directories (20058).
+    /// </summary>
+    public static void CheckLocalDir(string dir)
+    {
+        var path = dir.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? dir["file://".Length..] : dir;
+        if (path.Split('/', '\\').Any(segment => segment == ".."))
+            throw DmErrors.ErrConfigLoaderDirInvalid.New($"{dir} (a '..' segment leaves the worker's directories)");
+        const string workdir = "/dm-worker-working-dir";
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path, workdir));
+        if (full == workdir || full == Path.TrimEndingDirectorySeparator(Path.GetPathRoot(full) ?? "/"))
+            throw DmErrors.ErrConfigLoaderDirInvalid.New($"{dir} (a filesystem root or the worker's own directory would be deleted with the dump)");
+    }
+
     /// <summary>True for remote storage URLs (s3://, gcs://, ...) rather than a local directory.</summary>
     public static bool IsRemoteDir(string dir) => dir.Contains("://", StringComparison.Ordinal) && !dir.StartsWith("file://", StringComparison.OrdinalIgnoreCase);
 }

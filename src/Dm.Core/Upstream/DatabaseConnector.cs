@@ -55,9 +55,23 @@ public static class DatabaseConnector
         {
             await connection.DisposeAsync();
             throw new UpstreamException(UpstreamErrorCodes.DatabaseDriverError,
-                $"database driver error: cannot connect to {endpoint}: {e.Message}", e) { ConnectFailed = true };
+                $"database driver error: cannot connect to {endpoint}: {e.Message}", e)
+            {
+                ConnectFailed = true,
+                PublicMessage = ServerAnswered(e) ? null : $"database driver error: cannot connect to {endpoint}: {Unreachable}",
+            };
         }
     }
+
+    /// <summary>What an API client is told of a connection no MySQL server answered (refused, timed out, not MySQL).</summary>
+    public const string Unreachable = "no MySQL server answered at this address (check host, port and network)";
+
+    /// <summary>
+    /// Whether a MySQL server answered the connection (its error packet carries an SQLSTATE, e.g. access denied, too many
+    /// connections), or TLS failed after a MySQL server's greeting; not so for refused, timed-out or non-MySQL peers.
+    /// </summary>
+    private static bool ServerAnswered(Exception e) =>
+        e is System.Security.Authentication.AuthenticationException || e is MySqlException { SqlState.Length: 5 };
 
     private static void ConfigureTls(MySqlConnection connection, DatabaseEndpoint endpoint)
     {

@@ -11,6 +11,16 @@ public sealed class UpstreamException : Exception
     /// <summary>True when the connection itself could not be opened (unreachable, refused, bad credentials).</summary>
     public bool ConnectFailed { get; init; }
 
+    /// <summary>
+    /// What an API client may be told of a failed connection: the server's own answer when a MySQL server answered (access
+    /// denied, TLS refused), else one message for every network failure, so that the API cannot serve as a port scanner
+    /// (refused, timed out and "something else listens there" look alike). Null: <see cref="Exception.Message"/> may be shown.
+    /// </summary>
+    public string? PublicMessage { get; init; }
+
+    /// <summary>The message an API answer carries: <see cref="PublicMessage"/> when set, else the message.</summary>
+    public string ShownMessage => PublicMessage ?? Message;
+
     public UpstreamException(int code, string message, Exception? inner = null) : base(message, inner) => Code = code;
 }
 

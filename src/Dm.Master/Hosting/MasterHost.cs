@@ -106,6 +106,7 @@ public sealed class MasterHost : IAsyncDisposable
             services.AddSingleton<SourceScheduler>();
             services.AddHostedService(sp => sp.GetRequiredService<SourceScheduler>());
             services.AddSingleton<LeaderForwarding>();
+            services.AddSingleton<ApiRequestPolicy>();
             services.AddHttpForwarder();
             services.AddGrpc();
 
@@ -122,7 +123,8 @@ public sealed class MasterHost : IAsyncDisposable
                 provider.GetRequiredService<BinlogErrorService>(), provider.GetRequiredService<ShardDdl.ShardDdlLockService>(), provider.GetRequiredService<TaskCheckService>(),
                 provider.GetRequiredService<PasswordCipher>(), provider.GetRequiredService<JoinSecret>(), options,
                 () => document ??= BuildDocument(ApiCatalog.All(api!)));
-            // A follower hands /api/v1 to the leader before anything else looks at the request.
+            // Host, Origin and Content-Type are checked first (on a follower too), then a follower hands /api/v1 to the leader.
+            app.Use(provider.GetRequiredService<ApiRequestPolicy>().InvokeAsync);
             app.Use(provider.GetRequiredService<LeaderForwarding>().InvokeAsync);
             // Workers and joining masters reach the master over gRPC-Web: HTTP/1.1 on this same port, beside the OpenAPI.
             app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

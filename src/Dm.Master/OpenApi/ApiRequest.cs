@@ -64,7 +64,7 @@ public sealed class ApiRequest(HttpContext http, JsonSerializerOptions json)
     public async Task<T> Body<T>(bool required, Func<T>? whenEmpty = null, Func<byte[], JsonSerializerOptions, T?>? otherForm = null) where T : class
     {
         var request = Http.Request;
-        if (request.ContentType is { Length: > 0 } type && !IsJson(type) && request.ContentLength is not 0)
+        if (request.ContentType is { Length: > 0 } type && !ApiRequestPolicy.IsJson(type) && request.ContentLength is not 0)
             throw new ApiInputException($"request body must be application/json, got {Clip(type)}", StatusCodes.Status415UnsupportedMediaType);
         if (request.ContentLength > MaxBodyBytes) throw TooLarge();
         var sizeFeature = Http.Features.Get<IHttpMaxRequestBodySizeFeature>();
@@ -117,13 +117,6 @@ public sealed class ApiRequest(HttpContext http, JsonSerializerOptions json)
         if (!Http.Request.Query.TryGetValue(name, out var values)) return null;
         if (values.Count > 1) throw new ApiInputException($"query parameter '{name}' is given {values.Count} times");
         return values[0];
-    }
-
-    private static bool IsJson(string contentType)
-    {
-        var media = contentType.Split(';')[0].Trim();
-        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-               || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
     private static ApiInputException TooLarge() =>

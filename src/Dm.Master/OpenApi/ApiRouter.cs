@@ -59,8 +59,11 @@ public static class ApiRouter
         {
             // A database the master talked to refused or failed: DM's code for it, the server's words.
             var error = DmErrors.ByCode(e.Code) ?? DmErrors.ErrDBDriverError;
-            var dm = new DmException(error, e.Message, e.InnerException);
-            logger.LogInformation("{Operation} failed: {Error}", op.OperationId, dm.Message);
+            // A connection no MySQL server answered is told in one message (not refused vs timed out vs "another service
+            // listens there": the API is no port scanner); the log keeps the driver's words.
+            if (e.PublicMessage != null) logger.LogInformation("{Operation} failed: {Error}", op.OperationId, e.Message);
+            var dm = new DmException(error, e.ShownMessage, e.PublicMessage == null ? e.InnerException : null);
+            if (e.PublicMessage == null) logger.LogInformation("{Operation} failed: {Error}", op.OperationId, dm.Message);
             return ApiResults.Error(StatusCodes.Status400BadRequest, dm.ToErrorMessage(), dm.Code, json);
         }
         catch (MySqlConnector.MySqlException e)

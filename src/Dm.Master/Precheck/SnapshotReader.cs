@@ -100,7 +100,7 @@ internal static class SnapshotReader
 
     private static UpstreamException OpenFailed(DatabaseEndpoint endpoint, UpstreamException cause) =>
         new(UpstreamErrorCodes.TaskCheckFailedOpenDb,
-            $"failed to open DSN {endpoint.User}:***@{endpoint.Host}:{endpoint.Port}: {cause.InnerException?.Message ?? cause.Message}, " +
+            $"failed to open DSN {endpoint.User}:***@{endpoint.Host}:{endpoint.Port}: {(cause.PublicMessage != null ? DatabaseConnector.Unreachable : cause.InnerException?.Message ?? cause.Message)}, " +
             "Workaround: Please check the database config in configuration file.", cause);
 
     /// <summary>DM's ErrTaskCheckSameTableName: two tables of one source routed to targets that differ only by case.</summary>

@@ -23,6 +23,10 @@ internal sealed record RelaySubDirectory(string Name, string Uuid, int Suffix, s
         if (dot <= 0 || name.Length - dot - 1 != 6 ||
             !int.TryParse(name.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var suffix) || suffix <= 0)
             return false;
+        // One directory inside the relay dir: a name with a separator (from a tampered index or a strange server_uuid)
+        // would let a purge delete outside it.
+        if (name.IndexOfAny(['/', '\\', '\0']) >= 0 || name[..dot] is "." or "..")
+            return false;
         subDirectory = new RelaySubDirectory(name, name[..dot], suffix, System.IO.Path.Combine(basePath, name));
         return true;
     }

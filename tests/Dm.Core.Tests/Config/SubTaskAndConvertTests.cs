@@ -8,7 +8,7 @@ namespace Dm.Core.Tests.Config;
 
 public class SubTaskAndConvertTests
 {
-    private static readonly Dictionary<string, SourceConfig> Sources = new()
+    internal static readonly Dictionary<string, SourceConfig> Sources = new()
     {
         ["mysql-01"] = new SourceConfig { SourceId = "mysql-01", From = new DbConfig { Host = "10.0.0.1", Port = 3306, User = "dm" } },
         ["mysql-02"] = new SourceConfig { SourceId = "mysql-02", From = new DbConfig { Host = "10.0.0.2", Port = 3306, User = "dm" } },

@@ -106,6 +106,15 @@ public sealed class RelayPurgeTests() : RelayFilesTest("relaypurge")
         Assert.Equal(DmErrors.ErrRelayPurgeRequestNotValid.Code, invalid.Code);
     }
 
+    [Theory]
+    [InlineData("../../etc.000001")]
+    [InlineData("a/b.000001")]
+    [InlineData("..\\x.000001")]
+    [InlineData("...000001")]
+    public void An_index_entry_cannot_name_a_directory_outside_the_relay_dir(string name) =>
+        // A purge deletes the sub-directories the index names: one with a separator or '..' is not read (the index is then refused).
+        Assert.False(RelaySubDirectory.TryParse(Dir, name, out _));
+
     private RelaySubDirectory Sub(int suffix)
     {
         RelaySubDirectory.TryParse(Dir, RelaySubDirectory.NameOf($"0-{suffix}", suffix), out var sub);

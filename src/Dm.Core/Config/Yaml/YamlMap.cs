@@ -60,6 +60,7 @@ public sealed class YamlMap
     /// <summary>Parses a whole document whose root must be a mapping. An empty document is an empty mapping.</summary>
     public static YamlMap ParseDocument(string text, string what)
     {
+        YamlBounds.Check(text, what);
         var stream = new YamlStream();
         try
         {
