@@ -67,11 +67,41 @@ public sealed class EtcdServer : IAsyncDisposable
     }
 
     /// <summary>Starts the member again on the same ports and data dir after <see cref="Kill"/> or <see cref="StopAsync"/>.</summary>
-    public Task RestartAsync(CancellationToken cancellationToken = default)
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
         if (IsRunning) throw new InvalidOperationException($"etcd member {Name} is running");
+        // A member just killed may not be reaped yet: its ports stay bound for a moment, and etcd exits at once on them.
+        await WaitForPortsFreeAsync(cancellationToken);
         StartProcess();
-        return WaitHealthyAsync(cancellationToken);
+        await WaitHealthyAsync(cancellationToken);
+    }
+
+    private async Task WaitForPortsFreeAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        foreach (var port in new[] { _ports.Client, _ports.Peer })
+        {
+            while (true)
+            {
+                // With SO_REUSEADDR, as etcd listens: only a socket still listening there (not TIME_WAIT) makes it fail.
+                var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                probe.Server.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+                try
+                {
+                    probe.Start();
+                    break;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    if (DateTime.UtcNow >= deadline) break; // let etcd say what is wrong
+                    await Task.Delay(100, cancellationToken);
+                }
+                finally
+                {
+                    probe.Stop();
+                }
+            }
+        }
     }
 
     /// <summary>SIGKILL: what a crash of the member looks like to its clients and peers.</summary>
