@@ -20,6 +20,9 @@ public sealed class SyncerConfig
     public bool SafeMode { get; set; }
     /// <summary>Go duration; "" means 2 × checkpoint-flush-interval seconds.</summary>
     public string SafeModeDuration { get; set; } = "60s";
+
+    /// <summary>DM's default safe-mode-duration: 2 × checkpoint-flush-interval.</summary>
+    public TimeSpan DefaultSafeModeDuration => TimeSpan.FromSeconds(2 * CheckpointFlushInterval);
     public bool EnableAnsiQuotes { get; set; }
 
     public SyncerConfig Clone() => (SyncerConfig)MemberwiseClone();

@@ -61,7 +61,7 @@ public static class SyncerOptions
         if (s.CheckpointFlushInterval == 0)
             s.CheckpointFlushInterval = 30;
         if (s.SafeModeDuration.Length == 0)
-            s.SafeModeDuration = $"{2 * s.CheckpointFlushInterval}s";
+            s.SafeModeDuration = $"{(long)s.DefaultSafeModeDuration.TotalSeconds}s";
         if (!GoDuration.TryParse(s.SafeModeDuration, out var duration))
             throw DmErrors.ErrConfigInvalidSafeModeDuration.New(s.SafeModeDuration, "invalid duration");
         if (s.SafeMode && duration == TimeSpan.Zero)

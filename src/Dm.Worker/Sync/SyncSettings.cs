@@ -33,8 +33,8 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
     /// safe mode only rewrites rows idempotently).
     /// </summary>
     public TimeSpan? EffectiveSafeModeDuration =>
-        SafeModeDuration ?? (Config.Syncer.SafeModeDuration != $"{2 * Config.Syncer.CheckpointFlushInterval}s"
-            && GoDuration.TryParse(Config.Syncer.SafeModeDuration, out var asked) && asked > TimeSpan.Zero ? asked : null);
+        SafeModeDuration ?? (GoDuration.TryParse(Config.Syncer.SafeModeDuration, out var asked) && asked > TimeSpan.Zero
+            && asked != Config.Syncer.DefaultSafeModeDuration ? asked : null);
 
     /// <summary>How often the global checkpoint is written (DM's checkpoint-flush-interval, capped: ours is exact anyway).</summary>
     public TimeSpan FlushInterval => TimeSpan.FromSeconds(Math.Clamp(Config.Syncer.CheckpointFlushInterval, 1, 5));

@@ -12,6 +12,7 @@ public sealed class SafeModeDurationTests
     [Theory]
     [InlineData("60s", 30, null)] // DM's default: the automatic window after an unclean stop, which exact checkpoints never need
     [InlineData("10s", 5, null)] // the default for a flush interval of 5
+    [InlineData("1m", 30, null)] // the default, written another way
     [InlineData("0s", 30, null)] // DM: never enter automatic safe mode
     [InlineData("5m", 30, 300)]
     [InlineData("90s", 30, 90)]
