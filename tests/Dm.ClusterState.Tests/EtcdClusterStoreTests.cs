@@ -22,14 +22,15 @@ public sealed class EtcdClusterStoreTests(EtcdFixture etcd) : IClassFixture<Etcd
     };
 
     [Fact]
-    public void Endpoints_are_http_urls_or_host_and_port_and_tls_is_refused()
+    public void Endpoints_are_http_or_https_urls_or_host_and_port()
     {
         Assert.Equal(new EtcdEndpoint("127.0.0.1", 2379), EtcdEndpoint.Parse("127.0.0.1:2379"));
         Assert.Equal(new EtcdEndpoint("localhost", 23790), EtcdEndpoint.Parse("http://localhost:23790"));
         Assert.Equal(new EtcdEndpoint("::1", 2379), EtcdEndpoint.Parse(" http://[::1]:2379/ "));
+        Assert.Equal(new EtcdEndpoint("127.0.0.1", 2379, Secure: true), EtcdEndpoint.Parse("https://127.0.0.1:2379"));
         (string Text, string Reason)[] refused =
         [
-            ("https://127.0.0.1:2379", "TLS"), ("127.0.0.1", "no port"), ("http://127.0.0.1", "no port"),
+            ("unixs://etcd.sock", "not an http"), ("127.0.0.1", "no port"), ("http://127.0.0.1", "no port"),
             ("http://127.0.0.1:2379/v3", "only scheme, host and port"), ("grpc://127.0.0.1:2379", "not an http"),
         ];
         foreach (var (text, reason) in refused)
@@ -43,6 +44,22 @@ public sealed class EtcdClusterStoreTests(EtcdFixture etcd) : IClassFixture<Etcd
         var zero = Assert.Throws<ArgumentException>(() => EtcdClusterStore.Open(
             new EtcdClusterStoreOptions { Endpoints = ["127.0.0.1:2379"], RequestTimeout = TimeSpan.Zero }));
         Assert.Contains(nameof(EtcdClusterStoreOptions.RequestTimeout), zero.Message);
+    }
+
+    [Fact]
+    public async Task Https_endpoints_need_tls_options_and_http_ones_refuse_them()
+    {
+        var tls = new System.Net.Security.SslClientAuthenticationOptions();
+        (string[] Endpoints, System.Net.Security.SslClientAuthenticationOptions? Tls, string Reason)[] refused =
+        [
+            (["https://127.0.0.1:2379"], null, "needs a CA"),
+            (["http://127.0.0.1:2379"], tls, "must be https"),
+            (["https://127.0.0.1:2379", "127.0.0.1:2380"], tls, "mix http and https"),
+        ];
+        foreach (var (endpoints, options, reason) in refused)
+            Assert.Contains(reason, Assert.Throws<ArgumentException>(() => EtcdClusterStore.Open(new EtcdClusterStoreOptions { Endpoints = endpoints, Tls = options })).Message);
+        await using var store = EtcdClusterStore.Open(new EtcdClusterStoreOptions { Endpoints = ["https://127.0.0.1:2379"], Tls = tls });
+        Assert.True(store.Endpoints[0].Secure);
     }
 
     [Fact]

@@ -107,9 +107,18 @@ public sealed class TlsClusterTests : IAsyncLifetime
         var mismatched = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             DmMasterProcess.StartAsync("tls-bad2", ["--ssl-ca", _dm.Ca, "--ssl-cert", _dm.Cert, "--ssl-key", otherKey.Key]));
         Assert.Contains("cannot be used together", mismatched.Message, StringComparison.Ordinal);
-        var cluster = await Assert.ThrowsAsync<InvalidOperationException>(() => DmMasterProcess.StartAsync("tls-bad3",
-            ["--peer-urls", "http://127.0.0.1:1", "--initial-cluster", "tls-bad3=http://127.0.0.1:1", .. _dm.Arguments]));
-        Assert.Contains("not supported yet with a cluster of masters", cluster.Message, StringComparison.Ordinal);
+        // With a cluster of masters, what TLS between masters and to etcd cannot honour.
+        (string Name, string[] Arguments, string Error)[] clusters =
+        [
+            ("tls-bad3", ["--etcd-endpoints", "https://127.0.0.1:1"], "are https: TLS to etcd needs ssl-ca"),
+            ("tls-bad4", ["--etcd-endpoints", "http://127.0.0.1:1", .. _dm.Arguments], "must all be https:// with ssl-ca, ssl-cert and ssl-key"),
+            ("tls-bad5", ["--peer-urls", "https://127.0.0.1:1", "--initial-cluster", "tls-bad5=https://127.0.0.1:1"], "TLS between masters needs ssl-ca"),
+            ("tls-bad6", ["--peer-urls", "http://127.0.0.1:1", "--initial-cluster", "tls-bad6=http://127.0.0.1:1", "--cert-allowed-cn", "dm,other", .. _dm.Arguments],
+                "names several common names"),
+        ];
+        foreach (var (name, arguments, error) in clusters)
+            Assert.Contains(error, (await Assert.ThrowsAsync<InvalidOperationException>(() => DmMasterProcess.StartAsync(name, arguments))).Message,
+                StringComparison.Ordinal);
     }
 
     private async Task<Dictionary<string, string>> Workers()

@@ -60,11 +60,29 @@ public sealed class ClusterSetupTests : IDisposable
         Assert.Contains("must name this master (m9)", Refused("--name", "m9", "--initial-cluster", "m1=http://127.0.0.1:8291"));
         Assert.Contains("advertise-peer-urls", Refused("--name", "m1", "--peer-urls", "http://127.0.0.1:9999", "--initial-cluster", "m1=http://127.0.0.1:8291"));
         Assert.Contains("not an http://host:port URL", Refused("--name", "m1", "--initial-cluster", "m1=127.0.0.1"));
-        Assert.Contains("TLS between masters is not supported", Refused("--name", "m1", "--initial-cluster", "m1=https://127.0.0.1:8291"));
+        Assert.Contains("TLS between masters needs ssl-ca, ssl-cert and ssl-key", Refused("--name", "m1", "--initial-cluster", "m1=https://127.0.0.1:8291"));
         Assert.Contains("is not name=peer-url", Refused("--initial-cluster", "http://127.0.0.1:8291"));
         // Others forward to and redirect to the advertise address: it must name a host.
         Assert.Contains("advertise-addr \":8261\" names no host",
             Refused("--master-addr", ":8261", "--etcd-endpoints", "127.0.0.1:2379"));
+    }
+
+    [Fact]
+    public void With_tls_keys_the_members_talk_https_and_etcd_is_reached_over_tls_only()
+    {
+        string[] tls = ["--ssl-ca", "ca.pem", "--ssl-cert", "m1.pem", "--ssl-key", "m1-key.pem"];
+        // As DM's master does with TLS keys: http:// peer URLs become https:// (the initial cluster's too).
+        var member = Setup([.. tls, "--name", "m1", "--peer-urls", "http://127.0.0.1:8291", "--initial-cluster", "m1=http://127.0.0.1:8291,m2=https://127.0.0.1:8292"]);
+        Assert.Equal(["https://127.0.0.1:8291"], member.PeerUrls);
+        Assert.Equal(["https://127.0.0.1:8291"], member.AdvertisePeerUrls);
+        Assert.Equal([("m1", "https://127.0.0.1:8291"), ("m2", "https://127.0.0.1:8292")], member.Initial!.Entries);
+        Assert.Equal(["https://10.0.0.1:2379"], Setup([.. tls, "--etcd-endpoints", "https://10.0.0.1:2379", "--advertise-addr", "10.0.0.5:8261"]).EtcdEndpoints);
+
+        Assert.Contains("must all be https://", Refused([.. tls, "--etcd-endpoints", "https://10.0.0.1:2379,10.0.0.2:2379", "--advertise-addr", "10.0.0.5:8261"]));
+        Assert.Contains("are https: TLS to etcd needs ssl-ca", Refused("--etcd-endpoints", "https://10.0.0.1:2379", "--advertise-addr", "10.0.0.5:8261"));
+        Assert.Contains("names several common names", Refused([.. tls, "--cert-allowed-cn", "dm,ops", "--name", "m1", "--initial-cluster", "m1=http://127.0.0.1:8291"]));
+        Assert.Equal(ClusterStateKind.ExternalEtcd, Setup([.. tls, "--cert-allowed-cn", "dm,ops", "--etcd-endpoints", "https://10.0.0.1:2379",
+            "--advertise-addr", "10.0.0.5:8261"]).Kind);
     }
 
     [Fact]

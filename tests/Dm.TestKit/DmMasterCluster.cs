@@ -14,27 +14,29 @@ public sealed class DmMasterCluster : IAsyncDisposable
     private static readonly TimeSpan LeaderTimeout = TimeSpan.FromSeconds(60);
     private readonly List<DmMasterProcess> _masters;
     private readonly IReadOnlyList<string> _extraArguments;
+    private readonly Func<string, TestTlsFiles>? _tls;
 
-    private DmMasterCluster(List<DmMasterProcess> masters, IReadOnlyList<string> extraArguments)
-        => (_masters, _extraArguments) = (masters, extraArguments);
+    private DmMasterCluster(List<DmMasterProcess> masters, IReadOnlyList<string> extraArguments, Func<string, TestTlsFiles>? tls)
+        => (_masters, _extraArguments, _tls) = (masters, extraArguments, tls);
 
     public IReadOnlyList<DmMasterProcess> Masters => _masters;
 
     /// <param name="electionTtl">each master's election-ttl, in seconds: how long a dead leader goes unnoticed at most.</param>
     /// <param name="extraArguments">more flags for every master.</param>
+    /// <param name="tls">each master's TLS keys by its name (it is then reached over https presenting them); null for none.</param>
     public static async Task<DmMasterCluster> StartAsync(int count = 3, int electionTtl = 3, IReadOnlyList<string>? extraArguments = null,
-        string namePrefix = "master", CancellationToken cancellationToken = default)
+        string namePrefix = "master", CancellationToken cancellationToken = default, Func<string, TestTlsFiles>? tls = null)
     {
         var ports = Enumerable.Range(1, count).Select(i => (Name: $"{namePrefix}{i}", Port: FreePort.Next(), Peer: FreePort.Next())).ToList();
         var initialCluster = string.Join(',', ports.Select(p => $"{p.Name}=http://127.0.0.1:{p.Peer}"));
         IReadOnlyList<string> common = ["--election-ttl", electionTtl.ToString(CultureInfo.InvariantCulture) + "s", .. extraArguments ?? []];
-        var cluster = new DmMasterCluster([], common);
+        var cluster = new DmMasterCluster([], common, tls);
         try
         {
             // Each answers /status before its etcd member has a quorum, so they start one after the other.
             foreach (var (name, port, peer) in ports)
                 cluster._masters.Add(await DmMasterProcess.StartAsync(name, port, peer,
-                    [.. PeerArguments(peer), "--initial-cluster", initialCluster, .. common], cancellationToken));
+                    [.. PeerArguments(peer), "--initial-cluster", initialCluster, .. common], cancellationToken, tls?.Invoke(name)));
             await cluster.WaitForLeaderAsync(cancellationToken: cancellationToken);
         }
         catch
@@ -51,7 +53,7 @@ public sealed class DmMasterCluster : IAsyncDisposable
         var peer = FreePort.Next();
         var join = string.Join(',', _masters.Where(m => m.IsRunning).Select(m => m.Address));
         var master = await DmMasterProcess.StartAsync(name, FreePort.Next(), peer, [.. PeerArguments(peer), "--join", join, .. _extraArguments],
-            cancellationToken);
+            cancellationToken, _tls?.Invoke(name));
         _masters.Add(master);
         return master;
     }

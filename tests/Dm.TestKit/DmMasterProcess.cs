@@ -57,8 +57,8 @@ public sealed class DmMasterProcess : IAsyncDisposable
 
     /// <summary>A master on the given ports (a cluster's members must know each other's before they start).</summary>
     internal static Task<DmMasterProcess> StartAsync(string name, int port, int peerPort, IReadOnlyList<string> extraArguments,
-        CancellationToken cancellationToken) =>
-        RunAsync(new DmMasterProcess(name, port, peerPort, ScratchDirectory.Create("master"), extraArguments), cancellationToken);
+        CancellationToken cancellationToken, TestTlsFiles? tls = null) =>
+        RunAsync(new DmMasterProcess(name, port, peerPort, ScratchDirectory.Create("master"), extraArguments, tls), cancellationToken);
 
     private static async Task<DmMasterProcess> RunAsync(DmMasterProcess master, CancellationToken cancellationToken)
     {
@@ -86,6 +86,9 @@ public sealed class DmMasterProcess : IAsyncDisposable
     /// <summary>SIGKILL of the master process alone: its etcd member keeps running, and the master takes it over when restarted.</summary>
     public void KillMasterOnly() => _server.Kill(entireProcessTree: false);
 
+    /// <summary>The client URL of the etcd member this master runs (from its record in the data dir); null for none.</summary>
+    public string? EtcdMemberClientUrl => ReadMemberRecord() is { } r && r.TryGetProperty("client_url", out var url) ? url.GetString() : null;
+
     /// <summary>Whether the etcd member this master runs is up (false for a master alone on its local store).</summary>
     public bool EtcdMemberRunning => EtcdMemberPid() is { } pid && ChildProcess.IsAlive(pid);
 
@@ -94,14 +97,16 @@ public sealed class DmMasterProcess : IAsyncDisposable
     public string ReadLog() => _server.ReadLog();
 
     // The member outlives a master killed alone (it is no longer the master's child then): its pid is in the data dir.
-    private int? EtcdMemberPid()
+    private int? EtcdMemberPid() => ReadMemberRecord() is { } r && r.TryGetProperty("pid", out var pid) ? pid.GetInt32() : null;
+
+    private JsonElement? ReadMemberRecord()
     {
         try
         {
             using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(DataDirectory, "etcd-member.json")));
-            return record.RootElement.GetProperty("pid").GetInt32();
+            return record.RootElement.Clone();
         }
-        catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException)
+        catch (Exception e) when (e is IOException or JsonException)
         {
             return null;
         }

@@ -6,20 +6,25 @@ namespace Dm.TestKit;
 /// A real <c>etcd</c> member (Debian's etcd-server) on free loopback client and peer ports with a temporary data dir.
 /// <see cref="StartAsync"/> starts a one-member cluster, <see cref="StartClusterAsync"/> several members that form
 /// one cluster (<c>--initial-cluster</c>). A member can be killed (SIGKILL) and started again on the same ports and
-/// data dir; starting waits until the member reports itself healthy (it answers and its cluster has a leader).
+/// data dir; starting waits until the member reports itself healthy (it answers and its cluster has a leader). Given TLS
+/// files, its client port serves TLS with that certificate and takes only clients presenting one its CA issued.
 /// </summary>
 public sealed class EtcdServer : IAsyncDisposable
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     // etcd's --initial-cluster (every member's name=peer URL) and --initial-cluster-token of the cluster.
     private readonly (string Members, string Token) _cluster;
     private readonly (int Client, int Peer) _ports;
+    private readonly TestTlsFiles? _tls;
+    private readonly HttpClient _http;
     private ChildProcess? _process;
 
-    private EtcdServer(string name, (int Client, int Peer) ports, string baseDirectory, (string Members, string Token) cluster)
-        => (Name, _ports, BaseDirectory, _cluster) = (name, ports, baseDirectory, cluster);
+    private EtcdServer(string name, (int Client, int Peer) ports, string baseDirectory, (string Members, string Token) cluster, TestTlsFiles? tls)
+    {
+        (Name, _ports, BaseDirectory, _cluster, _tls) = (name, ports, baseDirectory, cluster, tls);
+        _http = new HttpClient(tls?.Handler() ?? new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(2) };
+    }
 
     /// <summary>The member's name in its cluster (etcd0, etcd1, ...).</summary>
     public string Name { get; }
@@ -31,25 +36,25 @@ public sealed class EtcdServer : IAsyncDisposable
     public string BaseDirectory { get; }
     public string DataDirectory => Path.Combine(BaseDirectory, "data");
     public string LogPath => Path.Combine(BaseDirectory, "etcd.log");
-    public string ClientUrl => $"http://127.0.0.1:{ClientPort}";
+    public string ClientUrl => $"{(_tls == null ? "http" : "https")}://127.0.0.1:{ClientPort}";
     public string PeerUrl => $"http://127.0.0.1:{PeerPort}";
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>A one-member cluster.</summary>
-    public static async Task<EtcdServer> StartAsync(CancellationToken cancellationToken = default)
-        => (await StartClusterAsync(1, cancellationToken)).Members[0];
+    /// <summary>A one-member cluster; with <paramref name="tls"/>, its client port serves TLS to certificate holders only.</summary>
+    public static async Task<EtcdServer> StartAsync(CancellationToken cancellationToken = default, TestTlsFiles? tls = null)
+        => (await StartClusterAsync(1, cancellationToken, tls)).Members[0];
 
     /// <summary>
     /// <paramref name="members"/> members forming one new cluster; returns once every member is healthy.
     /// For one member, dispose the member itself or the cluster: both stop it.
     /// </summary>
-    public static async Task<EtcdCluster> StartClusterAsync(int members = 3, CancellationToken cancellationToken = default)
+    public static async Task<EtcdCluster> StartClusterAsync(int members = 3, CancellationToken cancellationToken = default, TestTlsFiles? tls = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
         var ports = Enumerable.Range(0, members).Select(i => (Name: $"etcd{i}", Client: FreePort.Next(), Peer: FreePort.Next())).ToList();
         string initialCluster = string.Join(',', ports.Select(p => $"{p.Name}=http://127.0.0.1:{p.Peer}"));
         string token = "dm-test-" + Guid.NewGuid().ToString("N")[..12];
-        var servers = ports.Select(p => new EtcdServer(p.Name, (p.Client, p.Peer), ScratchDirectory.Create("etcd"), (initialCluster, token))).ToList();
+        var servers = ports.Select(p => new EtcdServer(p.Name, (p.Client, p.Peer), ScratchDirectory.Create("etcd"), (initialCluster, token), tls)).ToList();
         var cluster = new EtcdCluster(servers);
         try
         {
@@ -134,7 +139,7 @@ public sealed class EtcdServer : IAsyncDisposable
     {
         try
         {
-            string body = await Http.GetStringAsync($"{ClientUrl}/health", cancellationToken);
+            string body = await _http.GetStringAsync($"{ClientUrl}/health", cancellationToken);
             return body.Contains("\"health\":\"true\"", StringComparison.Ordinal);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -162,6 +167,8 @@ public sealed class EtcdServer : IAsyncDisposable
             "--logger=zap",
             "--log-outputs=stderr",
         };
+        if (_tls != null)
+            args.AddRange([$"--cert-file={_tls.Cert}", $"--key-file={_tls.Key}", $"--trusted-ca-file={_tls.Ca}", "--client-cert-auth=true"]);
         _process = ChildProcess.Start($"etcd:{Name}:{ClientPort}", "etcd", args, LogPath);
     }
 
@@ -187,6 +194,7 @@ public sealed class EtcdServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        _http.Dispose();
         try { Directory.Delete(BaseDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -1,14 +1,22 @@
+using System.Net.Security;
+
 namespace Dm.ClusterState.Etcd;
 
 /// <summary>
 /// How <see cref="EtcdClusterStore"/> reaches etcd: the client URLs of the cluster's members (requests are spread
 /// over the members that answer, and move to the others when one is lost) and the deadlines that keep a lost
-/// connection from hanging a caller. No TLS yet: an https:// endpoint is refused.
+/// connection from hanging a caller, and the TLS of https:// endpoints.
 /// </summary>
 public sealed record EtcdClusterStoreOptions
 {
     /// <summary>Client URLs of the etcd members, <c>http://host:port</c> or <c>host:port</c>.</summary>
     public required IReadOnlyList<string> Endpoints { get; init; }
+
+    /// <summary>
+    /// TLS to etcd: required with https:// endpoints (the client certificate presented and the check of the member's
+    /// certificate), refused with http:// ones (every endpoint is one or the other). Copied for each connection.
+    /// </summary>
+    public SslClientAuthenticationOptions? Tls { get; init; }
 
     /// <summary>
     /// How long opening a TCP connection to one member may take; also bounds the first contact in
@@ -32,7 +40,8 @@ public sealed record EtcdClusterStoreOptions
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The endpoints parsed and every setting checked.</summary>
-    /// <exception cref="ArgumentException">no endpoint, an endpoint that is not http://host:port, or a timeout that is not positive.</exception>
+    /// <exception cref="ArgumentException">no endpoint, an endpoint that is not http(s)://host:port, http and https endpoints
+    /// together, https without <see cref="Tls"/> or Tls with http, or a timeout that is not positive.</exception>
     public IReadOnlyList<EtcdEndpoint> Validate()
     {
         if (Endpoints is null || Endpoints.Count == 0)
@@ -44,6 +53,12 @@ public sealed record EtcdClusterStoreOptions
                 throw new ArgumentException($"etcd store {name} must be positive, got {value}", name);
         }
         var endpoints = Endpoints.Select(EtcdEndpoint.Parse).Distinct().ToList();
+        if (endpoints.Any(e => e.Secure) && endpoints.Any(e => !e.Secure))
+            throw new ArgumentException($"etcd endpoints {string.Join(',', endpoints)} mix http and https: every member is reached one way", nameof(Endpoints));
+        if (endpoints[0].Secure && Tls == null)
+            throw new ArgumentException($"etcd endpoints {string.Join(',', endpoints)} are https: TLS to etcd needs a CA to check the members' certificate (ssl-ca)", nameof(Tls));
+        if (!endpoints[0].Secure && Tls != null)
+            throw new ArgumentException($"etcd endpoints {string.Join(',', endpoints)} are http: TLS to etcd is given, so the endpoints must be https://", nameof(Tls));
         return endpoints;
     }
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dm.ClusterState.Etcd;
 
 /// <summary>
-/// The one gRPC channel to an etcd cluster and dotnet-etcd's generated clients on it. The channel balances
+/// The one gRPC channel to an etcd cluster (TLS with https endpoints) and dotnet-etcd's generated clients on it. The channel balances
 /// round-robin over the members that are connected and reconnects lost ones in the background; every call waits
 /// for a connected member (as etcd's own Go client does) but never past its deadline, and asks etcd to refuse it
 /// when the member has no leader (etcd's "hasleader" metadata), so a member cut off from its cluster fails fast.
@@ -28,21 +28,24 @@ internal sealed class EtcdConnection : IDisposable
         _services = new ServiceCollection()
             .AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => addresses))
             .BuildServiceProvider();
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = options.DialTimeout,
+            KeepAlivePingDelay = options.KeepAliveTime,
+            KeepAlivePingTimeout = options.KeepAliveTimeout,
+            // etcd answers pings on idle connections with GOAWAY (it does not permit them without streams).
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        };
+        // Over TLS each connection authenticates with these options, the member's address as the host its certificate must name.
+        if (options.Tls != null) handler.SslOptions = options.Tls;
         _channel = GrpcChannel.ForAddress("static:///etcd", new GrpcChannelOptions
         {
-            Credentials = ChannelCredentials.Insecure,
+            Credentials = endpoints[0].Secure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
             ServiceProvider = _services,
             ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } },
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectTimeout = options.DialTimeout,
-                KeepAlivePingDelay = options.KeepAliveTime,
-                KeepAlivePingTimeout = options.KeepAliveTimeout,
-                // etcd answers pings on idle connections with GOAWAY (it does not permit them without streams).
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            },
+            HttpHandler = handler,
             DisposeHttpClient = true,
             // etcd's own client accepts responses of any size; a large prefix read must not fail on a 4 MB default.
             MaxReceiveMessageSize = null,

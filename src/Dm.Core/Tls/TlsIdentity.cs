@@ -114,4 +114,19 @@ public sealed class TlsIdentity
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         RemoteCertificateValidationCallback = Authority.ServerValidator(),
     };
+
+    /// <summary>
+    /// What a client hands SslStream to reach a server this process runs itself with its own keys (the etcd member a master
+    /// supervises, on loopback): it presents its certificate and accepts only a server presenting that same certificate,
+    /// issued by the authority. The host dialled (127.0.0.1) need not be one the certificate names.
+    /// </summary>
+    public SslClientAuthenticationOptions OwnServerClientOptions()
+    {
+        var own = Certificate ?? throw new InvalidOperationException("reaching a server of one's own needs one's certificate");
+        var options = ClientOptions();
+        var issued = Authority.ServerValidator(checkHostName: false);
+        options.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+            certificate != null && certificate.GetRawCertData().AsSpan().SequenceEqual(own.RawData) && issued(sender, certificate, chain, errors);
+        return options;
+    }
 }

@@ -29,7 +29,7 @@ public sealed class ClusterService([FromKeyedServices(MasterStores.Unguarded)] I
         var id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 1;
         await unguarded.TxnAsync([Compare.NotExists(MasterKeys.ClusterId)],
             [TxnOp.Put(MasterKeys.ClusterId, id.ToString(System.Globalization.CultureInfo.InvariantCulture))], ct: ct);
-        var member = new MasterMember(options.Name, options.EffectiveAdvertisePeerUrls.Split(',')[0], options.EffectiveAdvertiseAddr,
+        var member = new MasterMember(options.Name, setup.AdvertisePeerUrls.FirstOrDefault() ?? options.EffectiveAdvertisePeerUrls.Split(',')[0], options.EffectiveAdvertiseAddr,
             MasterConfigToml.Render(options));
         await unguarded.PutAsync(MasterKeys.MasterMember(options.Name), JsonSerializer.Serialize(member, StateJson.Options), ct: ct);
     }

@@ -1,6 +1,7 @@
 using Dm.Contracts;
 using Dm.Core.CommandLine;
 using Dm.Core.Errors;
+using Dm.Core.Tls;
 using Dm.Master.Hosting;
 using Grpc.Core;
 
@@ -16,7 +17,8 @@ public static class ClusterJoin
     private static readonly TimeSpan TryFor = TimeSpan.FromMinutes(1);
 
     /// <exception cref="ProcessConfigException">no master added this one (DM's 38040), with each master's answer.</exception>
-    public static async Task<string> JoinAsync(ClusterSetup setup, MasterOptions options, ILogger logger, CancellationToken ct)
+    /// <param name="tls">the master's TLS: the masters are asked over https, with its certificate.</param>
+    public static async Task<string> JoinAsync(ClusterSetup setup, MasterOptions options, TlsIdentity? tls, ILogger logger, CancellationToken ct)
     {
         var request = new AddMemberRequest { Name = options.Name };
         request.PeerUrls.AddRange(setup.AdvertisePeerUrls);
@@ -27,7 +29,7 @@ public static class ClusterJoin
             failures.Clear();
             foreach (var address in setup.JoinAddresses)
             {
-                using var channel = GrpcWebChannel.Open(address);
+                using var channel = GrpcWebChannel.Open(address, tls);
                 try
                 {
                     var response = await new MasterPeer.MasterPeerClient(channel).AddMemberAsync(request, deadline: DateTime.UtcNow.AddSeconds(15),

@@ -77,9 +77,9 @@ public sealed record ClusterSetup
             {
                 Kind = ClusterStateKind.EtcdMember,
                 DataDir = dataDir,
-                PeerUrls = PeerUrl.ParseList("peer-urls", o.PeerUrls),
-                AdvertisePeerUrls = PeerUrl.ParseList("advertise-peer-urls", o.EffectiveAdvertisePeerUrls),
-                Initial = o.InitialCluster is { } text ? InitialCluster.Parse(text) : null,
+                PeerUrls = PeerUrl.ParseList("peer-urls", o.PeerUrls, o.Tls.Any),
+                AdvertisePeerUrls = PeerUrl.ParseList("advertise-peer-urls", o.EffectiveAdvertisePeerUrls, o.Tls.Any),
+                Initial = o.InitialCluster is { } text ? InitialCluster.Parse(text, o.Tls.Any) : null,
                 InitialClusterState = o.InitialClusterState,
                 JoinAddresses = o.Join?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
             };
@@ -103,6 +103,7 @@ public sealed record ClusterSetup
                 "auto-compaction-mode, auto-compaction-retention, quota-backend-bytes, max-txn-ops and max-request-bytes configure the etcd member a master " +
                 "runs (with initial-cluster or join); this master " + (setup.Kind == ClusterStateKind.Local ? "runs alone on its local store" : "uses etcd-endpoints"));
         if (setup.Kind != ClusterStateKind.Local) RequireReachableAdvertiseAddr(o.EffectiveAdvertiseAddr);
+        setup.CheckTls(o.Tls);
         setup.CheckDataDir();
         return setup;
     }
@@ -114,6 +115,24 @@ public sealed record ClusterSetup
         if (endpoint.Address.Equals(System.Net.IPAddress.Any) || endpoint.Address.Equals(System.Net.IPAddress.IPv6Any))
             throw new ProcessConfigException(
                 $"advertise-addr \"{address}\" names no host: masters of a cluster forward requests and redirect workers to it, give one they can reach");
+    }
+
+    // TLS keys apply to every channel of a cluster: etcd must be reached over TLS, and what the etcd member cannot enforce is refused.
+    private void CheckTls(Dm.Core.Tls.TlsSettings tls)
+    {
+        if (Kind == ClusterStateKind.ExternalEtcd)
+        {
+            var https = EtcdEndpoints.Where(e => e.StartsWith("https://", StringComparison.OrdinalIgnoreCase)).ToList();
+            if (tls.Any && https.Count < EtcdEndpoints.Count)
+                throw new ProcessConfigException(
+                    $"etcd-endpoints \"{string.Join(',', EtcdEndpoints)}\" must all be https:// with ssl-ca, ssl-cert and ssl-key: the master talks to etcd over TLS, presenting its certificate");
+            if (!tls.Any && https.Count > 0)
+                throw new ProcessConfigException(
+                    $"etcd-endpoints \"{string.Join(',', EtcdEndpoints)}\" are https: TLS to etcd needs ssl-ca (to check etcd's certificate), ssl-cert and ssl-key (the certificate the master presents)");
+        }
+        if (Kind == ClusterStateKind.EtcdMember && tls.CertAllowedCn.Count > 1)
+            throw new ProcessConfigException(
+                $"cert-allowed-cn \"{string.Join(',', tls.CertAllowedCn)}\" names several common names: the etcd member a master runs (initial-cluster, join) checks its peers against one (etcd's peer-cert-allowed-cn); give one");
     }
 
     private void CheckDataDir()

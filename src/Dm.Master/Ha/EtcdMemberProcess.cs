@@ -58,7 +58,7 @@ public sealed class EtcdMemberProcess : IAsyncDisposable
             return reattached;
         }
 
-        var clientUrl = $"http://127.0.0.1:{ClientPort(record)}";
+        var clientUrl = $"{(options.Tls.Any ? "https" : "http")}://127.0.0.1:{ClientPort(record)}";
         var member = new EtcdMemberProcess(setup, clientUrl, Arguments(setup, options, clientUrl, initialCluster), logger);
         member.Launch(etcd);
         member._supervision = member.SuperviseAsync(etcd);
@@ -77,8 +77,25 @@ public sealed class EtcdMemberProcess : IAsyncDisposable
         $"--initial-cluster={initialCluster.Members}",
         $"--initial-cluster-state={initialCluster.State}",
         .. options.Etcd.ToEtcdFlags(),
+        .. TlsFlags(options.Tls),
         "--logger=zap",
         "--log-outputs=stderr",
+    ];
+
+    // With the master's TLS keys, as DM's embedded etcd: its client and peer URLs serve TLS with the master's certificate and
+    // take only clients and peers presenting a certificate ssl-ca issued (a peer's common name checked when cert-allowed-cn
+    // names one; the client port is on loopback, for this master, and checks the issuer).
+    private static IEnumerable<string> TlsFlags(Dm.Core.Tls.TlsSettings tls) => !tls.Any ? [] :
+    [
+        $"--cert-file={Path.GetFullPath(tls.SslCert)}",
+        $"--key-file={Path.GetFullPath(tls.SslKey)}",
+        $"--trusted-ca-file={Path.GetFullPath(tls.SslCa)}",
+        "--client-cert-auth=true",
+        $"--peer-cert-file={Path.GetFullPath(tls.SslCert)}",
+        $"--peer-key-file={Path.GetFullPath(tls.SslKey)}",
+        $"--peer-trusted-ca-file={Path.GetFullPath(tls.SslCa)}",
+        "--peer-client-cert-auth=true",
+        .. tls.CertAllowedCn.Select(cn => $"--peer-cert-allowed-cn={cn}"),
     ];
 
     // The previous client port when it is free again, else any free loopback port.

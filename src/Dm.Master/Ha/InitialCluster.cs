@@ -12,15 +12,16 @@ public sealed record InitialCluster(IReadOnlyList<(string Name, string PeerUrl)>
 
     public IEnumerable<string> PeerUrlsOf(string name) => Entries.Where(e => e.Name == name).Select(e => e.PeerUrl);
 
+    /// <param name="tls">whether the members talk TLS (<see cref="PeerUrl.Parse"/>).</param>
     /// <exception cref="ProcessConfigException">an entry is not <c>name=http://host:port</c>.</exception>
-    public static InitialCluster Parse(string text)
+    public static InitialCluster Parse(string text, bool tls)
     {
         var entries = new List<(string, string)>();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = part.IndexOf('=');
             if (eq <= 0) throw new ProcessConfigException($"initial-cluster entry \"{part}\" is not name=peer-url");
-            entries.Add((part[..eq], PeerUrl.Parse("initial-cluster", part[(eq + 1)..])));
+            entries.Add((part[..eq], PeerUrl.Parse("initial-cluster", part[(eq + 1)..], tls)));
         }
         if (entries.Count == 0) throw new ProcessConfigException("initial-cluster is empty");
         return new InitialCluster(entries);

@@ -1,6 +1,8 @@
 using System.Net;
 using Dm.Core.Api;
+using Dm.Contracts;
 using Dm.Core.Errors;
+using Dm.Core.Tls;
 using Dm.Master.Hosting;
 using Dm.Master.OpenApi;
 using Yarp.ReverseProxy.Forwarder;
@@ -12,10 +14,12 @@ namespace Dm.Master.Ha;
 /// leader's advertise address unchanged (method, path, query, headers, body) and returns the leader's answer unchanged
 /// (status, headers, body), through YARP's forwarder. With no leader, or a leader that cannot be reached, it answers 503
 /// in DM's error shape (38043, an election in progress). A request already forwarded once is not forwarded again (two
-/// masters that each think the other leads must not pass it back and forth).
+/// masters that each think the other leads must not pass it back and forth). With TLS keys it forwards over https,
+/// presenting its own certificate, and accepts only a leader whose certificate ssl-ca issued for the address it advertises
+/// (the leader checks this master's certificate, common name included, as it checks any client's).
 /// </summary>
-public sealed class LeaderForwarding(MasterElection election, MasterOptions options, IHttpForwarder forwarder, ILogger<LeaderForwarding> logger)
-    : IDisposable
+public sealed class LeaderForwarding(MasterElection election, MasterOptions options, ProcessTls tls, IHttpForwarder forwarder,
+    ILogger<LeaderForwarding> logger) : IDisposable
 {
     /// <summary>Set on a forwarded request: the name of the master that forwarded it.</summary>
     public const string ForwardedByHeader = "X-DM-Forwarded-By";
@@ -27,6 +31,7 @@ public sealed class LeaderForwarding(MasterElection election, MasterOptions opti
         AutomaticDecompression = DecompressionMethods.None,
         UseCookies = false,
         ConnectTimeout = TimeSpan.FromSeconds(5),
+        SslOptions = tls.Identity?.ClientOptions() ?? new System.Net.Security.SslClientAuthenticationOptions(),
     });
 
     private readonly ForwarderRequestConfig _config = new() { ActivityTimeout = options.RpcTimeout + TimeSpan.FromSeconds(90) };
@@ -49,7 +54,7 @@ public sealed class LeaderForwarding(MasterElection election, MasterOptions opti
             return;
         }
         context.Request.Headers[ForwardedByHeader] = options.Name;
-        var error = await forwarder.SendAsync(context, "http://" + leader.Addr, _client, _config, HttpTransformer.Default);
+        var error = await forwarder.SendAsync(context, GrpcWebChannel.Url(leader.Addr, tls.Identity != null), _client, _config, HttpTransformer.Default);
         if (error == ForwarderError.None) return;
         var detail = context.GetForwarderErrorFeature()?.Exception?.Message ?? error.ToString();
         logger.LogInformation("forwarding {Method} {Path} to the leader {Leader} at {Addr} failed: {Error}", context.Request.Method, context.Request.Path,

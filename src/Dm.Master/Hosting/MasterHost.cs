@@ -48,13 +48,13 @@ public sealed class MasterHost : IAsyncDisposable
     public static async Task<MasterHost> StartAsync(MasterOptions options, CancellationToken ct = default)
     {
         var setup = ClusterSetup.From(options);
-        var tls = LoadTls(options, setup);
+        var tls = LoadTls(options);
         // The data dir holds the cluster state, the join secret and an etcd member's data: the owner's alone when made here.
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(setup.DataDir);
         else Directory.CreateDirectory(setup.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var endpoint = ListenAddress.Parse(options.MasterAddr);
         using var startLogs = LoggerFactory.Create(b => ConfigureLogging(b, options));
-        var (store, member) = await OpenStoreAsync(setup, options, startLogs.CreateLogger<MasterHost>(), ct);
+        var (store, member) = await OpenStoreAsync(setup, options, tls, startLogs.CreateLogger<MasterHost>(), ct);
         try
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -161,20 +161,14 @@ public sealed class MasterHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// The master's TLS, checked at start: refused, naming the keys, when the files cannot be used, or with a cluster of
-    /// masters (TLS between masters and to etcd is not built yet, and a plaintext half would be silently insecure).
+    /// The master's TLS, checked at start: refused, naming the keys, when the files cannot be used. In a cluster the same keys
+    /// serve between masters and to etcd (what the cluster setup cannot honour with them, <see cref="ClusterSetup"/> refuses).
     /// </summary>
-    private static TlsIdentity? LoadTls(MasterOptions options, ClusterSetup setup)
-    {
-        if (!options.Tls.Any) return null;
-        if (setup.Kind != ClusterStateKind.Local)
-            throw new ProcessConfigException(
-                "ssl-ca, ssl-cert, ssl-key and cert-allowed-cn are not supported yet with a cluster of masters (initial-cluster, join or etcd-endpoints): DM# has no TLS between masters and to etcd");
-        return ProcessTls.LoadServer(options.Tls).Identity;
-    }
+    private static TlsIdentity? LoadTls(MasterOptions options) => options.Tls.Any ? ProcessTls.LoadServer(options.Tls).Identity : null;
 
-    private static async Task<(IClusterStore Store, EtcdMemberProcess? Member)> OpenStoreAsync(ClusterSetup setup, MasterOptions options, ILogger logger,
-        CancellationToken ct)
+    /// <param name="tls">the master's TLS: etcd is reached over TLS with its certificate (see <see cref="OpenEtcd"/>).</param>
+    private static async Task<(IClusterStore Store, EtcdMemberProcess? Member)> OpenStoreAsync(ClusterSetup setup, MasterOptions options, TlsIdentity? tls,
+        ILogger logger, CancellationToken ct)
     {
         switch (setup.Kind)
         {
@@ -188,24 +182,29 @@ public sealed class MasterHost : IAsyncDisposable
                     throw new ProcessConfigException(e.Message);
                 }
             case ClusterStateKind.ExternalEtcd:
-                return (OpenEtcd(setup.EtcdEndpoints), null);
+                return (OpenEtcd(setup.EtcdEndpoints, tls?.ClientOptions()), null);
             default:
                 // A member that ran before keeps its membership in its data dir; only a new one needs the initial cluster.
                 var initialCluster = setup.MemberInitialised
                     ? (string.Join(',', setup.AdvertisePeerUrls.Select(u => $"{options.Name}={u}")), "existing")
                     : setup.Initial is { } initial
                         ? (initial.ToString(), setup.InitialClusterState)
-                        : (await ClusterJoin.JoinAsync(setup, options, logger, ct), "existing");
+                        : (await ClusterJoin.JoinAsync(setup, options, tls, logger, ct), "existing");
                 var member = EtcdMemberProcess.Start(setup, options, initialCluster, logger);
-                return (OpenEtcd([member.ClientUrl]), member);
+                return (OpenEtcd([member.ClientUrl], tls?.OwnServerClientOptions()), member);
         }
     }
 
-    private static EtcdClusterStore OpenEtcd(IReadOnlyList<string> endpoints)
+    /// <summary>
+    /// The etcd store, over TLS when the master has TLS keys: the master presents its own certificate (ssl-cert/ssl-key) and
+    /// accepts an external etcd's certificate when ssl-ca issued it for the host dialled, or its own member's when it is the
+    /// master's own certificate (the member serves it on loopback).
+    /// </summary>
+    private static EtcdClusterStore OpenEtcd(IReadOnlyList<string> endpoints, System.Net.Security.SslClientAuthenticationOptions? tls)
     {
         try
         {
-            return EtcdClusterStore.Open(new EtcdClusterStoreOptions { Endpoints = endpoints });
+            return EtcdClusterStore.Open(new EtcdClusterStoreOptions { Endpoints = endpoints, Tls = tls });
         }
         catch (ArgumentException e)
         {

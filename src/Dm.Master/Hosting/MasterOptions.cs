@@ -34,7 +34,10 @@ public sealed record MasterOptions
     /// <summary>A worker whose stream is silent this long is offline.</summary>
     public TimeSpan KeepAliveTtl { get; init; } = TimeSpan.FromSeconds(60);
     public string? ConfigFile { get; init; }
-    /// <summary>DM's <c>ssl-ca</c>, <c>ssl-cert</c>, <c>ssl-key</c>, <c>cert-allowed-cn</c>: TLS on the API and the worker channel.</summary>
+    /// <summary>
+    /// DM's <c>ssl-ca</c>, <c>ssl-cert</c>, <c>ssl-key</c>, <c>cert-allowed-cn</c>: TLS on the API and the worker channel, and in a
+    /// cluster between masters and to etcd.
+    /// </summary>
     public Dm.Core.Tls.TlsSettings Tls { get; init; } = new();
 
     /// <summary>The tuning DM gives its embedded etcd, for the member this master supervises (null: DM's default).</summary>
