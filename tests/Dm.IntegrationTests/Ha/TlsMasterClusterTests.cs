@@ -17,7 +17,8 @@ namespace Dm.IntegrationTests.Ha;
 /// answered; the leader is killed with SIGKILL (master and member) and another takes over, the task going on; the target
 /// ends equal to the source. Every master refuses a client without a certificate, with another CA's or with a common
 /// name outside cert-allowed-cn, and gives nothing over plain HTTP; every etcd member refuses a raw connection without
-/// the certificate (client and peer ports), while the master's certificate is served. Masters given an external etcd
+/// the certificate (client and peer ports), while the master's certificate is served. A master killed alone takes its
+/// TLS member over again, and a fourth master joins over TLS. Masters given an external etcd
 /// serving TLS with client-certificate authentication (https etcd-endpoints) reach it with their certificate.
 /// </summary>
 public sealed class TlsMasterClusterTests(Xunit.Abstractions.ITestOutputHelper output)
@@ -104,9 +105,17 @@ public sealed class TlsMasterClusterTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal(("Running", "Sync"), (final!["stage"]!.GetValue<string>(), final["unit"]!.GetValue<string>()));
         output.WriteLine($"target equal to the source through the failover, asked through follower {otherFollower.Name}, after {clock.Elapsed.TotalSeconds:0.0} s");
 
-        // The dead master comes back over TLS (it takes part in its cluster again), then every master is probed.
+        // A master killed alone takes its TLS member over again; the dead machine's master comes back; a fourth master joins
+        // (--join asks a running master over https to add its member, whose peer URL is https); then every master is probed.
+        otherFollower.KillMasterOnly();
+        await otherFollower.RestartAsync();
+        Assert.Contains("still runs from before", otherFollower.ReadLog(), StringComparison.Ordinal);
         await leader.RestartAsync();
         await cluster.WaitForLeaderAsync();
+        var joined = await cluster.JoinAsync("tls-m4");
+        await cluster.WaitForLeaderAsync();
+        Assert.Equal(4, (await DmMasterCluster.MastersSeenByAsync(joined))!.Count(m => m.Value.Alive));
+        Assert.Equal(("Running", "Sync"), ((await StatusAsync(joined))!["stage"]!.GetValue<string>(), (await StatusAsync(joined))!["unit"]!.GetValue<string>()));
         var intruder = authority.Issue("intruder");
         var stranger = otherAuthority.Issue("dm") with { Ca = authority.CaPath, CaPem = authority.CaPem };
         var refusals = 0;
