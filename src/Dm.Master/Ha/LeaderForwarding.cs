@@ -1,6 +1,6 @@
 using System.Net;
-using Dm.Core.Api;
 using Dm.Contracts;
+using Dm.Core.Api;
 using Dm.Core.Errors;
 using Dm.Core.Tls;
 using Dm.Master.Hosting;
