@@ -263,4 +263,24 @@ public sealed class ShardDdlSequenceTests(TwoSourceCluster cluster, ITestOutputH
         Assert.Equal(await ShardMerge.ColumnsAsync(m.Upstream(1), m.Schema, "t1"), await ShardMerge.ColumnsAsync(cluster.Target, m.Target, "merged"));
         await cluster.Env.StopTaskAsync(m.Task);
     }
+
+    [Fact]
+    public async Task Deleting_a_task_with_an_open_lock_by_dmctl_stop_task_deletes_the_lock()
+    {
+        var m = await BeginAsync("e");
+        await m.AlterAsync(1, "t1", "ADD COLUMN c5 INT");
+        await m.AlterAsync(1, "t2", "ADD COLUMN c5 INT");
+        await m.WaitForLockAsync(l => l["synced"]!.AsArray().Count == 1);
+        await m.StopWorkloadAsync();
+        (await DmctlRun.RunAsync(cluster.Master, "stop-task", m.Task)).Ok();
+        // A task created again under the name (its shards made alike for the pre-check) finds no lock of the old one.
+        await m.AlterAsync(2, "t1", "ADD COLUMN c5 INT", pauseMs: 0);
+        await m.AlterAsync(2, "t2", "ADD COLUMN c5 INT", pauseMs: 0);
+        var body = JsonSerializer.SerializeToNode(cluster.TaskBody(m.Task, "all",
+            [TwoSourceCluster.Rule(Source1, m.Schema, "t*", m.Target, "merged"), TwoSourceCluster.Rule(Source2, m.Schema, "t*", m.Target, "merged")]))!;
+        body["task"]!["shard_mode"] = "pessimistic";
+        await cluster.Env.CreateTaskAsync(body);
+        Assert.Empty(await m.LocksAsync());
+        Assert.Equal(204, (int)(await cluster.Master.Http.DeleteAsync($"/api/v1/tasks/{m.Task}")).StatusCode);
+    }
 }
