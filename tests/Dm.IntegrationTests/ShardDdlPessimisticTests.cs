@@ -34,18 +34,8 @@ public sealed class ShardDdlPessimisticTests(TwoSourceCluster cluster) : IClassF
                     """);
     }
 
-    private async Task CreateAndStartAsync(string task, string schema, string targetSchema)
-    {
-        var body = JsonSerializer.SerializeToNode(cluster.TaskBody(task, "all",
-        [
-            TwoSourceCluster.Rule(TwoSourceCluster.Source1, schema, "t*", targetSchema, "merged"),
-            TwoSourceCluster.Rule(TwoSourceCluster.Source2, schema, "t*", targetSchema, "merged"),
-        ]))!;
-        body["task"]!["shard_mode"] = "pessimistic";
-        await cluster.Env.CreateTaskAsync(body);
-        await cluster.Env.StartTaskAsync(task);
-        await cluster.WaitForAllAsync(task, "Sync", TwoSourceCluster.InSync, Timeout);
-    }
+    private Task CreateAndStartAsync(string task, string schema, string targetSchema) =>
+        ShardMerge.CreateAndStartTaskAsync(cluster, task, schema, targetSchema);
 
     /// <summary>Inserts into and updates every shard until cancelled; returns how many rounds ran.</summary>
     private async Task<int> WorkloadAsync(string schema, CancellationToken stop)
@@ -69,16 +59,9 @@ public sealed class ShardDdlPessimisticTests(TwoSourceCluster cluster) : IClassF
         return rounds;
     }
 
-    private async Task<TableChecksum> ChecksumAsync(MariaDbServer server, string schema, string table)
-    {
-        await using var connection = await server.OpenAsync();
-        return await TableChecksum.ComputeAsync(connection, schema, table);
-    }
+    private static Task<TableChecksum> ChecksumAsync(MariaDbServer server, string schema, string table) => ShardMerge.ChecksumAsync(server, schema, table);
 
-    private static async Task<string> ColumnsAsync(MariaDbServer server, string schema, string table) =>
-        (string)(await server.ScalarAsync(
-            $"SELECT GROUP_CONCAT(CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IFNULL(COLUMN_DEFAULT, '-')) ORDER BY ORDINAL_POSITION) " +
-            $"FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{schema}' AND TABLE_NAME = '{table}'"))!;
+    private static Task<string> ColumnsAsync(MariaDbServer server, string schema, string table) => ShardMerge.ColumnsAsync(server, schema, table);
 
     /// <summary>Waits until the target holds the union of the four shards, with their structure.</summary>
     private async Task WaitForUnionAsync(string task, string schema, string targetSchema)
@@ -110,23 +93,9 @@ public sealed class ShardDdlPessimisticTests(TwoSourceCluster cluster) : IClassF
         Assert.Equal(upstreamColumns, await ColumnsAsync(cluster.Target, targetSchema, "merged"));
     }
 
-    /// <summary>Waits until the master shows a lock of the task and returns it.</summary>
-    private async Task<JsonNode> WaitForLockAsync(string task, Func<JsonNode, bool> state)
-    {
-        JsonNode? found = null;
-        await MigrationEnvironment.WaitForAsync(async () =>
-        {
-            var locks = (await cluster.Master.Http.GetFromJsonAsync<JsonObject>($"/api/v1/tasks/{task}/shard-ddl-locks"))!["data"]!.AsArray();
-            found = locks.FirstOrDefault(l => state(l!));
-            return found != null;
-        }, "the shard DDL lock", Timeout);
-        return found!;
-    }
+    private Task<JsonNode> WaitForLockAsync(string task, Func<JsonNode, bool> state) => ShardMerge.WaitForLockAsync(cluster, task, state);
 
-    /// <summary>Every source reports its operation done with its next heartbeat after the checkpoint: the lock then goes.</summary>
-    private async Task NoLockLeftAsync(string task) => await MigrationEnvironment.WaitForAsync(async () =>
-        (await cluster.Master.Http.GetFromJsonAsync<JsonObject>($"/api/v1/tasks/{task}/shard-ddl-locks"))!["data"]!.AsArray().Count == 0,
-        "no shard DDL lock left", TimeSpan.FromSeconds(20));
+    private Task NoLockLeftAsync(string task) => ShardMerge.NoLockLeftAsync(cluster, task);
 
     /// <summary>The shards seeded, the task in Sync, and the workload writing (stopped with the token source).</summary>
     private async Task<(CancellationTokenSource Stop, Task<int> Workload)> BeginAsync(string task, string schema, string target)

@@ -33,11 +33,15 @@ public sealed class ShardDdlLockService(ShardDdlLocks locks, MasterState state, 
         if (l.AllSynced) return l.OwnerDone ? "the owner executed the DDLs: waiting for the other sources to skip them" : $"owner {l.Owner} executes the DDLs";
         var task = await state.TaskAsync(l.Task, ct);
         var bounds = await state.BoundsAsync(ct);
+        var stages = (await state.StagesAsync(ct)).Where(s => s.Task == l.Task).ToDictionary(s => s.Source, s => s.Expect, StringComparer.Ordinal);
+        var remove = $"remove it from the task (update the task without it: the lock then no longer waits on it), or {unlock}";
         var reasons = new List<string>();
         foreach (var source in l.Unsynced)
         {
             if (task is null || !task.SourceNames.Contains(source))
                 reasons.Add($"source {source} is no longer in the task and will never reach the DDLs: {unlock}");
+            else if (stages.GetValueOrDefault(source) is TaskStage.Stopped or TaskStage.Paused)
+                reasons.Add($"source {source} is {stages[source].ToString().ToLowerInvariant()} and does not read its binlog: start it, or {remove}");
             else if (!bounds.ContainsKey(source))
                 reasons.Add($"source {source} has no worker bound: it reaches the DDLs once a worker serves it again, or {unlock}");
             else
@@ -45,7 +49,8 @@ public sealed class ShardDdlLockService(ShardDdlLocks locks, MasterState state, 
                 var status = statuses.Find(bounds[source], l.Task, source);
                 reasons.Add(status is { ErrorMsg.Length: > 0 }
                     ? $"source {source} is paused ({status.ErrorMsg}): resume it, or {unlock}"
-                    : $"waiting for source {source} to reach the DDLs on all its shards (a shard that was dropped or never gets the DDL keeps it waiting: {unlock})");
+                    : $"waiting for source {source} to reach the DDLs on all its shards (a shard that never gets the DDL keeps it waiting: " +
+                      $"run the DDL on that shard, {remove})");
             }
         }
         return string.Join("; ", reasons);

@@ -11,7 +11,11 @@ namespace Dm.TestKit.DataComparison;
 /// </summary>
 public sealed record TableChecksum(long Rows, decimal CrcSum, decimal Md5Sum)
 {
-    public static async Task<TableChecksum> ComputeAsync(MySqlConnection connection, string schema, string table)
+    public static Task<TableChecksum> ComputeAsync(MySqlConnection connection, string schema, string table) =>
+        ComputeAsync(connection, schema, table, null, null);
+
+    /// <summary>The checksum over <paramref name="only"/> columns (every column when null) of the rows <paramref name="where"/> selects.</summary>
+    public static async Task<TableChecksum> ComputeAsync(MySqlConnection connection, string schema, string table, IReadOnlyList<string>? only, string? where)
     {
         var columns = new List<string>();
         await using (var command = new MySqlCommand(
@@ -24,8 +28,9 @@ public sealed record TableChecksum(long Rows, decimal CrcSum, decimal Md5Sum)
         }
         if (columns.Count == 0)
             throw new InvalidOperationException($"table {schema}.{table} does not exist");
+        if (only is not null) columns = only.ToList();
         var row = "CONCAT_WS(',', " + string.Join(", ", columns.Select(c => $"IFNULL(HEX(CAST({Q(c)} AS BINARY)), '~')")) + ")";
-        var sql = $"SELECT COUNT(*), IFNULL(SUM(CRC32({row})), 0), IFNULL(SUM(CAST(CONV(SUBSTR(MD5({row}), 1, 12), 16, 10) AS UNSIGNED)), 0) FROM {Q(schema)}.{Q(table)}";
+        var sql = $"SELECT COUNT(*), IFNULL(SUM(CRC32({row})), 0), IFNULL(SUM(CAST(CONV(SUBSTR(MD5({row}), 1, 12), 16, 10) AS UNSIGNED)), 0) FROM {Q(schema)}.{Q(table)}" + (where is null ? "" : $" WHERE {where}");
         await using var sum = new MySqlCommand(sql, connection);
         await using var r = await sum.ExecuteReaderAsync();
         await r.ReadAsync();

@@ -158,16 +158,47 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             onlineDdl.Commands(planner.OnlineDdl));
         planner.OnlineDdl.ClearDirty();
         if (sharding is not null)
-            foreach (var piece in pieces.Where(p => p.Statement is DropTableStatement))
+            foreach (var piece in pieces.Where(p => p.Statement is DropTableStatement or CreateTableStatement))
                 foreach (var table in piece.Tables)
-                {
-                    // A dropped shard leaves its group: the others may now all have reached the group's DDL.
-                    var target = shards!.TargetOf(table.Schema!, table.Name);
-                    var group = sharding.Group(target);
-                    if (group.ActiveDdls is { } active && group.IsComplete(await shards.GroupOfAsync(table.Schema!, table.Name, upstream, cancellationToken)))
-                        await ResolveAsync(target, active, position, query.Header.Timestamp, cancellationToken);
-                }
+                    await ChangeMembersAsync((table.Schema!, table.Name), piece.Statement is CreateTableStatement, position, query.Header.Timestamp, cancellationToken);
     }
+
+    /// <summary>
+    /// A shard table was created or dropped while its sharding group meets a DDL. A dropped one leaves the group (what it
+    /// held is still replayed): the others may now all have reached the DDL. A created one joins it: with the structure of a
+    /// member that reached the DDL (created LIKE it, say) it has reached it too and is held with them; otherwise it must run
+    /// the DDL as every member does, and its rows go on meanwhile (the target still has its structure).
+    /// </summary>
+    private async Task ChangeMembersAsync((string Schema, string Table) table, bool created, BinlogLocation position, uint timestamp,
+        CancellationToken cancellationToken)
+    {
+        var target = shards!.TargetOf(table.Schema, table.Table);
+        var group = sharding!.Group(target);
+        if (group.ActiveDdls is not { } active) return;
+        var members = await shards.GroupOfAsync(table.Schema, table.Table, upstream, cancellationToken);
+        if (created && group.Synced.Any(s => schemas.Get(s.Schema, s.Table) is { } reached && schemas.Get(table.Schema, table.Table) is { } made
+                && SameStructure(reached, made)))
+        {
+            logger.LogInformation("sync of {Task}: `{Schema}`.`{Table}` was created with the structure its sharding group's DDL leads to: it joins the group as having reached it",
+                settings.Config.Name, table.Schema, table.Table);
+            if (await ArriveAsync(table, target, active, position, cancellationToken))
+                await ResolveAsync(target, active, position, timestamp, cancellationToken);
+            return;
+        }
+        if (!created) group.Leave(table);
+        group.Members = [.. members];
+        progress.Sharding(sharding.Snapshot(null));
+        await sharding.Meta.SaveAsync(control, group, cancellationToken);
+        logger.LogInformation("sync of {Task}: `{Schema}`.`{Table}` {Change} the sharding group of `{TargetSchema}`.`{TargetTable}` while it meets [{Ddls}]",
+            settings.Config.Name, table.Schema, table.Table, created ? "joins" : "leaves", target.Schema, target.Table, string.Join("; ", active));
+        if (group.IsComplete(members)) await ResolveAsync(target, active, position, timestamp, cancellationToken);
+    }
+
+    /// <summary>Whether two tracked tables have the same columns (name, type, nullability, default) and indexes.</summary>
+    private static bool SameStructure(TableInfo a, TableInfo b) =>
+        a.Columns.Select(c => (c.Name.ToLowerInvariant(), c.ColumnType, c.Nullable, c.Default)).SequenceEqual(b.Columns.Select(c => (c.Name.ToLowerInvariant(), c.ColumnType, c.Nullable, c.Default)))
+        && a.Indexes.Select(i => $"{i.Name}:{i.Kind}:{string.Join(",", i.Columns)}").Order(StringComparer.OrdinalIgnoreCase)
+            .SequenceEqual(b.Indexes.Select(i => $"{i.Name}:{i.Kind}:{string.Join(",", i.Columns)}").Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// The upstream table whose DDL the pieces are, when the sharding group of its target coordinates it (pessimistic mode):

@@ -77,7 +77,11 @@ internal sealed class DdlPlanner(SubTaskConfig config, BlockAllowListFilter filt
             t => Route(t.Schema ?? currentSchema ?? "", t.Name),
             s => router.Route(s, "").Schema);
         var shardDrop = config.IsSharding && piece is DropTableStatement or DropDatabaseStatement or TruncateTableStatement;
-        pieces.Add(new DdlPiece(piece, shardDrop ? null : SqlPrinter.Print(target, mapper), tables, schema));
+        // A shard created LIKE another shard of its target: the target is the table that shard already merges into (routed
+        // as it is, the statement would be `CREATE TABLE merged LIKE merged`, which the target refuses).
+        var likeItsTarget = piece is CreateTableStatement { Like: { } like } create
+            && Route(like.Schema ?? currentSchema ?? "", like.Name) == Route(create.Table.Schema ?? currentSchema ?? "", create.Table.Name);
+        pieces.Add(new DdlPiece(piece, shardDrop || likeItsTarget ? null : SqlPrinter.Print(target, mapper), tables, schema));
         return null;
     }
 

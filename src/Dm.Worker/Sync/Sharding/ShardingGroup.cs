@@ -45,6 +45,9 @@ internal sealed class ShardingGroup((string Schema, string Table) target)
         _synced.Add(table);
     }
 
+    /// <summary><paramref name="table"/> was dropped: it is no longer a member, synced or not (DM's Leave).</summary>
+    public void Leave((string Schema, string Table) table) => _synced.Remove(table);
+
     /// <summary>Whether every member of the group (as listed now) has reached the active DDL.</summary>
     public bool IsComplete(IEnumerable<(string Schema, string Table)> members) => ActiveDdls is not null && members.All(_synced.Contains);
 

@@ -191,4 +191,14 @@ public sealed class DdlPlannerTests
         Assert.Equal(["(tracked only)"], TargetSql(planner, "TRUNCATE TABLE orders_7"));
         Assert.Equal(["ALTER TABLE `shop`.`orders` ADD COLUMN `c` INT"], TargetSql(planner, "ALTER TABLE orders_7 ADD COLUMN c INT"));
     }
+
+    [Fact]
+    public void A_shard_created_like_another_shard_of_its_target_needs_nothing_on_the_target_but_is_tracked()
+    {
+        var planner = Planner(c => c.IsSharding = true);
+        var like = Assert.Single(Plan(planner, "CREATE TABLE orders_8 LIKE orders_7"));
+        Assert.Null(like.TargetSql); // routed as it is: CREATE TABLE orders LIKE orders, which the target refuses
+        Assert.Equal("orders_8", like.Tables.Single().Name);
+        Assert.Equal(["CREATE TABLE IF NOT EXISTS `shop`.`orders` LIKE `shop`.`other`"], TargetSql(planner, "CREATE TABLE orders_9 LIKE other"));
+    }
 }
