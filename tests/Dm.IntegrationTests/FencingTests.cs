@@ -25,19 +25,7 @@ public sealed class FencingTests
         await MigrationEnvironment.WaitForAsync(async () => await BoundStageAsync(env, "fence-worker-1") == "bound", "the source on worker 1", TimeSpan.FromSeconds(20));
         await using var w2 = await DmWorkerProcess.StartAsync("fence-worker-2", [env.Master], keepAliveTtlSeconds: 3);
 
-        var start = await Sync.SyncTestEnvironment.MasterPositionAsync(env.Upstream);
-        await env.Upstream.ExecuteAsync("CREATE DATABASE fence_db; CREATE TABLE fence_db.keyless (v INT, note VARCHAR(40))");
-        await env.CreateTaskAsync(new
-        {
-            task = new
-            {
-                name = "fenced", task_mode = "incremental", meta_schema = "dm_meta", enhance_online_schema_change = false, on_duplicate = "replace",
-                target_config = new { host = env.Target.Host, port = env.Target.Port, user = env.Target.User, password = env.Target.Password },
-                table_migrate_rule = new[] { new { source = new { source_name = "fence-src", schema = "fence_db", table = "*" } } },
-                source_config = new { source_conf = new[] { new { source_name = "fence-src", binlog_name = start.File, binlog_pos = start.Position } } },
-            },
-        });
-        await env.StartTaskAsync("fenced");
+        await StartKeylessTaskAsync(env, "fenced", "fence-src");
         await env.Upstream.ExecuteAsync("INSERT INTO fence_db.keyless VALUES (1, 'before')");
         await MigrationEnvironment.WaitForAsync(async () => await CountAsync(env.Target, 1) == 1, "the first row in the target", TimeSpan.FromSeconds(60));
 
@@ -87,19 +75,7 @@ public sealed class FencingTests
         await MigrationEnvironment.WaitForAsync(async () => await BoundStageAsync(env, "cutoff-worker") == "free", "the worker free", TimeSpan.FromSeconds(20));
         await env.CreateSourceAsync("cutoff-src", env.Upstream);
         await MigrationEnvironment.WaitForAsync(async () => await BoundStageAsync(env, "cutoff-worker") == "bound", "the source on the worker", TimeSpan.FromSeconds(20));
-        var start = await Sync.SyncTestEnvironment.MasterPositionAsync(env.Upstream);
-        await env.Upstream.ExecuteAsync("CREATE DATABASE fence_db; CREATE TABLE fence_db.keyless (v INT, note VARCHAR(40))");
-        await env.CreateTaskAsync(new
-        {
-            task = new
-            {
-                name = "cutoff", task_mode = "incremental", meta_schema = "dm_meta", enhance_online_schema_change = false, on_duplicate = "replace",
-                target_config = new { host = env.Target.Host, port = env.Target.Port, user = env.Target.User, password = env.Target.Password },
-                table_migrate_rule = new[] { new { source = new { source_name = "cutoff-src", schema = "fence_db", table = "*" } } },
-                source_config = new { source_conf = new[] { new { source_name = "cutoff-src", binlog_name = start.File, binlog_pos = start.Position } } },
-            },
-        });
-        await env.StartTaskAsync("cutoff");
+        await StartKeylessTaskAsync(env, "cutoff", "cutoff-src");
         await env.Upstream.ExecuteAsync("INSERT INTO fence_db.keyless VALUES (1, 'before')");
         await MigrationEnvironment.WaitForAsync(async () => await CountAsync(env.Target, 1) == 1, "the first row in the target", TimeSpan.FromSeconds(60));
 
@@ -127,6 +103,24 @@ public sealed class FencingTests
         await using (var source = await env.Upstream.OpenAsync())
         await using (var target = await env.Target.OpenAsync())
             await MigrationComparer.AssertSameAsync(source, target, [(("fence_db", "keyless"), ("fence_db", "keyless"))]);
+    }
+
+    /// <summary>Creates fence_db.keyless upstream and starts an incremental task of it from the upstream's current position.</summary>
+    private static async Task StartKeylessTaskAsync(MigrationEnvironment env, string task, string source)
+    {
+        var start = await Sync.SyncTestEnvironment.MasterPositionAsync(env.Upstream);
+        await env.Upstream.ExecuteAsync("CREATE DATABASE fence_db; CREATE TABLE fence_db.keyless (v INT, note VARCHAR(40))");
+        await env.CreateTaskAsync(new
+        {
+            task = new
+            {
+                name = task, task_mode = "incremental", meta_schema = "dm_meta", enhance_online_schema_change = false, on_duplicate = "replace",
+                target_config = new { host = env.Target.Host, port = env.Target.Port, user = env.Target.User, password = env.Target.Password },
+                table_migrate_rule = new[] { new { source = new { source_name = source, schema = "fence_db", table = "*" } } },
+                source_config = new { source_conf = new[] { new { source_name = source, binlog_name = start.File, binlog_pos = start.Position } } },
+            },
+        });
+        await env.StartTaskAsync(task);
     }
 
     /// <summary>The binding epoch the worker's Sync run logged it holds.</summary>
