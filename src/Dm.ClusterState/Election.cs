@@ -58,10 +58,17 @@ public sealed class Election(IClusterStore store, string name)
             var predecessor = candidates.Kvs.Where(kv => kv.CreateRevision < createRevision).MaxBy(kv => kv.CreateRevision);
             if (predecessor is null)
                 return;
-            await foreach (var e in store.WatchAsync(Prefix, candidates.Revision, ct).ConfigureAwait(false))
+            try
             {
-                if (e.Type == WatchEventType.Delete && (e.Kv.Key == predecessor.Key || e.Kv.Key == key))
-                    break;
+                await foreach (var e in store.WatchAsync(Prefix, candidates.Revision, ct).ConfigureAwait(false))
+                {
+                    if (e.Type == WatchEventType.Delete && (e.Kv.Key == predecessor.Key || e.Kv.Key == key))
+                        break;
+                }
+            }
+            catch (CompactedRevisionException)
+            {
+                // History after the read was compacted: read the candidates again.
             }
         }
     }
@@ -101,8 +108,15 @@ public sealed class Election(IClusterStore store, string name)
                 last = leader;
                 yield return leader;
             }
-            await foreach (var _ in store.WatchAsync(Prefix, candidates.Revision, ct).ConfigureAwait(false))
-                break;
+            try
+            {
+                await foreach (var _ in store.WatchAsync(Prefix, candidates.Revision, ct).ConfigureAwait(false))
+                    break;
+            }
+            catch (CompactedRevisionException)
+            {
+                // History after the read was compacted: read the candidates again.
+            }
         }
     }
 }

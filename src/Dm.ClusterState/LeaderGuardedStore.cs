@@ -9,21 +9,15 @@ namespace Dm.ClusterState;
 /// </summary>
 /// <param name="inner">The store itself.</param>
 /// <param name="leadership">This process's won election, or null while it does not lead (every write is then refused).</param>
-public sealed class LeaderGuardedStore(IClusterStore inner, Func<Leadership?> leadership) : IClusterStore
+public sealed class LeaderGuardedStore(IClusterStore inner, Func<Leadership?> leadership) : DelegatingClusterStore(inner)
 {
-    public Task<long> GetRevisionAsync(CancellationToken ct = default) => inner.GetRevisionAsync(ct);
-
-    public Task<RangeResult> GetAsync(string key, CancellationToken ct = default) => inner.GetAsync(key, ct);
-
-    public Task<RangeResult> GetPrefixAsync(string prefix, CancellationToken ct = default) => inner.GetPrefixAsync(prefix, ct);
-
-    public async Task<long> PutAsync(string key, byte[] value, long leaseId = 0, CancellationToken ct = default) =>
+    public override async Task<long> PutAsync(string key, byte[] value, long leaseId = 0, CancellationToken ct = default) =>
         (await GuardedAsync([], [TxnOp.Put(key, value, leaseId)], ct).ConfigureAwait(false)).Revision;
 
-    public async Task<long> DeleteAsync(string key, CancellationToken ct = default) =>
+    public override async Task<long> DeleteAsync(string key, CancellationToken ct = default) =>
         (await GuardedAsync([], [TxnOp.Delete(key)], ct).ConfigureAwait(false)).Results[0].Deleted;
 
-    public async Task<long> DeletePrefixAsync(string prefix, CancellationToken ct = default) =>
+    public override async Task<long> DeletePrefixAsync(string prefix, CancellationToken ct = default) =>
         (await GuardedAsync([], [TxnOp.DeletePrefix(prefix)], ct).ConfigureAwait(false)).Results[0].Deleted;
 
     /// <summary>
@@ -33,7 +27,7 @@ public sealed class LeaderGuardedStore(IClusterStore inner, Func<Leadership?> le
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="otherwise"/> writes.</exception>
     /// <exception cref="NotLeaderException">this process does not lead (any more).</exception>
-    public async Task<TxnResult> TxnAsync(IReadOnlyList<Compare> compares, IReadOnlyList<TxnOp> then,
+    public override async Task<TxnResult> TxnAsync(IReadOnlyList<Compare> compares, IReadOnlyList<TxnOp> then,
         IReadOnlyList<TxnOp>? otherwise = null, CancellationToken ct = default)
     {
         if (otherwise?.Any(op => op.Kind is not (TxnOpKind.Get or TxnOpKind.GetPrefix)) == true)
@@ -41,22 +35,6 @@ public sealed class LeaderGuardedStore(IClusterStore inner, Func<Leadership?> le
                 nameof(otherwise));
         return await GuardedAsync(compares, then, ct, otherwise).ConfigureAwait(false);
     }
-
-    public IAsyncEnumerable<WatchEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct = default) =>
-        inner.WatchAsync(prefix, afterRevision, ct);
-
-    public Task<long> GrantLeaseAsync(long ttlSeconds, CancellationToken ct = default) => inner.GrantLeaseAsync(ttlSeconds, ct);
-
-    public Task<long> KeepAliveOnceAsync(long leaseId, CancellationToken ct = default) => inner.KeepAliveOnceAsync(leaseId, ct);
-
-    public Task RevokeLeaseAsync(long leaseId, CancellationToken ct = default) => inner.RevokeLeaseAsync(leaseId, ct);
-
-    public Task<LeaseInfo?> GetLeaseAsync(long leaseId, CancellationToken ct = default) => inner.GetLeaseAsync(leaseId, ct);
-
-    public Task CompactAsync(long revision, CancellationToken ct = default) => inner.CompactAsync(revision, ct);
-
-    /// <summary>Not owned: the store is disposed by whoever opened it.</summary>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     // The otherwise branch also reads the election key, in the same revision: whether the guard or the caller's own
     // compares failed is then known without a second, racing read.
@@ -66,7 +44,7 @@ public sealed class LeaderGuardedStore(IClusterStore inner, Func<Leadership?> le
         var leader = leadership() ?? throw new NotLeaderException(null);
         var guard = Compare.CreateRevision(leader.Key, CompareOp.Equal, leader.CreateRevision);
         var readBack = new List<TxnOp>(otherwise ?? []) { TxnOp.Get(leader.Key) };
-        var result = await inner.TxnAsync([guard, .. compares], then, readBack, ct).ConfigureAwait(false);
+        var result = await Inner.TxnAsync([guard, .. compares], then, readBack, ct).ConfigureAwait(false);
         if (result.Succeeded) return result;
         if (result.Results[^1].Kvs is not [{ } key] || key.CreateRevision != leader.CreateRevision)
             throw new NotLeaderException(leader.Key);

@@ -29,13 +29,23 @@ public sealed class Leadership(IClusterStore store, string key, long leaseId, lo
     /// <summary>Completes when leadership is lost: our key was deleted (lease expiry, revoke, resign).</summary>
     public async Task WaitLostAsync(CancellationToken ct = default)
     {
-        var current = await store.GetAsync(Key, ct).ConfigureAwait(false);
-        if (current.Kv?.CreateRevision != CreateRevision)
-            return;
-        await foreach (var e in store.WatchAsync(Key, current.Revision, ct).ConfigureAwait(false))
+        while (true)
         {
-            if (e.Type == WatchEventType.Delete && e.Kv.Key == Key)
+            var current = await store.GetAsync(Key, ct).ConfigureAwait(false);
+            if (current.Kv?.CreateRevision != CreateRevision)
                 return;
+            try
+            {
+                await foreach (var e in store.WatchAsync(Key, current.Revision, ct).ConfigureAwait(false))
+                {
+                    if (e.Type == WatchEventType.Delete && e.Kv.Key == Key)
+                        return;
+                }
+            }
+            catch (CompactedRevisionException)
+            {
+                // History after the read was compacted: read the key again.
+            }
         }
     }
 }

@@ -29,7 +29,15 @@ public sealed class CachingSha2ExchangeTests
     [Fact]
     public async Task FullAuthenticationWithRsaPublicKey()
     {
-        await RunAsync(Password, fullAuth: true);
+        await RunAsync(Password, fullAuth: true, allowPublicKeyRetrieval: true);
+    }
+
+    [Fact]
+    public async Task FullAuthenticationWithoutTlsDoesNotFetchTheKeyUnlessAsked()
+    {
+        // The default: the client neither asks for the server's key nor sends the password.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(Password, fullAuth: true));
+        Assert.Contains("AllowPublicKeyRetrieval", error.Message);
     }
 
     [Fact]
@@ -39,14 +47,19 @@ public sealed class CachingSha2ExchangeTests
         Assert.Equal(1045, error.ErrorCode);
     }
 
-    private static async Task RunAsync(string clientPassword, bool fullAuth)
+    private static async Task RunAsync(string clientPassword, bool fullAuth, bool allowPublicKeyRetrieval = false)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var server = ServeAsync(listener, fullAuth, timeout.Token);
-        var options = new BinlogClientOptions { Host = "127.0.0.1", Port = port, User = "repl", Password = clientPassword, Tls = TlsMode.Disabled };
+        var options = new BinlogClientOptions
+        {
+            Host = "127.0.0.1", Port = port, User = "repl", Password = clientPassword, Tls = TlsMode.Disabled,
+            AllowPublicKeyRetrieval = allowPublicKeyRetrieval,
+        };
+        Exception? served;
         try
         {
             await using var connection = await ServerConnection.ConnectAsync(options, timeout.Token);
@@ -54,8 +67,10 @@ public sealed class CachingSha2ExchangeTests
         }
         finally
         {
-            await server;
+            // When the client refuses, the server only sees the connection close (no key request, no password).
+            served = await Record.ExceptionAsync(() => server);
         }
+        if (served != null) throw served;
     }
 
     private static async Task ServeAsync(TcpListener listener, bool fullAuth, CancellationToken cancellationToken)

@@ -25,19 +25,7 @@ public sealed class FencingTests
         await MigrationEnvironment.WaitForAsync(async () => await BoundStageAsync(env, "fence-worker-1") == "bound", "the source on worker 1", TimeSpan.FromSeconds(20));
         await using var w2 = await DmWorkerProcess.StartAsync("fence-worker-2", [env.Master], keepAliveTtlSeconds: 3);
 
-        var start = await Sync.SyncTestEnvironment.MasterPositionAsync(env.Upstream);
-        await env.Upstream.ExecuteAsync("CREATE DATABASE fence_db; CREATE TABLE fence_db.keyless (v INT, note VARCHAR(40))");
-        await env.CreateTaskAsync(new
-        {
-            task = new
-            {
-                name = "fenced", task_mode = "incremental", meta_schema = "dm_meta", enhance_online_schema_change = false, on_duplicate = "replace",
-                target_config = new { host = env.Target.Host, port = env.Target.Port, user = env.Target.User, password = env.Target.Password },
-                table_migrate_rule = new[] { new { source = new { source_name = "fence-src", schema = "fence_db", table = "*" } } },
-                source_config = new { source_conf = new[] { new { source_name = "fence-src", binlog_name = start.File, binlog_pos = start.Position } } },
-            },
-        });
-        await env.StartTaskAsync("fenced");
+        await StartKeylessTaskAsync(env, "fenced", "fence-src");
         await env.Upstream.ExecuteAsync("INSERT INTO fence_db.keyless VALUES (1, 'before')");
         await MigrationEnvironment.WaitForAsync(async () => await CountAsync(env.Target, 1) == 1, "the first row in the target", TimeSpan.FromSeconds(60));
 
@@ -72,6 +60,67 @@ public sealed class FencingTests
         Assert.True(HeldEpoch(w1) < epoch, $"worker 1 held epoch {HeldEpoch(w1)}, the fence has {epoch}");
         var status = (await env.Master.Http.GetFromJsonAsync<JsonObject>("/api/v1/tasks/fenced/status"))!["data"]![0]!;
         Assert.Equal("fence-worker-2", status["worker_name"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// Split brain from the other side: the master frozen (SIGSTOP), its worker cut off from every master stops applying
+    /// after two thirds of its keepalive TTL (a row written upstream meanwhile does not reach the target), and goes on
+    /// when the master is back; the target ends equal to the source.
+    /// </summary>
+    [Fact]
+    public async Task A_worker_cut_off_from_the_master_stops_applying_and_resumes_when_it_is_back()
+    {
+        await using var env = await MigrationEnvironment.StartAsync("cutoff-master", 98, rows: 0);
+        await using var worker = await DmWorkerProcess.StartAsync("cutoff-worker", [env.Master], keepAliveTtlSeconds: 3);
+        await MigrationEnvironment.WaitForAsync(async () => await BoundStageAsync(env, "cutoff-worker") == "free", "the worker free", TimeSpan.FromSeconds(20));
+        await env.CreateSourceAsync("cutoff-src", env.Upstream);
+        await MigrationEnvironment.WaitForAsync(async () => await BoundStageAsync(env, "cutoff-worker") == "bound", "the source on the worker", TimeSpan.FromSeconds(20));
+        await StartKeylessTaskAsync(env, "cutoff", "cutoff-src");
+        await env.Upstream.ExecuteAsync("INSERT INTO fence_db.keyless VALUES (1, 'before')");
+        await MigrationEnvironment.WaitForAsync(async () => await CountAsync(env.Target, 1) == 1, "the first row in the target", TimeSpan.FromSeconds(60));
+
+        var frozenAt = System.Diagnostics.Stopwatch.StartNew();
+        env.Master.Freeze();
+        try
+        {
+            await MigrationEnvironment.WaitForAsync(() => Task.FromResult(worker.ReadLog().Contains("stopping the subtasks of source cutoff-src", StringComparison.Ordinal)),
+                "the cut-off worker to stop its subtasks", TimeSpan.FromSeconds(15));
+            var stoppedAfter = frozenAt.Elapsed;
+            // Two thirds of the TTL (2 s) after its last answered heartbeat, sent at most one period (1 s) before the freeze.
+            Assert.True(stoppedAfter >= TimeSpan.FromSeconds(0.9), $"stopped {stoppedAfter.TotalSeconds:0.0} s after the master froze: before two thirds of the 3 s TTL");
+            await env.Upstream.ExecuteAsync("INSERT INTO fence_db.keyless VALUES (2, 'while cut off')");
+            await Task.Delay(4000);
+            Assert.Equal(0L, await CountAsync(env.Target, 2));
+            Console.WriteLine($"cut-off worker stopped its subtasks {stoppedAfter.TotalSeconds:0.0} s after the master froze (TTL 3 s)");
+        }
+        finally
+        {
+            env.Master.Thaw();
+        }
+        await MigrationEnvironment.WaitForAsync(async () => await CountAsync(env.Target, 2) == 1, "the row once the master is back", TimeSpan.FromSeconds(60));
+        await env.Upstream.ExecuteAsync("INSERT INTO fence_db.keyless VALUES (3, 'after')");
+        await MigrationEnvironment.WaitForAsync(async () => await CountAsync(env.Target, 3) == 1, "a later row", TimeSpan.FromSeconds(60));
+        await using (var source = await env.Upstream.OpenAsync())
+        await using (var target = await env.Target.OpenAsync())
+            await MigrationComparer.AssertSameAsync(source, target, [(("fence_db", "keyless"), ("fence_db", "keyless"))]);
+    }
+
+    /// <summary>Creates fence_db.keyless upstream and starts an incremental task of it from the upstream's current position.</summary>
+    private static async Task StartKeylessTaskAsync(MigrationEnvironment env, string task, string source)
+    {
+        var start = await Sync.SyncTestEnvironment.MasterPositionAsync(env.Upstream);
+        await env.Upstream.ExecuteAsync("CREATE DATABASE fence_db; CREATE TABLE fence_db.keyless (v INT, note VARCHAR(40))");
+        await env.CreateTaskAsync(new
+        {
+            task = new
+            {
+                name = task, task_mode = "incremental", meta_schema = "dm_meta", enhance_online_schema_change = false, on_duplicate = "replace",
+                target_config = new { host = env.Target.Host, port = env.Target.Port, user = env.Target.User, password = env.Target.Password },
+                table_migrate_rule = new[] { new { source = new { source_name = source, schema = "fence_db", table = "*" } } },
+                source_config = new { source_conf = new[] { new { source_name = source, binlog_name = start.File, binlog_pos = start.Position } } },
+            },
+        });
+        await env.StartTaskAsync(task);
     }
 
     /// <summary>The binding epoch the worker's Sync run logged it holds.</summary>

@@ -115,6 +115,7 @@ public sealed class HostileInputTests(MasterEnvironment env)
     private static readonly int[] Misdirected = [421];
     private static readonly int[] Forbidden = [403];
     private static readonly int[] Refused = [400];
+    private static readonly int[] Converted = [200];
 
     private static readonly string[] StateChanging =
     [
@@ -186,20 +187,31 @@ public sealed class HostileInputTests(MasterEnvironment env)
         {
             foreach (var past in new JsonNode?[] { -1, -1024, max + 1, max * 10, int.MaxValue, int.MinValue, 2147483648L, long.MaxValue, 1.5, "4", true, new JsonArray(), new JsonObject() })
             {
+                // A 32-bit integer out of range is the bound's 26005; anything else is no valid body at all.
+                bool integer = past is JsonValue v && v.TryGetValue<int>(out _);
                 var task = TaskBodies.Full("hi-task", env, "hi-src");
                 ((JsonObject)(task["source_config"]![section] ??= new JsonObject()))[key] = past?.DeepClone();
                 var created = task.DeepClone();
                 created["name"] = "hi-new-" + key;
                 yield return new Hostile(HttpMethod.Post, "/api/v1/tasks", new JsonObject { ["task"] = created }.ToJsonString(), "application/json", Refused);
                 yield return new Hostile(HttpMethod.Put, "/api/v1/tasks/hi-task", new JsonObject { ["task"] = task.DeepClone() }.ToJsonString(), "application/json", Refused);
-                // (The converter only translates, it does not create: it may answer 200.)
-                yield return new Hostile(HttpMethod.Post, "/api/v1/tasks/converters", new JsonObject { ["task"] = task.DeepClone() }.ToJsonString(), "application/json");
+                // The converter and the templates apply the same bounds as create and check.
+                yield return new Hostile(HttpMethod.Post, "/api/v1/tasks/converters", new JsonObject { ["task"] = task.DeepClone() }.ToJsonString(), "application/json",
+                    Refused) { MustContain = integer ? "26005" : null };
+                var template = task.DeepClone();
+                template["name"] = "hi-tpl-" + key;
+                yield return new Hostile(HttpMethod.Post, "/api/v1/tasks/templates", template.ToJsonString(), "application/json", Refused)
+                    { MustContain = integer ? "26005" : null };
+                var templateUpdate = task.DeepClone();
+                templateUpdate["name"] = "hi-tpl";
+                yield return new Hostile(HttpMethod.Put, "/api/v1/tasks/templates/hi-tpl", templateUpdate.ToJsonString(), "application/json", Refused)
+                    { MustContain = integer ? "26005" : null };
             }
             foreach (var at in new long[] { 0, 1, max })
             {
                 var task = TaskBodies.Full("hi-task", env, "hi-src");
                 ((JsonObject)(task["source_config"]![section] ??= new JsonObject()))[key] = at;
-                yield return new Hostile(HttpMethod.Post, "/api/v1/tasks/converters", new JsonObject { ["task"] = task }.ToJsonString(), "application/json") { MustNotContain = "26005" };
+                yield return new Hostile(HttpMethod.Post, "/api/v1/tasks/converters", new JsonObject { ["task"] = task }.ToJsonString(), "application/json", Converted);
             }
         }
         var yamlTask = ConvertedYaml(env);
@@ -208,7 +220,8 @@ public sealed class HostileInputTests(MasterEnvironment env)
         foreach (var past in new[] { "-1", (max + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "2147483647", "-2147483648", "99999999999999999999", "1e9", "0x7fffffff" })
         {
             var yaml = WithUnitKey(yamlTask, key, past);
-            yield return new Hostile(HttpMethod.Post, "/api/v1/tasks/converters", new JsonObject { ["task_config_file"] = yaml }.ToJsonString(), "application/json");
+            yield return new Hostile(HttpMethod.Post, "/api/v1/tasks/converters", new JsonObject { ["task_config_file"] = yaml }.ToJsonString(), "application/json",
+                Refused) { MustContain = "26005|20003" };
             // The check refuses the task: 26005 past a bound, 20003 for what is no 32-bit integer.
             yield return new Hostile(HttpMethod.Post, "/api/v1/tasks/check", new JsonObject { ["task_config_file"] = yaml }.ToJsonString(), "application/json") { MustContain = "26005|20003" };
         }
@@ -375,5 +388,5 @@ public sealed class HostileInputTests(MasterEnvironment env)
         return bytes;
     }
 
-    private static string Clip(string s) => s.Length <= 160 ? s : s[..160] + "...";
+    private static string Clip(string s) => s.Length <= 300 ? s : s[..300] + "...";
 }

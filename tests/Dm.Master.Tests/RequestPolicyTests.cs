@@ -97,19 +97,26 @@ public sealed class RequestPolicyTests(MasterEnvironment env)
         closed.Start();
         var closedPort = ((IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop();
-        // A refused port and a port where another service (this master's HTTP) listens answer alike.
+        // A refused port, a port where another service (this master's HTTP) listens and a filtered address (TEST-NET, where
+        // nothing answers) answer alike, in words and in time: none before the connect timeout (5 s).
         var messages = new List<string>();
-        foreach (var port in new[] { closedPort, env.Master.Port })
+        var times = new List<TimeSpan>();
+        foreach (var (host, port) in new[] { ("127.0.0.1", closedPort), ("127.0.0.1", env.Master.Port), ("192.0.2.1", 3306) })
         {
-            var body = new { source = new { source_name = "rp-scan", host = "127.0.0.1", port, user = "root", password = "x", enable_gtid = false, enable = true } };
+            var body = new { source = new { source_name = "rp-scan", host, port, user = "root", password = "x", enable_gtid = false, enable = true } };
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var response = await env.Api.Post("/api/v1/sources", body);
+            times.Add(clock.Elapsed);
             Assert.Equal(400, response.Code);
             Assert.Equal(10001, response.ErrorCode);
             Assert.Contains("no MySQL server answered", response.ErrorMessage);
             Assert.DoesNotContain("refused", response.ErrorMessage, StringComparison.OrdinalIgnoreCase);
-            messages.Add(response.ErrorMessage.Replace(port.ToString(System.Globalization.CultureInfo.InvariantCulture), "PORT"));
+            messages.Add(response.ErrorMessage.Replace(port.ToString(System.Globalization.CultureInfo.InvariantCulture), "PORT").Replace(host, "HOST"));
         }
-        Assert.Equal(messages[0], messages[1]);
+        Assert.All(messages, m => Assert.Equal(messages[0], m));
+        Assert.All(times, t => Assert.True(t >= TimeSpan.FromSeconds(4.9), $"answered after {t.TotalSeconds:0.00} s: {string.Join(", ", times.Select(x => x.TotalSeconds.ToString("0.00")))}"));
+        Assert.True(times.Max() - times.Min() < TimeSpan.FromSeconds(1.5), $"answer times differ: {string.Join(", ", times.Select(x => x.TotalSeconds.ToString("0.00")))}");
+        Console.WriteLine($"unanswered connects answered after {string.Join(", ", times.Select(x => x.TotalSeconds.ToString("0.00")))} s");
         // A MySQL server that answers still says why (what a user needs to fix it).
         var denied = await env.Api.Post("/api/v1/sources", new { source = MasterEnvironment.SourceBody("rp-denied", env.Upstream1, password: "wrong") });
         Assert.Equal(400, denied.Code);

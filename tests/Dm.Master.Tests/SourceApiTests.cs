@@ -32,6 +32,36 @@ public sealed class SourceApiTests(MasterEnvironment env)
     }
 
     [Fact]
+    public async Task ARelayStartGtidOfTheOtherFlavorIsRefusedWhenItWouldBeUsed()
+    {
+        // DM's OpenAPI example stores a MySQL set; on this MariaDB source the relay would start from it with enable_gtid.
+        const string mySqlSet = "e9a1fc22-ec08-11e9-b2ac-0242ac110003:1-7849";
+        JsonObject Body(string name, bool enableGtid, string? binlogName)
+        {
+            var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(MasterEnvironment.SourceBody(name, env.Upstream1)))!.AsObject();
+            body["enable_gtid"] = enableGtid;
+            body["relay_config"] = new JsonObject { ["relay_binlog_gtid"] = mySqlSet, ["relay_binlog_name"] = binlogName };
+            return body;
+        }
+        var refused = await Api.Post("/api/v1/sources", new JsonObject { ["source"] = Body("src-gtid-bad", true, "mysql-bin.000001") }.ToJsonString());
+        Assert.Equal(400, refused.Code);
+        Assert.Equal(11012, refused.ErrorCode);
+        Assert.Contains("relay_binlog_gtid " + mySqlSet, refused.ErrorMessage);
+        // Without a binlog name the relay starts from the GTID set even with enable_gtid off (as DM's relay does).
+        Assert.Equal(11012, (await Api.Post("/api/v1/sources", new JsonObject { ["source"] = Body("src-gtid-bad", false, null) }.ToJsonString())).ErrorCode);
+        Assert.Equal(404, (await Api.Get("/api/v1/sources/src-gtid-bad")).Code);
+
+        // Not used (no GTID, a binlog name to start from): kept as given, as DM keeps it.
+        var kept = await Api.Post("/api/v1/sources", new JsonObject { ["source"] = Body("src-gtid-kept", false, "mysql-bin.000001") }.ToJsonString());
+        Assert.True(kept.Code == 201, kept.ToString());
+        // Turning GTID on through an update would use it: refused, the stored source unchanged.
+        var update = await Api.Put("/api/v1/sources/src-gtid-kept", new JsonObject { ["source"] = Body("src-gtid-kept", true, "mysql-bin.000001") }.ToJsonString());
+        Assert.Equal(11012, update.ErrorCode);
+        Assert.False((await Api.Get("/api/v1/sources/src-gtid-kept")).Json!["enable_gtid"]!.GetValue<bool>());
+        Assert.Equal(204, (await Api.Delete("/api/v1/sources/src-gtid-kept")).Code);
+    }
+
+    [Fact]
     public async Task DuplicateSourceIsRefusedWith46007()
     {
         await CreateSource("src-dup");

@@ -307,6 +307,15 @@ public sealed class TaskApiTests(MasterEnvironment env)
         Assert.Equal("t-src-conv", task["source_config"]!["source_conf"]![0]!["source_name"]!.GetValue<string>());
         var rules = task["table_migrate_rule"]!.AsArray();
         Assert.Contains(rules, r => r!["target"]?["schema"]?.GetValue<string>() == "shop_all");
+        // Keys the OpenAPI task has no field for travel in its task_config_file (as dmctl start-task sends them).
+        var withCompact = yaml.Replace("compact: false", "compact: true");
+        Assert.Contains("compact: true", withCompact);
+        var carried = await Api.Post("/api/v1/tasks/converters", new { task_config_file = withCompact });
+        Assert.True(carried.Code == 200, carried.ToString());
+        var file = carried.Json!["task"]!["task_config_file"]!.GetValue<string>();
+        Assert.Contains("compact: true", file);
+        Assert.Contains("source-id: t-src-conv", file);
+        Assert.DoesNotContain(env.Target.Password, file);
 
         Assert.Equal(400, (await Api.Post("/api/v1/tasks/converters", new { })).Code);
         Assert.Equal(400, (await Api.Post("/api/v1/tasks/converters")).Code);

@@ -83,6 +83,12 @@ public sealed class DmMasterProcess : IAsyncDisposable
         KillEtcdMember();
     }
 
+    /// <summary>SIGSTOP of the master process (a master alone on its local store: nothing else to freeze); <see cref="Thaw"/> resumes it.</summary>
+    public void Freeze() => _server.Freeze();
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => _server.Thaw();
+
     /// <summary>SIGKILL of the master process alone: its etcd member keeps running, and the master takes it over when restarted.</summary>
     public void KillMasterOnly() => _server.Kill(entireProcessTree: false);
 

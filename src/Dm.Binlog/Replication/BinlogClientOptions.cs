@@ -39,8 +39,12 @@ public sealed record BinlogClientOptions
     /// <summary>A client certificate (with its private key) presented in the TLS handshake, for a user that requires X509.</summary>
     public X509Certificate2? ClientCertificate { get; init; }
 
-    /// <summary>Allow sending the password RSA-encrypted with a public key fetched from the server (caching_sha2 without TLS).</summary>
-    public bool AllowPublicKeyRetrieval { get; init; } = true;
+    /// <summary>
+    /// Allow sending the password RSA-encrypted with a public key fetched from the server (caching_sha2 full authentication
+    /// without TLS). Off by default, as in MySQL's drivers: a key fetched over plain TCP is not authenticated, so whoever is
+    /// in the middle can hand out its own and read the password.
+    /// </summary>
+    public bool AllowPublicKeyRetrieval { get; init; }
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

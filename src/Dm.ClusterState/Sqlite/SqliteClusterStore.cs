@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 
 namespace Dm.ClusterState.Sqlite;
 
@@ -227,6 +228,7 @@ public sealed class SqliteClusterStore : IClusterStore
     {
         outcomes.Clear();
         long before = _writer.Revision;
+        long compactedBefore = _writer.CompactRevision;
         try
         {
             _writer.Begin();
@@ -253,6 +255,9 @@ public sealed class SqliteClusterStore : IClusterStore
             return;
         }
         Volatile.Write(ref _committedRevision, _writer.Revision);
+        // Before the requests complete: a compaction returns once what it dropped is gone from the files too.
+        if (_writer.CompactRevision != compactedBefore)
+            Scrub();
         for (int i = 0; i < batch.Count; i++)
         {
             if (outcomes[i].Error is { } error)
@@ -262,6 +267,18 @@ public sealed class SqliteClusterStore : IClusterStore
         }
         if (_writer.Revision != before)
             _changed.Notify();
+    }
+
+    private void Scrub()
+    {
+        try
+        {
+            _writer.Scrub();
+        }
+        catch (SqliteException)
+        {
+            // A reader held the database too long: what the files still hold goes with the next compaction's scrub.
+        }
     }
 
     private void CompactIfHistoryTooLong()
@@ -274,6 +291,7 @@ public sealed class SqliteClusterStore : IClusterStore
             _writer.Begin();
             _writer.Compact(_writer.Revision - _retainedRevisions);
             _writer.Commit();
+            Scrub();
         }
         catch (Exception)
         {

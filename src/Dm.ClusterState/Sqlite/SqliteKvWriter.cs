@@ -225,6 +225,15 @@ internal sealed class SqliteKvWriter : IDisposable
         CompactRevision = revision;
     }
 
+    /// <summary>
+    /// After a compaction (outside a batch): rebuilds the database file and empties the WAL, so that the values the
+    /// compaction dropped (an old password) are in no free page, no stale part of a rebuilt page and no older WAL frame
+    /// (secure_delete alone zeroes deleted cells, not what a page rebalance leaves behind). The state is small once
+    /// compacted, so this is quick.
+    /// </summary>
+    /// <exception cref="SqliteException">a reader kept the database busy past the busy timeout.</exception>
+    public void Scrub() => SqliteSchema.Execute(_connection, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+
     private void WritePut(byte[] key, byte[] value, long leaseId, long revision, int sub)
     {
         var existing = ReadKv(key);

@@ -41,11 +41,12 @@ internal static class SqliteSchema
         try
         {
             // WAL: readers never block the writer. synchronous=FULL: an acknowledged write survives power loss
-            // (the writer batches concurrent requests into one transaction, so one fsync serves many).
+            // (the writer batches concurrent requests into one transaction, so one fsync serves many). secure_delete: a
+            // replaced or compacted value (an old password) is overwritten with zeros, not left in a free page or cell.
             Execute(connection, "PRAGMA busy_timeout = 30000;");
             if (forWrites)
             {
-                Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+                Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;");
                 Execute(connection, CreateTables);
             }
             else

@@ -25,8 +25,8 @@ public static class DatabaseConnector
         ConnectionTimeout = (uint)ConnectTimeout.TotalSeconds,
         DefaultCommandTimeout = (uint)CommandTimeout.TotalSeconds,
         SslMode = endpoint.UsesTls ? MySqlSslMode.Required : MySqlSslMode.None,
-        // MySQL 8 caching_sha2_password over plain TCP needs the server's RSA key to send the password.
-        AllowPublicKeyRetrieval = true,
+        // MySQL 8 caching_sha2_password over plain TCP would need the server's RSA key to send the password: only when asked.
+        AllowPublicKeyRetrieval = endpoint.AllowPublicKeyRetrieval,
         CharacterSet = "utf8mb4",
         };
         tune?.Invoke(builder);

@@ -15,6 +15,13 @@ public sealed record DatabaseEndpoint(string Host, int Port, string User, string
     /// <summary>PEM of the client private key.</summary>
     public string? TlsKeyPem { get; init; }
 
+    /// <summary>
+    /// Whether, without TLS, the password may be sent RSA-encrypted with a public key the server sends (MySQL 8's
+    /// caching_sha2_password full authentication). Off unless asked for: a key received over plain TCP proves nothing.
+    /// Both the SQL connections and the binlog connection follow it.
+    /// </summary>
+    public bool AllowPublicKeyRetrieval { get; init; }
+
     /// <summary>True when any TLS material is given: the connection then requires TLS.</summary>
     public bool UsesTls => TlsCaPem != null || TlsCertPem != null || TlsKeyPem != null;
 

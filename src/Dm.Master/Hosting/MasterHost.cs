@@ -79,7 +79,11 @@ public sealed class MasterHost : IAsyncDisposable
             services.AddSingleton(new ProcessTls(tls));
             // The leader's writes are guarded by its election key; what a master writes for itself is not (MasterStores).
             services.AddKeyedSingleton<IClusterStore>(MasterStores.Unguarded, store);
-            services.AddSingleton<IClusterStore>(sp => new LeaderGuardedStore(store, () => sp.GetRequiredService<MasterElection>().Leadership));
+            // Writes of secrets (sources, tasks, templates) compact history up to them: no old password stays readable.
+            services.AddSingleton<IClusterStore>(sp => new LeaderGuardedStore(
+                new SecretHistoryCompactor(store, MasterKeys.SecretPrefixes, e => sp.GetRequiredService<ILogger<MasterHost>>()
+                    .LogWarning("compaction after a write of secrets failed (the store's auto-compaction drops them later): {Error}", e.Message)),
+                () => sp.GetRequiredService<MasterElection>().Leadership));
             services.AddSingleton(metrics);
             services.AddSingleton(new MasterGate());
             services.AddSingleton(await PasswordCipher.LoadAsync(options.SecretKeyPath, ct));

@@ -42,6 +42,7 @@ public static class ApiRouter
 
     private static async Task<IResult> Run(ApiOperation op, HttpContext http, JsonSerializerOptions json, ILogger logger)
     {
+        var startedAt = TimeProvider.System.GetTimestamp();
         try
         {
             return await op.Handler(new ApiRequest(http, json));
@@ -64,6 +65,7 @@ public static class ApiRouter
             if (e.PublicMessage != null) logger.LogInformation("{Operation} failed: {Error}", op.OperationId, e.Message);
             var dm = new DmException(error, e.ShownMessage, e.PublicMessage == null ? e.InnerException : null);
             if (e.PublicMessage == null) logger.LogInformation("{Operation} failed: {Error}", op.OperationId, dm.Message);
+            if (UnansweredConnect.In(e)) await UnansweredConnect.PadAsync(TimeProvider.System, startedAt, http.RequestAborted);
             return ApiResults.Error(StatusCodes.Status400BadRequest, dm.ToErrorMessage(), dm.Code, json);
         }
         catch (MySqlConnector.MySqlException e)

@@ -1,5 +1,6 @@
 using Dm.ClusterState;
 using Dm.Core.Api;
+using Dm.Core.Config;
 using Dm.Core.Errors;
 using Dm.Core.Upstream;
 using Dm.Master.Cluster;
@@ -224,6 +225,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
             RelayBinlogGtid = request.RelayBinlogGtid ?? stored.Source.RelayConfig?.RelayBinlogGtid,
             RelayDir = request.RelayDir ?? stored.Source.RelayConfig?.RelayDir,
         };
+        CheckRelayGtid(stored.Source with { RelayConfig = relay });
         var stage = await _state.RelayStageAsync(name, ct);
         var ops = new List<TxnOp>
         {
@@ -343,6 +345,7 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
         var adjusted = await SourceProbe.AdjustAsync(SourceRules.Endpoint(source with { Security = secrets.RevealKey(source.Security) }, secrets.Reveal(password)),
             source.Flavor ?? "", serverId ?? 0,
             source.EnableGtid, usedIds, ct);
+        CheckRelayGtid(source with { Flavor = adjusted.Flavor });
         return new StoredSource
         {
             Source = source with
@@ -357,6 +360,10 @@ public sealed class SourceService(IClusterStore store, MasterGate gate, Password
             CaseSensitive = adjusted.CaseSensitive,
         };
     }
+
+    // A relay start GTID of the other flavor is refused now rather than when the relay starts.
+    private static void CheckRelayGtid(Source source) => RelayStartGtid.Check(source.Flavor ?? "", source.RelayConfig?.RelayBinlogGtid ?? "",
+        source.EnableGtid, source.RelayConfig?.RelayBinlogName ?? "");
 
     /// <summary>The worker must be free, or one pulling <paramref name="source"/>'s relay log (DM lets a source move to its relay worker).</summary>
     private async Task RequireFreeWorkerAsync(string worker, string source, CancellationToken ct)

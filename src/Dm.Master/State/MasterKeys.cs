@@ -29,6 +29,9 @@ public static class MasterKeys
     /// <summary>DM#: the cluster's join secret, which every call of a worker carries (encrypted when the master has a secret key).</summary>
     public const string JoinSecret = "/dm-master/join-secret";
 
+    /// <summary>The prefixes whose values hold secrets (passwords, TLS private keys): their history is compacted after each write.</summary>
+    public static readonly IReadOnlyList<string> SecretPrefixes = [SourcePrefix, TaskPrefix, TemplatePrefix, JoinSecret];
+
     public static string Source(string source) => SourcePrefix + Hex(source);
     public static string Task(string task) => TaskPrefix + Hex(task);
     public static string SubtaskStage(string source, string task) => SubtaskStagePrefix + Hex(source) + "/" + Hex(task);

@@ -2,7 +2,10 @@ using Dm.ClusterState;
 
 namespace Dm.Master.State;
 
-/// <summary>Wakes a consumer on every change under some prefixes of the cluster store (the consumer re-reads what it needs).</summary>
+/// <summary>
+/// Wakes a consumer on every change under some prefixes of the cluster store (the consumer re-reads what it needs), also
+/// when the history under its watch was compacted.
+/// </summary>
 public static class StoreChanges
 {
     /// <summary>Watches each prefix after <paramref name="afterRevision"/> in the background until cancelled.</summary>
@@ -17,7 +20,20 @@ public static class StoreChanges
     {
         try
         {
-            await foreach (var _ in store.WatchAsync(prefix, afterRevision, ct)) onChange();
+            while (true)
+            {
+                try
+                {
+                    await foreach (var _ in store.WatchAsync(prefix, afterRevision, ct)) onChange();
+                }
+                catch (CompactedRevisionException)
+                {
+                    // History the watch still needed was compacted (a write of secrets compacts at once): what changed in
+                    // it is unknown, so the consumer re-reads everything, and the watch goes on from the current revision.
+                    afterRevision = await store.GetRevisionAsync(ct);
+                    onChange();
+                }
+            }
         }
         catch (Exception e) when (e is OperationCanceledException && ct.IsCancellationRequested || e is ObjectDisposedException)
         {

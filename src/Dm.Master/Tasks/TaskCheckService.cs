@@ -42,6 +42,7 @@ public sealed class TaskCheckService(TaskCompiler compiler, TaskService tasks)
             ErrorLimit = request.ErrorCount ?? DefaultShown,
             WarnLimit = request.WarnCount ?? DefaultShown,
         };
+        var startedAt = TimeProvider.System.GetTimestamp();
         try
         {
             var report = await TaskPrecheck.RunAsync(precheck, ct);
@@ -57,6 +58,12 @@ public sealed class TaskCheckService(TaskCompiler compiler, TaskService tasks)
         {
             // A failed item (26005) or a database that could not be read (26002): a check result, not a bad request.
             var error = DmErrors.ByCode(e.Code) ?? DmErrors.ErrDBDriverError;
+            if (UnansweredConnect.In(e))
+            {
+                // No MySQL server answered: one message and one time, whatever the driver said (its words stay out).
+                await UnansweredConnect.PadAsync(TimeProvider.System, startedAt, ct);
+                return new TaskCheckResponse { Result = false, Msg = new DmException(error, e.Message).ToErrorMessage() };
+            }
             return new TaskCheckResponse { Result = false, Msg = new DmException(error, e.Message, e.InnerException).ToErrorMessage() };
         }
     }

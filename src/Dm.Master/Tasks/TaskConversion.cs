@@ -27,7 +27,9 @@ public sealed class TaskConversion(TaskCompiler compiler)
             var stored = await SourceOf(instance.SourceId, ct);
             sources[instance.SourceId] = compiler.ToSourceConfig(stored);
         }
-        var converted = TaskConverter.ToApiTask(config, sources);
+        // The task carries the file itself too (DM#'s task_config_file, as dmctl start-task sends it), so that keys the
+        // OpenAPI task has no field for (syncers' compact, queue-size, ...) are not lost when the task is created from it.
+        var converted = TaskConverter.ToApiTask(config, sources) with { TaskConfigFile = request.TaskConfigFile };
         return new ConverterTaskResponse { Task = TaskService.Present(converted), TaskConfigFile = config.ToYaml() };
     }
 

@@ -37,20 +37,10 @@ public static class TaskRules
                 if (!filters.ContainsKey(name)) throw Invalid($"table_migrate_rule uses binlog_filter_rule {name}, which is not defined");
         }
 
-        var full = task.SourceConfig.FullMigrateConf;
-        if (full != null)
-        {
-            if (full.ExportThreads is <= 0) throw Invalid("source_config.full_migrate_conf.export_threads must be positive");
-            if (full.ImportThreads is <= 0) throw Invalid("source_config.full_migrate_conf.import_threads must be positive");
-            if (full.ImportMode == ImportMode.ImportInto && sources.Count > 1)
-                throw Invalid("import-into mode does not support sharding");
-        }
-        var incr = task.SourceConfig.IncrMigrateConf;
-        if (incr != null)
-        {
-            if (incr.ReplThreads is <= 0) throw Invalid("source_config.incr_migrate_conf.repl_threads must be positive");
-            if (incr.ReplBatch is <= 0) throw Invalid("source_config.incr_migrate_conf.repl_batch must be positive");
-        }
+        // Thread counts and batch sizes are bounded in one place, UnitBounds (26005 naming the key, 0 = DM's default), when
+        // the task's subtasks are built: on create, update, check, conversion and templates alike.
+        if (task.SourceConfig.FullMigrateConf is { ImportMode: ImportMode.ImportInto } && sources.Count > 1)
+            throw Invalid("import-into mode does not support sharding");
         return ApiTaskDefaults.Adjust(string.IsNullOrEmpty(task.MetaSchema) ? task with { MetaSchema = null } : task);
     }
 

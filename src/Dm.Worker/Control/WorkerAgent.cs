@@ -16,9 +16,10 @@ namespace Dm.Worker.Control;
 /// to another worker once the TTL has passed); they run again when a master sends the state anew.
 /// </summary>
 public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, ISubtaskReporter subtasks, DumpFileRegistry dumpFiles,
-    ShardDdlMailbox shardDdl, JoinSecretSource secret, ProcessTls tls, Relay.RelayService relay, ILogger<WorkerAgent> logger) : BackgroundService
+    ShardDdlMailbox shardDdl, JoinSecretSource secret, ProcessTls tls, Relay.RelayService relay, TimeProvider time, ILogger<WorkerAgent> logger)
+    : BackgroundService
 {
-    private long _renewedTicks = DateTime.UtcNow.Ticks;
+    private readonly KeepaliveLease _keepalive = new(time, options.KeepAliveTtl);
     private long _session;
     // The token of the master's last session for this worker: its calls carry it, and a registration again (after a
     // failure, at another master, or with another TTL) presents it so that the name, still online in that session, is
@@ -42,17 +43,18 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         }
     }
 
-    /// <summary>Stops the subtasks when the keepalive has not been renewed for two thirds of the TTL.</summary>
+    /// <summary>
+    /// Stops the subtasks when the keepalive has not been renewed for two thirds of the TTL of the last registration (the
+    /// relay keepalive TTL while relaying); a heartbeat answered again resumes them.
+    /// </summary>
     private async Task WatchdogAsync(CancellationToken stoppingToken)
     {
-        var limit = options.KeepAliveTtl * 2 / 3;
         while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), stoppingToken);
-            var silent = DateTime.UtcNow - new DateTime(Interlocked.Read(ref _renewedTicks), DateTimeKind.Utc);
-            if (silent <= limit || board.Current.BoundSource == "") continue;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, stoppingToken);
+            if (!_keepalive.Lapsing || board.Current.BoundSource == "") continue;
             logger.LogWarning("keepalive not renewed for {Silent:0.0} s (TTL {Ttl} s): stopping the subtasks of source {Source} before the master may bind it anew",
-                silent.TotalSeconds, options.KeepAliveTtl.TotalSeconds, board.Current.BoundSource);
+                _keepalive.Silent.TotalSeconds, _keepalive.Ttl.TotalSeconds, board.Current.BoundSource);
             board.Suspend(Interlocked.Read(ref _session));
         }
     }
@@ -100,7 +102,6 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
         await RegisterAsync(client, joinSecret, relay.Relaying, stoppingToken);
         var headers = WorkerChannelAuth.Headers(joinSecret, _sessionToken);
         logger.LogInformation("registered with master {Master}", masters.CurrentMaster);
-        Interlocked.Exchange(ref _renewedTicks, DateTime.UtcNow.Ticks);
 
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var heartbeats = HeartbeatAsync(client, headers, session, ending.Token);
@@ -144,6 +145,7 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
             }
         }
         _registeredRelaying = relaying;
+        _keepalive.Registered(ttl);
     }
 
     private async Task HeartbeatAsync(WorkerHub.WorkerHubClient client, Metadata headers, long session, CancellationToken ct)
@@ -158,12 +160,12 @@ public sealed class WorkerAgent(WorkerOptions options, AssignmentBoard board, IS
             var infos = shardDdl.Infos();
             request.ShardDdlInfos.AddRange(infos);
             request.Relay = relay.Report();
-            var sent = DateTime.UtcNow;
+            var sent = _keepalive.Now;
             var response = await client.HeartbeatAsync(request, headers, deadline: DateTime.UtcNow.Add(options.KeepAliveTtl), cancellationToken: ct);
             if (!response.Known) throw new SessionEndedException("the master no longer knows this worker");
             shardDdl.Answer(infos, response.ShardDdlOperations);
             // Renewed as of when it was sent: the lease's TTL counts from no later than that.
-            Interlocked.Exchange(ref _renewedTicks, sent.Ticks);
+            _keepalive.Renewed(sent);
             board.Resume(session);
             await Task.Delay(period, ct);
         }

@@ -6,20 +6,34 @@ namespace Dm.Worker.Control;
 /// held by the dead process's session until its keepalive TTL ran out (30 minutes for a relay worker). Owner-only, like
 /// the join secret it goes with; written whole (a new file moved over the old one).
 /// </summary>
-public sealed class WorkerSessionFile(string path)
+/// <param name="path">The file.</param>
+/// <param name="formerPath">Where an earlier run may have kept it (the default place, before <c>session-file</c> was set):
+/// read when <paramref name="path"/> does not exist yet, removed once the token is written to <paramref name="path"/>.</param>
+public sealed class WorkerSessionFile(string path, string? formerPath = null)
 {
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
-    /// <summary>The default: <c>dm-worker-&lt;name&gt;.session</c> in the working directory (where DM's worker keeps its dumps).</summary>
-    public static WorkerSessionFile For(Hosting.WorkerOptions options) =>
-        new(options.SessionFile ?? $"dm-worker-{options.Name}.session");
+    private readonly string? _formerPath = formerPath is null || System.IO.Path.GetFullPath(formerPath) == System.IO.Path.GetFullPath(path)
+        ? null : System.IO.Path.GetFullPath(formerPath);
 
-    /// <summary>The token kept by an earlier run, or null.</summary>
-    public string? Read()
+    /// <summary>
+    /// <c>--session-file</c> / <c>session-file</c>, else the default: <c>dm-worker-&lt;name&gt;.session</c> in the working
+    /// directory (where DM's worker keeps its dumps); a token kept in the default place is still read.
+    /// </summary>
+    public static WorkerSessionFile For(Hosting.WorkerOptions options)
+    {
+        var defaultPath = $"dm-worker-{options.Name}.session";
+        return new(options.SessionFile ?? defaultPath, defaultPath);
+    }
+
+    /// <summary>The token kept by an earlier run (in <see cref="Path"/>, else in the former place), or null.</summary>
+    public string? Read() => ReadFrom(Path) ?? (File.Exists(Path) || _formerPath is null ? null : ReadFrom(_formerPath));
+
+    private static string? ReadFrom(string file)
     {
         try
         {
-            var text = File.ReadAllText(Path).Trim();
+            var text = File.ReadAllText(file).Trim();
             return text.Length > 0 ? text : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -40,5 +54,7 @@ public sealed class WorkerSessionFile(string path)
             writer.Write(token);
         }
         File.Move(temporary, Path, overwrite: true);
+        // The token now lives in its configured place only.
+        if (_formerPath is not null) File.Delete(_formerPath);
     }
 }

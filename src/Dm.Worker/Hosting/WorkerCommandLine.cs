@@ -30,6 +30,7 @@ public static class WorkerCommandLine
             ["defer-indexes"] = (o, v) => o with { DeferIndexes = ProcessSettings<WorkerOptions>.ParseBool("defer-indexes", v) },
             ["join-secret-file"] = (o, v) => o with { JoinSecretFile = v.Length == 0 ? null : v },
             ["join-secret"] = (o, v) => o with { JoinSecret = v.Length == 0 ? null : v },
+            ["session-file"] = (o, v) => o with { SessionFile = v.Length == 0 ? null : v },
             ["ssl-ca"] = (o, v) => o with { Tls = o.Tls with { SslCa = v } },
             ["ssl-cert"] = (o, v) => o with { Tls = o.Tls with { SslCert = v } },
             ["ssl-key"] = (o, v) => o with { Tls = o.Tls with { SslKey = v } },

@@ -38,6 +38,7 @@ public static class WorkerHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(tls);
         builder.Services.AddSingleton(new JoinSecretSource(options));
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AssignmentBoard>();
         builder.Services.AddSingleton<Dump.DumpFileRegistry>();
         builder.Services.AddSingleton<ShardDdlMailbox>();

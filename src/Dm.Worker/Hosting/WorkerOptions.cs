@@ -21,7 +21,7 @@ public sealed record WorkerOptions
     public string? JoinSecretFile { get; init; }
     /// <summary>
     /// DM#: where the worker keeps its session token with the masters, so that it takes its name back at once after a restart
-    /// (null: <c>dm-worker-&lt;name&gt;.session</c> in the working directory).
+    /// (<c>--session-file</c>, <c>session-file</c>; null: <c>dm-worker-&lt;name&gt;.session</c> in the working directory).
     /// </summary>
     public string? SessionFile { get; init; }
     /// <summary>DM#: the join secret itself (visible to anyone who lists processes: prefer <see cref="JoinSecretFile"/>).</summary>

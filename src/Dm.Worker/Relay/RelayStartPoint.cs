@@ -21,7 +21,7 @@ internal static class RelayStartPoint
     {
         if (await tasks.EarliestAsync(cancellationToken) is { } earliest)
             return (new BinlogPosition(earliest.FileName, 4), $"the earliest checkpoint of the source's tasks ({earliest})");
-        if (source.RelayBinlogGtid.Length > 0 && (source.EnableGtid || source.RelayBinlogName.Length == 0))
+        if (RelayStartGtid.IsUsed(source.RelayBinlogGtid, source.EnableGtid, source.RelayBinlogName))
         {
             var gtid = GtidSet.Parse(flavor, source.RelayBinlogGtid);
             var file = await FileAfterAsync(client, gtid, cancellationToken);

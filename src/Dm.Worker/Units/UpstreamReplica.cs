@@ -22,6 +22,7 @@ internal static class UpstreamReplica
         Tls = upstream.UsesTls ? TlsMode.Required : TlsMode.Disabled,
         ServerCertificateValidation = upstream.UsesTls ? DatabaseTls.ServerValidator(upstream) : null,
         ClientCertificate = upstream.UsesTls ? DatabaseTls.ClientCertificate(upstream) : null,
+        AllowPublicKeyRetrieval = upstream.AllowPublicKeyRetrieval,
     };
 
     /// <summary>
