@@ -17,7 +17,8 @@ namespace Dm.IntegrationTests;
 /// connection holds), done (the owner executed, the other source not yet skipped) — the worker of the source concerned or
 /// the master (one master on its local store, restarted on the same data dir) is killed and started again. The lock then
 /// completes: the target holds the union of the shards (checksums), the column once, the task runs without an error, the
-/// target's binlog shows the ALTER applied once, and the lock is gone. A task stopped and started with a lock open does the same.
+/// target's binlog shows the ALTER applied once, and the lock is gone. A task stopped and started with a lock open does the same,
+/// and so does a worker killed after one lock of its source resolved while another group still kept its checkpoint before it.
 /// </summary>
 public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelper output) : IClassFixture<TwoSourceCluster>
 {
@@ -26,15 +27,27 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
     public enum Victim { Worker, Master }
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-    private const string Add = "ADD COLUMN c2 INT DEFAULT 7";
 
-    /// <summary>One task's tables: its upstream schema (on both sources), its target schema, and where its target binlog began.</summary>
-    private sealed record Case(string Task, string Schema, string Target, string BinlogFile, long BinlogPosition);
+    /// <summary>
+    /// A target table merging the shards <c>{Prefix}1</c> and <c>{Prefix}2</c> of both sources, and the DDL they meet: an
+    /// ADD COLUMN of <see cref="Column"/> (a second run of it on the target fails).
+    /// </summary>
+    private sealed record Merge(string Table, string Prefix, string Column)
+    {
+        public string Ddl => $"ADD COLUMN {Column} INT DEFAULT 7";
 
-    /// <summary>Shard <c>tN</c> of source <c>s</c> holds ids from <c>(s * 2 + N) * 1_000_000</c>.</summary>
-    private static long IdBase(int source, string shard) => (source * 2 + (shard == "t1" ? 1 : 2)) * 1_000_000L;
+        public (int Source, string Shard)[] Shards => [(1, Prefix + "1"), (1, Prefix + "2"), (2, Prefix + "1"), (2, Prefix + "2")];
 
-    private static readonly (int Source, string Shard)[] AllShards = [(1, "t1"), (1, "t2"), (2, "t1"), (2, "t2")];
+        /// <summary>Shard <c>{Prefix}N</c> of source <c>s</c> holds ids from <c>(s * 2 + N) * 1_000_000</c>.</summary>
+        public static long IdBase(int source, string shard) => (source * 2 + (shard.EndsWith('1') ? 1 : 2)) * 1_000_000L;
+    }
+
+    private static readonly Merge Main = new("merged", "t", "c2");
+
+    /// <summary>One task's tables: its upstream schema (on both sources), its target schema, its merges, and where its target binlog began.</summary>
+    private sealed record Case(string Task, string Schema, string Target, IReadOnlyList<Merge> Merges, string BinlogFile, long BinlogPosition);
+
+    private static readonly (int Source, string Shard)[] AllShards = Main.Shards;
 
     private MariaDbServer UpstreamOf(int source) => source == 1 ? cluster.Upstream1 : cluster.Upstream2;
 
@@ -148,6 +161,36 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
         await cluster.Env.StopTaskAsync(c.Task);
     }
 
+    [Fact]
+    public async Task A_worker_killed_after_one_lock_resolved_while_another_is_open_does_not_open_the_resolved_one_again()
+    {
+        var clock = Stopwatch.StartNew();
+        var other = new Merge("other", "u", "c3");
+        var c = await BeginAsync("crash-two", Main, other);
+        using var stop = new CancellationTokenSource();
+        var workload = WorkloadAsync(c, stop.Token);
+        // Source 1's group of `merged` meets the DDL on t1 (its checkpoint stays before it until the group's lock is resolved);
+        // the lock of `other` opens and resolves meanwhile.
+        await AlterAsync(c, (1, "t1"));
+        await MigrationEnvironment.WaitForAsync(async () =>
+            (await cluster.StatusesAsync(c.Task))[TwoSourceCluster.Source1]["sync_status"]?["unresolved_groups"] is JsonArray { Count: 1 },
+            "source 1's group of `merged` partly synced", Timeout);
+        await AlterAsync(c, other, other.Shards);
+        await MigrationEnvironment.WaitForAsync(async () => (await ColumnsAsync(cluster.Target, c.Target, other.Table)).Contains(other.Column)
+            && (await LocksAsync(c)).Count == 0, "the lock of `other` resolved", Timeout);
+        await Task.Delay(1500); // source 1 reported it done, and flushed its checkpoint (still pinned before `merged`'s lock)
+        // Restarted, source 1 reads `other`'s DDL again: it must not open a lock that the other source, long past it, never joins.
+        await CrashAsync(Victim.Worker, TwoSourceCluster.Source1);
+        await Task.Delay(2000);
+        await AlterAsync(c, (1, "t2"), (2, "t1"), (2, "t2"));
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        Assert.True(await workload > 10);
+        await AssertConvergedAsync(c);
+        output.WriteLine($"two locks, kill -9 after one resolved: converged in {clock.Elapsed.TotalSeconds:F1} s");
+        await cluster.Env.StopTaskAsync(c.Task);
+    }
+
     // ---- the crash ----
 
     /// <summary>
@@ -186,14 +229,15 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
 
     // ---- the case's tables, task and workload ----
 
-    private async Task<Case> BeginAsync(string task)
+    private async Task<Case> BeginAsync(string task, params Merge[] merges)
     {
         var schema = task.Replace('-', '_');
-        foreach (var (source, shard) in AllShards)
+        if (merges.Length == 0) merges = [Main];
+        foreach (var (source, shard) in merges.SelectMany(m => m.Shards))
             await UpstreamOf(source).ExecuteAsync($"""
                 CREATE DATABASE IF NOT EXISTS `{schema}`;
                 CREATE TABLE `{schema}`.`{shard}` (id BIGINT PRIMARY KEY, v INT NOT NULL, note VARCHAR(50));
-                INSERT INTO `{schema}`.`{shard}` SELECT {IdBase(source, shard)} + seq, seq, CONCAT('seed ', seq) FROM `{schema}`.seq_1_to_300;
+                INSERT INTO `{schema}`.`{shard}` SELECT {Merge.IdBase(source, shard)} + seq, seq, CONCAT('seed ', seq) FROM `{schema}`.seq_1_to_300;
                 """);
         string file;
         long position;
@@ -204,12 +248,12 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
             Assert.True(await reader.ReadAsync(), "the target writes no binlog");
             (file, position) = (reader.GetString(0), Convert.ToInt64(reader.GetValue(1)));
         }
-        var c = new Case(task, schema, schema + "_t", file, position);
-        var body = JsonSerializer.SerializeToNode(cluster.TaskBody(task, "all",
-        [
-            TwoSourceCluster.Rule(TwoSourceCluster.Source1, schema, "t*", c.Target, "merged"),
-            TwoSourceCluster.Rule(TwoSourceCluster.Source2, schema, "t*", c.Target, "merged"),
-        ]))!;
+        var c = new Case(task, schema, schema + "_t", merges, file, position);
+        var body = JsonSerializer.SerializeToNode(cluster.TaskBody(task, "all", [.. merges.SelectMany(m => new[]
+        {
+            TwoSourceCluster.Rule(TwoSourceCluster.Source1, schema, m.Prefix + "*", c.Target, m.Table),
+            TwoSourceCluster.Rule(TwoSourceCluster.Source2, schema, m.Prefix + "*", c.Target, m.Table),
+        })]))!;
         body["task"]!["shard_mode"] = "pessimistic";
         await cluster.Env.CreateTaskAsync(body);
         await cluster.Env.StartTaskAsync(task);
@@ -226,9 +270,9 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
         while (!stop.IsCancellationRequested)
         {
             round++;
-            foreach (var (source, shard) in AllShards)
+            foreach (var (source, shard) in c.Merges.SelectMany(m => m.Shards))
             {
-                var id = IdBase(source, shard);
+                var id = Merge.IdBase(source, shard);
                 await using var command = new MySqlCommand(
                     $"INSERT INTO `{c.Schema}`.`{shard}` (id, v, note) VALUES ({id + 500_000 + round}, {round}, 'round {round}'); " +
                     $"UPDATE `{c.Schema}`.`{shard}` SET v = v + {source} WHERE id = {id + 1 + round % 300}", source == 1 ? first : second);
@@ -239,13 +283,15 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
         return round;
     }
 
-    /// <summary>The DDL on the given shards, one after the other with the workload writing in between.</summary>
-    private async Task AlterAsync(Case c, params (int Source, string Shard)[] shards)
+    /// <summary>The DDL of the main merge on the given shards, one after the other with the workload writing in between.</summary>
+    private Task AlterAsync(Case c, params (int Source, string Shard)[] shards) => AlterAsync(c, Main, shards);
+
+    private async Task AlterAsync(Case c, Merge merge, params (int Source, string Shard)[] shards)
     {
         foreach (var (source, shard) in shards)
         {
             await Task.Delay(250);
-            await UpstreamOf(source).ExecuteAsync($"ALTER TABLE `{c.Schema}`.`{shard}` {Add}");
+            await UpstreamOf(source).ExecuteAsync($"ALTER TABLE `{c.Schema}`.`{shard}` {merge.Ddl}");
         }
     }
 
@@ -295,10 +341,10 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
         return await TableChecksum.ComputeAsync(connection, schema, table);
     }
 
-    private async Task<TableChecksum> ExpectedAsync(Case c)
+    private async Task<TableChecksum> ExpectedAsync(Case c, Merge merge)
     {
         TableChecksum? sum = null;
-        foreach (var (source, shard) in AllShards)
+        foreach (var (source, shard) in merge.Shards)
         {
             var part = await ChecksumAsync(UpstreamOf(source), c.Schema, shard);
             sum = sum is null ? part : sum + part;
@@ -307,15 +353,15 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
     }
 
     private async Task<long> TargetRowsAsync(Case c) =>
-        Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM `{c.Target}`.merged"));
+        Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM `{c.Target}`.`{Main.Table}`"));
 
     private static async Task<string> ColumnsAsync(MariaDbServer server, string schema, string table) =>
         (string)(await server.ScalarAsync(
             "SELECT GROUP_CONCAT(CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IFNULL(COLUMN_DEFAULT, '-')) ORDER BY ORDINAL_POSITION) " +
             $"FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{schema}' AND TABLE_NAME = '{table}'"))!;
 
-    /// <summary>The ALTER statements of the merged table the target applied since the case began (its binlog holds only those that succeeded).</summary>
-    private async Task<int> AltersAppliedAsync(Case c)
+    /// <summary>The ALTER statements of a merged table the target applied since the case began (its binlog holds only those that succeeded).</summary>
+    private async Task<int> AltersAppliedAsync(Case c, Merge merge)
     {
         await using var connection = await cluster.Target.OpenAsync();
         var files = new List<string>();
@@ -331,7 +377,7 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
                 if (reader.GetString(reader.GetOrdinal("Event_type")) == "Query"
-                    && reader.GetString(reader.GetOrdinal("Info")).Contains($"ALTER TABLE `{c.Target}`.`merged`", StringComparison.OrdinalIgnoreCase))
+                    && reader.GetString(reader.GetOrdinal("Info")).Contains($"ALTER TABLE `{c.Target}`.`{merge.Table}`", StringComparison.OrdinalIgnoreCase))
                     alters++;
         }
         return alters;
@@ -343,26 +389,31 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
     /// </summary>
     private async Task AssertConvergedAsync(Case c)
     {
+        foreach (var merge in c.Merges) await AssertConvergedAsync(c, merge);
+        await MigrationEnvironment.WaitForAsync(async () => (await LocksAsync(c)).Count == 0, "no shard DDL lock left", TimeSpan.FromSeconds(30));
+        await cluster.WaitForAllAsync(c.Task, "in Sync", s => TwoSourceCluster.InSync(s) && s["error_msg"]?.GetValue<string>() is null or "", Timeout);
+        Assert.Equal(0L, Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM dm_meta.`{c.Task}_syncer_sharding_meta`")));
+    }
+
+    private async Task AssertConvergedAsync(Case c, Merge merge)
+    {
         TableChecksum? expected = null, actual = null;
         var deadline = DateTime.UtcNow + Timeout;
         while (DateTime.UtcNow < deadline)
         {
             var paused = (await cluster.StatusesAsync(c.Task)).Values.FirstOrDefault(s => s["stage"]!.GetValue<string>() == "Paused");
             if (paused != null) Assert.Fail($"task {c.Task} paused: {paused.ToJsonString()}");
-            expected = await ExpectedAsync(c);
-            try { actual = await ChecksumAsync(cluster.Target, c.Target, "merged"); }
+            expected = await ExpectedAsync(c, merge);
+            try { actual = await ChecksumAsync(cluster.Target, c.Target, merge.Table); }
             catch (InvalidOperationException) { actual = null; }
             if (actual == expected) break;
             await Task.Delay(250);
         }
-        Assert.True(actual == expected, $"{c.Target}.merged: expected {expected}, target {actual}");
-        var columns = await ColumnsAsync(cluster.Upstream1, c.Schema, "t1");
-        Assert.EndsWith("c2 int(11) 7", columns);
-        foreach (var (source, shard) in AllShards) Assert.Equal(columns, await ColumnsAsync(UpstreamOf(source), c.Schema, shard));
-        Assert.Equal(columns, await ColumnsAsync(cluster.Target, c.Target, "merged"));
-        Assert.Equal(1, await AltersAppliedAsync(c));
-        await MigrationEnvironment.WaitForAsync(async () => (await LocksAsync(c)).Count == 0, "no shard DDL lock left", TimeSpan.FromSeconds(30));
-        await cluster.WaitForAllAsync(c.Task, "in Sync", s => TwoSourceCluster.InSync(s) && s["error_msg"]?.GetValue<string>() is null or "", Timeout);
-        Assert.Equal(0L, Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM dm_meta.`{c.Task}_syncer_sharding_meta`")));
+        Assert.True(actual == expected, $"{c.Target}.{merge.Table}: expected {expected}, target {actual}");
+        var columns = await ColumnsAsync(cluster.Upstream1, c.Schema, merge.Shards[0].Shard);
+        Assert.EndsWith($"{merge.Column} int(11) 7", columns);
+        foreach (var (source, shard) in merge.Shards) Assert.Equal(columns, await ColumnsAsync(UpstreamOf(source), c.Schema, shard));
+        Assert.Equal(columns, await ColumnsAsync(cluster.Target, c.Target, merge.Table));
+        Assert.Equal(1, await AltersAppliedAsync(c, merge));
     }
 }

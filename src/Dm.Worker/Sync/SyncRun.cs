@@ -61,7 +61,12 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         var reporter = new WatermarkReporter(watermark, progress, transactions, large);
         var sharding = settings.Pessimistic
             ? new PessimisticShards(new ShardingMetaTable(settings.Config.MetaSchema, task, settings.Config.SourceId)) : null;
-        if (sharding is not null) await sharding.Meta.EnsureAsync(control, cancellationToken);
+        if (sharding is not null)
+        {
+            await sharding.Meta.EnsureAsync(control, cancellationToken);
+            var (pin, resolved) = await sharding.Meta.ReadResolvedAsync(control, cancellationToken);
+            sharding.Restore(start.Position.Position, pin, resolved);
+        }
         var checkpoints = new CheckpointWriter(checkpoint, watermark, applied, staleBatches, schemas, safeMode, reporter, OpenTargetAsync, task, logger,
             sharding is null ? null : () => sharding.Pin);
 
