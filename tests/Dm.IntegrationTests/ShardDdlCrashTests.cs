@@ -80,4 +80,33 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
         Output.WriteLine($"two locks, kill -9 after one resolved: converged in {clock.Elapsed.TotalSeconds:F1} s");
         await Cluster.Env.StopTaskAsync(c.Task);
     }
+
+    [Fact]
+    public async Task The_owner_killed_after_it_executed_the_DDL_and_before_the_master_heard_of_it_still_completes_the_lock()
+    {
+        var clock = Stopwatch.StartNew();
+        var c = await BeginAsync("crash-unheard");
+        using var stop = new CancellationTokenSource();
+        var workload = WorkloadAsync(c, stop.Token);
+        var metadataLock = await HoldMetadataLockAsync(c);
+        await AlterAsync(c, AllShards);
+        await WaitForAlterWaitingAsync(c);
+        await WaitForLockAsync(c, l => l["unsynced"]!.AsArray().Count == 0);
+        // The master goes down; the owner's ALTER then runs, its checkpoint moves past the DDL, and its report waits for a master.
+        Cluster.Master.Kill();
+        await ReleaseAsync(metadataLock);
+        await MigrationEnvironment.WaitForAsync(async () => (await ColumnsAsync(Cluster.Target, c.Target, Main.Table)).Contains(Main.Column),
+            "the owner's ALTER applied", Timeout);
+        await Task.Delay(2000);
+        var owner = Cluster.WorkerOf(TwoSourceCluster.Source1);
+        owner.Kill();
+        await Cluster.Master.RestartAsync();
+        await owner.RestartAsync();
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        Assert.True(await workload > 10);
+        await AssertConvergedAsync(c);
+        Output.WriteLine($"owner killed with its report unheard: converged in {clock.Elapsed.TotalSeconds:F1} s");
+        await Cluster.Env.StopTaskAsync(c.Task);
+    }
 }

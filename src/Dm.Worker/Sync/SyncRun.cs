@@ -66,6 +66,9 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
             await sharding.Meta.EnsureAsync(control, cancellationToken);
             var (pin, resolved) = await sharding.Meta.ReadResolvedAsync(control, cancellationToken);
             sharding.Restore(start.Position.Position, pin, resolved);
+            // The last resolutions are reported done again: a kill -9 may have come before the master heard of them.
+            foreach (var (target, ddls) in await sharding.Meta.ReadDoneAsync(control, cancellationToken))
+                settings.ShardDdl.Done(new ShardDdlLockRequest(task, settings.Config.SourceId, target.Schema, target.Table, ddls));
         }
         var checkpoints = new CheckpointWriter(checkpoint, watermark, applied, staleBatches, schemas, safeMode, reporter, OpenTargetAsync, task, logger,
             sharding is null ? null : () => sharding.Pin);

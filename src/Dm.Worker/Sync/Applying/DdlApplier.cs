@@ -348,7 +348,8 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         sharding.Resolved(target, firsts);
         progress.Sharding(sharding.Snapshot(null));
         // While another lock keeps the checkpoint before this one, the tracked structures stay as they were when it opened.
-        await checkpoints.WriteAfterDdlAsync(control, position, timestamp, sharding.Active ? [] : members.ToList(), markers, cancellationToken);
+        await checkpoints.WriteAfterDdlAsync(control, position, timestamp, sharding.Active ? [] : members.ToList(), markers, cancellationToken,
+            sharding.Meta.DoneCommands(target, resolved.Select(r => r.Ddls)));
         var after = sharding.Group(target);
         if (after.ActiveDdls is null) await sharding.Meta.DeleteAsync(control, target, cancellationToken);
         else await sharding.Meta.SaveAsync(control, after, cancellationToken);

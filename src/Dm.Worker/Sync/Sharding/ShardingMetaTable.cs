@@ -92,7 +92,44 @@ internal sealed class ShardingMetaTable(string metaSchema, string taskName, stri
         return (pin, resolved);
     }
 
+    /// <summary>
+    /// DM#'s row of the DDLs of <paramref name="target"/>'s last resolution on this source (executed or skipped), written in
+    /// the transaction that moves the checkpoint past them: a run that starts again after a kill -9 that came before the
+    /// master heard of it reports it done again (<see cref="ReadDoneAsync"/>); without it the lock would wait for a report
+    /// that never comes. Replaced by the group's next resolution.
+    /// </summary>
+    public IReadOnlyCollection<MySqlBatchCommand> DoneCommands((string Schema, string Table) target, IEnumerable<IReadOnlyList<string>> ddls)
+    {
+        var delete = new MySqlBatchCommand(
+            $"DELETE FROM {TableName} WHERE `source_id` = @source AND `target_table_id` = @target AND `source_table_id` = @done");
+        delete.Parameters.AddWithValue("@source", sourceId);
+        delete.Parameters.AddWithValue("@target", Id(target));
+        delete.Parameters.AddWithValue("@done", DoneRow);
+        return [delete, Row(target, DoneRow, isGlobal: true, JsonSerializer.Serialize(new DoneData(target.Schema, target.Table, [.. ddls.Select(d => d.ToList())]), Snake))];
+    }
+
+    /// <summary>What <see cref="DoneCommands"/> kept: the last resolved DDLs of each target, in the order they were resolved.</summary>
+    public async Task<List<((string Schema, string Table) Target, List<string> Ddls)>> ReadDoneAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            $"SELECT `data` FROM {TableName} WHERE `source_id` = @source AND `source_table_id` = @done", connection);
+        command.Parameters.AddWithValue("@source", sourceId);
+        command.Parameters.AddWithValue("@done", DoneRow);
+        var done = new List<((string Schema, string Table) Target, List<string> Ddls)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var data = JsonSerializer.Deserialize<DoneData>(reader.GetString(0), Snake)!;
+            done.AddRange(data.Ddls.Select(d => ((data.Schema, data.Table), d)));
+        }
+        return done;
+    }
+
     private const string ResolvedRow = "#resolved";
+
+    private const string DoneRow = "#done";
+
+    private sealed record DoneData(string Schema, string Table, List<List<string>> Ddls);
 
     private static readonly JsonSerializerOptions Snake = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -104,12 +141,13 @@ internal sealed class ShardingMetaTable(string metaSchema, string taskName, stri
 
     private MySqlBatchCommand Delete((string Schema, string Table) target)
     {
-        // The group's rows, not DM#'s row of what the group resolved (SaveResolvedAsync keeps that).
+        // The group's rows, not DM#'s rows of what the group resolved (SaveResolvedAsync, DoneCommands keep those).
         var command = new MySqlBatchCommand(
-            $"DELETE FROM {TableName} WHERE `source_id` = @source AND `target_table_id` = @target AND `source_table_id` <> @resolved");
+            $"DELETE FROM {TableName} WHERE `source_id` = @source AND `target_table_id` = @target AND `source_table_id` NOT IN (@resolved, @done)");
         command.Parameters.AddWithValue("@source", sourceId);
         command.Parameters.AddWithValue("@target", Id(target));
         command.Parameters.AddWithValue("@resolved", ResolvedRow);
+        command.Parameters.AddWithValue("@done", DoneRow);
         return command;
     }
 
