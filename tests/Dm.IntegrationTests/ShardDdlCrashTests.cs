@@ -52,6 +52,38 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_task_stopped_while_the_owner_executes_the_DDL_and_started_again_completes_the_lock_and_converges()
+    {
+        var clock = Stopwatch.StartNew();
+        var c = await BeginAsync("crash-stop-exec");
+        using var stop = new CancellationTokenSource();
+        var workload = WorkloadAsync(c, stop.Token);
+        var metadataLock = await HoldMetadataLockAsync(c);
+        try
+        {
+            await AlterAsync(c, AllShards);
+            await WaitForAlterWaitingAsync(c);
+            // Stopped while its ALTER waits on the target: the subtask stops (its statement cancelled), the lock stays.
+            await Cluster.Env.StopTaskAsync(c.Task);
+            await Cluster.WaitForAllAsync(c.Task, "stopped", s => s["stage"]!.GetValue<string>() is "Paused" or "Stopped", Timeout);
+            Output.WriteLine($"after the stop: {await AltersWaitingAsync(c)} ALTER waiting on the target's metadata lock");
+            await WaitForLockAsync(c, l => l["unsynced"]!.AsArray().Count == 0 && l["done"]!.AsArray().Count == 0);
+        }
+        finally
+        {
+            await ReleaseAsync(metadataLock);
+        }
+        await Cluster.Env.StartTaskAsync(c.Task);
+        await Cluster.WaitForAllAsync(c.Task, "running again", TwoSourceCluster.InSync, Timeout);
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        Assert.True(await workload > 10);
+        await AssertConvergedAsync(c);
+        Output.WriteLine($"stop/start while the owner executes: converged in {clock.Elapsed.TotalSeconds:F1} s, {await TargetRowsAsync(c)} rows on the target");
+        await Cluster.Env.StopTaskAsync(c.Task);
+    }
+
+    [Fact]
     public async Task A_worker_killed_after_one_lock_resolved_while_another_is_open_does_not_open_the_resolved_one_again()
     {
         var clock = Stopwatch.StartNew();
