@@ -131,6 +131,17 @@ public abstract class ShardDdlCrashScenario(TwoSourceCluster cluster, ITestOutpu
         }
     }
 
+    /// <summary>The workload stops a moment later; the target converges (<see cref="AssertConvergedAsync(Case)"/>); the task is stopped.</summary>
+    protected async Task FinishAsync(Case c, CancellationTokenSource stop, Task<int> workload, Stopwatch clock, string what)
+    {
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        Assert.True(await workload > 10);
+        await AssertConvergedAsync(c);
+        output.WriteLine($"{what}: converged in {clock.Elapsed.TotalSeconds:F1} s, {await TargetRowsAsync(c)} rows on the target");
+        await cluster.Env.StopTaskAsync(c.Task);
+    }
+
     // ---- the crash ----
 
     /// <summary>

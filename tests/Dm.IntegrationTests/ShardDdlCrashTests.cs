@@ -43,12 +43,7 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
         await Task.Delay(300);
         await Cluster.Env.StartTaskAsync(c.Task);
         await Cluster.WaitForAllAsync(c.Task, "running again", TwoSourceCluster.InSync, Timeout);
-        await Task.Delay(500);
-        await stop.CancelAsync();
-        Assert.True(await workload > 10);
-        await AssertConvergedAsync(c);
-        Output.WriteLine($"stop/start with the lock open: converged in {clock.Elapsed.TotalSeconds:F1} s, {await TargetRowsAsync(c)} rows on the target");
-        await Cluster.Env.StopTaskAsync(c.Task);
+        await FinishAsync(c, stop, workload, clock, "stop/start with the lock open");
     }
 
     [Fact]
@@ -75,12 +70,7 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
         }
         await Cluster.Env.StartTaskAsync(c.Task);
         await Cluster.WaitForAllAsync(c.Task, "running again", TwoSourceCluster.InSync, Timeout);
-        await Task.Delay(500);
-        await stop.CancelAsync();
-        Assert.True(await workload > 10);
-        await AssertConvergedAsync(c);
-        Output.WriteLine($"stop/start while the owner executes: converged in {clock.Elapsed.TotalSeconds:F1} s, {await TargetRowsAsync(c)} rows on the target");
-        await Cluster.Env.StopTaskAsync(c.Task);
+        await FinishAsync(c, stop, workload, clock, "stop/start while the owner executes");
     }
 
     [Fact]
@@ -105,12 +95,7 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
         await CrashAsync(Victim.Worker, TwoSourceCluster.Source1);
         await Task.Delay(2000);
         await AlterAsync(c, (1, "t2"), (2, "t1"), (2, "t2"));
-        await Task.Delay(500);
-        await stop.CancelAsync();
-        Assert.True(await workload > 10);
-        await AssertConvergedAsync(c);
-        Output.WriteLine($"two locks, kill -9 after one resolved: converged in {clock.Elapsed.TotalSeconds:F1} s");
-        await Cluster.Env.StopTaskAsync(c.Task);
+        await FinishAsync(c, stop, workload, clock, "two locks, kill -9 after one resolved");
     }
 
     [Fact]
@@ -134,11 +119,6 @@ public sealed class ShardDdlCrashTests(TwoSourceCluster cluster, ITestOutputHelp
         owner.Kill();
         await Cluster.Master.RestartAsync();
         await owner.RestartAsync();
-        await Task.Delay(500);
-        await stop.CancelAsync();
-        Assert.True(await workload > 10);
-        await AssertConvergedAsync(c);
-        Output.WriteLine($"owner killed with its report unheard: converged in {clock.Elapsed.TotalSeconds:F1} s");
-        await Cluster.Env.StopTaskAsync(c.Task);
+        await FinishAsync(c, stop, workload, clock, "owner killed with its report unheard");
     }
 }
