@@ -8,7 +8,7 @@ namespace Dm.IntegrationTests;
 /// DM's most ordinary set-up, shared by the tests of a class: two upstream MariaDB servers as sources <c>mysql-01</c>
 /// and <c>mysql-02</c>, each bound to its own worker, one target and one master.
 /// </summary>
-public sealed class TwoSourceCluster : IAsyncLifetime
+public class TwoSourceCluster : IAsyncLifetime
 {
     public const string Source1 = "mysql-01";
     public const string Source2 = "mysql-02";
@@ -24,13 +24,22 @@ public sealed class TwoSourceCluster : IAsyncLifetime
     /// <summary>The worker each source is bound to.</summary>
     public IReadOnlyDictionary<string, string> Bindings { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>The first upstream, the target and the master the API is asked of (one master on its local store here).</summary>
+    protected virtual Task<MigrationEnvironment> StartEnvironmentAsync() => MigrationEnvironment.StartAsync("two-source-master", 61, rows: 0);
+
+    /// <summary>The masters the workers join.</summary>
+    protected virtual IEnumerable<DmMasterProcess> JoinedMasters => [Master];
+
+    /// <summary>The workers' keepalive-ttl, in seconds.</summary>
+    protected virtual int KeepAliveTtlSeconds => 3;
+
     public async Task InitializeAsync()
     {
         var second = MariaDbServer.StartAsync(new MariaDbOptions { ServerId = 63 });
-        Env = await MigrationEnvironment.StartAsync("two-source-master", 61, rows: 0);
+        Env = await StartEnvironmentAsync();
         Upstream2 = await second;
-        Worker1 = await DmWorkerProcess.StartAsync("two-source-worker-1", [Master]);
-        Worker2 = await DmWorkerProcess.StartAsync("two-source-worker-2", [Master]);
+        Worker1 = await DmWorkerProcess.StartAsync("two-source-worker-1", JoinedMasters, KeepAliveTtlSeconds);
+        Worker2 = await DmWorkerProcess.StartAsync("two-source-worker-2", JoinedMasters, KeepAliveTtlSeconds);
         await MigrationEnvironment.WaitForAsync(async () => (await FreeWorkersAsync()) == 2, "both workers free", TimeSpan.FromSeconds(30));
         await Env.CreateSourceAsync(Source1, Upstream1);
         await Env.CreateSourceAsync(Source2, Upstream2);
@@ -107,7 +116,7 @@ public sealed class TwoSourceCluster : IAsyncLifetime
             ? new { source = new { source_name = source, schema, table } }
             : new { source = new { source_name = source, schema, table }, target = new { schema = targetSchema, table = targetTable } };
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Worker1 != null) await Worker1.DisposeAsync();
         if (Worker2 != null) await Worker2.DisposeAsync();

@@ -84,7 +84,9 @@ public sealed class ShardDdlLocks(MasterState state, ILogger<ShardDdlLocks> logg
         var l = await GetAsync(info.Task, id, ct);
         if (info.Done)
         {
-            if (l is null || !l.Synced.Contains(info.Source) || l.Done.Contains(info.Source) && !l.Sources.Except(l.Done).Any())
+            // A report of another lock of the table (a worker restarted reports its last resolution again) changes nothing.
+            if (l is null || !l.Synced.Contains(info.Source) || !l.Ddls.SequenceEqual(info.Ddls, StringComparer.Ordinal)
+                || l.Done.Contains(info.Source) && !l.Sources.Except(l.Done).Any())
             {
                 op.Action = ShardDdlAction.Resolved;
                 return op;

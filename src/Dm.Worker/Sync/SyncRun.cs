@@ -61,7 +61,15 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
         var reporter = new WatermarkReporter(watermark, progress, transactions, large);
         var sharding = settings.Pessimistic
             ? new PessimisticShards(new ShardingMetaTable(settings.Config.MetaSchema, task, settings.Config.SourceId)) : null;
-        if (sharding is not null) await sharding.Meta.EnsureAsync(control, cancellationToken);
+        if (sharding is not null)
+        {
+            await sharding.Meta.EnsureAsync(control, cancellationToken);
+            var (pin, resolved) = await sharding.Meta.ReadResolvedAsync(control, cancellationToken);
+            sharding.Restore(start.Position.Position, pin, resolved);
+            // The last resolutions are reported done again: a kill -9 may have come before the master heard of them.
+            foreach (var (target, ddls) in await sharding.Meta.ReadDoneAsync(control, cancellationToken))
+                settings.ShardDdl.Done(new ShardDdlLockRequest(task, settings.Config.SourceId, target.Schema, target.Table, ddls));
+        }
         var checkpoints = new CheckpointWriter(checkpoint, watermark, applied, staleBatches, schemas, safeMode, reporter, OpenTargetAsync, task, logger,
             sharding is null ? null : () => sharding.Pin);
 

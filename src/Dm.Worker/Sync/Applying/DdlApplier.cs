@@ -300,6 +300,7 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         var resolved = new List<ShardDdlLockRequest>();
         var markers = new List<long>();
         var members = new HashSet<(string Schema, string Table)>();
+        var firsts = new List<BinlogPosition>();
         IReadOnlyList<string>? next = ddls;
         while (next is not null)
         {
@@ -307,11 +308,24 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             members.UnionWith(group.Synced);
             var request = new ShardDdlLockRequest(settings.Config.Name, settings.Config.SourceId, target.Item1, target.Item2, next);
             var at = group.FirstLocation!.Position;
-            logger.LogInformation("sync of {Task}: shard DDL lock {Lock} [{Ddls}] reached by every table of this source: waiting for the master",
-                settings.Config.Name, request.LockId, string.Join("; ", next));
-            progress.Sharding(sharding.Snapshot(request.LockId));
-            var decision = await settings.ShardDdl.LockAsync(request, cancellationToken);
-            progress.Sharding(sharding.Snapshot(null));
+            firsts.Add(at);
+            ShardDdlDecision decision;
+            if (sharding.ResolvedBefore(target, at))
+            {
+                // An earlier run resolved this lock (another group kept the checkpoint before it): the target has the DDL, and
+                // the master has forgotten the lock, which asked again would wait for sources that went past it long ago.
+                logger.LogInformation("sync of {Task}: shard DDL lock {Lock} [{Ddls}] was resolved before this run started: taken as done",
+                    settings.Config.Name, request.LockId, string.Join("; ", next));
+                decision = new ShardDdlDecision(request.LockId, Exec: false);
+            }
+            else
+            {
+                logger.LogInformation("sync of {Task}: shard DDL lock {Lock} [{Ddls}] reached by every table of this source: waiting for the master",
+                    settings.Config.Name, request.LockId, string.Join("; ", next));
+                progress.Sharding(sharding.Snapshot(request.LockId));
+                decision = await settings.ShardDdl.LockAsync(request, cancellationToken);
+                progress.Sharding(sharding.Snapshot(null));
+            }
             if (decision.Error is not null)
             {
                 blocked.Block(at);
@@ -331,7 +345,7 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             }
             else
             {
-                logger.LogInformation("sync of {Task}: skipped shard DDL [{Ddls}] of lock {Lock} (the owner executed it)", settings.Config.Name,
+                logger.LogInformation("sync of {Task}: skipped shard DDL [{Ddls}] of lock {Lock} (executed by the owner)", settings.Config.Name,
                     string.Join("; ", next), request.LockId);
             }
             resolved.Add(request);
@@ -362,12 +376,16 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         }
         await writers.DrainAsync(cancellationToken);
         sharding!.Unpin();
+        sharding.Resolved(target, firsts);
         progress.Sharding(sharding.Snapshot(null));
         // While another lock keeps the checkpoint before this one, the tracked structures stay as they were when it opened.
-        await checkpoints.WriteAfterDdlAsync(control, position, timestamp, sharding.Active ? [] : members.ToList(), markers, cancellationToken);
+        await checkpoints.WriteAfterDdlAsync(control, position, timestamp, sharding.Active ? [] : members.ToList(), markers, cancellationToken,
+            sharding.Meta.DoneCommands(target, resolved.Select(r => r.Ddls)));
         var after = sharding.Group(target);
         if (after.ActiveDdls is null) await sharding.Meta.DeleteAsync(control, target, cancellationToken);
         else await sharding.Meta.SaveAsync(control, after, cancellationToken);
+        // Before the master hears of it: once it has, only this row tells a run that starts again at the pin that the lock is over.
+        await sharding.Meta.SaveResolvedAsync(control, sharding.Pin?.Position, sharding.ResolvedSincePin, cancellationToken);
         foreach (var request in resolved) settings.ShardDdl.Done(request);
     }
 

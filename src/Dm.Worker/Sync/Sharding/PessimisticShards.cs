@@ -20,6 +20,10 @@ internal sealed class PessimisticShards(ShardingMetaTable meta)
     private readonly Dictionary<(string Schema, string Table), BinlogLocation> _starts = [];
     // The held parts of the upstream transaction being read, by upstream table.
     private readonly Dictionary<(string Schema, string Table), SyncTransaction> _open = [];
+    // DDLs resolved while another group kept the pin, by target: where their group first met them (ResolvedSincePin).
+    private readonly Dictionary<(string Schema, string Table), List<BinlogPosition>> _resolvedSincePin = [];
+    // Those an earlier run at the same pin resolved (Restore): met again, they are not asked of the master a second time.
+    private readonly HashSet<((string Schema, string Table) Target, BinlogPosition First)> _resolvedBefore = [];
 
     /// <summary>Whether some group meets a DDL (the window: safe mode, no applied rows, checkpoint pinned).</summary>
     public bool Active => _starts.Count > 0;
@@ -92,8 +96,54 @@ internal sealed class PessimisticShards(ShardingMetaTable meta)
     /// <summary>Items a release found held again (their table met the group's next DDL) go back in front of the queue.</summary>
     public void Requeue((string Schema, string Table) target, List<HeldEvent> items) => Queue(target).InsertRange(0, items);
 
-    /// <summary>After a release: the pin moves to the earliest group still active (none: the checkpoint follows the watermark).</summary>
-    public void Unpin() => Pin = _starts.Count == 0 ? null : _starts.Values.MinBy(s => s.Position);
+    /// <summary>
+    /// After a release: the pin moves to the earliest group still active (none: the checkpoint follows the watermark), and
+    /// the resolved DDLs a run starting at the new pin would not meet again are forgotten.
+    /// </summary>
+    public void Unpin()
+    {
+        Pin = _starts.Count == 0 ? null : _starts.Values.MinBy(s => s.Position);
+        foreach (var (target, firsts) in _resolvedSincePin.ToList())
+        {
+            if (Pin is { } pin) firsts.RemoveAll(f => f.CompareTo(pin.Position) <= 0);
+            if (Pin is null || firsts.Count == 0) _resolvedSincePin.Remove(target);
+        }
+    }
+
+    /// <summary>
+    /// The group of <paramref name="target"/> resolved the DDLs it first met at <paramref name="firsts"/>; while another group
+    /// keeps the checkpoint before them (call after <see cref="Unpin"/>), a run that starts again meets them again and must
+    /// know that their locks are over (the master forgot them: asked again, it would open a lock nobody else joins).
+    /// </summary>
+    public void Resolved((string Schema, string Table) target, IEnumerable<BinlogPosition> firsts)
+    {
+        if (Pin is not { } pin) return;
+        var after = firsts.Where(f => f.CompareTo(pin.Position) > 0).ToList();
+        if (after.Count == 0) return;
+        if (!_resolvedSincePin.TryGetValue(target, out var list)) _resolvedSincePin[target] = list = [];
+        list.AddRange(after.Except(list));
+    }
+
+    /// <summary>The DDLs resolved since the pin, by target (what <see cref="ShardingMetaTable"/> keeps for the next run).</summary>
+    public IReadOnlyDictionary<(string Schema, string Table), List<BinlogPosition>> ResolvedSincePin => _resolvedSincePin;
+
+    /// <summary>
+    /// A run starting at <paramref name="start"/>: what an earlier run resolved since its pin, if that pin is where this run
+    /// starts (else the earlier run's checkpoint moved on, and none of it is met again).
+    /// </summary>
+    public void Restore(BinlogPosition start, BinlogPosition? earlierPin,
+        IReadOnlyDictionary<(string Schema, string Table), List<BinlogPosition>> resolved)
+    {
+        if (earlierPin != start) return;
+        foreach (var (target, firsts) in resolved)
+        {
+            foreach (var first in firsts) _resolvedBefore.Add((target, first));
+            _resolvedSincePin[target] = [.. firsts];
+        }
+    }
+
+    /// <summary>Whether an earlier run at the same pin resolved the DDLs the group of <paramref name="target"/> first met at <paramref name="first"/>.</summary>
+    public bool ResolvedBefore((string Schema, string Table) target, BinlogPosition first) => _resolvedBefore.Contains((target, first));
 
     private List<HeldEvent> Queue((string Schema, string Table) target)
     {
