@@ -7,13 +7,13 @@ using Dm.Master.State;
 namespace Dm.Master.ShardDdl;
 
 /// <summary>
-/// The master's pessimistic shard-DDL coordinator (DM's pessimist): builds one lock per task and target table from the
+/// The master's shard-DDL coordinator: optimistic infos go to <see cref="OptimisticLocks"/>; the rest is DM's pessimist, which builds one lock per task and target table from the
 /// infos workers send with their heartbeats, keeps it in the cluster store (so it survives a master restart or a leader
 /// change, on either store), and answers each info with the source's operation: wait, execute (the owner, once every
 /// source of the task reached the same DDLs), skip (the others, once the owner executed them), or an error (the source
 /// reached other DDLs than the lock's). The lock is deleted once every source reported its operation done.
 /// </summary>
-public sealed class ShardDdlLocks(MasterState state, ILogger<ShardDdlLocks> logger)
+public sealed class ShardDdlLocks(MasterState state, OptimisticLocks optimistic, ILogger<ShardDdlLocks> logger)
 {
     public const string LockPrefix = "/dm-master/shardddl-pessimism/lock/";
 
@@ -30,6 +30,7 @@ public sealed class ShardDdlLocks(MasterState state, ILogger<ShardDdlLocks> logg
     /// </summary>
     public Task ForgetSourceAsync(string task, string source, CancellationToken ct) => SerializedAsync(async () =>
     {
+        await optimistic.ForgetSourceAsync(task, source, ct);
         foreach (var l in await ListAsync(task, ct))
         {
             if (!l.Sources.Remove(source)) continue;
@@ -81,6 +82,7 @@ public sealed class ShardDdlLocks(MasterState state, ILogger<ShardDdlLocks> logg
         var op = new ShardDdlOperation { Task = info.Task, TargetSchema = info.TargetSchema, TargetTable = info.TargetTable, LockId = id };
         if (info.Source != boundSource)
             return Error(op, DmErrors.ErrMasterWorkerNotWaitLock, $"worker for source {info.Source} not waiting for DDL lock {id}: the worker is not bound to that source");
+        if (info.Optimistic) return await optimistic.HandleAsync(info, op, ct);
         var l = await GetAsync(info.Task, id, ct);
         if (info.Done)
         {
