@@ -111,4 +111,90 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
         output.WriteLine($"converged in {clock.Elapsed.TotalSeconds:F1} s, {await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM `{target}`.merged")} rows");
         await cluster.Env.StopTaskAsync(task);
     }
+
+    private async Task<JsonNode> WaitForPausedAsync(string task, string source, string code)
+    {
+        JsonNode? paused = null;
+        await MigrationEnvironment.WaitForAsync(async () =>
+        {
+            var status = (await cluster.StatusesAsync(task))[source];
+            paused = status;
+            return status["stage"]!.GetValue<string>() == "Paused" && status["error_msg"]!.GetValue<string>().Contains(code);
+        }, $"{source} paused with {code}", Timeout);
+        return paused!;
+    }
+
+    [Fact]
+    public async Task The_same_column_added_with_another_type_pauses_with_DMs_conflict_error_and_binlog_schema_update_and_binlog_skip_resolve_it()
+    {
+        const string schema = "opt_c", target = "opt_c_t", task = "opt-c";
+        var clock = Stopwatch.StartNew();
+        var (stop, workload) = await BeginAsync(task, schema, target, strict: true);
+        await AlterAsync(1, schema, "t1", "ADD COLUMN c9 INT");
+        await MigrationEnvironment.WaitForAsync(async () => (await ColumnsAsync(cluster.Target, target, "merged")).Contains("c9 int"),
+            "c9 INT on the target at once", Timeout);
+
+        // Source 2 adds c9 as a string: the structures cannot be joined. Strict mode: source 2 stops at once with DM's 36062.
+        await AlterAsync(2, schema, "t1", "ADD COLUMN c9 VARCHAR(20)");
+        var paused = await WaitForPausedAsync(task, TwoSourceCluster.Source2, "36062");
+        var error = paused["error_msg"]!.GetValue<string>();
+        output.WriteLine($"source 2 paused after {clock.Elapsed.TotalSeconds:F1} s: {error}");
+        Assert.Contains("schema conflict detected", error);
+        Assert.Contains("c9", error);
+        Assert.Equal("Running", (await cluster.StatusesAsync(task))[TwoSourceCluster.Source1]["stage"]!.GetValue<string>());
+        var conflicted = Assert.Single(await LocksAsync(task))!;
+        Assert.Equal("optimistic", conflicted["mode"]!.GetValue<string>());
+        Assert.Contains("conflict", conflicted["reason"]!.GetValue<string>());
+        Assert.Contains("c9 int", await ColumnsAsync(cluster.Target, target, "merged"));
+
+        // As DM documents: the upstream shard is brought in line, the tracked structure set with binlog-schema update (synced to
+        // the lock), the conflicting DDL skipped with binlog skip, and the task resumed.
+        await Upstream(2).ExecuteAsync($"ALTER TABLE `{schema}`.t1 MODIFY COLUMN c9 INT");
+        var file = Path.Combine(Path.GetTempPath(), $"opt-c-{Guid.NewGuid():N}.sql");
+        await File.WriteAllTextAsync(file, "CREATE TABLE t1 (id BIGINT PRIMARY KEY, v INT NOT NULL, note VARCHAR(50), c9 INT)");
+        try
+        {
+            (await DmctlRun.RunAsync(cluster.Master, "binlog-schema", "update", "-s", TwoSourceCluster.Source2, task, schema, "t1", file)).Ok();
+        }
+        finally { File.Delete(file); }
+        Assert.DoesNotContain("conflict:", Assert.Single(await LocksAsync(task))!["reason"]!.GetValue<string>());
+        (await DmctlRun.RunAsync(cluster.Master, "binlog", "skip", "-s", TwoSourceCluster.Source2, task)).Ok();
+        (await DmctlRun.RunAsync(cluster.Master, "resume-task", task)).Ok();
+
+        await AlterAsync(1, schema, "t2", "ADD COLUMN c9 INT");
+        await AlterAsync(2, schema, "t2", "ADD COLUMN c9 INT");
+        await EndAsync(task, schema, target, stop, workload);
+        output.WriteLine($"converged in {clock.Elapsed.TotalSeconds:F1} s");
+        await cluster.Env.StopTaskAsync(task);
+    }
+
+    [Fact]
+    public async Task A_worker_killed_while_a_drop_column_is_done_on_some_shards_only_converges_after_restart()
+    {
+        const string schema = "opt_r", target = "opt_r_t", task = "opt-r";
+        var clock = Stopwatch.StartNew();
+        var (stop, workload) = await BeginAsync(task, schema, target);
+        await AlterAsync(1, schema, "t1", "ADD COLUMN c2 INT DEFAULT 7");
+        await AlterAsync(1, schema, "t1", "DROP COLUMN note");
+        await AlterAsync(2, schema, "t2", "ADD COLUMN c2 INT DEFAULT 7");
+        await AlterAsync(2, schema, "t2", "DROP COLUMN note");
+        await MigrationEnvironment.WaitForAsync(async () => (await ColumnsAsync(cluster.Target, target, "merged")).Contains("c2"), "c2 on the target", Timeout);
+        await Task.Delay(1000);
+
+        // kill -9 of source 1's worker with the DROP COLUMN done on two shards of four (the target keeps the column).
+        var worker = cluster.WorkerOf(TwoSourceCluster.Source1);
+        worker.Kill();
+        await AlterAsync(1, schema, "t2", "ADD COLUMN c2 INT DEFAULT 7");
+        await Task.Delay(500);
+        await worker.RestartAsync();
+        Assert.Contains("note", await ColumnsAsync(cluster.Target, target, "merged"));
+        await AlterAsync(1, schema, "t2", "DROP COLUMN note");
+        await AlterAsync(2, schema, "t1", "ADD COLUMN c2 INT DEFAULT 7");
+        await Task.Delay(1000);
+        Assert.Contains("note", await ColumnsAsync(cluster.Target, target, "merged"));
+        await AlterAsync(2, schema, "t1", "DROP COLUMN note");
+        await EndAsync(task, schema, target, stop, workload);
+        output.WriteLine($"converged in {clock.Elapsed.TotalSeconds:F1} s");
+        await cluster.Env.StopTaskAsync(task);
+    }
 }

@@ -53,7 +53,7 @@ public sealed class OptimisticLocks(MasterState state, ILogger<OptimisticLocks> 
         JoinedSchema? joined;
         try { joined = JoinedSchema.JoinAll(structures.Select(s => s.Item2)); }
         catch (SchemaJoinConflictException) { return (null, [], [.. structures.Select(s => s.Item1).Distinct()]); }
-        var unsynced = structures.Where(s => s.Item2.Fingerprint != joined.Fingerprint).Select(s => s.Item1)
+        var unsynced = structures.Where(s => !s.Item2.Matches(joined)).Select(s => s.Item1)
             .Concat(l.Operations.Select(o => o.Source)).Distinct().Order(StringComparer.Ordinal).ToList();
         var synced = structures.Select(s => s.Item1).Distinct().Except(unsynced).Order(StringComparer.Ordinal).ToList();
         return (joined, synced, unsynced);
@@ -67,7 +67,11 @@ public sealed class OptimisticLocks(MasterState state, ILogger<OptimisticLocks> 
         {
             op.Action = ShardDdlAction.Resolved;
             if (l is null) return op;
-            l.Operations.RemoveAll(o => o.Source == info.Source && o.Schema == info.UpstreamSchema && o.Table == info.UpstreamTable && o.After == info.TableAfter);
+            // The table is checkpointed with this structure: the operation that led to it is done (a worker that starts again
+            // reports every shard so, which makes good a done report lost with a killed process).
+            var done = l.Operations.RemoveAll(o => o.Source == info.Source && o.Schema == info.UpstreamSchema && o.Table == info.UpstreamTable
+                                                   && o.After == info.TableAfter);
+            if (done == 0 && info.Ddls.Count == 0) return op;
             if ((await StateAsync(l, ct)).Unsynced.Count == 0)
             {
                 await DeleteAsync(l, ct);
@@ -141,6 +145,25 @@ public sealed class OptimisticLocks(MasterState state, ILogger<OptimisticLocks> 
             string.Join("; ", info.Ddls), info.UpstreamSchema, info.UpstreamTable, info.Source, exec ? "execute" : "skip");
         op.Action = exec ? ShardDdlAction.Exec : ShardDdlAction.Skip;
         return op;
+    }
+
+    /// <summary>
+    /// binlog-schema update with sync (DM's resolution of a conflict): the shard table's structure, as the user set it in the
+    /// source's tracker, replaces the one the task's lock holding the table has; a lock whose shards then all have the joined
+    /// structure goes. A table no lock holds needs nothing.
+    /// </summary>
+    public async Task SyncTableAsync(string task, string source, string schema, string table, string createSql, CancellationToken ct)
+    {
+        foreach (var l in await ListAsync(task, ct))
+        {
+            if (l.Table(source, schema, table) is not { } held) continue;
+            held.Structure = createSql;
+            var (joined, _, unsynced) = await StateAsync(l, ct);
+            if (joined is not null) l.Conflict = null;
+            if (joined is not null && unsynced.Count == 0) await DeleteAsync(l, ct);
+            else await PutAsync(l, ct);
+            logger.LogInformation("optimistic shard DDL lock {Lock}: structure of `{Schema}`.`{Table}` of {Source} set by hand", l.Id, schema, table, source);
+        }
     }
 
     /// <summary><paramref name="source"/> left <paramref name="task"/>: its shards no longer count in the task's locks.</summary>

@@ -38,7 +38,7 @@ public sealed class ShardDdlLockService(ShardDdlLocks locks, OptimisticLocks opt
             : joined is null
                 ? "the shards' structures cannot be joined (a conflict was skipped by hand): set the structures with `binlog-schema update`"
                 : $"joined structure ({joined}); shard tables without it yet: " + string.Join(", ",
-                    l.Tables.Where(t => Sql.Tracking.JoinedSchema.FromCreateTable(t.Structure).Fingerprint != joined.Fingerprint)
+                    l.Tables.Where(t => !Sql.Tracking.JoinedSchema.FromCreateTable(t.Structure).Matches(joined))
                         .Select(t => $"{t.Source} `{t.Schema}`.`{t.Table}`")
                         .Concat(unsynced.Where(s => !l.Reported.Contains(s)).Select(s => $"every table of {s}")));
         return new ShardDdlLockView

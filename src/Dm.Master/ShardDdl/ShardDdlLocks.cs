@@ -44,6 +44,14 @@ public sealed class ShardDdlLocks(MasterState state, OptimisticLocks optimistic,
         return true;
     }, ct);
 
+    /// <summary>binlog-schema update with sync: the structure of a shard table in the task's optimistic locks (see <see cref="OptimisticLocks.SyncTableAsync"/>).</summary>
+    public Task SyncOptimisticTableAsync(string task, string source, string schema, string table, string createSql, CancellationToken ct) =>
+        SerializedAsync(async () =>
+        {
+            await optimistic.SyncTableAsync(task, source, schema, table, createSql, ct);
+            return true;
+        }, ct);
+
     public static string LockId(string task, string schema, string table) =>
         $"{task}-`{schema.Replace("`", "``", StringComparison.Ordinal)}`.`{table.Replace("`", "``", StringComparison.Ordinal)}`";
 

@@ -29,9 +29,16 @@ public sealed class JoinedSchema
     {
         if (SqlParser.Parse(createSql) is not CreateTableStatement create)
             throw new SchemaJoinConflictException($"not a CREATE TABLE statement: {createSql}");
-        var info = TableInfoBuilder.Build("", create.Table.Name, create, null, null);
+        // Normalised as the tracker keeps tables (column-level keys become table elements).
+        var tracker = new SchemaTracker();
+        try { tracker.SetTable("joined", createSql); }
+        catch (SchemaTrackerException e) { throw new SchemaJoinConflictException($"cannot read the structure {createSql}: {e.Message}"); }
+        var info = tracker.GetTable("joined", create.Table.Name)!;
+        // A primary key's columns are NOT NULL whether or not the statement says so.
+        var key = info.PrimaryKey?.Columns.OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
         return new JoinedSchema(
-            new SortedDictionary<string, ColumnInfo>(info.Columns.ToDictionary(c => c.Name.ToLowerInvariant()), StringComparer.Ordinal),
+            new SortedDictionary<string, ColumnInfo>(
+                info.Columns.ToDictionary(c => c.Name.ToLowerInvariant(), c => key.Contains(c.Name) ? c with { Nullable = false } : c), StringComparer.Ordinal),
             new SortedDictionary<string, IndexInfo>(info.Indexes.ToDictionary(i => i.Name.ToLowerInvariant()), StringComparer.Ordinal));
     }
 
@@ -63,8 +70,21 @@ public sealed class JoinedSchema
 
     public override string ToString() => Fingerprint;
 
+    /// <summary>
+    /// Whether this structure is <paramref name="other"/>'s, a collation left out (as a structure written by hand leaves it)
+    /// matching any: a shard whose structure is the joined one in this sense has nothing left to bring.
+    /// </summary>
+    public bool Matches(JoinedSchema other) => Loose(this) == Loose(other);
+
+    private static string Loose(JoinedSchema s) =>
+        string.Join(", ", s._columns.Values.Select(c => ColumnText(c with { Collation = null, Charset = null })).Concat(s._indexes.Values.Select(IndexText)));
+
+    /// <summary>DEFAULT NULL and no default are the same for a nullable column.</summary>
+    private static string? DefaultOf(ColumnInfo column) =>
+        string.Equals(column.Default, "NULL", StringComparison.OrdinalIgnoreCase) ? null : column.Default;
+
     private static ColumnInfo Optional(ColumnInfo column) =>
-        column.Nullable || column.Default is not null || column.AutoIncrement || column.IsGenerated || column.IsSystemTime
+        column.Nullable || DefaultOf(column) is not null || column.AutoIncrement || column.IsGenerated || column.IsSystemTime
             ? column
             : throw new SchemaJoinConflictException(
                 $"column `{column.Name}` {column.ColumnType} NOT NULL has no default: the shards that lack it cannot write their rows");
@@ -72,7 +92,7 @@ public sealed class JoinedSchema
     private static ColumnInfo Wider(ColumnInfo a, ColumnInfo b)
     {
         var nullable = a.Nullable || b.Nullable;
-        if (a.Default != b.Default || a.Collation != b.Collation || a.Charset != b.Charset || a.IsGenerated != b.IsGenerated)
+        if (DefaultOf(a) != DefaultOf(b) || !SameWhenBothGiven(a.Collation, b.Collation) || !SameWhenBothGiven(a.Charset, b.Charset) || a.IsGenerated != b.IsGenerated)
             throw Conflict(a, b);
         ColumnInfo wider;
         if (string.Equals(a.ColumnType, b.ColumnType, StringComparison.OrdinalIgnoreCase)) wider = a;
@@ -81,8 +101,11 @@ public sealed class JoinedSchema
             var order = CompareTypes(a.Type, b.Type) ?? throw Conflict(a, b);
             wider = order >= 0 ? a : b;
         }
-        return wider with { Nullable = nullable };
+        return wider with { Nullable = nullable, Charset = a.Charset ?? b.Charset, Collation = a.Collation ?? b.Collation };
     }
+
+    /// <summary>A structure written by hand often leaves out what SHOW CREATE TABLE spells out (the table's charset and collation).</summary>
+    private static bool SameWhenBothGiven(string? a, string? b) => a is null || b is null || string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
     private static SchemaJoinConflictException Conflict(ColumnInfo a, ColumnInfo b) =>
         new($"column `{a.Name}` differs: {ColumnText(a)} vs {ColumnText(b)}");
@@ -137,7 +160,7 @@ public sealed class JoinedSchema
         a.Kind == b.Kind && a.Columns.Select(c => c?.ToLowerInvariant()).SequenceEqual(b.Columns.Select(c => c?.ToLowerInvariant()));
 
     private static string ColumnText(ColumnInfo c) =>
-        $"`{c.Name}` {c.ColumnType}{(c.Nullable ? "" : " NOT NULL")}{(c.Default is null ? "" : " DEFAULT " + c.Default)}{(c.Collation is null ? "" : " COLLATE " + c.Collation)}";
+        $"`{c.Name}` {c.ColumnType}{(c.Nullable ? "" : " NOT NULL")}{(DefaultOf(c) is { } d ? " DEFAULT " + d : "")}{(c.Collation is null ? "" : " COLLATE " + c.Collation)}";
 
     private static string IndexText(IndexInfo i) => $"{i.Kind.ToString().ToUpperInvariant()} `{i.Name}` ({string.Join(",", i.Columns.Select(c => c ?? "(expr)"))})";
 }
