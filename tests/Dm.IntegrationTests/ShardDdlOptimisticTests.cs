@@ -101,7 +101,10 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
                 // One shard dropped the column, the others still write it: the target keeps it.
                 await Task.Delay(1500);
                 Assert.Contains("note", await ColumnsAsync(cluster.Target, target, "merged"));
-                Assert.Contains(await LocksAsync(task), l => l!["mode"]!.GetValue<string>() == "optimistic");
+                var shown = (await DmctlRun.RunAsync(cluster.Master, "shard-ddl-lock", task)).Ok()["locks"]!.AsArray().Single()!;
+                Assert.Equal("optimistic", shown["mode"]!.GetValue<string>());
+                Assert.Equal($"{task}-`{target}`.`merged`", shown["ID"]!.GetValue<string>());
+                Assert.Contains("without it yet", shown["reason"]!.GetValue<string>());
             }
         }
         output.WriteLine("order: " + string.Join(" | ", order));

@@ -80,6 +80,17 @@ public sealed class ShardDdlLockService(ShardDdlLocks locks, OptimisticLocks opt
             throw DmErrors.ErrVerifyHandleErrorArgs.WithMessage($"invalid unlock action \"{action}\": expected skip or exec");
         return await locks.SerializedAsync(async () =>
         {
+            if (await optimistic.GetAsync(task, lockId, ct) is { } o)
+            {
+                // Nothing waits on an optimistic lock; removing it forgets the shards' structures (the next DDL starts it anew).
+                if (request.ForceRemove != true)
+                    throw DmErrors.ErrVerifyHandleErrorArgs.WithMessage(
+                        $"lock {lockId} is optimistic: no DDL waits on it (a conflict pauses the subtask and is resolved with `binlog-schema update` " +
+                        "and `binlog skip`); only --force-remove applies, which forgets the shards' structures it holds");
+                var view = await ViewAsync(o, ct);
+                await optimistic.DeleteAsync(o, ct);
+                return view;
+            }
             var l = await locks.GetAsync(task, lockId, ct)
                     ?? throw DmErrors.ErrMasterLockNotFound.WithMessage($"shard DDL lock {lockId} of task {task} not found");
             if (request.Owner is { Length: > 0 } owner)
