@@ -207,4 +207,20 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
         output.WriteLine($"converged in {clock.Elapsed.TotalSeconds:F1} s");
         await cluster.Env.StopTaskAsync(task);
     }
+
+    [Fact]
+    public async Task Without_strict_mode_a_conflict_also_pauses_with_36062_saying_that_DMsharp_does_not_wait()
+    {
+        const string schema = "opt_n", target = "opt_n_t", task = "opt-n";
+        await _data.SeedAsync(schema);
+        await CreateAndStartAsync(task, schema, target);
+        await AlterAsync(1, schema, "t2", "ADD COLUMN c3 BIGINT");
+        await MigrationEnvironment.WaitForAsync(async () => (await ColumnsAsync(cluster.Target, target, "merged")).Contains("c3 bigint"),
+            "c3 BIGINT on the target", Timeout);
+        await AlterAsync(2, schema, "t2", "ADD COLUMN c3 DATETIME");
+        var error = (await WaitForPausedAsync(task, TwoSourceCluster.Source2, "36062"))["error_msg"]!.GetValue<string>();
+        Assert.Contains("does not wait", error);
+        Assert.DoesNotContain("strict optimistic shard mode:", error);
+        await cluster.Env.StopTaskAsync(task);
+    }
 }

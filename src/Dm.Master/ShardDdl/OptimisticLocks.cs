@@ -121,7 +121,9 @@ public sealed class OptimisticLocks(MasterState state, ILogger<OptimisticLocks> 
             l.Conflict = $"`{info.UpstreamSchema}`.`{info.UpstreamTable}` of source {info.Source}: [{ddls}]: {e.Message}";
             await PutAsync(l, ct);
             logger.LogWarning("optimistic shard DDL lock {Lock}: conflict from {Conflict}", l.Id, l.Conflict);
-            var strict = task.Task.StrictOptimisticShardMode == true ? "strict optimistic shard mode: " : "";
+            // DM's non-strict mode would hold the table until the other shards resolve the conflict; DM# stops as strict mode does.
+            var strict = task.Task.StrictOptimisticShardMode == true ? "strict optimistic shard mode: "
+                : "(DM# does not wait for the other shards to resolve a conflict: the subtask stops as in strict mode) ";
             op.Action = ShardDdlAction.Error;
             op.ErrorCode = DmErrors.ErrSyncerShardDDLConflict.Code;
             op.Message = $"fail to handle shard ddl [{ddls}] in optimistic mode, because schema conflict detected, conflict error: {strict}{e.Message} " +
