@@ -49,15 +49,17 @@ public sealed class TaskApiTests(MasterEnvironment env)
     }
 
     [Fact]
-    public async Task An_optimistic_task_is_refused_until_its_coordination_exists_and_a_pessimistic_one_is_accepted()
+    public async Task Optimistic_and_pessimistic_tasks_are_accepted()
     {
         await Source("t-src-shard");
         var task = TaskBodies.Full("task-shard-optimistic", env, "t-src-shard");
         task["shard_mode"] = "optimistic";
-        var refused = await Create(task);
-        Assert.Equal(20033, refused.ErrorCode);
-        Assert.Contains("shard mode optimistic not supported", refused.Json!["error_msg"]!.GetValue<string>());
-        Assert.Equal(46018, (await Api.Get("/api/v1/tasks/task-shard-optimistic")).ErrorCode);
+        task["strict_optimistic_shard_mode"] = true;
+        var accepted = await Create(task);
+        Assert.True((int)accepted.Status == 201, $"an optimistic task is created: {accepted.Json}");
+        var stored = (await Api.Get("/api/v1/tasks/task-shard-optimistic")).Json!;
+        Assert.Equal("optimistic", stored["shard_mode"]!.GetValue<string>());
+        Assert.True(stored["strict_optimistic_shard_mode"]!.GetValue<bool>());
 
         var pessimistic = TaskBodies.Full("task-shard-pessimistic", env, "t-src-shard");
         pessimistic["shard_mode"] = "pessimistic";

@@ -54,7 +54,8 @@ public sealed class ShardDdlLockCommand(string name) : ICommand
         var rest = name == "unlock-ddl-lock" ? p : p.Skip(1).ToList();
         if (rest.Count != 1) throw CtlException.Usage("unlock needs exactly one <lock-id> (as shard-ddl-lock shows it)");
         if (args.Value("database") is not null || args.Value("table") is not null)
-            throw CtlException.Usage("-d/-t name a table of an optimistic lock: DM# runs pessimistic locks only, which unlock as a whole");
+            throw CtlException.Usage("-d/-t name a table of an optimistic lock whose DDL waits: DM#'s optimistic DDLs never wait (a conflict pauses the " +
+                "subtask: binlog-schema update and binlog skip resolve it), and its locks unlock as a whole");
         var action = args.Value("action") ?? "skip";
         if (action is not ("skip" or "exec")) throw CtlException.Usage($"invalid --action \"{action}\": expected skip or exec");
         var lockId = rest[0];

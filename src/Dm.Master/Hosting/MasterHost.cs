@@ -102,6 +102,7 @@ public sealed class MasterHost : IAsyncDisposable
             services.AddSingleton<WorkerLeases>();
             services.AddSingleton<JoinSecret>();
             services.AddSingleton<WorkerStatusBoard>();
+            services.AddSingleton<ShardDdl.OptimisticLocks>();
             services.AddSingleton<ShardDdl.ShardDdlLocks>();
             services.AddSingleton<ShardDdl.ShardDdlLockService>();
             services.AddSingleton<DesiredStateReader>();

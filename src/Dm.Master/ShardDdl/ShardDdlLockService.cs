@@ -9,13 +9,14 @@ namespace Dm.Master.ShardDdl;
 /// shard-ddl-lock (show-ddl-locks) and shard-ddl-lock unlock (unlock-ddl-lock): the open locks of a task with why each waits,
 /// and the one command that resolves a lock that will never complete by itself.
 /// </summary>
-public sealed class ShardDdlLockService(ShardDdlLocks locks, MasterState state, WorkerStatusBoard statuses)
+public sealed class ShardDdlLockService(ShardDdlLocks locks, OptimisticLocks optimistic, MasterState state, WorkerStatusBoard statuses)
 {
     public async Task<ShardDdlLockListResponse> ListAsync(string? task, CancellationToken ct)
     {
         if (task is not null && await state.TaskAsync(task, ct) is null) throw DmErrors.ErrSchedulerTaskNotExist.New(task);
         var data = new List<ShardDdlLockView>();
         foreach (var l in await locks.ListAsync(task, ct)) data.Add(await ViewAsync(l, ct));
+        foreach (var l in await optimistic.ListAsync(task, ct)) data.Add(await ViewAsync(l, ct));
         return new ShardDdlLockListResponse { Total = data.Count, Data = data };
     }
 
@@ -24,6 +25,27 @@ public sealed class ShardDdlLockService(ShardDdlLocks locks, MasterState state, 
         Id = l.Id, Task = l.Task, Mode = "pessimistic", Owner = l.Owner, Ddls = l.Ddls, Synced = l.Synced, Unsynced = [.. l.Unsynced], Done = l.Done,
         Reason = await ReasonAsync(l, ct),
     };
+
+    /// <summary>
+    /// An optimistic lock: synced are the sources whose shards all have the joined structure; the reason names the conflict,
+    /// or the shard tables that do not have the joined structure yet (a narrowing DDL waits for them).
+    /// </summary>
+    private async Task<ShardDdlLockView> ViewAsync(OptimisticLock l, CancellationToken ct)
+    {
+        var (joined, synced, unsynced) = await optimistic.StateAsync(l, ct);
+        var reason = l.Conflict is { } conflict
+            ? $"conflict: {conflict}; resolve it with `binlog-schema update` and `binlog skip` (or `binlog replace`) on that source, then resume"
+            : joined is null
+                ? "the shards' structures cannot be joined (a conflict was skipped by hand): set the structures with `binlog-schema update`"
+                : $"joined structure ({joined}); shard tables without it yet: " + string.Join(", ",
+                    l.Tables.Where(t => !Sql.Tracking.JoinedSchema.FromCreateTable(t.Structure).Matches(joined))
+                        .Select(t => $"{t.Source} `{t.Schema}`.`{t.Table}`")
+                        .Concat(unsynced.Where(s => !l.Reported.Contains(s)).Select(s => $"every table of {s}")));
+        return new ShardDdlLockView
+        {
+            Id = l.Id, Task = l.Task, Mode = "optimistic", Owner = "", Ddls = l.Ddls, Synced = synced, Unsynced = unsynced, Done = [], Reason = reason,
+        };
+    }
 
     /// <summary>Why <paramref name="l"/> waits; for a wait that will not end by itself, the command that ends it.</summary>
     public async Task<string> ReasonAsync(ShardDdlLock l, CancellationToken ct)
@@ -63,6 +85,17 @@ public sealed class ShardDdlLockService(ShardDdlLocks locks, MasterState state, 
             throw DmErrors.ErrVerifyHandleErrorArgs.WithMessage($"invalid unlock action \"{action}\": expected skip or exec");
         return await locks.SerializedAsync(async () =>
         {
+            if (await optimistic.GetAsync(task, lockId, ct) is { } o)
+            {
+                // Nothing waits on an optimistic lock; removing it forgets the shards' structures (the next DDL starts it anew).
+                if (request.ForceRemove != true)
+                    throw DmErrors.ErrVerifyHandleErrorArgs.WithMessage(
+                        $"lock {lockId} is optimistic: no DDL waits on it (a conflict pauses the subtask and is resolved with `binlog-schema update` " +
+                        "and `binlog skip`); only --force-remove applies, which forgets the shards' structures it holds");
+                var view = await ViewAsync(o, ct);
+                await optimistic.DeleteAsync(o, ct);
+                return view;
+            }
             var l = await locks.GetAsync(task, lockId, ct)
                     ?? throw DmErrors.ErrMasterLockNotFound.WithMessage($"shard DDL lock {lockId} of task {task} not found");
             if (request.Owner is { Length: > 0 } owner)

@@ -7,13 +7,13 @@ using Dm.Master.State;
 namespace Dm.Master.ShardDdl;
 
 /// <summary>
-/// The master's pessimistic shard-DDL coordinator (DM's pessimist): builds one lock per task and target table from the
+/// The master's shard-DDL coordinator: optimistic infos go to <see cref="OptimisticLocks"/>; the rest is DM's pessimist, which builds one lock per task and target table from the
 /// infos workers send with their heartbeats, keeps it in the cluster store (so it survives a master restart or a leader
 /// change, on either store), and answers each info with the source's operation: wait, execute (the owner, once every
 /// source of the task reached the same DDLs), skip (the others, once the owner executed them), or an error (the source
 /// reached other DDLs than the lock's). The lock is deleted once every source reported its operation done.
 /// </summary>
-public sealed class ShardDdlLocks(MasterState state, ILogger<ShardDdlLocks> logger)
+public sealed class ShardDdlLocks(MasterState state, OptimisticLocks optimistic, ILogger<ShardDdlLocks> logger)
 {
     public const string LockPrefix = "/dm-master/shardddl-pessimism/lock/";
 
@@ -30,6 +30,7 @@ public sealed class ShardDdlLocks(MasterState state, ILogger<ShardDdlLocks> logg
     /// </summary>
     public Task ForgetSourceAsync(string task, string source, CancellationToken ct) => SerializedAsync(async () =>
     {
+        await optimistic.ForgetSourceAsync(task, source, ct);
         foreach (var l in await ListAsync(task, ct))
         {
             if (!l.Sources.Remove(source)) continue;
@@ -42,6 +43,14 @@ public sealed class ShardDdlLocks(MasterState state, ILogger<ShardDdlLocks> logg
         }
         return true;
     }, ct);
+
+    /// <summary>binlog-schema update with sync: the structure of a shard table in the task's optimistic locks (see <see cref="OptimisticLocks.SyncTableAsync"/>).</summary>
+    public Task SyncOptimisticTableAsync(string task, string source, string schema, string table, string createSql, CancellationToken ct) =>
+        SerializedAsync(async () =>
+        {
+            await optimistic.SyncTableAsync(task, source, schema, table, createSql, ct);
+            return true;
+        }, ct);
 
     public static string LockId(string task, string schema, string table) =>
         $"{task}-`{schema.Replace("`", "``", StringComparison.Ordinal)}`.`{table.Replace("`", "``", StringComparison.Ordinal)}`";
@@ -81,6 +90,7 @@ public sealed class ShardDdlLocks(MasterState state, ILogger<ShardDdlLocks> logg
         var op = new ShardDdlOperation { Task = info.Task, TargetSchema = info.TargetSchema, TargetTable = info.TargetTable, LockId = id };
         if (info.Source != boundSource)
             return Error(op, DmErrors.ErrMasterWorkerNotWaitLock, $"worker for source {info.Source} not waiting for DDL lock {id}: the worker is not bound to that source");
+        if (info.Optimistic) return await optimistic.HandleAsync(info, op, ct);
         var l = await GetAsync(info.Task, id, ct);
         if (info.Done)
         {

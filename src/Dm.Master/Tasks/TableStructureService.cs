@@ -8,9 +8,10 @@ namespace Dm.Master.Tasks;
 
 /// <summary>
 /// The schema-tracker endpoints (<c>.../sources/{s}/schemas[/{db}[/{table}]]</c>): they act on the tracker
-/// inside the Sync unit of the worker running the subtask, asked over the worker's query service.
+/// inside the Sync unit of the worker running the subtask, asked over the worker's query service. An update with <c>sync</c>
+/// (DM's default) also gives the table's structure to the task's optimistic shard-DDL lock that holds the table.
 /// </summary>
-public sealed class TableStructureService(TaskService tasks, SourceService sources, WorkerQueryClient workers)
+public sealed class TableStructureService(TaskService tasks, SourceService sources, WorkerQueryClient workers, ShardDdl.ShardDdlLocks shardDdlLocks)
 {
     public async Task<List<string>> SchemasAsync(string task, string source, CancellationToken ct)
     {
@@ -59,6 +60,13 @@ public sealed class TableStructureService(TaskService tasks, SourceService sourc
             Flush = request.Flush ?? true,
         };
         await WorkerQueryClient.CallAsync(source, () => client.SetTableAsync(set, workers.Options(ct)), r => r.Error);
+        // DM's --sync (default on): the table's new structure also replaces the one an optimistic shard-DDL lock holds for it.
+        if (request.Sync ?? true)
+        {
+            var reply = await WorkerQueryClient.CallAsync(source,
+                () => client.GetTableAsync(Table(task, source, schema, table), workers.Options(ct)), r => r.Error);
+            await shardDdlLocks.SyncOptimisticTableAsync(task, source, schema, table, reply.CreateTable, ct);
+        }
     }
 
     public async Task DeleteAsync(string task, string source, string schema, string table, CancellationToken ct)

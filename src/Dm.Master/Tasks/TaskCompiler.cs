@@ -47,19 +47,10 @@ public sealed class TaskCompiler(SourceService sources, PasswordCipher secrets)
         TaskConverter.ToTaskConfig(Reveal(task), await SourceConfigsAsync(task, ct));
 
     /// <summary>
-    /// <see cref="ToTaskConfigAsync"/> for a task to create or check: also refuses what DM# cannot run yet (never accepted
-    /// and ignored): <c>shard_mode: optimistic</c>, whose shard-DDL coordination is not built, is DM's 20033 (pessimistic, also
-    /// what <c>is-sharding</c> alone means, is coordinated).
+    /// <see cref="ToTaskConfigAsync"/> for a task to create or check: also refuses what DM# cannot run yet (never accepted and
+    /// ignored). Both shard modes are coordinated (pessimistic, also what <c>is-sharding</c> alone means, and optimistic).
     /// </summary>
-    public async Task<TaskConfig> ToRunnableTaskConfigAsync(DmTask task, CancellationToken ct)
-    {
-        var config = await ToTaskConfigAsync(task, ct);
-        if (config.ShardMode == "optimistic")
-            throw DmErrors.ErrConfigShardModeNotSupport.WithMessage(
-                "shard mode optimistic not supported: DM# does not coordinate optimistic shard DDL yet (the joined schema of all " +
-                "shards); use shard_mode: pessimistic (every shard's DDL waits until all shards reached it, then it is applied once)");
-        return config;
-    }
+    public Task<TaskConfig> ToRunnableTaskConfigAsync(DmTask task, CancellationToken ct) => ToTaskConfigAsync(task, ct);
 
     /// <summary>The pre-check of the task: its sources with their rules, start points and GTID/relay settings, and its target.</summary>
     public PrecheckRequest PrecheckRequest(DmTask task, IReadOnlyList<SubTaskConfig> subTasks, IReadOnlyDictionary<string, SourceConfig> sourceConfigs,

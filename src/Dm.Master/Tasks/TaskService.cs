@@ -102,6 +102,7 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
             TxnOp.DeletePrefix(MasterKeys.TaskCliArgsOfTask(name)),
             // Its shard DDL locks go with the task: nothing waits on them any more.
             TxnOp.DeletePrefix(ShardDdl.ShardDdlLocks.TaskLocksPrefix(name)),
+            TxnOp.DeletePrefix(ShardDdl.OptimisticLocks.TaskLocksPrefix(name)),
         };
         ops.AddRange(stored.SourceNames.Select(s => TxnOp.Delete(MasterKeys.SubtaskStage(s, name))));
         var deleted = await store.TxnAsync([], ops, ct: ct);

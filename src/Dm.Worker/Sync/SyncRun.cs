@@ -79,9 +79,10 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
                 watermark.Committed(batch, id);
                 reporter.Report();
             }, cancellationToken);
+        var shardTables = settings.Config.IsSharding ? new ShardTables(_filter, _router, ddlPlanner.IsOnlineDdlTable) : null;
+        if (settings.Optimistic) await TrackShardsAsync(shardTables!, control, start.Position, cancellationToken);
         var ddl = new DdlApplier(settings, ddlPlanner, schemas, control, UpstreamAsync, pool, checkpoint, checkpoints, watermark, applied, batchIds,
-            _blocked, onlineDdl, errorOperations, settings.Config.IsSharding ? new ShardTables(_filter, _router, ddlPlanner.IsOnlineDdlTable) : null, sharding,
-            progress, logger);
+            _blocked, onlineDdl, errorOperations, shardTables, sharding, progress, logger);
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var upstreamPosition = new UpstreamPositionPoller(settings.Upstream, progress, logger);
         var flusher = checkpoints.RunAsync(settings.FlushInterval, upstreamPosition, background.Token);
@@ -110,6 +111,27 @@ internal sealed class SyncRun(SyncSettings settings, SyncCheckpointTable checkpo
             if (_upstream is not null) await _upstream.DisposeAsync();
             await large.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Optimistic shard merge: every shard table of this source is tracked, and checkpointed, from the run's first start on.
+    /// Another source may change the shared target table at any time; a shard met only later would be loaded from a target
+    /// that already has that change, and its own DDL then fail in the tracker (or be reported to the master wrongly).
+    /// Each shard's structure is also reported done to the master's lock.
+    /// </summary>
+    private async Task TrackShardsAsync(ShardTables shardTables, MySqlConnection control, BinlogLocation at, CancellationToken cancellationToken)
+    {
+        foreach (var (target, members) in await shardTables.GroupsAsync(UpstreamAsync, cancellationToken))
+            foreach (var (schema, table) in members)
+            {
+                if (schemas.Get(schema, table) is null && await schemas.LoadAsync(schema, table, control, UpstreamAsync, cancellationToken) is not null)
+                    await checkpoint.WriteTableAsync(control, schema, table, schemas.CreateSql(schema, table)!, at, cancellationToken);
+                // The structure checkpointed is where the shard stands: every operation that led to it is done (a done report
+                // lost with a killed process is made good here; an operation past it is asked for again when its DDL is read).
+                if (schemas.CreateSql(schema, table) is { } sql)
+                    settings.ShardDdl.Done(new OptimisticShardDdl(settings.Config.Name, settings.Config.SourceId, schema, table, target.Schema,
+                        target.Table, [], sql, sql, []));
+            }
     }
 
     /// <summary>No checkpoint yet: resolves the start and records it as the first global row.</summary>

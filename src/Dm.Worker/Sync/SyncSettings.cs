@@ -22,6 +22,9 @@ public sealed record SyncSettings(SubTaskConfig Config, SourceConfig Source, Dat
     /// <summary>Whether the subtask merges shards with DM's pessimistic shard-DDL coordination.</summary>
     public bool Pessimistic => Config.IsSharding && Config.ShardMode == "pessimistic";
 
+    /// <summary>Whether the subtask merges shards with DM's optimistic shard-DDL coordination (the master joins the shards' structures).</summary>
+    public bool Optimistic => Config.IsSharding && Config.ShardMode == "optimistic";
+
     /// <summary>safe_mode_time_duration from start-task: safe mode until this long after the first event.</summary>
     public TimeSpan? SafeModeDuration { get; init; }
 

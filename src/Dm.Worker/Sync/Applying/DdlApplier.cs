@@ -24,7 +24,7 @@ namespace Dm.Worker.Sync.Applying;
 /// target refuses stops the run with the statement and its position quoted; binlog skip/replace recorded for that
 /// position decide what happens on the next run.
 /// </summary>
-internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, TrackedSchemas schemas, MySqlConnection control,
+internal sealed partial class DdlApplier(SyncSettings settings, DdlPlanner planner, TrackedSchemas schemas, MySqlConnection control,
     Func<CancellationToken, Task<MySqlConnection>> upstream, WriterPool writers, SyncCheckpointTable checkpoint, CheckpointWriter checkpoints,
     CommitWatermark watermark, AppliedRecords applied, BatchIds batchIds, BlockedEvent blocked, OnlineDdlTable onlineDdl,
     ConcurrentDictionary<BinlogPosition, (SyncErrorOperation Operation, IReadOnlyList<string> Statements)> errorOperations, ShardTables? shards,
@@ -98,6 +98,11 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
         if (sharding is not null && CoordinatedTable(pieces) is { } shard)
         {
             await ApplyShardDdlAsync(query, position, pieces, shard, currentSchema, shownSql, cancellationToken);
+            return;
+        }
+        if (settings.Optimistic && shards is not null && CoordinatedTable(pieces) is { } optimistic)
+        {
+            await ApplyOptimisticDdlAsync(query, position, pieces, optimistic, currentSchema, shownSql, progress, cancellationToken);
             return;
         }
 
@@ -201,7 +206,7 @@ internal sealed class DdlApplier(SyncSettings settings, DdlPlanner planner, Trac
             .SequenceEqual(b.Indexes.Select(i => $"{i.Name}:{i.Kind}:{string.Join(",", i.Columns)}").Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The upstream table whose DDL the pieces are, when the sharding group of its target coordinates it (pessimistic mode):
+    /// The upstream table whose DDL the pieces are, when the sharding group of its target coordinates it (either mode):
     /// ALTER TABLE and index changes of a table routed to a target that is not its own name. Other DDLs run as usual.
     /// </summary>
     private static (string Schema, string Table)? CoordinatedTable(List<DdlPiece> pieces)
