@@ -69,6 +69,9 @@ public sealed class WorkerCommandTests(CtlEnvironment env)
             .Content.ReadAsStringAsync();
         var template = JsonNode.Parse(await taskJson)!["task"]!.DeepClone();
         template["name"] = "w-template";
+        // The converter's task carries the file it came from (task_config_file, named w-task): a template under another
+        // name is the OpenAPI task alone (a file whose name differs from the task's is refused).
+        template.AsObject().Remove("task_config_file");
         template["target_config"]!["password"] = env.Target.Password; // the converter hides it; the template is pre-checked
         var saved = await master.Http.PostAsync("/api/v1/tasks/templates", Json(template));
         Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());

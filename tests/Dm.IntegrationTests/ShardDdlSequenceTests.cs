@@ -109,7 +109,7 @@ public sealed class ShardDdlSequenceTests(TwoSourceCluster cluster, ITestOutputH
         Assert.Contains("memo varchar(80)", columns);
         Assert.DoesNotContain("note", columns);
         Assert.Contains("k_v", await ShardMerge.IndexesAsync(cluster.Target, m.Target, "merged"));
-        Assert.Equal(0L, Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM dm_meta.`{m.Task}_syncer_sharding_meta`")));
+        Assert.Equal(0L, Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM dm_meta.`{m.Task}_syncer_sharding_meta` WHERE source_table_id NOT LIKE '#%'")));
         await cluster.Env.StopTaskAsync(m.Task);
     }
 
