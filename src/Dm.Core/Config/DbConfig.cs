@@ -10,9 +10,13 @@ public sealed class DbConfig
     public string User { get; set; } = "";
     /// <summary>Plaintext or DM-encrypted; never shown back to API users.</summary>
     public string Password { get; set; } = "";
-    /// <summary>Deprecated in DM; kept so old files still decode.</summary>
+    /// <summary>
+    /// Deprecated in DM, which ignores it (its driver reads the server's max_allowed_packet on each connection); DM# does the
+    /// same (MySqlConnector follows the server's value) and warns where a file that sets it is read.
+    /// </summary>
     public int? MaxAllowedPacket { get; set; }
-    /// <summary>Session variables set on every connection (e.g. foreign_key_checks).</summary>
+    /// <summary>Session variables set on every connection to this database (e.g. sql_mode, foreign_key_checks); see
+    /// <see cref="SessionVariables"/> for what is accepted.</summary>
     public Dictionary<string, string>? Session { get; set; }
     public SecurityConfig? Security { get; set; }
 
@@ -40,8 +44,15 @@ public sealed class DbConfig
             Security = map.Map("security") is { } s ? SecurityConfig.Read(s) : null,
         };
         map.RejectUnknownKeys();
+        if (SessionVariables.Problem(db.Session) is { } problem)
+            throw map.ValueError("session", problem);
         return db;
     }
+
+    /// <summary>The warning to show when <see cref="MaxAllowedPacket"/> is set, or null; <paramref name="where"/> names the
+    /// section (<c>from</c>, <c>target-database</c>).</summary>
+    public string? MaxAllowedPacketWarning(string where) => MaxAllowedPacket is null ? null :
+        $"{where}.max-allowed-packet is deprecated and ignored, as in DM: the packet size is the server's max_allowed_packet";
 
     internal YamlMapWriter Write()
     {

@@ -15,5 +15,6 @@ public static class DbConfigEndpoint
         TlsCaPem = db.Security?.CaPem(),
         TlsCertPem = db.Security?.CertPem(),
         TlsKeyPem = db.Security?.KeyPem(),
+        SessionVariables = db.Session is { Count: > 0 } session ? [.. session] : [],
     };
 }

@@ -30,6 +30,12 @@ public static class DmTaskFile
         return cfg;
     }
 
+    /// <summary>The file's <c>target-database.session</c> variables, in order; none for a task without a file.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> TargetSession(DmTask task) =>
+        task.TaskConfigFile is { Length: > 0 } file && TaskConfig.FromYaml(file).TargetDatabase?.Session is { Count: > 0 } session
+            ? [.. session]
+            : [];
+
     /// <summary>
     /// The subtasks of the sources the API task names (all of the file's, or fewer after <c>start-task -s</c>), as DM builds
     /// them from the file.

@@ -54,6 +54,19 @@ public static class SourceConverter
     }
 
     /// <summary>
+    /// Refuses a source.yaml key the OpenAPI Source cannot carry to the master: <c>from.session</c> (DM sets these session
+    /// variables on its upstream connections; DM#'s Source has no field for them, so the source is refused rather than created
+    /// without them). 20003 naming the key and the file.
+    /// </summary>
+    public static void RefuseUncarried(SourceConfig cfg, string file)
+    {
+        if (cfg.From.Session is { Count: > 0 } session)
+            throw Errors.DmErrors.ErrConfigYamlTransform.New(
+                $"{file}: from.session ({string.Join(", ", session.Keys)}) is not supported by DM#: the OpenAPI source has no field " +
+                "for upstream session variables, so they would not be set; remove from.session");
+    }
+
+    /// <summary>
     /// The API view of a source: password always "******" (DM never returns it), TLS contents never
     /// returned (only cert_allowed_cn), purge and relay settings always present.
     /// </summary>

@@ -35,14 +35,17 @@ public static class DatabaseConnector
 
     /// <summary>Opens a connection or throws <see cref="UpstreamException"/> (10001) naming the instance.</summary>
     /// <param name="tune">adjusts the connection settings (timeouts, zero dates, ...) for a particular use.</param>
+    /// <param name="applySession">set the endpoint's <see cref="DatabaseEndpoint.SessionVariables"/> once connected; a caller
+    /// with session settings of its own passes false and calls <see cref="ApplySessionAsync"/> after them.</param>
     public static async Task<MySqlConnection> OpenAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken,
-        Action<MySqlConnectionStringBuilder>? tune = null)
+        Action<MySqlConnectionStringBuilder>? tune = null, bool applySession = true)
     {
         var connection = new MySqlConnection(ConnectionString(endpoint, tune));
         try
         {
             if (endpoint.UsesTls) ConfigureTls(connection, endpoint);
             await connection.OpenAsync(cancellationToken);
+            if (applySession) await ApplySessionAsync(connection, endpoint, cancellationToken);
             return connection;
         }
         catch (UpstreamException)
@@ -60,6 +63,31 @@ public static class DatabaseConnector
                 ConnectFailed = true,
                 PublicMessage = ServerAnswered(e) ? null : $"database driver error: cannot connect to {endpoint}: {Unreachable}",
             };
+        }
+    }
+
+    /// <summary>
+    /// Sets the endpoint's session variables on <paramref name="connection"/>, one <c>SET SESSION `name` = @value</c> each (the
+    /// name checked and quoted, the value a parameter), so that the one the server refuses is named. Throws
+    /// <see cref="UpstreamException"/> (10001) with the server's error, e.g. an unknown variable or a bad value.
+    /// </summary>
+    public static async Task ApplySessionAsync(MySqlConnection connection, DatabaseEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        foreach (var (name, value) in endpoint.SessionVariables)
+        {
+            if (Config.SessionVariables.Problem(new Dictionary<string, string> { [name] = value }) is { } problem)
+                throw new UpstreamException(UpstreamErrorCodes.DatabaseDriverError, $"database driver error: {endpoint}: {problem}");
+            await using var command = new MySqlCommand($"SET SESSION {Quote.Identifier(name)} = @value", connection);
+            command.Parameters.AddWithValue("@value", Config.SessionVariables.ParameterValue(value));
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (MySqlException e)
+            {
+                throw new UpstreamException(UpstreamErrorCodes.DatabaseDriverError,
+                    $"database driver error: {endpoint} refused session variable {name} = '{value}' (from the config's session): {e.Message}", e);
+            }
         }
     }
 

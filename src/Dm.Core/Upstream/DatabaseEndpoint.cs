@@ -22,11 +22,26 @@ public sealed record DatabaseEndpoint(string Host, int Port, string User, string
     /// </summary>
     public bool AllowPublicKeyRetrieval { get; init; }
 
+    /// <summary>
+    /// Session variables (a config's <c>session</c> map) set with <c>SET SESSION</c> on every connection opened to this database,
+    /// after DM#'s own session settings, in the order given. Names are checked identifiers
+    /// (<see cref="Dm.Core.Config.SessionVariables"/>); values are sent as parameters.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> SessionVariables { get; init; } = [];
+
     /// <summary>True when any TLS material is given: the connection then requires TLS.</summary>
     public bool UsesTls => TlsCaPem != null || TlsCertPem != null || TlsKeyPem != null;
 
     /// <summary>"host:port", as DM shows an instance in messages.</summary>
     public string Address => $"{Host}:{Port}";
+
+    /// <summary>Value equality, the session variables compared item by item.</summary>
+    public bool Equals(DatabaseEndpoint? other) =>
+        other is not null && Host == other.Host && Port == other.Port && User == other.User && Password == other.Password
+        && TlsCaPem == other.TlsCaPem && TlsCertPem == other.TlsCertPem && TlsKeyPem == other.TlsKeyPem
+        && AllowPublicKeyRetrieval == other.AllowPublicKeyRetrieval && SessionVariables.SequenceEqual(other.SessionVariables);
+
+    public override int GetHashCode() => HashCode.Combine(Host, Port, User, Password, TlsCaPem, TlsCertPem, TlsKeyPem, SessionVariables.Count);
 
     /// <summary>Never prints the password.</summary>
     public override string ToString() => $"{User}:******@{Host}:{Port}";

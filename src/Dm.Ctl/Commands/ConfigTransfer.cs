@@ -43,6 +43,7 @@ public static class ConfigTransfer
         var sourceFiles = Files(Path.Combine(dir, "sources"));
         var taskFiles = Files(Path.Combine(dir, "tasks"));
         var sources = sourceFiles.Select(f => (File: f, Config: ConfigFile.ReadSource(f))).ToList();
+        foreach (var (file, cfg) in sources) SourceConverter.RefuseUncarried(cfg, file);
         var obfuscated = sources.Where(s => s.Config.From.Password == SourceConverter.ObfuscatedPassword).Select(s => s.File)
             .Concat(taskFiles.Where(f => ConfigFile.ReadTask(f).TargetDatabase?.Password == SourceConverter.ObfuscatedPassword))
             .ToList();

@@ -115,6 +115,7 @@ public sealed class OperateSourceCommand : ICommand
         var cfg = ConfigFile.ReadSource(file);
         if (cfg.SourceId.Length == 0)
             throw CtlException.From(Dm.Core.Errors.DmErrors.ErrConfigYamlTransform.New($"{file}: source-id must not be empty"));
+        SourceConverter.RefuseUncarried(cfg, file);
         var source = SourceConverter.ToApiSource(cfg) with { Password = cfg.From.Password };
         if (cfg.From.Security is { } tls)
         {

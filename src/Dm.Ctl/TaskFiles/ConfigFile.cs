@@ -18,9 +18,21 @@ public static class ConfigFile
         }
     }
 
-    public static SourceConfig ReadSource(string path) => Decode(path, SourceConfig.FromYaml);
+    /// <summary>Reads a source.yaml; a deprecated <c>from.max-allowed-packet</c> is reported on stderr (DM ignores it).</summary>
+    public static SourceConfig ReadSource(string path)
+    {
+        var cfg = Decode(path, SourceConfig.FromYaml);
+        if (cfg.From.MaxAllowedPacketWarning("from") is { } warning) Console.Error.WriteLine($"warning: {path}: {warning}");
+        return cfg;
+    }
 
-    public static TaskConfig ReadTask(string path) => Decode(path, TaskConfig.FromYaml);
+    /// <summary>Reads a task.yaml; a deprecated <c>target-database.max-allowed-packet</c> is reported on stderr (DM ignores it).</summary>
+    public static TaskConfig ReadTask(string path)
+    {
+        var cfg = Decode(path, TaskConfig.FromYaml);
+        if (cfg.TargetDatabase?.MaxAllowedPacketWarning("target-database") is { } warning) Console.Error.WriteLine($"warning: {path}: {warning}");
+        return cfg;
+    }
 
     /// <summary>DM's rule for a "task-name | task-file" argument: a .yaml/.yml file that decodes gives its name.</summary>
     public static string TaskName(string argument)

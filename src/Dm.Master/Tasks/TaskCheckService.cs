@@ -37,7 +37,7 @@ public sealed class TaskCheckService(TaskCompiler compiler, TaskService tasks)
                 throw DmErrors.ErrConfigMetadataNotSet.New(instance.SourceId, TaskModes.Incremental);
 
         var subTasks = cfg.ToSubTasks(sources);
-        var precheck = compiler.PrecheckRequest(task, subTasks, sources, tasks.TargetEndpoint(task)) with
+        var precheck = compiler.PrecheckRequest(task, subTasks, sources, tasks.CheckedTarget(task with { TaskConfigFile = request.TaskConfigFile })) with
         {
             ErrorLimit = request.ErrorCount ?? DefaultShown,
             WarnLimit = request.WarnCount ?? DefaultShown,

@@ -245,10 +245,18 @@ public sealed class TaskService(IClusterStore store, MasterGate gate, SourceServ
         await compiler.ToRunnableTaskConfigAsync(task, ct);
         var sources = await compiler.SourceConfigsAsync(task, ct);
         var subTasks = TaskConverter.ToSubTasks(compiler.Reveal(task), sources);
-        return await TaskPrecheck.CheckAsync(compiler.PrecheckRequest(task, subTasks, sources, TargetEndpoint(task)), ct);
+        return await TaskPrecheck.CheckAsync(compiler.PrecheckRequest(task, subTasks, sources, CheckedTarget(task)), ct);
     }
 
     /// <summary>How to reach the task's target database (password revealed).</summary>
+    /// <summary>
+    /// The target as the pre-check reaches it: <see cref="TargetEndpoint"/> with the session variables of the task's
+    /// <c>task_config_file</c> (<c>target-database.session</c>), so that one the target refuses fails the check, not the subtask.
+    /// </summary>
+    public DatabaseEndpoint CheckedTarget(DmTask task) =>
+        TargetEndpoint(task) with { SessionVariables = DmTaskFile.TargetSession(task) };
+
+    /// <summary>The target without the config's session variables (dropping meta tables needs none, and must not fail on them).</summary>
     public DatabaseEndpoint TargetEndpoint(DmTask task)
     {
         var t = task.TargetConfig;

@@ -200,6 +200,8 @@ public sealed class SubtaskSupervisor : IHostedService, ISubtaskReporter
         if (sync is not null) units.Add(sync);
         _logger.LogInformation("subtask {Task} on source {Source}: units {Units}", config.Name, config.SourceId,
             string.Join(" → ", units.Select(u => u.Name)));
+        if (config.To.MaxAllowedPacketWarning("target-database") is { } packetWarning)
+            _logger.LogWarning("subtask {Task} on source {Source}: {Warning}", config.Name, config.SourceId, packetWarning);
         return new SubtaskRunner(config, _options.Name, units, _loggers.CreateLogger<SubtaskRunner>());
     }
 

@@ -6,7 +6,8 @@ namespace Dm.Worker.Units;
 /// <summary>
 /// Connections that move data (dump readers, load writers): unlimited command time (a chunk may be large),
 /// UTC session time zone on both ends so TIMESTAMP values copy unchanged, and user variables allowed so data
-/// text is never mistaken for parameters. Connections that write rows run strict (<see cref="StrictSqlMode"/>).
+/// text is never mistaken for parameters. Connections that write rows run strict (<see cref="StrictSqlMode"/>). The config's
+/// <c>session</c> variables are set after these, so a <c>sql_mode</c> the user gives replaces DM#'s.
 /// </summary>
 internal static class DataConnections
 {
@@ -24,6 +25,12 @@ internal static class DataConnections
     /// </summary>
     public const string StrictSqlMode = "STRICT_ALL_TABLES," + SqlMode;
 
+    /// <summary>The user variable holding the sql_mode a connection was opened with (DM#'s, or the config's session one).</summary>
+    public const string WriterModeVariable = "@dm_writer_sql_mode";
+
+    /// <summary>The user variable holding <see cref="WriterModeVariable"/>'s mode without STRICT_ALL_TABLES / STRICT_TRANS_TABLES.</summary>
+    public const string LenientModeVariable = "@dm_lenient_sql_mode";
+
     /// <param name="allowLocalInfile">Only for target connections that load CSV files with LOAD DATA LOCAL INFILE
     /// (never for the source: a server could otherwise ask for any local file).</param>
     /// <param name="sessionStatements">Further session settings, run after DM#'s own; a connection whose settings fail is closed.</param>
@@ -39,10 +46,16 @@ internal static class DataConnections
             builder.AllowZeroDateTime = true;
             builder.ConvertZeroDateTime = false;
             builder.UseAffectedRows = false;
-        });
+        }, applySession: false);
         try
         {
             await ExecuteAsync(connection, $"SET SESSION time_zone = '+00:00', SESSION sql_mode = '{(strict ? StrictSqlMode : SqlMode)}'", cancellationToken);
+            // The config's session variables (DbConfig.Session) come after DM#'s own, so that what the user wrote wins.
+            await DatabaseConnector.ApplySessionAsync(connection, endpoint, cancellationToken);
+            // The session's sql_mode, and that mode without strictness: what a writer returns to after, and relaxes to for, a
+            // lenient batch (Sync.Applying.LenientMode), so that a sql_mode from the config survives both.
+            await ExecuteAsync(connection, $"SET {WriterModeVariable} = @@SESSION.sql_mode, {LenientModeVariable} = TRIM(BOTH ',' FROM " +
+                "REPLACE(REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',STRICT_ALL_TABLES,', ','), ',STRICT_TRANS_TABLES,', ','))", cancellationToken);
             foreach (var sql in sessionStatements ?? []) await ExecuteAsync(connection, sql, cancellationToken);
             return connection;
         }

@@ -33,7 +33,7 @@ public class YamlScalarRoundTripTests
     {
         var c = new TaskConfig { Name = value, Timezone = new string('z', 300) + value };
         c.Routes["r"] = new Dm.Core.Rules.RouteRule { SchemaPattern = value, TargetSchema = value };
-        c.TargetDatabase = new DbConfig { Password = value, Session = new() { [value.Length == 0 ? "k" : value] = value } };
+        c.TargetDatabase = new DbConfig { Password = value, Session = new() { ["sql_mode"] = value } };
         var back = TaskConfig.FromYaml(c.ToYaml());
         Assert.Equal(value, back.Name);
         Assert.Equal(c.Timezone, back.Timezone);
