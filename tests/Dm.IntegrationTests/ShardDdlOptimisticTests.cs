@@ -35,15 +35,6 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
         return merge;
     }
 
-    /// <summary>Stops the workload, then waits for the union of the shards on the target and for the lock to go.</summary>
-    private static async Task EndAsync(ShardMerge merge)
-    {
-        await Task.Delay(500);
-        await merge.StopWorkloadAsync();
-        await merge.WaitForUnionAsync();
-        await merge.NoLockLeftAsync();
-    }
-
     private static readonly string[] Ddls =
     [
         "ADD COLUMN c2 INT DEFAULT 7",
@@ -85,7 +76,7 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
             }
         }
         output.WriteLine("order: " + string.Join(" | ", order));
-        await EndAsync(merge);
+        await merge.StopAndConvergeAsync();
         Assert.Equal(1L, Convert.ToInt64(await cluster.Target.ScalarAsync(
             $"SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'merged' AND INDEX_NAME = 'k_v'")));
         output.WriteLine($"converged in {clock.Elapsed.TotalSeconds:F1} s, {await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM `{target}`.merged")} rows");
@@ -143,7 +134,7 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
 
         await merge.AlterAsync(1, "t2", "ADD COLUMN c9 INT");
         await merge.AlterAsync(2, "t2", "ADD COLUMN c9 INT");
-        await EndAsync(merge);
+        await merge.StopAndConvergeAsync();
         output.WriteLine($"converged in {clock.Elapsed.TotalSeconds:F1} s");
         await cluster.Env.StopTaskAsync(task);
     }
@@ -180,7 +171,7 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
         await Task.Delay(1000);
         Assert.Contains("note", await ColumnsAsync(cluster.Target, target, "merged"));
         await merge.AlterAsync(2, "t1", "DROP COLUMN note");
-        await EndAsync(merge);
+        await merge.StopAndConvergeAsync();
         output.WriteLine($"converged in {clock.Elapsed.TotalSeconds:F1} s");
         await cluster.Env.StopTaskAsync(task);
     }

@@ -31,15 +31,6 @@ public sealed class ShardDdlPessimisticTests(TwoSourceCluster cluster) : IClassF
         return merge;
     }
 
-    /// <summary>Stops the workload, then waits for the union and for the locks to go.</summary>
-    private static async Task EndAsync(ShardMerge merge)
-    {
-        await Task.Delay(500);
-        await merge.StopWorkloadAsync();
-        await merge.WaitForUnionAsync();
-        await merge.NoLockLeftAsync();
-    }
-
     [Fact]
     public async Task Add_and_drop_column_on_every_shard_in_different_orders_per_source_under_a_workload_converge_to_the_union()
     {
@@ -80,7 +71,7 @@ public sealed class ShardDdlPessimisticTests(TwoSourceCluster cluster) : IClassF
         await merge.AlterAsync(1, "t2", "ADD INDEX k_v (v)");
         await merge.AlterAsync(2, "t1", "ADD INDEX k_v (v)");
         await merge.AlterAsync(2, "t2", "ADD INDEX k_v (v)");
-        await EndAsync(merge);
+        await merge.StopAndConvergeAsync();
         Assert.Equal(1L, Convert.ToInt64(await cluster.Target.ScalarAsync(
             $"SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'merged' AND INDEX_NAME = 'k_v'")));
         Assert.Equal(0L, Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM dm_meta.`{task}_syncer_sharding_meta` WHERE source_table_id NOT LIKE '#%'")));
@@ -121,7 +112,7 @@ public sealed class ShardDdlPessimisticTests(TwoSourceCluster cluster) : IClassF
         await worker.RestartAsync();
         await Task.Delay(1000);
         await merge.AlterAsync(2, "t1", add);
-        await EndAsync(merge);
+        await merge.StopAndConvergeAsync();
         await cluster.Env.StopTaskAsync(task);
     }
 

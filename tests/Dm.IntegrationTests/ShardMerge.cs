@@ -116,6 +116,15 @@ internal sealed class ShardMerge(TwoSourceCluster cluster, string task, string s
         });
     }
 
+    /// <summary>The end of a scenario under the workload: half a second more of it, stopped, the union on the target, no lock left.</summary>
+    public async Task StopAndConvergeAsync()
+    {
+        await System.Threading.Tasks.Task.Delay(500);
+        await StopWorkloadAsync();
+        await WaitForUnionAsync();
+        await NoLockLeftAsync();
+    }
+
     /// <summary>Stops the workload; asserts it ran.</summary>
     public async Task StopWorkloadAsync()
     {
