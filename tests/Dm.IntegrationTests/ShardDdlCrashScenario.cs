@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dm.TestKit;
@@ -278,22 +277,12 @@ public abstract class ShardDdlCrashScenario(TwoSourceCluster cluster, ITestOutpu
 
     protected static IEnumerable<string> Names(JsonNode? array) => array!.AsArray().Select(n => n!.GetValue<string>());
 
-    protected async Task<JsonArray> LocksAsync(Case c) =>
-        (await cluster.Master.Http.GetFromJsonAsync<JsonObject>($"/api/v1/tasks/{c.Task}/shard-ddl-locks"))!["data"]!.AsArray();
+    protected Task<JsonArray> LocksAsync(Case c) => ShardMerge.LocksAsync(cluster, c.Task);
 
-    protected async Task<JsonNode> WaitForLockAsync(Case c, Func<JsonNode, bool> state)
-    {
-        JsonNode? found = null;
-        await MigrationEnvironment.WaitForAsync(async () => (found = (await LocksAsync(c)).FirstOrDefault(l => state(l!))) != null,
-            "the shard DDL lock in the expected state", Timeout);
-        return found!;
-    }
+    protected Task<JsonNode> WaitForLockAsync(Case c, Func<JsonNode, bool> state) => ShardMerge.WaitForLockAsync(cluster, c.Task, state);
 
-    protected async Task<TableChecksum> ChecksumAsync(MariaDbServer server, string schema, string table)
-    {
-        await using var connection = await server.OpenAsync();
-        return await TableChecksum.ComputeAsync(connection, schema, table);
-    }
+    protected static Task<TableChecksum> ChecksumAsync(MariaDbServer server, string schema, string table) =>
+        ShardMerge.ChecksumAsync(server, schema, table);
 
     protected async Task<TableChecksum> ExpectedAsync(Case c, Merge merge)
     {
@@ -309,10 +298,7 @@ public abstract class ShardDdlCrashScenario(TwoSourceCluster cluster, ITestOutpu
     protected async Task<long> TargetRowsAsync(Case c) =>
         Convert.ToInt64(await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM `{c.Target}`.`{Main.Table}`"));
 
-    protected static async Task<string> ColumnsAsync(MariaDbServer server, string schema, string table) =>
-        (string)(await server.ScalarAsync(
-            "SELECT GROUP_CONCAT(CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IFNULL(COLUMN_DEFAULT, '-')) ORDER BY ORDINAL_POSITION) " +
-            $"FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{schema}' AND TABLE_NAME = '{table}'"))!;
+    protected static Task<string> ColumnsAsync(MariaDbServer server, string schema, string table) => ShardMerge.ColumnsAsync(server, schema, table);
 
     /// <summary>The ALTER statements of a merged table the target applied since the case began (its binlog holds only those that succeeded).</summary>
     protected async Task<int> AltersAppliedAsync(Case c, Merge merge)

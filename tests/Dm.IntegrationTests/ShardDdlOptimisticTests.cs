@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dm.TestKit;
 using Xunit.Abstractions;
@@ -15,56 +13,26 @@ namespace Dm.IntegrationTests;
 /// </summary>
 public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutputHelper output) : IClassFixture<TwoSourceCluster>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-    private readonly ShardMergeData _data = new(cluster);
+    private static readonly TimeSpan Timeout = ShardMerge.Timeout;
 
-    private MariaDbServer Upstream(int source) => _data.Upstream(source);
+    private static Task<string> ColumnsAsync(MariaDbServer server, string schema, string table) => ShardMerge.ColumnsAsync(server, schema, table);
 
-    private async Task CreateAndStartAsync(string task, string schema, string targetSchema, bool strict = false)
+    private Task<JsonArray> LocksAsync(string task) => ShardMerge.LocksAsync(cluster, task);
+
+    /// <summary>The four shards seeded and the optimistic task in Sync (DDLs 200 ms apart by default).</summary>
+    private async Task<ShardMerge> StartAsync(string task, string schema, string target, bool strict = false)
     {
-        var body = JsonSerializer.SerializeToNode(cluster.TaskBody(task, "all",
-        [
-            TwoSourceCluster.Rule(TwoSourceCluster.Source1, schema, "t*", targetSchema, "merged"),
-            TwoSourceCluster.Rule(TwoSourceCluster.Source2, schema, "t*", targetSchema, "merged"),
-        ]))!;
-        body["task"]!["shard_mode"] = "optimistic";
-        if (strict) body["task"]!["strict_optimistic_shard_mode"] = true;
-        await cluster.Env.CreateTaskAsync(body);
-        await cluster.Env.StartTaskAsync(task);
-        await cluster.WaitForAllAsync(task, "Sync", TwoSourceCluster.InSync, Timeout);
+        var merge = new ShardMerge(cluster, task, schema, target) { PauseMs = 200 };
+        await merge.StartAsync("optimistic", strict, "t1", "t2");
+        return merge;
     }
 
-    private static Task<string> ColumnsAsync(MariaDbServer server, string schema, string table) => ShardMergeData.ColumnsAsync(server, schema, table);
-
-    private async Task<JsonArray> LocksAsync(string task) =>
-        (await cluster.Master.Http.GetFromJsonAsync<JsonObject>($"/api/v1/tasks/{task}/shard-ddl-locks"))!["data"]!.AsArray();
-
-    /// <summary>Every shard has the joined structure and reported its operations done: the lock goes.</summary>
-    private async Task NoLockLeftAsync(string task) => await MigrationEnvironment.WaitForAsync(async () => (await LocksAsync(task)).Count == 0,
-        "no shard DDL lock left", TimeSpan.FromSeconds(30));
-
-    private async Task<(CancellationTokenSource Stop, Task<int> Workload)> BeginAsync(string task, string schema, string target, bool strict = false)
+    /// <summary>As <see cref="StartAsync"/>, and the workload writing every shard.</summary>
+    private async Task<ShardMerge> BeginAsync(string task, string schema, string target, bool strict = false)
     {
-        await _data.SeedAsync(schema);
-        await CreateAndStartAsync(task, schema, target, strict);
-        var stop = new CancellationTokenSource();
-        return (stop, _data.WorkloadAsync(schema, stop.Token));
-    }
-
-    private async Task AlterAsync(int source, string schema, string shard, string change, int pauseMs = 200)
-    {
-        await Task.Delay(pauseMs);
-        await Upstream(source).ExecuteAsync($"ALTER TABLE `{schema}`.`{shard}` {change}");
-    }
-
-    private async Task EndAsync(string task, string schema, string target, CancellationTokenSource stop, Task<int> workload)
-    {
-        await Task.Delay(500);
-        await stop.CancelAsync();
-        Assert.True(await workload > 10);
-        stop.Dispose();
-        await _data.WaitForUnionAsync(task, schema, target, Timeout);
-        await NoLockLeftAsync(task);
+        var merge = await StartAsync(task, schema, target, strict);
+        merge.StartWorkload();
+        return merge;
     }
 
     private static readonly string[] Ddls =
@@ -83,10 +51,10 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
         output.WriteLine($"seed {seed} (DM_OPTIMISTIC_SEED={seed} replays this order)");
         var random = new Random(seed);
         var clock = Stopwatch.StartNew();
-        var (stop, workload) = await BeginAsync(task, schema, target);
+        var merge = await BeginAsync(task, schema, target);
 
         // Each shard runs the four DDLs in order; which shard goes next is random.
-        var next = ShardMergeData.AllShards.ToDictionary(s => s, _ => 0);
+        var next = merge.Shards.ToDictionary(s => s, _ => 0);
         var order = new List<string>();
         var dropped = 0;
         while (next.Values.Any(n => n < Ddls.Length))
@@ -94,8 +62,8 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
             var candidates = next.Where(kv => kv.Value < Ddls.Length).Select(kv => kv.Key).ToList();
             var shard = candidates[random.Next(candidates.Count)];
             var ddl = Ddls[next[shard]++];
-            order.Add($"{ShardMergeData.SourceName(shard.Source)}.{shard.Shard}: {ddl}");
-            await AlterAsync(shard.Source, schema, shard.Shard, ddl, pauseMs: random.Next(50, 400));
+            order.Add($"{ShardMerge.SourceName(shard.Source)}.{shard.Shard}: {ddl}");
+            await merge.AlterAsync(shard.Source, shard.Shard, ddl, pauseMs: random.Next(50, 400));
             if (ddl.StartsWith("DROP", StringComparison.Ordinal) && ++dropped == 1)
             {
                 // One shard dropped the column, the others still write it: the target keeps it.
@@ -108,7 +76,7 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
             }
         }
         output.WriteLine("order: " + string.Join(" | ", order));
-        await EndAsync(task, schema, target, stop, workload);
+        await merge.StopAndConvergeAsync();
         Assert.Equal(1L, Convert.ToInt64(await cluster.Target.ScalarAsync(
             $"SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'merged' AND INDEX_NAME = 'k_v'")));
         output.WriteLine($"converged in {clock.Elapsed.TotalSeconds:F1} s, {await cluster.Target.ScalarAsync($"SELECT COUNT(*) FROM `{target}`.merged")} rows");
@@ -132,13 +100,13 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
     {
         const string schema = "opt_c", target = "opt_c_t", task = "opt-c";
         var clock = Stopwatch.StartNew();
-        var (stop, workload) = await BeginAsync(task, schema, target, strict: true);
-        await AlterAsync(1, schema, "t1", "ADD COLUMN c9 INT");
+        var merge = await BeginAsync(task, schema, target, strict: true);
+        await merge.AlterAsync(1, "t1", "ADD COLUMN c9 INT");
         await MigrationEnvironment.WaitForAsync(async () => (await ColumnsAsync(cluster.Target, target, "merged")).Contains("c9 int"),
             "c9 INT on the target at once", Timeout);
 
         // Source 2 adds c9 as a string: the structures cannot be joined. Strict mode: source 2 stops at once with DM's 36062.
-        await AlterAsync(2, schema, "t1", "ADD COLUMN c9 VARCHAR(20)");
+        await merge.AlterAsync(2, "t1", "ADD COLUMN c9 VARCHAR(20)");
         var paused = await WaitForPausedAsync(task, TwoSourceCluster.Source2, "36062");
         var error = paused["error_msg"]!.GetValue<string>();
         output.WriteLine($"source 2 paused after {clock.Elapsed.TotalSeconds:F1} s: {error}");
@@ -152,7 +120,7 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
 
         // As DM documents: the upstream shard is brought in line, the tracked structure set with binlog-schema update (synced to
         // the lock), the conflicting DDL skipped with binlog skip, and the task resumed.
-        await Upstream(2).ExecuteAsync($"ALTER TABLE `{schema}`.t1 MODIFY COLUMN c9 INT");
+        await merge.Upstream(2).ExecuteAsync($"ALTER TABLE `{schema}`.t1 MODIFY COLUMN c9 INT");
         var file = Path.Combine(Path.GetTempPath(), $"opt-c-{Guid.NewGuid():N}.sql");
         await File.WriteAllTextAsync(file, "CREATE TABLE t1 (id BIGINT PRIMARY KEY, v INT NOT NULL, note VARCHAR(50), c9 INT)");
         try
@@ -164,9 +132,9 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
         (await DmctlRun.RunAsync(cluster.Master, "binlog", "skip", "-s", TwoSourceCluster.Source2, task)).Ok();
         (await DmctlRun.RunAsync(cluster.Master, "resume-task", task)).Ok();
 
-        await AlterAsync(1, schema, "t2", "ADD COLUMN c9 INT");
-        await AlterAsync(2, schema, "t2", "ADD COLUMN c9 INT");
-        await EndAsync(task, schema, target, stop, workload);
+        await merge.AlterAsync(1, "t2", "ADD COLUMN c9 INT");
+        await merge.AlterAsync(2, "t2", "ADD COLUMN c9 INT");
+        await merge.StopAndConvergeAsync();
         output.WriteLine($"converged in {clock.Elapsed.TotalSeconds:F1} s");
         await cluster.Env.StopTaskAsync(task);
     }
@@ -176,34 +144,34 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
     {
         const string schema = "opt_r", target = "opt_r_t", task = "opt-r";
         var clock = Stopwatch.StartNew();
-        var (stop, workload) = await BeginAsync(task, schema, target);
-        await AlterAsync(1, schema, "t1", "ADD COLUMN c2 INT DEFAULT 7");
-        await AlterAsync(1, schema, "t1", "DROP COLUMN note");
-        await AlterAsync(2, schema, "t2", "ADD COLUMN c2 INT DEFAULT 7");
-        await AlterAsync(2, schema, "t2", "DROP COLUMN note");
+        var merge = await BeginAsync(task, schema, target);
+        await merge.AlterAsync(1, "t1", "ADD COLUMN c2 INT DEFAULT 7");
+        await merge.AlterAsync(1, "t1", "DROP COLUMN note");
+        await merge.AlterAsync(2, "t2", "ADD COLUMN c2 INT DEFAULT 7");
+        await merge.AlterAsync(2, "t2", "DROP COLUMN note");
         await MigrationEnvironment.WaitForAsync(async () => (await ColumnsAsync(cluster.Target, target, "merged")).Contains("c2"), "c2 on the target", Timeout);
         await Task.Delay(1000);
 
         // kill -9 of source 1's worker with the DROP COLUMN done on two shards of four (the target keeps the column).
         var worker = cluster.WorkerOf(TwoSourceCluster.Source1);
         worker.Kill();
-        await AlterAsync(1, schema, "t2", "ADD COLUMN c2 INT DEFAULT 7");
+        await merge.AlterAsync(1, "t2", "ADD COLUMN c2 INT DEFAULT 7");
         await Task.Delay(500);
         await worker.RestartAsync();
         Assert.Contains("note", await ColumnsAsync(cluster.Target, target, "merged"));
         // Then kill -9 of the master: the lock (every shard's structure) is in the cluster state and comes back with it.
         await Task.Delay(1000);
         cluster.Master.Kill();
-        await AlterAsync(1, schema, "t2", "DROP COLUMN note");
+        await merge.AlterAsync(1, "t2", "DROP COLUMN note");
         await Task.Delay(500);
         await cluster.Master.RestartAsync();
         var kept = Assert.Single(await LocksAsync(task))!;
         Assert.Contains("mysql-02 `opt_r`.`t1`", kept["reason"]!.GetValue<string>());
-        await AlterAsync(2, schema, "t1", "ADD COLUMN c2 INT DEFAULT 7");
+        await merge.AlterAsync(2, "t1", "ADD COLUMN c2 INT DEFAULT 7");
         await Task.Delay(1000);
         Assert.Contains("note", await ColumnsAsync(cluster.Target, target, "merged"));
-        await AlterAsync(2, schema, "t1", "DROP COLUMN note");
-        await EndAsync(task, schema, target, stop, workload);
+        await merge.AlterAsync(2, "t1", "DROP COLUMN note");
+        await merge.StopAndConvergeAsync();
         output.WriteLine($"converged in {clock.Elapsed.TotalSeconds:F1} s");
         await cluster.Env.StopTaskAsync(task);
     }
@@ -212,12 +180,11 @@ public sealed class ShardDdlOptimisticTests(TwoSourceCluster cluster, ITestOutpu
     public async Task Without_strict_mode_a_conflict_also_pauses_with_36062_saying_that_DMsharp_does_not_wait()
     {
         const string schema = "opt_n", target = "opt_n_t", task = "opt-n";
-        await _data.SeedAsync(schema);
-        await CreateAndStartAsync(task, schema, target);
-        await AlterAsync(1, schema, "t2", "ADD COLUMN c3 BIGINT");
+        var merge = await StartAsync(task, schema, target);
+        await merge.AlterAsync(1, "t2", "ADD COLUMN c3 BIGINT");
         await MigrationEnvironment.WaitForAsync(async () => (await ColumnsAsync(cluster.Target, target, "merged")).Contains("c3 bigint"),
             "c3 BIGINT on the target", Timeout);
-        await AlterAsync(2, schema, "t2", "ADD COLUMN c3 DATETIME");
+        await merge.AlterAsync(2, "t2", "ADD COLUMN c3 DATETIME");
         var error = (await WaitForPausedAsync(task, TwoSourceCluster.Source2, "36062"))["error_msg"]!.GetValue<string>();
         Assert.Contains("does not wait", error);
         Assert.DoesNotContain("strict optimistic shard mode:", error);

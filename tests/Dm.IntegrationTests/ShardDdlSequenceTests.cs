@@ -99,10 +99,7 @@ public sealed class ShardDdlSequenceTests(TwoSourceCluster cluster, ITestOutputH
 
         // Source 1's t2 catches up: the five locks resolve in turn, the held rows are replayed once.
         foreach (var ddl in ddls) await m.AlterAsync(1, "t2", ddl);
-        await Task.Delay(500);
-        await m.StopWorkloadAsync();
-        await m.WaitForUnionAsync();
-        await m.NoLockLeftAsync();
+        await m.StopAndConvergeAsync();
         Assert.True(await m.TargetHasAsync(held) && await m.TargetHasAsync(held + 1));
         var columns = await ShardMerge.ColumnsAsync(cluster.Target, m.Target, "merged");
         Assert.Contains("v bigint(20)", columns);
@@ -198,10 +195,7 @@ public sealed class ShardDdlSequenceTests(TwoSourceCluster cluster, ITestOutputH
 
         await m.AlterAsync(2, "t2", add);
         await m.AlterAsync(2, "t3", add);
-        await Task.Delay(500);
-        await m.StopWorkloadAsync();
-        await m.WaitForUnionAsync();
-        await m.NoLockLeftAsync();
+        await m.StopAndConvergeAsync();
         await cluster.Env.StopTaskAsync(m.Task);
     }
 

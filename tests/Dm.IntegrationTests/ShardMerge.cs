@@ -9,10 +9,10 @@ using MySqlConnector;
 namespace Dm.IntegrationTests;
 
 /// <summary>
-/// One pessimistic shard-merge scenario on a <see cref="TwoSourceCluster"/>: shards <c>t1</c>, <c>t2</c>, ... of one schema on
-/// both sources routed into <c>target.merged</c>, a workload inserting into and updating every live shard, the master's
-/// locks, and the final check: the target holds exactly the rows of the shards (checksum of every column against the
-/// union of the upstream shards, plus the shards that were dropped, as they were), with the shards' structure.
+/// One shard-merge scenario (pessimistic or optimistic) on a <see cref="TwoSourceCluster"/>: shards <c>t1</c>, <c>t2</c>, ...
+/// of one schema on both sources routed into <c>target.merged</c>, a workload inserting into and updating every live shard,
+/// the master's locks, and the final check: the target holds exactly the rows of the shards (checksum of every column against
+/// the union of the upstream shards, plus the shards that were dropped, as they were), with the shards' structure.
 /// </summary>
 internal sealed class ShardMerge(TwoSourceCluster cluster, string task, string schema, string target)
 {
@@ -29,15 +29,30 @@ internal sealed class ShardMerge(TwoSourceCluster cluster, string task, string s
     public string Target => target;
     public string LockId => $"{task}-`{target}`.`merged`";
 
+    /// <summary>How long <see cref="AlterAsync"/> waits before its statement by default (the workload writes meanwhile).</summary>
+    public int PauseMs { get; init; } = 250;
+
     /// <summary>Shard <c>tN</c> of source <c>s</c> holds ids from <c>(s * 10 + N) * 1_000_000</c>.</summary>
     public static long Base(int source, string shard) => (source * 10 + int.Parse(shard[1..])) * 1_000_000L;
 
     public MariaDbServer Upstream(int source) => source == 1 ? cluster.Upstream1 : cluster.Upstream2;
 
+    public static string SourceName(int source) => source == 1 ? TwoSourceCluster.Source1 : TwoSourceCluster.Source2;
+
     public IEnumerable<(int Source, string Shard)> Shards => _live.Keys.OrderBy(k => k);
 
-    /// <summary>Creates the shards on both sources (300 rows each), then the task, and waits until both subtasks sync.</summary>
-    public async Task StartAsync(params string[] shards)
+    /// <summary>Creates the shards on both sources (300 rows each), then the pessimistic task, and waits until both subtasks sync.</summary>
+    public Task StartAsync(params string[] shards) => StartAsync("pessimistic", strict: false, shards);
+
+    /// <summary>Creates the shards on both sources (300 rows each), then the task in the given shard mode, and waits until both subtasks sync.</summary>
+    public async Task StartAsync(string shardMode, bool strict, params string[] shards)
+    {
+        await CreateShardsAsync(shards);
+        await CreateAndStartTaskAsync(cluster, task, schema, target, shardMode, strict);
+    }
+
+    /// <summary>Creates the shards on both sources, 300 rows each (the workload then writes them too).</summary>
+    public async Task CreateShardsAsync(params string[] shards)
     {
         foreach (var source in new[] { 1, 2 })
             foreach (var shard in shards)
@@ -48,18 +63,22 @@ internal sealed class ShardMerge(TwoSourceCluster cluster, string task, string s
                     """);
                 await SeedShardAsync(source, shard);
             }
-        await CreateAndStartTaskAsync(cluster, task, schema, target);
     }
 
-    /// <summary>Creates the pessimistic task merging <c>schema.t*</c> of both sources into <c>target.merged</c>, starts it, waits for Sync.</summary>
-    public static async Task CreateAndStartTaskAsync(TwoSourceCluster cluster, string task, string schema, string target)
+    /// <summary>
+    /// Creates the task merging <c>schema.t*</c> of both sources into <c>target.merged</c> in the given shard mode
+    /// (<paramref name="strict"/>: strict optimistic), starts it, waits for Sync.
+    /// </summary>
+    public static async Task CreateAndStartTaskAsync(TwoSourceCluster cluster, string task, string schema, string target,
+        string shardMode = "pessimistic", bool strict = false)
     {
         var body = JsonSerializer.SerializeToNode(cluster.TaskBody(task, "all",
         [
             TwoSourceCluster.Rule(TwoSourceCluster.Source1, schema, "t*", target, "merged"),
             TwoSourceCluster.Rule(TwoSourceCluster.Source2, schema, "t*", target, "merged"),
         ]))!;
-        body["task"]!["shard_mode"] = "pessimistic";
+        body["task"]!["shard_mode"] = shardMode;
+        if (strict) body["task"]!["strict_optimistic_shard_mode"] = true;
         await cluster.Env.CreateTaskAsync(body);
         await cluster.Env.StartTaskAsync(task);
         await cluster.WaitForAllAsync(task, "Sync", TwoSourceCluster.InSync, Timeout);
@@ -97,6 +116,15 @@ internal sealed class ShardMerge(TwoSourceCluster cluster, string task, string s
         });
     }
 
+    /// <summary>The end of a scenario under the workload: half a second more of it, stopped, the union on the target, no lock left.</summary>
+    public async Task StopAndConvergeAsync()
+    {
+        await System.Threading.Tasks.Task.Delay(500);
+        await StopWorkloadAsync();
+        await WaitForUnionAsync();
+        await NoLockLeftAsync();
+    }
+
     /// <summary>Stops the workload; asserts it ran.</summary>
     public async Task StopWorkloadAsync()
     {
@@ -127,9 +155,9 @@ internal sealed class ShardMerge(TwoSourceCluster cluster, string task, string s
     }
 
     /// <summary>A statement on a shard (ALTER TABLE's change), a moment after the previous one: the workload writes in between.</summary>
-    public async Task AlterAsync(int source, string shard, string change, int pauseMs = 250)
+    public async Task AlterAsync(int source, string shard, string change, int? pauseMs = null)
     {
-        await System.Threading.Tasks.Task.Delay(pauseMs);
+        await System.Threading.Tasks.Task.Delay(pauseMs ?? PauseMs);
         await Upstream(source).ExecuteAsync($"ALTER TABLE `{schema}`.`{shard}` {change}");
     }
 
@@ -139,6 +167,7 @@ internal sealed class ShardMerge(TwoSourceCluster cluster, string task, string s
         return await TableChecksum.ComputeAsync(connection, schema, table);
     }
 
+    /// <summary>The columns of a table with their types and defaults, in order.</summary>
     public static async Task<string> ColumnsAsync(MariaDbServer server, string schema, string table) =>
         (string)(await server.ScalarAsync(
             $"SELECT GROUP_CONCAT(CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IFNULL(COLUMN_DEFAULT, '-')) ORDER BY ORDINAL_POSITION) " +

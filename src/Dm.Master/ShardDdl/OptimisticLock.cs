@@ -6,7 +6,7 @@ namespace Dm.Master.ShardDdl;
 /// <see cref="Initial"/> structure the lock started from, as has every table of a source that sent nothing yet), the
 /// operations sent and not yet reported done, and the last conflict. The joined structure is computed from the tables.
 /// </summary>
-public sealed record OptimisticLock
+public sealed record OptimisticLock : IShardDdlLockRecord
 {
     public required string Id { get; init; }
     public required string Task { get; init; }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dm.Contracts;
 using Dm.Core.Errors;
 using Dm.Master.State;
@@ -19,25 +18,18 @@ public sealed class OptimisticLocks(MasterState state, ILogger<OptimisticLocks> 
 {
     public const string LockPrefix = "/dm-master/shardddl-optimism/lock/";
 
-    public static string TaskLocksPrefix(string task) => LockPrefix + MasterKeys.Hex(task) + "/";
+    private readonly ShardDdlLockStore<OptimisticLock> _locks = new(state, LockPrefix);
 
-    private static string LockKey(string task, string lockId) => TaskLocksPrefix(task) + MasterKeys.Hex(lockId);
+    /// <summary>The locks of <paramref name="task"/>: deleting the task deletes them with it.</summary>
+    public static string TaskLocksPrefix(string task) => MasterKeys.TaskLocks(LockPrefix, task);
 
-    public async Task<IReadOnlyList<OptimisticLock>> ListAsync(string? task, CancellationToken ct) =>
-        (await state.Store.GetPrefixAsync(task is null ? LockPrefix : TaskLocksPrefix(task), ct)).Kvs
-            .Select(kv => JsonSerializer.Deserialize<OptimisticLock>(kv.Value, StateJson.Options)!).Where(l => task is null || l.Task == task)
-            .OrderBy(l => l.Id, StringComparer.Ordinal).ToList();
+    public Task<IReadOnlyList<OptimisticLock>> ListAsync(string? task, CancellationToken ct) => _locks.ListAsync(task, ct);
 
-    public async Task<OptimisticLock?> GetAsync(string task, string lockId, CancellationToken ct)
-    {
-        var kv = (await state.Store.GetAsync(LockKey(task, lockId), ct)).Kv;
-        return kv is null ? null : JsonSerializer.Deserialize<OptimisticLock>(kv.Value, StateJson.Options);
-    }
+    public Task<OptimisticLock?> GetAsync(string task, string lockId, CancellationToken ct) => _locks.GetAsync(task, lockId, ct);
 
-    private Task PutAsync(OptimisticLock l, CancellationToken ct) =>
-        state.Store.PutAsync(LockKey(l.Task, l.Id), JsonSerializer.SerializeToUtf8Bytes(l, StateJson.Options), ct: ct);
+    private Task PutAsync(OptimisticLock l, CancellationToken ct) => _locks.PutAsync(l, ct);
 
-    public Task DeleteAsync(OptimisticLock l, CancellationToken ct) => state.Store.DeleteAsync(LockKey(l.Task, l.Id), ct);
+    public Task DeleteAsync(OptimisticLock l, CancellationToken ct) => _locks.DeleteAsync(l, ct);
 
     /// <summary>The sources of the lock's task that have not sent an info: their shards have the initial structure.</summary>
     private async Task<List<string>> UnreportedAsync(OptimisticLock l, CancellationToken ct) =>

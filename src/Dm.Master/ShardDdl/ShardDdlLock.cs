@@ -5,7 +5,7 @@ namespace Dm.Master.ShardDdl;
 /// reach, the owner (the first source that reached them: it executes them on the target once), the sources the lock waits
 /// on, those that reached the DDLs (synced) and those that executed or skipped them (done).
 /// </summary>
-public sealed record ShardDdlLock
+public sealed record ShardDdlLock : IShardDdlLockRecord
 {
     public required string Id { get; init; }
     public required string Task { get; init; }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dm.ClusterState;
 using Dm.Contracts;
 using Dm.Core.Errors;
@@ -18,11 +17,10 @@ public sealed class ShardDdlLocks(MasterState state, OptimisticLocks optimistic,
     public const string LockPrefix = "/dm-master/shardddl-pessimism/lock/";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-
-    public static string LockKey(string task, string lockId) => TaskLocksPrefix(task) + MasterKeys.Hex(lockId);
+    private readonly ShardDdlLockStore<ShardDdlLock> _locks = new(state, LockPrefix);
 
     /// <summary>The locks of <paramref name="task"/>: deleting the task deletes them with it (its subtasks no longer wait on them).</summary>
-    public static string TaskLocksPrefix(string task) => LockPrefix + MasterKeys.Hex(task) + "/";
+    public static string TaskLocksPrefix(string task) => MasterKeys.TaskLocks(LockPrefix, task);
 
     /// <summary>
     /// <paramref name="source"/> was removed from <paramref name="task"/>: its locks no longer wait on it (nor on its done, as
@@ -56,21 +54,13 @@ public sealed class ShardDdlLocks(MasterState state, OptimisticLocks optimistic,
         $"{task}-`{schema.Replace("`", "``", StringComparison.Ordinal)}`.`{table.Replace("`", "``", StringComparison.Ordinal)}`";
 
     /// <summary>Every open lock, or those of <paramref name="task"/>.</summary>
-    public async Task<IReadOnlyList<ShardDdlLock>> ListAsync(string? task, CancellationToken ct) =>
-        (await state.Store.GetPrefixAsync(task is null ? LockPrefix : LockPrefix + MasterKeys.Hex(task) + "/", ct)).Kvs
-            .Select(kv => JsonSerializer.Deserialize<ShardDdlLock>(kv.Value, StateJson.Options)!).Where(l => task is null || l.Task == task)
-            .OrderBy(l => l.Id, StringComparer.Ordinal).ToList();
+    public Task<IReadOnlyList<ShardDdlLock>> ListAsync(string? task, CancellationToken ct) => _locks.ListAsync(task, ct);
 
-    public async Task<ShardDdlLock?> GetAsync(string task, string lockId, CancellationToken ct)
-    {
-        var kv = (await state.Store.GetAsync(LockKey(task, lockId), ct)).Kv;
-        return kv is null ? null : JsonSerializer.Deserialize<ShardDdlLock>(kv.Value, StateJson.Options);
-    }
+    public Task<ShardDdlLock?> GetAsync(string task, string lockId, CancellationToken ct) => _locks.GetAsync(task, lockId, ct);
 
-    public Task PutAsync(ShardDdlLock l, CancellationToken ct) =>
-        state.Store.PutAsync(LockKey(l.Task, l.Id), JsonSerializer.SerializeToUtf8Bytes(l, StateJson.Options), ct: ct);
+    public Task PutAsync(ShardDdlLock l, CancellationToken ct) => _locks.PutAsync(l, ct);
 
-    public Task DeleteAsync(ShardDdlLock l, CancellationToken ct) => state.Store.DeleteAsync(LockKey(l.Task, l.Id), ct);
+    public Task DeleteAsync(ShardDdlLock l, CancellationToken ct) => _locks.DeleteAsync(l, ct);
 
     /// <summary>Runs <paramref name="action"/> alone among the coordinator's changes.</summary>
     public async Task<T> SerializedAsync<T>(Func<Task<T>> action, CancellationToken ct)

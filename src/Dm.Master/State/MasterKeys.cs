@@ -48,6 +48,9 @@ public static class MasterKeys
     public static string MasterMember(string master) => MasterMemberPrefix + Hex(master);
     public static string MasterAlive(string master) => MasterAlivePrefix + Hex(master);
 
+    /// <summary>The shard-DDL locks of <paramref name="task"/> under one mode's <paramref name="lockPrefix"/>.</summary>
+    public static string TaskLocks(string lockPrefix, string task) => lockPrefix + Hex(task) + "/";
+
     public static string Hex(string name) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(name));
 
     /// <summary>The name encoded in the last segment of <paramref name="key"/>.</summary>
