@@ -30,9 +30,11 @@ public sealed class LeaderFailoverTests(Xunit.Abstractions.ITestOutputHelper out
         await using var cluster = await DmMasterCluster.StartAsync(3, ElectionTtl, namePrefix: "fo-master");
         await using var upstream = await upstreamStart;
         await using var target = await targetStart;
-        // Workers' keepalive-ttl longer than a failover: a new leader keeps them, and their source, without rebinding.
-        await using var worker1 = await DmWorkerProcess.StartAsync("fo-worker-1", cluster.Masters, keepAliveTtlSeconds: 10);
-        await using var worker2 = await DmWorkerProcess.StartAsync("fo-worker-2", cluster.Masters, keepAliveTtlSeconds: 10);
+        // Workers' keepalive-ttl well beyond a failover: a new leader keeps them, and their source, without rebinding. A
+        // worker stops its subtasks after two thirds of its TTL without a master (split brain): 10 s (6.7 s) was within
+        // reach of a failover (up to 7 s seen) plus a heartbeat period, and the subtask was then restarting when asked.
+        await using var worker1 = await DmWorkerProcess.StartAsync("fo-worker-1", cluster.Masters, keepAliveTtlSeconds: 20);
+        await using var worker2 = await DmWorkerProcess.StartAsync("fo-worker-2", cluster.Masters, keepAliveTtlSeconds: 20);
         var down = new ConcurrentDictionary<DmMasterProcess, bool>();
 
         var workload = RandomWorkload.For(upstream, new WorkloadOptions

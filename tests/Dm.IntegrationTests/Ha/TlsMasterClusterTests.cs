@@ -52,9 +52,10 @@ public sealed class TlsMasterClusterTests(Xunit.Abstractions.ITestOutputHelper o
             Assert.Contains("etcdserver", await AskEtcdAsync(master.PeerPort, certificates[master.Name]), StringComparison.Ordinal);
         }
 
-        await using var worker1 = await DmWorkerProcess.StartAsync("tls-ha-w1", cluster.Masters, keepAliveTtlSeconds: 10,
+        // keepalive-ttl well beyond a failover (a worker without a master stops its subtasks after two thirds of it).
+        await using var worker1 = await DmWorkerProcess.StartAsync("tls-ha-w1", cluster.Masters, keepAliveTtlSeconds: 20,
             extraArguments: ["--cert-allowed-cn", "dm"], tls: authority.Issue("dm"));
-        await using var worker2 = await DmWorkerProcess.StartAsync("tls-ha-w2", cluster.Masters, keepAliveTtlSeconds: 10,
+        await using var worker2 = await DmWorkerProcess.StartAsync("tls-ha-w2", cluster.Masters, keepAliveTtlSeconds: 20,
             extraArguments: ["--cert-allowed-cn", "dm"], tls: authority.Issue("dm"));
         await MigrationEnvironment.SeedAsync(upstream, "shop", 20000);
 

@@ -21,7 +21,8 @@ public sealed class TwoSourceMasterCluster : TwoSourceCluster
 
     protected override IEnumerable<DmMasterProcess> JoinedMasters => Masters.Masters;
 
-    protected override int KeepAliveTtlSeconds => 10;
+    // Well beyond a failover: a worker without a master stops its subtasks after two thirds of its keepalive TTL.
+    protected override int KeepAliveTtlSeconds => 20;
 
     public override async Task DisposeAsync()
     {
