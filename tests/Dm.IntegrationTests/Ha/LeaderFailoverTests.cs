@@ -108,7 +108,11 @@ public sealed class LeaderFailoverTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.All(reported, r => Assert.InRange(r, 0, ElectionTtl + 10));
         await Convergence.AssertConvergesAsync(upstream, target, workload, TimeSpan.FromSeconds(120),
             describe: async () => (await StatusAsync(live))?.ToJsonString() ?? "(no status)");
-        var final = (await StatusAsync(live))!;
+        // The data may converge before the worker, which applies on while it looks for the new leader, has heartbeated to
+        // it: until then the leader has no report of the subtask ("no report yet", InvalidUnit without an error).
+        JsonNode final = null!;
+        await MigrationEnvironment.WaitForAsync(async () => (final = (await StatusAsync(live))!) is { } s
+            && !(s["unit"]?.GetValue<string>() == "InvalidUnit" && s["error_msg"] == null), "the worker's report at the last leader", TimeSpan.FromSeconds(30));
         Assert.Equal(("Running", "Sync", boundWorker),
             (final["stage"]!.GetValue<string>(), final["unit"]!.GetValue<string>(), final["worker_name"]!.GetValue<string>()));
     }

@@ -102,6 +102,10 @@ public sealed class TlsMasterClusterTests(Xunit.Abstractions.ITestOutputHelper o
             INSERT INTO shop.notes VALUES (2, 'after the failover');
             """);
         await AssertConvergesAsync(upstream, target, otherFollower);
+        // The data may converge before the worker, which applies on while it looks for the new leader, has heartbeated to
+        // it: until then the leader has no report of the subtask (InvalidUnit without an error).
+        await MigrationEnvironment.WaitForAsync(async () => await StatusAsync(otherFollower) is { } s
+            && !(s["unit"]?.GetValue<string>() == "InvalidUnit" && s["error_msg"] == null), "the worker's report at the new leader", TimeSpan.FromSeconds(30));
         var final = await StatusAsync(otherFollower);
         Assert.Equal(("Running", "Sync"), (final!["stage"]!.GetValue<string>(), final["unit"]!.GetValue<string>()));
         output.WriteLine($"target equal to the source through the failover, asked through follower {otherFollower.Name}, after {clock.Elapsed.TotalSeconds:0.0} s");
