@@ -90,8 +90,7 @@ public sealed class SourceScheduler(IClusterStore store, MasterGate gate, Worker
         var bound = kept.Select(b => b.Source).ToHashSet(StringComparer.Ordinal);
         var lastBound = (await store.GetPrefixAsync(MasterKeys.LastBoundWorkerPrefix, ct)).Kvs
             .ToDictionary(kv => MasterKeys.LastName(kv.Key), kv => kv.ValueString, StringComparer.Ordinal);
-        var relayOf = (await store.GetPrefixAsync(MasterKeys.RelayWorkerPrefix, ct)).Kvs
-            .ToDictionary(kv => MasterKeys.LastName(kv.Key), kv => kv.ValueString, StringComparer.Ordinal);
+        var relayOf = workers.Where(w => w.RelaySource != null).ToDictionary(w => w.Name, w => w.RelaySource!, StringComparer.Ordinal);
         foreach (var source in sources.Order(StringComparer.Ordinal).Where(s => !bound.Contains(s)))
         {
             // Free workers, and the source's own relay workers: a worker relaying another source waits for that one.

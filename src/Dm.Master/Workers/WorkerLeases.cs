@@ -38,7 +38,7 @@ public sealed class WorkerLeases(IClusterStore store, ILogger<WorkerLeases> logg
         // The holder of a live session registering again (with another TTL, or at a new leader) keeps its token, so its
         // heartbeats and watch under way go on.
         var token = alive != null && previousSession != null ? previousSession : WorkerChannelAuth.NewToken();
-        await BringOnlineAsync(name, ttlSeconds, WorkerChannelAuth.Digest(token), alive?.ModRevision ?? 0, ct);
+        await BringOnlineAsync(name, ttlSeconds, WorkerChannelAuth.Digest(token), alive, ct);
         logger.LogInformation("worker {Worker} registered from {Address} with keepalive-ttl {Ttl}s", name, address, ttlSeconds);
         return token;
     }
@@ -95,11 +95,13 @@ public sealed class WorkerLeases(IClusterStore store, ILogger<WorkerLeases> logg
     // The alive key moves to a new lease before the old one is revoked, so the worker never looks offline meanwhile
     // (a scheduler pass in such a gap would unbind its source): after a master switch, or when a worker registers again
     // with another TTL as it starts or stops pulling a relay log. It moves only if nobody registered the name since it
-    // was read (at <paramref name="seenRevision"/>, 0 when it was not there).
-    private async Task BringOnlineAsync(string name, long ttlSeconds, string digest, long seenRevision, CancellationToken ct)
+    // was read (<paramref name="seen"/>, null when it was not there): when it moves, the key is as read, so the lease to
+    // revoke is the one read with it.
+    private async Task BringOnlineAsync(string name, long ttlSeconds, string digest, KeyValue? seen, CancellationToken ct)
     {
         var key = MasterKeys.WorkerKeepAlive(name);
-        var previous = (await store.GetAsync(key, ct)).Kv?.LeaseId ?? 0;
+        var previous = seen?.LeaseId ?? 0;
+        var seenRevision = seen?.ModRevision ?? 0;
         var lease = await store.GrantLeaseAsync(Math.Max(1, ttlSeconds), ct);
         var alive = JsonSerializer.Serialize(new AliveRecord(name, DateTimeOffset.UtcNow, digest), StateJson.Options);
         var put = await store.TxnAsync([seenRevision == 0 ? Compare.NotExists(key) : Compare.ModRevision(key, CompareOp.Equal, seenRevision)],

@@ -24,6 +24,8 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
 {
     // Built once per run; null when the task has no expression filter (no lookup per rows event then).
     private readonly ExpressionRowFilters? _expressionFilters = ExpressionRowFilters.Of(settings.Config);
+    // DM's multiple-rows, read once: every rows event needs it.
+    private readonly int _rowsPerStatement = settings.Shape.RowsPerStatement;
     // Likewise null when no route of the task extracts names into columns.
     private readonly ExtendedTables? _extendedTables = ExtendedColumns.Of(settings.Config) is { } columns ? new ExtendedTables(columns) : null;
 
@@ -82,7 +84,7 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
         {
             // This shard reached its group's DDL: its changes wait for the lock, planned now with its structure after the DDL.
             RowChangePlanner.Plan(sharding.HeldPart((schema, table), transaction), rows, info, target, safeMode: true, merge: false,
-                _expressionFilters?.For(info), _extendedTables?.For(info), settings.Shape.RowsPerStatement);
+                _expressionFilters?.For(info), _extendedTables?.For(info), _rowsPerStatement);
             return;
         }
         var window = sharding is { Active: true };
@@ -90,7 +92,7 @@ internal sealed class EventDispatcher(SyncSettings settings, BinlogStream stream
         // key must stay in binlog order with its own, so only tables written under their own name are merged.
         var unrouted = string.Equals(target.Schema, schema, StringComparison.Ordinal) && string.Equals(target.Name, table, StringComparison.Ordinal);
         RowChangePlanner.Plan(transaction, rows, info, target, safeMode.IsOn(rows.Header.Timestamp, at) || window, merge: settings.Compact && unrouted,
-            _expressionFilters?.For(info), _extendedTables?.For(info), settings.Shape.RowsPerStatement);
+            _expressionFilters?.For(info), _extendedTables?.For(info), _rowsPerStatement);
         if (!window && (large.Active || transaction.RowChanges >= settings.LargeTransactionRows))
             await large.SpillAsync(transaction, writers, cancellationToken);
     }

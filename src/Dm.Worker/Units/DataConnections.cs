@@ -53,9 +53,11 @@ internal static class DataConnections
             // The config's session variables (DbConfig.Session) come after DM#'s own, so that what the user wrote wins.
             await DatabaseConnector.ApplySessionAsync(connection, endpoint, cancellationToken);
             // The session's sql_mode, and that mode without strictness: what a writer returns to after, and relaxes to for, a
-            // lenient batch (Sync.Applying.LenientMode), so that a sql_mode from the config survives both.
-            await ExecuteAsync(connection, $"SET {WriterModeVariable} = @@SESSION.sql_mode, {LenientModeVariable} = TRIM(BOTH ',' FROM " +
-                "REPLACE(REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',STRICT_ALL_TABLES,', ','), ',STRICT_TRANS_TABLES,', ','))", cancellationToken);
+            // lenient batch (Sync.Applying.LenientMode), so that a sql_mode from the config survives both. Only strict
+            // connections write rows (Sync's writers); the others never read these variables.
+            if (strict)
+                await ExecuteAsync(connection, $"SET {WriterModeVariable} = @@SESSION.sql_mode, {LenientModeVariable} = TRIM(BOTH ',' FROM " +
+                    "REPLACE(REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',STRICT_ALL_TABLES,', ','), ',STRICT_TRANS_TABLES,', ','))", cancellationToken);
             foreach (var sql in sessionStatements ?? []) await ExecuteAsync(connection, sql, cancellationToken);
             return connection;
         }

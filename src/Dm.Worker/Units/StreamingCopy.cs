@@ -23,6 +23,8 @@ public sealed class StreamingCopy(FullCopyContext context)
 {
     private const int StatementsInFlight = 4;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _conflictingTables = new(StringComparer.Ordinal);
+    // The task's extend columns (its router's regexes compiled once), shared by every writer as LoadUnit shares them.
+    private readonly ExtendedColumns? _extended = ExtendedColumns.Of(context.Config);
 
     public DumpProgress DumpProgress { get; } = new();
     public LoadProgress LoadProgress { get; } = new();
@@ -195,10 +197,9 @@ public sealed class StreamingCopy(FullCopyContext context)
     {
         await using var target = await DataConnections.OpenAsync(context.Target, ct, allowLocalInfile: csv, strict: true);
         await DataConnections.ExecuteAsync(target, "SET SESSION foreign_key_checks = 0", ct);
-        var extended = ExtendedColumns.Of(context.Config);
-        var writer = new ChunkWriter(target, checkpoint, verb, LoadProgress, _conflictingTables, extended);
+        var writer = new ChunkWriter(target, checkpoint, verb, LoadProgress, _conflictingTables, _extended);
         var csvLoader = new CsvChunkLoader(target, checkpoint, CsvFormat.Default, LoadUnit.OnDuplicateMode(context.Config.Loader), LoadProgress, _conflictingTables,
-            extended);
+            _extended);
         await foreach (var transfer in transfers.ReadAllAsync(ct))
         {
             try
